@@ -1,0 +1,249 @@
+package io.bastion;
+
+import io.bastion.admin.AdminAccounts;
+import io.bastion.admin.AdminRoutes;
+import io.bastion.admin.AdminVerticle;
+import io.bastion.api.cache.CacheVerticle;
+import io.bastion.audit.AuditVerticle;
+import io.bastion.backup.BackupVerticle;
+import io.bastion.config.BastionConfig;
+import io.bastion.db.DatabaseVerticle;
+import io.bastion.db.Migrations;
+import io.bastion.db.PostgresServer;
+import io.bastion.db.PostgresSource;
+import io.bastion.db.RedisSource;
+import io.bastion.db.RedisStore;
+import io.bastion.db.StoreHealth;
+import io.bastion.fhir.FhirRoutes;
+import io.bastion.gateway.Gateway;
+import io.bastion.gateway.GatewayVerticle;
+import io.bastion.load.LoadVerticle;
+import io.bastion.monitoring.MonitoringVerticle;
+import io.bastion.monitoring.TrafficMeter;
+import io.bastion.security.SecurityVerticle;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds Vert.x and the shared objects (pool, Redis, meters, accounts), then deploys
+ * the verticles in dependency order, the gateway last so no request arrives before the stores are ready.
+ * {@link #stop()} undoes it in reverse: drain the gateway, stop the control plane, close the stores.
+ */
+public final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  static final String BLOCKING_POOL = "bastion-blocking";
+
+  private final BastionConfig config;
+  private final Vertx vertx;
+  private final NodeInfo info;
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private WorkerExecutor blocking;
+  private PostgresServer postgres;
+  private Pool pool;
+  private RedisStore redis;
+  private Gateway gateway;
+
+  private Node(BastionConfig config, Vertx vertx) {
+    this.config = config;
+    this.vertx = vertx;
+    this.info = new NodeInfo(config.node().id(), NodeInfo.versionFromManifest(), Instant.now());
+  }
+
+  /** Starts a node with default Vert.x options. */
+  public static Future<Node> start(BastionConfig config) {
+    return start(config, new VertxOptions());
+  }
+
+  /** Starts a node; on failure everything already started is stopped again before the future fails. */
+  public static Future<Node> start(BastionConfig config, VertxOptions options) {
+    long began = System.nanoTime();
+    PrometheusMeterRegistry registry = meterRegistry();
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
+            Label.EB_SIDE, Label.EB_FAILURE)));
+    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    Node node = new Node(config, vertx);
+    Promise<Node> started = Promise.promise();
+    node.boot(registry).onComplete(booted -> {
+      if (booted.succeeded()) {
+        LOG.info("node {} ready on port {} in {} ms (postgres: {}, redis: {}, gateway instances: {})", node.info.id(),
+            node.gateway.port(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
+            node.postgres.source().label(), node.redis.where(), config.http().effectiveInstances());
+        started.complete(node);
+      } else {
+        // stop() closes Vert.x, so it runs off the event loop: callbacks on a closed loop never fire.
+        CompletableFuture.runAsync(() -> awaitQuietly(node.stop()))
+            .whenComplete((v, e) -> started.fail(booted.cause()));
+      }
+    });
+    return started.future();
+  }
+
+  private static void awaitQuietly(Future<Void> future) {
+    try {
+      future.await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.warn("cleanup after a failed start did not finish: {}", e.toString());
+    }
+  }
+
+  private Future<Void> boot(PrometheusMeterRegistry registry) {
+    blocking = vertx.createSharedWorkerExecutor(BLOCKING_POOL, 4, 5, TimeUnit.MINUTES);
+    SecureRandom random = new SecureRandom();
+    TrafficMeter traffic = new TrafficMeter();
+    return new PostgresSource(vertx, blocking, config.postgres()).resolve()
+        .compose(server -> {
+          postgres = server;
+          return blocking.executeBlocking(() -> Migrations.apply(server), false);
+        })
+        .compose(schemaVersion -> {
+          pool = PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setName("bastion").setShared(false))
+              .connectingTo(postgres.options())
+              .using(vertx)
+              .build();
+          return new RedisSource(vertx, config.redis()).resolve().map(store -> {
+            redis = store;
+            return new StoreHealth(pool, postgres, store, schemaVersion);
+          });
+        })
+        .compose(health -> {
+          AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
+          gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
+              new AdminRoutes(accounts, config.admin(), config.http().tls()),
+              new FhirRoutes(info)));
+          return accounts.ensureFirstAdmin(config.admin())
+              .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
+              .compose(v -> deploy("SecurityVerticle", SecurityVerticle::new, 1))
+              .compose(v -> deploy("CacheVerticle", CacheVerticle::new, 1))
+              .compose(v -> deploy("AuditVerticle", AuditVerticle::new, 1))
+              .compose(v -> deploy("MonitoringVerticle",
+                  () -> new MonitoringVerticle(info.id(), config.monitoring(), traffic, health), 1))
+              .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
+              .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
+              .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health), 1))
+              .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
+                  config.http().effectiveInstances()))
+              .mapEmpty();
+        });
+  }
+
+  private Future<String> deploy(String name, Supplier<? extends Deployable> verticle, int instances) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)
+            .setThreadingModel(ThreadingModel.EVENT_LOOP))
+        .onSuccess(id -> {
+          deployments.push(id);
+          info.deployed(name, instances);
+        })
+        .recover(e -> Future.failedFuture(new IllegalStateException(name + " failed to start: " + e.getMessage(), e)));
+  }
+
+  /**
+   * Stops in reverse order. Call it from a thread that is not one of this node's Vert.x threads.
+   * Order: the gateway first (stops accepting, drains in-flight requests up to
+   * http.drain-timeout-seconds), then the control plane, the pool and Redis, the embedded PostgreSQL (if
+   * this node started one), and Vert.x last. Safe to call on a partly started node.
+   */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    while (!deployments.isEmpty()) {
+      String id = deployments.pop();
+      chain = chain.compose(v -> vertx.undeploy(id).otherwise(e -> {
+        LOG.warn("undeploy failed: {}", e.toString());
+        return null;
+      }));
+    }
+    return chain
+        .compose(v -> pool == null ? Future.<Void>succeededFuture() : pool.close().otherwiseEmpty())
+        .compose(v -> {
+          if (redis != null && !redis.local()) {
+            redis.client().close();
+          }
+          if (postgres == null || postgres.embedded() == null) {
+            return Future.<Void>succeededFuture();
+          }
+          return vertx.<Void>executeBlocking(() -> {
+            postgres.embedded().close();
+            return null;
+          }, false).otherwiseEmpty();
+        })
+        .eventually(vertx::close)
+        .onComplete(done -> LOG.info("node {} stopped", info.id()));
+  }
+
+  /** Meter registry with latency histograms on HTTP server timings, for quantiles in Prometheus/Grafana. */
+  private static PrometheusMeterRegistry meterRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (id.getName().startsWith("vertx.http.server.response.time")) {
+          return DistributionStatisticConfig.builder().percentilesHistogram(true)
+              .minimumExpectedValue((double) TimeUnit.MICROSECONDS.toNanos(100))
+              .maximumExpectedValue((double) TimeUnit.SECONDS.toNanos(30))
+              .build().merge(config);
+        }
+        return config;
+      }
+    });
+    return registry;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeInfo info() {
+    return info;
+  }
+
+  /** The HTTP port actually bound. */
+  public int httpPort() {
+    return gateway.port();
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public PostgresServer postgres() {
+    return postgres;
+  }
+
+  public RedisStore redis() {
+    return redis;
+  }
+
+  public BastionConfig config() {
+    return config;
+  }
+}

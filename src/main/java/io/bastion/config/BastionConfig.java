@@ -1,0 +1,46 @@
+package io.bastion.config;
+
+import io.bastion.admin.AdminConfig;
+import io.bastion.admin.CtlConfig;
+import io.bastion.db.PostgresConfig;
+import io.bastion.db.RedisConfig;
+import io.bastion.gateway.HttpConfig;
+import io.bastion.monitoring.MonitoringConfig;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The whole, validated configuration. Each capability owns its section's record and reads it itself;
+ * the composition root hands each verticle only its own part.
+ *
+ * @param effective the merged key tree, kept for {@code serve --print-config}
+ */
+public record BastionConfig(
+    NodeConfig node,
+    HttpConfig http,
+    PostgresConfig postgres,
+    RedisConfig redis,
+    AdminConfig admin,
+    CtlConfig ctl,
+    MonitoringConfig monitoring,
+    LogConfig log,
+    JsonObject effective) {
+
+  static BastionConfig read(ConfigReader r, JsonObject effective) {
+    NodeConfig node = NodeConfig.read(r);
+    return new BastionConfig(
+        node,
+        HttpConfig.read(r),
+        PostgresConfig.read(r, node),
+        RedisConfig.read(r),
+        AdminConfig.read(r),
+        CtlConfig.read(r),
+        MonitoringConfig.read(r),
+        LogConfig.read(r),
+        effective);
+  }
+
+  /** The effective configuration as YAML-able JSON, with passwords, tokens and URL credentials hidden. */
+  public JsonObject redacted() {
+    return Secrets.redact(effective);
+  }
+}

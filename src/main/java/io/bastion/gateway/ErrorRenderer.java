@@ -1,0 +1,123 @@
+package io.bastion.gateway;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place errors become responses: a FHIR OperationOutcome under /fhir, application/problem+json
+ * everywhere else. Server errors are logged with the request id; the client gets the id, never a stack
+ * trace or exception text.
+ */
+public final class ErrorRenderer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorRenderer.class);
+
+  private ErrorRenderer() {
+  }
+
+  /** Router error handler for any status: renders ctx.failure() or the status alone. */
+  static void renderFailure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    Throwable failure = ctx.failure();
+    String detail;
+    if (failure instanceof HttpException http) {
+      status = http.getStatusCode();
+      detail = http.getPayload() != null ? http.getPayload() : defaultDetail(status);
+    } else if (status >= 500 || failure != null) {
+      status = failure != null && status < 500 ? 500 : status;
+      RequestContext request = RequestContext.of(ctx);
+      LOG.error("request {} failed with {} on route {}", request == null ? "-" : request.requestId(), status,
+          ResponseObserver.routeTemplate(ctx), failure);
+      detail = defaultDetail(status);
+    } else {
+      detail = defaultDetail(status);
+    }
+    render(ctx, status, detail);
+  }
+
+  /** Ends the response with an error in the format the path calls for. */
+  public static void render(RoutingContext ctx, int status, String detail) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    RequestContext request = RequestContext.of(ctx);
+    String requestId = request == null ? null : request.requestId();
+    response.setStatusCode(status);
+    if (status == 405 && ctx.get("allowed-methods") != null) {
+      response.putHeader("Allow", (String) ctx.get("allowed-methods"));
+    }
+    if (ctx.normalizedPath().startsWith("/fhir")) {
+      response.putHeader("Content-Type", "application/fhir+json; charset=utf-8")
+          .end(operationOutcome(status, detail, requestId).encode());
+    } else {
+      JsonObject problem = new JsonObject().put("type", "about:blank").put("title", title(status))
+          .put("status", status).put("detail", detail);
+      if (requestId != null) {
+        problem.put("instance", "urn:bastion:request:" + requestId);
+      }
+      response.putHeader("Content-Type", "application/problem+json").end(problem.encode());
+    }
+  }
+
+  public static JsonObject operationOutcome(int status, String detail, String requestId) {
+    JsonObject issue = new JsonObject().put("severity", status >= 500 ? "fatal" : "error")
+        .put("code", issueCode(status)).put("diagnostics", detail);
+    if (requestId != null) {
+      issue.put("details", new JsonObject().put("text", "request id " + requestId));
+    }
+    return new JsonObject().put("resourceType", "OperationOutcome").put("issue", new JsonArray().add(issue));
+  }
+
+  private static String issueCode(int status) {
+    return switch (status) {
+      case 400, 415, 422 -> "invalid";
+      case 401 -> "login";
+      case 403 -> "forbidden";
+      case 404, 410 -> "not-found";
+      case 405, 406 -> "not-supported";
+      case 409, 412 -> "conflict";
+      case 413 -> "too-costly";
+      case 429 -> "throttled";
+      case 503 -> "transient";
+      default -> status >= 500 ? "exception" : "processing";
+    };
+  }
+
+  private static String title(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 406 -> "Not Acceptable";
+      case 409 -> "Conflict";
+      case 413 -> "Content Too Large";
+      case 415 -> "Unsupported Media Type";
+      case 429 -> "Too Many Requests";
+      case 503 -> "Service Unavailable";
+      default -> status >= 500 ? "Internal Server Error" : "Error";
+    };
+  }
+
+  private static String defaultDetail(int status) {
+    return switch (status) {
+      case 404 -> "no resource at this path";
+      case 405 -> "this path does not accept this method";
+      case 413 -> "the request body is larger than the configured limit";
+      case 415 -> "unsupported request content type";
+      case 503 -> "the service is not ready, retry later";
+      default -> status >= 500 ? "internal error; quote the request id to the operators" : title(status);
+    };
+  }
+}

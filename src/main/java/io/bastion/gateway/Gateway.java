@@ -1,0 +1,73 @@
+package io.bastion.gateway;
+
+import io.bastion.NodeInfo;
+import io.bastion.db.StoreHealth;
+import io.bastion.monitoring.TrafficMeter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Everything the gateway instances share, built once by the composition root; and the route table in
+ * pipeline order (DESIGN.md, "Request pipeline"). Later capabilities insert their pipeline steps here.
+ */
+public final class Gateway {
+
+  private static final int[] RENDERED_ERRORS = {400, 401, 403, 404, 405, 406, 409, 412, 413, 414, 415, 422, 429, 431, 500, 501, 502, 503, 504};
+
+  private final HttpConfig http;
+  private final boolean accessLog;
+  private final TrafficMeter traffic;
+  private final NodeInfo node;
+  private final StoreHealth stores;
+  private final PrometheusMeterRegistry registry;
+  private final List<RouteModule> modules;
+  private final AtomicInteger boundPort = new AtomicInteger(-1);
+
+  public Gateway(HttpConfig http, boolean accessLog, TrafficMeter traffic, NodeInfo node, StoreHealth stores,
+      PrometheusMeterRegistry registry, List<RouteModule> modules) {
+    this.http = http;
+    this.accessLog = accessLog;
+    this.traffic = traffic;
+    this.node = node;
+    this.stores = stores;
+    this.registry = registry;
+    this.modules = List.copyOf(modules);
+  }
+
+  /** One router per gateway instance: handlers are cheap, the shared state they consult is not copied. */
+  Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    // 1-2: limits, request context; 10: observe the response once written
+    router.route().handler(new RequestContextHandler(http.trustedProxies()));
+    router.route().handler(new ResponseObserver(traffic, accessLog));
+    router.route().handler(new SecurityHeadersHandler(http));
+    router.route().handler(new BodyLimitHandler(http.maxBodyBytes()));
+    // 3-7 (blocklist, rate limit, WAF, authentication, cache) arrive with their issues.
+    // 8: handlers
+    new HealthRoutes(node, stores).mount(router);
+    new MetricsRoute(registry).mount(router);
+    for (RouteModule module : modules) {
+      module.mount(vertx, router);
+    }
+    for (int status : RENDERED_ERRORS) {
+      router.errorHandler(status, ErrorRenderer::renderFailure);
+    }
+    return router;
+  }
+
+  HttpConfig http() {
+    return http;
+  }
+
+  void boundPort(int port) {
+    boundPort.compareAndSet(-1, port);
+  }
+
+  /** The port the gateway listens on (differs from http.port when that is 0); -1 before listening. */
+  public int port() {
+    return boundPort.get();
+  }
+}

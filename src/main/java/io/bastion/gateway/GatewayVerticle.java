@@ -1,0 +1,59 @@
+package io.bastion.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane: one instance per event loop, each with its own router over the shared, thread-safe
+ * objects in {@link Gateway}. A request stays on its event loop from accept to response. On undeploy the
+ * server stops accepting and lets in-flight requests finish, up to http.drain-timeout-seconds.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  private final Gateway gateway;
+  private HttpServer server;
+
+  public GatewayVerticle(Gateway gateway) {
+    this.gateway = gateway;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpConfig http = gateway.http();
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(http.host())
+        .setPort(http.port())
+        .setMaxHeaderSize(http.maxHeaderBytes())
+        .setMaxInitialLineLength(http.maxInitialLineBytes())
+        .setIdleTimeout(http.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false);
+    if (http.tls()) {
+      options.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(http.tlsCertFile().toString())
+              .setKeyPath(http.tlsKeyFile().toString()))
+          .setUseAlpn(true)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+      options.getSslOptions().setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.3", "TLSv1.2"));
+    }
+    server = vertx.createHttpServer(options).requestHandler(gateway.router(vertx));
+    return server.listen().onSuccess(s -> gateway.boundPort(s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    int drain = gateway.http().drainTimeoutSeconds();
+    return server.shutdown(drain, TimeUnit.SECONDS)
+        .onFailure(e -> LOG.warn("gateway drain ended with {}", e.toString()));
+  }
+}

@@ -1,0 +1,54 @@
+package io.bastion.gateway;
+
+import io.bastion.monitoring.TrafficMeter;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pipeline step 10: once the response is written, feed the traffic meter and write the access-log
+ * line. The line names the route template, never the raw path or query string, which can carry PHI.
+ */
+final class ResponseObserver implements Handler<RoutingContext> {
+
+  private static final Logger ACCESS = LoggerFactory.getLogger("bastion.access");
+  private final TrafficMeter traffic;
+  private final boolean accessLog;
+
+  ResponseObserver(TrafficMeter traffic, boolean accessLog) {
+    this.traffic = traffic;
+    this.accessLog = accessLog;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ctx.addEndHandler(done -> {
+      RequestContext request = RequestContext.of(ctx);
+      int status = ctx.response().getStatusCode();
+      long nanos = System.nanoTime() - request.startNanos();
+      traffic.record(status, nanos);
+      if (accessLog) {
+        ACCESS.atInfo()
+            .addKeyValue("requestId", request.requestId())
+            .addKeyValue("traceId", request.traceId())
+            .addKeyValue("method", ctx.request().method().name())
+            .addKeyValue("route", routeTemplate(ctx))
+            .addKeyValue("status", status)
+            .addKeyValue("durationMs", Math.round(nanos / 10_000.0) / 100.0)
+            .addKeyValue("bytesSent", ctx.response().bytesWritten())
+            .addKeyValue("client", request.clientIp())
+            .addKeyValue("completed", done.succeeded())
+            .log("request");
+      }
+    });
+    ctx.next();
+  }
+
+  static String routeTemplate(RoutingContext ctx) {
+    Route route = ctx.currentRoute();
+    String path = route == null ? null : route.getPath();
+    return path == null ? "(unmatched)" : path;
+  }
+}

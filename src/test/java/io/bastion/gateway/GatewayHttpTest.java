@@ -1,0 +1,117 @@
+package io.bastion.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bastion.testsupport.TestNode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The gateway against a real node: health, metrics, headers, error formats, limits. */
+class GatewayHttpTest {
+
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(Map.of("http.max-body-bytes", "2048"));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void liveAndReadyReportHealthJson() {
+    var live = node.get("/health/live");
+    assertEquals(200, live.statusCode());
+    assertEquals("application/health+json", live.getHeader("Content-Type"));
+    assertEquals("pass", live.bodyAsJsonObject().getString("status"));
+
+    var ready = node.get("/health/ready");
+    assertEquals(200, ready.statusCode());
+    JsonObject checks = ready.bodyAsJsonObject().getJsonObject("checks");
+    assertEquals("pass", checks.getJsonArray("postgres:connection").getJsonObject(0).getString("status"));
+    assertEquals("pass", checks.getJsonArray("redis:connection").getJsonObject(0).getString("status"));
+    assertEquals("1", checks.getJsonArray("postgres:migrations").getJsonObject(0).getString("observedValue"));
+  }
+
+  @Test
+  void metricsAreLabelledByRouteTemplateNeverRawPath() {
+    node.get("/health/live");
+    node.get("/fhir/Patient/secret-id-123?name=Smith");
+    var metrics = node.get("/metrics");
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.getHeader("Content-Type").startsWith("text/plain; version=0.0.4"));
+    String text = metrics.bodyAsString();
+    assertTrue(text.contains("vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/health/live\"}"), text);
+    assertTrue(text.contains("vertx_http_server_response_time_seconds_bucket"), "latency histogram for quantiles");
+    assertTrue(text.contains("vertx_pool_"), "pool metrics");
+    assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
+    assertFalse(text.contains("secret-id-123"), "raw paths must never become labels");
+    assertFalse(text.contains("Smith"));
+  }
+
+  @Test
+  void securityHeadersAndRequestIdOnEveryResponse() {
+    var response = node.get("/health/live");
+    assertTrue(response.getHeader("Content-Security-Policy").contains("frame-ancestors 'none'"));
+    assertFalse(response.getHeader("Content-Security-Policy").contains("unsafe-inline"));
+    assertEquals("nosniff", response.getHeader("X-Content-Type-Options"));
+    assertEquals("no-referrer", response.getHeader("Referrer-Policy"));
+    assertNotNull(response.getHeader("X-Request-Id"));
+    assertEquals(null, response.getHeader("Strict-Transport-Security"), "HSTS only under TLS");
+  }
+
+  @Test
+  void plainIncomingRequestIdIsKeptAndHostileOneReplaced() {
+    var kept = node.send(HttpMethod.GET, "/health/live", Map.of("X-Request-Id", "abc-123-def-456"), null);
+    assertEquals("abc-123-def-456", kept.getHeader("X-Request-Id"));
+    var replaced = node.send(HttpMethod.GET, "/health/live", Map.of("X-Request-Id", "x\"}{\"injected"), null);
+    assertTrue(replaced.getHeader("X-Request-Id").matches("[0-9a-f]{32}"));
+  }
+
+  @Test
+  void errorsAreOperationOutcomesUnderFhirAndProblemJsonElsewhere() {
+    var fhir = node.get("/fhir/NoSuchThing/1");
+    assertEquals(404, fhir.statusCode());
+    assertTrue(fhir.getHeader("Content-Type").startsWith("application/fhir+json"));
+    JsonObject outcome = fhir.bodyAsJsonObject();
+    assertEquals("OperationOutcome", outcome.getString("resourceType"));
+    assertEquals("not-found", outcome.getJsonArray("issue").getJsonObject(0).getString("code"));
+
+    var other = node.get("/nope");
+    assertEquals(404, other.statusCode());
+    assertEquals("application/problem+json", other.getHeader("Content-Type"));
+    assertEquals(404, other.bodyAsJsonObject().getInteger("status"));
+    assertTrue(other.bodyAsJsonObject().getString("instance").endsWith(other.getHeader("X-Request-Id")));
+  }
+
+  @Test
+  void oversizedBodyIsRefusedBeforeItIsRead() {
+    var response = node.send(HttpMethod.POST, "/admin/api/session", Map.of("Content-Type", "application/json"),
+        Buffer.buffer("x".repeat(4096)));
+    assertEquals(413, response.statusCode());
+    assertEquals("application/problem+json", response.getHeader("Content-Type"));
+    var fhir = node.send(HttpMethod.POST, "/fhir/Patient", Map.of("Content-Type", "application/fhir+json"),
+        Buffer.buffer("x".repeat(4096)));
+    assertEquals(413, fhir.statusCode());
+    assertEquals("too-costly", fhir.bodyAsJsonObject().getJsonArray("issue").getJsonObject(0).getString("code"));
+  }
+
+  @Test
+  void metadataIsACapabilityStatement() {
+    var response = node.get("/fhir/metadata");
+    assertEquals(200, response.statusCode());
+    assertEquals("CapabilityStatement", response.bodyAsJsonObject().getString("resourceType"));
+    assertEquals("4.0.1", response.bodyAsJsonObject().getString("fhirVersion"));
+  }
+}

@@ -1,0 +1,125 @@
+package io.bastion.testsupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.bastion.Node;
+import io.bastion.config.BastionConfig;
+import io.bastion.config.ConfigLoader;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node for tests: random HTTP port, its own fresh database on the real PostgreSQL, real Redis
+ * when asked for, and a low blocked-thread limit whose warnings fail the test on close.
+ */
+public final class TestNode implements AutoCloseable {
+
+  public static final String ADMIN_PASSWORD = "test-admin-password-123";
+
+  private final Node node;
+  private final WebClient client;
+
+  private TestNode(Node node) {
+    this.node = node;
+    this.client = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("localhost")
+        .setDefaultPort(node.httpPort()));
+  }
+
+  /** Starts with Redis on localhost (skips the test when absent) and the given extra settings. */
+  public static TestNode start(Map<String, String> settings) {
+    Map<String, String> all = new HashMap<>();
+    all.put("redis.url", TestStores.redisUrl());
+    all.putAll(settings);
+    return startWithout(all);
+  }
+
+  public static TestNode start() {
+    return start(Map.of());
+  }
+
+  /** Starts with exactly these settings on top of the test defaults (no Redis unless given). */
+  public static TestNode startWithout(Map<String, String> settings) {
+    Node node = Node.start(config(settings), vertxOptions()).await();
+    return new TestNode(node);
+  }
+
+  /** The test defaults: port 0, a fresh database, a temporary data dir, a known admin password. */
+  public static BastionConfig config(Map<String, String> settings) {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("http.port", "0");
+    flags.put("http.instances", "2");
+    flags.put("http.drain-timeout-seconds", "5");
+    flags.put("admin.password", ADMIN_PASSWORD);
+    flags.put("redis.mode", "off"); // no Redis unless a test asks for it
+    flags.put("node.id", "test-node");
+    try {
+      flags.put("node.data-dir", Files.createTempDirectory("bastion-test").toString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    if (!settings.containsKey("postgres.url") && !"embedded".equals(settings.get("postgres.mode"))) {
+      flags.put("postgres.url", TestStores.newDatabase());
+    }
+    flags.putAll(settings);
+    if (settings.containsKey("redis.url") && !settings.containsKey("redis.mode")) {
+      flags.put("redis.mode", "auto");
+    }
+    return ConfigLoader.withBuiltInDefaults().load(null, Map.of(), flags);
+  }
+
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions()
+        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+        .setBlockedThreadCheckInterval(100).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS);
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public int port() {
+    return node.httpPort();
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + port();
+  }
+
+  public WebClient client() {
+    return client;
+  }
+
+  public HttpResponse<Buffer> get(String path) {
+    return client.request(HttpMethod.GET, path).send().await();
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
+    var request = client.request(method, path);
+    headers.forEach(request::putHeader);
+    return (body == null ? request.send() : request.sendBuffer(body)).await();
+  }
+
+  /** Stops the node and fails if any event loop was blocked while it ran. */
+  @Override
+  public void close() {
+    client.close();
+    try {
+      node.stop().await(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("node did not stop within 60 s", e);
+    }
+    List<String> blocked = BlockedThreadWatch.drain();
+    assertEquals(List.of(), blocked, "event loop blocked during the test");
+  }
+}
