@@ -89,7 +89,8 @@ public final class AdminRoutes implements RouteModule {
         ErrorRenderer.render(ctx, 401, "unknown username or wrong password");
       } else {
         User user = result.result().get().toVertxUser();
-        // setUser regenerates the session id: no session fixation.
+        // Lazy sessions exist once touched; setUser then regenerates the id (no session fixation).
+        ctx.session().put("signedInAt", System.currentTimeMillis());
         sessions.setUser(ctx, user).onSuccess(v -> ctx.json(AdminUser.describe(user))).onFailure(ctx::fail);
       }
     });
