@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code bastion serve}: runs a node until SIGTERM/SIGINT, then drains and stops it. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a Bastion node.")
@@ -37,17 +39,21 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
   @Option(names = "--print-config", description = "Print the effective configuration (secrets redacted) and exit.")
   boolean printConfig;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     BastionConfig config;
     try {
       config = ConfigLoader.withBuiltInDefaults().load(configFile(), System.getenv(), flags());
     } catch (ConfigException e) {
-      System.err.println("bastion: " + e.getMessage());
+      spec.commandLine().getErr().println("bastion: " + e.getMessage());
       return EXIT_CONFIG;
     }
     if (printConfig) {
-      System.out.print(new ObjectMapper(new YAMLFactory()).writeValueAsString(config.redacted().getMap()));
+      spec.commandLine().getOut().print(new ObjectMapper(new YAMLFactory()).writeValueAsString(config.redacted().getMap()));
+      spec.commandLine().getOut().flush();
       return 0;
     }
     ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)

@@ -63,12 +63,12 @@ public final class ConfigLoader {
     for (String path : leafPaths(defaults, "")) {
       String fromEnv = env.get(envName(path));
       if (fromEnv != null) {
-        set(merged, path, fromEnv);
+        set(merged, path, typed(path, fromEnv));
       }
     }
     flags.forEach((path, value) -> {
       if (value != null) {
-        set(merged, path, value);
+        set(merged, path, typed(path, value));
       }
     });
     ConfigReader reader = new ConfigReader(merged, problems);
@@ -131,6 +131,33 @@ public final class ConfigLoader {
         target.put(key, value);
       }
     }
+  }
+
+  /**
+   * A string from the environment or a flag, as the type its default has when it parses as one (so
+   * --print-config shows port: 9000, not "9000"); otherwise left as text for the reader to report.
+   */
+  private Object typed(String path, String text) {
+    Object model = get(defaults, path);
+    String trimmed = text.trim();
+    if (model instanceof Number && trimmed.matches("-?\\d{1,18}")) {
+      return Long.parseLong(trimmed);
+    }
+    if (model instanceof Boolean && (trimmed.equalsIgnoreCase("true") || trimmed.equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(trimmed);
+    }
+    return text;
+  }
+
+  private static Object get(JsonObject root, String path) {
+    Object current = root;
+    for (String part : path.split("\\.")) {
+      if (!(current instanceof JsonObject section)) {
+        return null;
+      }
+      current = section.getValue(part);
+    }
+    return current;
   }
 
   private static List<String> leafPaths(JsonObject section, String prefix) {
