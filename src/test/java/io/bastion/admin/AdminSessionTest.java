@@ -98,12 +98,14 @@ class AdminSessionTest {
   void bridgeRefusesAnonymousSocketsAndServesSignedInOnes() throws Exception {
     var client = node.node().vertx().createWebSocketClient();
     try {
-      // Anonymous: the bridge closes the socket at creation; no frame ever arrives.
-      WebSocket anonymous = client.connect(node.port(), "localhost", "/admin/eventbus/websocket").await();
+      // Anonymous: the bridge closes the socket at creation; no frame ever arrives. Handlers are set
+      // before connecting because the close can beat the handshake's completion.
+      var anonymous = client.webSocket();
       Promise<Void> closed = Promise.promise();
       java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-      anonymous.textMessageHandler(received::add);
+      anonymous.handler(data -> received.add(data.toString()));
       anonymous.closeHandler(v -> closed.tryComplete());
+      anonymous.connect(node.port(), "localhost", "/admin/eventbus/websocket").await();
       anonymous.writeTextMessage(register()).otherwiseEmpty();
       closed.future().await(5, TimeUnit.SECONDS);
       assertEquals(java.util.List.of(), received);
