@@ -89,7 +89,9 @@ public final class AdminRoutes implements RouteModule {
         ErrorRenderer.render(ctx, 401, "unknown username or wrong password");
       } else {
         User user = result.result().get().toVertxUser();
-        // setUser regenerates the session id: no session fixation.
+        // A new session id on sign-in: no session fixation. Touching the session also matters with lazy
+        // sessions: setUser alone stores nothing and sends no cookie unless the session was accessed.
+        ctx.session().regenerateId();
         sessions.setUser(ctx, user).onSuccess(v -> ctx.json(AdminUser.describe(user))).onFailure(ctx::fail);
       }
     });
