@@ -67,9 +67,10 @@
       setConnection('connecting', 'connecting');
     } else {
       setConnection('disconnected', 'disconnected');
-      if (detail && detail.retryInMs) {
-        notice('Live stream disconnected; reconnecting in ' + Math.ceil(detail.retryInMs / 1000) + ' s.');
+      if (!detail.retryInMs) {
+        return; // closed on purpose (sign-out)
       }
+      notice('Live stream disconnected; reconnecting in ' + Math.ceil(detail.retryInMs / 1000) + ' s.');
       // A socket that drops may mean the session ended: then the login page is the only way on.
       fetchSession().then(function (response) {
         if (response.status === 401) {

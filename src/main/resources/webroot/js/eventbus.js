@@ -76,8 +76,9 @@
       self.pingTimer = null;
       self.socket = null;
       self.failPending('disconnected');
-      self.setState('closed', { code: event.code, reason: event.reason });
-      if (!self.closedByUs) {
+      if (self.closedByUs) {
+        self.setState('closed', { code: event.code });
+      } else {
         self.scheduleReconnect();
       }
     };

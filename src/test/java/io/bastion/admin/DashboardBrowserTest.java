@@ -166,12 +166,12 @@ class DashboardBrowserTest {
   @Order(3)
   void reopenedOverviewFillsChartsFromHistory() {
     ensureSignedIn();
-    waitFor(d -> points("chart-rps") >= 5);
+    waitFor(d -> points("chart-rps") >= 8);
     int shown = points("chart-rps");
     driver.navigate().refresh();
     // Live snapshots alone would need `shown` seconds to get there; history does it at once.
     waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-overview")));
-    new WebDriverWait(driver, Duration.ofSeconds(2)).until(d -> points("chart-rps") >= shown);
+    new WebDriverWait(driver, Duration.ofSeconds(4)).until(d -> points("chart-rps") >= shown);
   }
 
   @Test
@@ -216,6 +216,44 @@ class DashboardBrowserTest {
 
   @Test
   @Order(6)
+  void endedSessionStopsAnOpenStream() {
+    // From the login page, which does not react to the session: sign in, stream, then end the session.
+    driver.get(node.baseUrl() + "/admin/login.html");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> probe = (Map<String, Object>) driver.executeAsyncScript(
+        "var done = arguments[arguments.length - 1], before = 0, after = 0, ended = false;"
+        + "setTimeout(function () { done({before: before, after: after, closed: 'gave up'}); }, 8000);"
+        + "fetch('/admin/api/session', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+        + "    body: JSON.stringify({username: 'admin', password: arguments[0]})}).then(function () {"
+        + "  var ws = new WebSocket('ws://' + location.host + '/admin/eventbus/websocket');"
+        + "  ws.binaryType = 'arraybuffer';"
+        + "  ws.onopen = function () { ws.send(JSON.stringify({type: 'register', address: 'bastion.metrics.snapshot', headers: {}})); };"
+        + "  ws.onmessage = function (e) {"
+        + "    if (ended) { after++; return; }"
+        + "    if (++before === 1) {"
+        + "      fetch('/admin/api/session', {method: 'DELETE'}).then(function () {"
+        + "        setTimeout(function () { ended = true; }, 300);"
+        + "        setTimeout(function () { done({before: before, after: after, closed: ws.readyState === WebSocket.CLOSED}); ws.close(); }, 2800);"
+        + "      });"
+        + "    }"
+        + "  };"
+        + "});", TestNode.ADMIN_PASSWORD);
+    assertEquals(1L, ((Number) probe.get("before")).longValue(), "the socket should stream while signed in: " + probe);
+    assertEquals(0L, ((Number) probe.get("after")).longValue(), "the socket kept streaming after sign-out: " + probe);
+    assertEquals(Boolean.TRUE, probe.get("closed"), "the bridge should close the socket: " + probe);
+  }
+
+  @Test
+  @Order(7)
+  void dashboardWhoseSessionEndedAsksForLogin() {
+    ensureSignedIn();
+    waitFor(d -> "live".equals(text("connection")));
+    driver.executeScript("fetch('/admin/api/session', {method: 'DELETE'})"); // as a sign-out in another tab
+    waitFor(ExpectedConditions.urlToBe(node.baseUrl() + "/admin/login.html"));
+  }
+
+  @Test
+  @Order(8)
   void signOutEndsTheSession() {
     ensureSignedIn();
     driver.findElement(By.id("sign-out")).click();
@@ -223,10 +261,20 @@ class DashboardBrowserTest {
     driver.get(node.baseUrl() + "/admin/");
     waitFor(ExpectedConditions.urlToBe(node.baseUrl() + "/admin/login.html"));
     assertFalse(driver.findElements(By.id("login-form")).isEmpty());
+
+    // Without a session the bridge streams nothing, even to a socket that asks.
+    Object frames = driver.executeAsyncScript(
+        "var done = arguments[arguments.length - 1], seen = [];"
+        + "var ws = new WebSocket('ws://' + location.host + '/admin/eventbus/websocket');"
+        + "ws.binaryType = 'arraybuffer';"
+        + "ws.onopen = function () { ws.send(JSON.stringify({type: 'register', address: 'bastion.metrics.snapshot', headers: {}})); };"
+        + "ws.onmessage = function (e) { seen.push(typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data)); };"
+        + "setTimeout(function () { ws.close(); done(seen.join('\\n')); }, 2500);");
+    assertFalse(String.valueOf(frames).contains("\"rec\""), "signed-out socket received: " + frames);
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void browserConsoleHasNoCspViolationsOrScriptErrors() {
     collectBrowserLog();
     List<String> problems = browserLog.stream()
@@ -238,9 +286,11 @@ class DashboardBrowserTest {
 
     // Control: the collector does see a violation when one happens.
     driver.executeScript("var s = document.createElement('script'); s.textContent = 'window.x = 1'; document.head.appendChild(s);");
-    List<String> control = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .map(LogEntry::getMessage).collect(Collectors.toList());
-    assertTrue(control.stream().anyMatch(m -> m.contains("Content Security Policy")), control.toString());
+    List<String> control = new ArrayList<>();
+    waitFor(d -> {
+      d.manage().logs().get(LogType.BROWSER).forEach(entry -> control.add(entry.getMessage()));
+      return control.stream().anyMatch(m -> m.contains("Content Security Policy"));
+    });
   }
 
   /** The session probe and the wrong-password attempt answer 401 by design; Chromium logs each one. */
