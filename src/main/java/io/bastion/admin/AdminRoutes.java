@@ -13,6 +13,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +40,8 @@ public final class AdminRoutes implements RouteModule {
 
   @Override
   public void mount(Vertx vertx, Router router) {
-    SessionHandler sessions = SessionHandler.create(LocalSessionStore.create(vertx))
+    SessionStore store = LocalSessionStore.create(vertx);
+    SessionHandler sessions = SessionHandler.create(store)
         .setSessionCookieName(SESSION_COOKIE)
         .setSessionCookiePath("/admin")
         .setCookieHttpOnlyFlag(true)
@@ -51,7 +53,7 @@ public final class AdminRoutes implements RouteModule {
     router.post("/admin/api/session").handler(BodyHandler.create(false).setBodyLimit(LOGIN_BODY_LIMIT)).handler(ctx -> login(ctx, sessions));
     router.get("/admin/api/session").handler(this::currentUser);
     router.delete("/admin/api/session").handler(this::logout);
-    router.route("/admin/eventbus/*").subRouter(DashboardBridge.create(vertx));
+    router.route("/admin/eventbus/*").subRouter(DashboardBridge.create(vertx, store));
     router.get("/admin").handler(ctx -> {
       if ("/admin".equals(ctx.request().path())) {
         ctx.redirect("/admin/");
@@ -89,8 +91,9 @@ public final class AdminRoutes implements RouteModule {
         ErrorRenderer.render(ctx, 401, "unknown username or wrong password");
       } else {
         User user = result.result().get().toVertxUser();
-        // Lazy sessions exist once touched; setUser then regenerates the id (no session fixation).
-        ctx.session().put("signedInAt", System.currentTimeMillis());
+        // A new session id on sign-in: no session fixation. Touching the session also matters with lazy
+        // sessions: setUser alone stores nothing and sends no cookie unless the session was accessed.
+        ctx.session().regenerateId();
         sessions.setUser(ctx, user).onSuccess(v -> ctx.json(AdminUser.describe(user))).onFailure(ctx::fail);
       }
     });
