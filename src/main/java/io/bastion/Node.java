@@ -14,7 +14,10 @@ import io.bastion.db.PostgresSource;
 import io.bastion.db.RedisSource;
 import io.bastion.db.RedisStore;
 import io.bastion.db.StoreHealth;
+import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
+import io.bastion.fhir.store.PgResourceStore;
+import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.gateway.Gateway;
 import io.bastion.gateway.GatewayVerticle;
 import io.bastion.load.LoadVerticle;
@@ -41,11 +44,13 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -138,9 +143,13 @@ public final class Node {
         })
         .compose(health -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
+          Clock clock = Clock.systemUTC();
+          FhirRoutes fhir = new FhirRoutes(info, ResourceTypes.r4(),
+              new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString()),
+              FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock);
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
               new AdminRoutes(accounts, config.admin(), config.http().tls()),
-              new FhirRoutes(info)));
+              fhir));
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
               .compose(v -> deploy("SecurityVerticle", SecurityVerticle::new, 1))
