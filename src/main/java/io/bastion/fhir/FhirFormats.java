@@ -26,7 +26,13 @@ public final class FhirFormats implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String chosen;
-    String format = ctx.request().getParam("_format");
+    String format;
+    try {
+      format = ctx.request().getParam("_format"); // decodes the whole query string once
+    } catch (IllegalArgumentException e) {
+      FhirRoutes.fail(ctx, FhirException.of(400, "invalid", "the query string is not valid percent-encoding"));
+      return;
+    }
     if (format != null) {
       chosen = fromFormat(format.trim().toLowerCase(Locale.ROOT));
       if (chosen == null) {
