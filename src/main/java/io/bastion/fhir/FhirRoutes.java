@@ -112,6 +112,7 @@ public final class FhirRoutes implements RouteModule {
         throw FhirException.of(400, "not-supported",
             "conditional create (If-None-Exist) is not supported yet; nothing was created");
       }
+      refuseIfNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForCreate(type, resource);
       store.create(type, resource).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
@@ -125,6 +126,7 @@ public final class FhirRoutes implements RouteModule {
       String type = type(ctx);
       String id = id(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
+      refuseIfNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForUpdate(type, id, resource);
       store.update(type, id, resource, ifMatch).onSuccess(written -> sendWritten(ctx, written))
@@ -139,6 +141,7 @@ public final class FhirRoutes implements RouteModule {
       String type = type(ctx);
       String id = id(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
+      refuseIfNoneMatch(ctx);
       Buffer body = body(ctx);
       if (body == null || body.length() == 0) {
         throw FhirException.of(400, "invalid", "the request body is empty; a JSON Patch document is required");
@@ -156,7 +159,9 @@ public final class FhirRoutes implements RouteModule {
 
   private void delete(RoutingContext ctx) {
     try {
-      store.delete(type(ctx), id(ctx)).onSuccess(deletion -> {
+      String type = type(ctx);
+      String id = id(ctx);
+      store.delete(type, id, FhirHeaders.ifMatch(ctx)).onSuccess(deletion -> {
         HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deletion.version()));
         if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
           sendOutcome(ctx, 200, "the resource is deleted");
@@ -213,6 +218,13 @@ public final class FhirRoutes implements RouteModule {
       }).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
+    }
+  }
+
+  /** If-None-Match on a write (create-only PUT) is not implemented; refusing beats silently overwriting. */
+  private static void refuseIfNoneMatch(RoutingContext ctx) {
+    if (ctx.request().getHeader("If-None-Match") != null) {
+      throw FhirException.of(400, "not-supported", "If-None-Match is not supported on writes; use If-Match");
     }
   }
 

@@ -148,6 +148,25 @@ class FhirCrudHttpTest {
   }
 
   @Test
+  void deleteHonoursIfMatch() {
+    String id = fhir.create(patient("DeleteMatch")).getString("id");
+    var stale = node.send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-Match", "W/\"5\""), null);
+    assertOutcome(stale, 412, "conflict");
+    assertEquals(200, fhir.get("/fhir/Patient/" + id).statusCode());
+    assertEquals(204, node.send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-Match", "W/\"1\""), null).statusCode());
+    assertEquals(204, node.send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-Match", "W/\"1\""), null).statusCode(),
+        "deleting a deleted resource stays idempotent");
+  }
+
+  @Test
+  void ifNoneMatchOnWritesIsRefusedRatherThanIgnored() {
+    var response = fhir.send(HttpMethod.PUT, "/fhir/Patient/inm-1", patient("X").put("id", "inm-1"),
+        Map.of("If-None-Match", "*"));
+    assertOutcome(response, 400, "not-supported");
+    assertEquals(404, fhir.get("/fhir/Patient/inm-1").statusCode());
+  }
+
+  @Test
   void ifNoneMatchOnTheCurrentVersionIs304() {
     String id = fhir.create(patient("Cache")).getString("id");
     var notModified = fhir.get("/fhir/Patient/" + id, Map.of("If-None-Match", "W/\"1\""));

@@ -48,11 +48,14 @@ final class FhirSql {
       SELECT res_pk, version, res_type, res_id, last_updated, 'PATCH', content FROM cur
       RETURNING version""".formatted(HISTORY_COLUMNS);
 
-  /** $1 type, $2 id, $3 last_updated. Only a live resource is deleted; no row means absent or already deleted. */
+  /**
+   * $1 type, $2 id, $3 last_updated, $4 expected version or null. Only a live resource at the expected
+   * version is deleted; no row means absent, already deleted or another version.
+   */
   static final String DELETE = """
       WITH cur AS (
         UPDATE fhir_resource SET version = version + 1, last_updated = $3, deleted = true, content = NULL
-         WHERE res_type = $1 AND res_id = $2 AND NOT deleted
+         WHERE res_type = $1 AND res_id = $2 AND NOT deleted AND ($4::integer IS NULL OR version = $4::integer)
         RETURNING res_pk, version, res_type, res_id, last_updated)
       INSERT INTO fhir_resource_history (%s)
       SELECT res_pk, version, res_type, res_id, last_updated, 'DELETE', NULL FROM cur

@@ -126,9 +126,9 @@ public final class PgResourceStore implements ResourceStore {
   }
 
   @Override
-  public Future<ResourceVersion> delete(String type, String id) {
+  public Future<ResourceVersion> delete(String type, String id, Integer ifMatch) {
     Instant now = now();
-    return pool.preparedQuery(FhirSql.DELETE).execute(Tuple.of(type, id, utc(now))).compose(rows -> {
+    return pool.preparedQuery(FhirSql.DELETE).execute(Tuple.of(type, id, utc(now), ifMatch)).compose(rows -> {
       if (rows.size() == 1) {
         Row row = rows.iterator().next();
         return Future.succeededFuture(new ResourceVersion(type, id, row.getInteger("version"), instant(row), true,
@@ -136,6 +136,10 @@ public final class PgResourceStore implements ResourceStore {
       }
       return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(current -> {
         Row row = single(current, "no resource of this type has this id");
+        if (!row.getBoolean("deleted")) {
+          throw new StoreException(Reason.VERSION_MISMATCH, "If-Match names version " + ifMatch
+              + " but the current version is " + row.getInteger("version"));
+        }
         return new ResourceVersion(type, id, row.getInteger("version"), instant(row), true, "DELETE", null);
       });
     }).recover(PgResourceStore::mapFailure);

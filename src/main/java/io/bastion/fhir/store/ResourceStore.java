@@ -36,9 +36,12 @@ public interface ResourceStore {
 
   /**
    * Deletes the resource as a new version. Deleting a deleted resource changes nothing and answers the
-   * existing deletion (written.created() is false in both cases); fails NOT_FOUND for an unknown one.
+   * existing deletion; fails NOT_FOUND for an unknown one.
+   *
+   * @param ifMatch the version the client believes current, or null; a live resource at another version
+   *                fails VERSION_MISMATCH
    */
-  Future<ResourceVersion> delete(String type, String id);
+  Future<ResourceVersion> delete(String type, String id, Integer ifMatch);
 
   /** A page of history; instance history fails NOT_FOUND for an unknown resource. */
   Future<HistoryPage> history(HistoryQuery query);

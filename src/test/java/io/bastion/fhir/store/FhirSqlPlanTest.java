@@ -49,7 +49,7 @@ class FhirSqlPlanTest {
       case "HISTORY_SYSTEM" -> Tuple.of(T, T, 1L, 1, 10);
       case "UPDATE" -> Tuple.of("Patient", "x", T, new io.vertx.core.json.JsonObject().put("meta",
           new io.vertx.core.json.JsonObject()), 1, "PUT");
-      case "DELETE" -> Tuple.of("Patient", "x", T);
+      case "DELETE" -> Tuple.of("Patient", "x", T, 1);
       case "PATCH_WRITE" -> Tuple.of(1L, 2, T, new io.vertx.core.json.JsonObject());
       default -> throw new IllegalArgumentException(statement);
     };
