@@ -41,6 +41,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.security.SecureRandom;
@@ -133,7 +134,8 @@ public final class Node {
         .compose(schemaVersion -> {
           pool = PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setName("bastion").setShared(false))
-              .connectingTo(postgres.options())
+              // the hot path runs a small fixed set of statements: parse and plan each once per connection
+              .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true))
               .using(vertx)
               .build();
           return new RedisSource(vertx, config.redis()).resolve().map(store -> {
