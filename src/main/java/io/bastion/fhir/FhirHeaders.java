@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** Versioning headers (ETag, If-Match, If-None-Match, Last-Modified) and Prefer, as FHIR uses them. */
 final class FhirHeaders {
 
-  private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([1-9][0-9]{0,9})\"");
+  private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([1-9][0-9]{0,8})\"");
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC)
       .withLocale(Locale.ROOT);
 

@@ -241,8 +241,12 @@ public final class FhirRoutes implements RouteModule {
   /** _since is a FHIR instant; a plain date (midnight UTC) is accepted too. */
   private static Instant since(String text) {
     try {
-      return text.length() == 10 ? LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC)
+      Instant since = text.length() == 10 ? LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC)
           : OffsetDateTime.parse(text).toInstant();
+      if (since.isBefore(Instant.parse("0001-01-01T00:00:00Z")) || since.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+        throw new DateTimeParseException("out of range", text, 0);
+      }
+      return since;
     } catch (DateTimeParseException e) {
       throw FhirException.of(400, "value", "_since must be an instant such as 2024-01-31T12:00:00Z", "_since");
     }

@@ -126,6 +126,8 @@ class FhirCrudHttpTest {
     assertOutcome(missing, 412, "conflict");
     assertOutcome(fhir.send(HttpMethod.PUT, "/fhir/Patient/" + id, patient("M").put("id", id), Map.of("If-Match", "yes")),
         400, "invalid");
+    assertOutcome(fhir.send(HttpMethod.PUT, "/fhir/Patient/" + id, patient("M").put("id", id),
+        Map.of("If-Match", "W/\"99999999999\"")), 400, "invalid");
   }
 
   @Test

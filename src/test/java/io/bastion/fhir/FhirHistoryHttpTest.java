@@ -150,6 +150,10 @@ class FhirHistoryHttpTest {
     assertOutcome(fhir.get("/fhir/_history?_cursor=%%%"), 400, "invalid");
     assertOutcome(fhir.get("/fhir/_history?_cursor=bm90LWEtdG9rZW4"), 400, "value");
     assertOutcome(fhir.get("/fhir/Patient/_history?_at=2020"), 400, "not-supported");
+    assertOutcome(fhir.get("/fhir/_history?_since=%2B100000-01-01T00:00:00Z"), 400, "value");
+    String forged = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("-9223372036854775807.1.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertOutcome(fhir.get("/fhir/_history?_cursor=" + forged), 400, "value");
   }
 
   private static String next(JsonObject bundle) {

@@ -31,11 +31,18 @@ public record HistoryCursor(long lastUpdatedMicros, long resourcePk, int version
     if (parts.length != 3) {
       throw new IllegalArgumentException("not a page token");
     }
+    HistoryCursor cursor;
     try {
-      return new HistoryCursor(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
+      cursor = new HistoryCursor(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a page token", e);
     }
+    // within what this server writes, so a forged token cannot reach PostgreSQL's timestamp range errors
+    if (cursor.lastUpdatedMicros() < 0 || cursor.lastUpdatedMicros() > TOP.lastUpdatedMicros()
+        || cursor.resourcePk() < 0 || cursor.version() < 0) {
+      throw new IllegalArgumentException("not a page token");
+    }
+    return cursor;
   }
 
   static long micros(Instant instant) {
