@@ -37,6 +37,9 @@ import java.util.Set;
  */
 public final class FhirRoutes implements RouteModule {
 
+  /** _since outside these is refused: PostgreSQL timestamps and FHIR instants do not go further. */
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
   private static final Set<String> HISTORY_PARAMS = Set.of("_count", "_since", "_cursor", "_format", "_pretty");
 
   private final ResourceTypes types;
@@ -243,7 +246,7 @@ public final class FhirRoutes implements RouteModule {
     try {
       Instant since = text.length() == 10 ? LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC)
           : OffsetDateTime.parse(text).toInstant();
-      if (since.isBefore(Instant.parse("0001-01-01T00:00:00Z")) || since.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+      if (since.isBefore(EARLIEST) || since.isAfter(LATEST)) {
         throw new DateTimeParseException("out of range", text, 0);
       }
       return since;
