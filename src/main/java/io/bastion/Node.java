@@ -14,7 +14,10 @@ import io.bastion.db.PostgresSource;
 import io.bastion.db.RedisSource;
 import io.bastion.db.RedisStore;
 import io.bastion.db.StoreHealth;
+import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
+import io.bastion.fhir.store.PgResourceStore;
+import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.gateway.Gateway;
 import io.bastion.gateway.GatewayVerticle;
 import io.bastion.load.LoadVerticle;
@@ -38,14 +41,17 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -128,7 +134,8 @@ public final class Node {
         .compose(schemaVersion -> {
           pool = PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setName("bastion").setShared(false))
-              .connectingTo(postgres.options())
+              // the hot path runs a small fixed set of statements: parse and plan each once per connection
+              .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true))
               .using(vertx)
               .build();
           return new RedisSource(vertx, config.redis()).resolve().map(store -> {
@@ -138,9 +145,13 @@ public final class Node {
         })
         .compose(health -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
+          Clock clock = Clock.systemUTC();
+          FhirRoutes fhir = new FhirRoutes(info, ResourceTypes.r4(),
+              new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString()),
+              FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock);
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
               new AdminRoutes(accounts, config.admin(), config.http().tls()),
-              new FhirRoutes(info)));
+              fhir));
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
               .compose(v -> deploy("SecurityVerticle", SecurityVerticle::new, 1))

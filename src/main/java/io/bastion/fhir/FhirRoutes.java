@@ -1,44 +1,341 @@
 package io.bastion.fhir;
 
 import io.bastion.NodeInfo;
+import io.bastion.fhir.FhirHeaders.Return;
+import io.bastion.fhir.store.HistoryCursor;
+import io.bastion.fhir.store.HistoryQuery;
+import io.bastion.fhir.store.ResourceStore;
+import io.bastion.fhir.store.ResourceVersion;
+import io.bastion.fhir.store.StoreException;
+import io.bastion.fhir.store.Written;
+import io.bastion.fhir.validation.ResourceTypes;
+import io.bastion.fhir.validation.ResourceValidator;
+import io.bastion.gateway.ErrorRenderer;
 import io.bastion.gateway.RouteModule;
-import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.Vertx;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
 
 /**
- * The FHIR R4 endpoint at /fhir. The CapabilityStatement lists exactly what is supported; until the
- * FHIR API issue lands that is the metadata interaction alone, with no resource types.
+ * The FHIR R4 endpoint at /fhir: the route table, then one method per interaction that parses,
+ * validates, delegates to the {@link ResourceStore} and answers. Every error leaves through
+ * {@link #fail}, which renders an OperationOutcome with {@link ErrorRenderer}.
  */
 public final class FhirRoutes implements RouteModule {
 
-  public static final String FHIR_JSON = "application/fhir+json; charset=utf-8";
-  private final NodeInfo node;
-  private final String published = Instant.now().toString();
+  /** _since outside these is refused: PostgreSQL timestamps and FHIR instants do not go further. */
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+  private static final Set<String> HISTORY_PARAMS = Set.of("_count", "_since", "_cursor", "_format", "_pretty");
 
-  public FhirRoutes(NodeInfo node) {
-    this.node = node;
+  private final ResourceTypes types;
+  private final ResourceValidator validator;
+  private final ResourceStore store;
+  private final FhirLimits limits;
+  private final FhirJson json;
+  private final Clock clock;
+  private final String capabilityStatement;
+
+  public FhirRoutes(NodeInfo node, ResourceTypes types, ResourceStore store, FhirLimits limits, Clock clock) {
+    this.types = types;
+    this.validator = new ResourceValidator(types);
+    this.store = store;
+    this.limits = limits;
+    this.json = new FhirJson(limits);
+    this.clock = clock;
+    this.capabilityStatement = CapabilityStatementBuilder.build(node, types.names(), clock.instant()).encode();
   }
 
   @Override
   public void mount(Vertx vertx, Router router) {
-    router.get("/fhir/metadata").handler(this::capabilityStatement);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
+    router.route("/fhir/*").handler(new FhirFormats());
+    router.get("/fhir/metadata").handler(this::capabilities);
+    router.get("/fhir/_history").handler(this::systemHistory);
+    router.get("/fhir/:type/_history").handler(this::typeHistory);
+    router.get("/fhir/:type/:id/_history").handler(this::instanceHistory);
+    router.get("/fhir/:type/:id/_history/:vid").handler(this::vread);
+    router.get("/fhir/:type/:id").handler(this::read);
+    router.post("/fhir/:type").handler(body).handler(this::create);
+    router.put("/fhir/:type/:id").handler(body).handler(this::update);
+    router.patch("/fhir/:type/:id").handler(body).handler(this::patch);
+    router.delete("/fhir/:type/:id").handler(this::delete);
   }
 
-  private void capabilityStatement(RoutingContext ctx) {
-    JsonObject statement = new JsonObject()
-        .put("resourceType", "CapabilityStatement")
-        .put("status", "active")
-        .put("date", published)
-        .put("kind", "instance")
-        .put("software", new JsonObject().put("name", "Bastion").put("version", node.version()))
-        .put("implementation", new JsonObject().put("description", "Bastion node " + node.id()))
-        .put("fhirVersion", "4.0.1")
-        .put("format", new JsonArray().add("application/fhir+json"))
-        .put("rest", new JsonArray().add(new JsonObject().put("mode", "server").put("resource", new JsonArray())));
-    ctx.response().putHeader("Content-Type", FHIR_JSON).end(statement.encode());
+  private void capabilities(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx)).end(capabilityStatement);
+  }
+
+  private void read(RoutingContext ctx) {
+    try {
+      store.read(type(ctx), id(ctx)).onSuccess(version -> {
+        if (FhirHeaders.noneMatchHits(ctx, version.version())) {
+          versionHeaders(ctx.response(), version).setStatusCode(304).end();
+        } else {
+          sendResource(ctx, 200, version);
+        }
+      }).onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void vread(RoutingContext ctx) {
+    try {
+      String vid = ctx.pathParam("vid");
+      if (!vid.matches("[1-9][0-9]{0,8}")) {
+        throw FhirException.of(400, "value", "the version id in the path must be a positive integer");
+      }
+      store.vread(type(ctx), id(ctx), Integer.parseInt(vid))
+          .onSuccess(version -> sendResource(ctx, 200, version))
+          .onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void create(RoutingContext ctx) {
+    try {
+      String type = type(ctx);
+      if (ctx.request().getHeader("If-None-Exist") != null) {
+        throw FhirException.of(400, "not-supported",
+            "conditional create (If-None-Exist) is not supported yet; nothing was created");
+      }
+      refuseIfNoneMatch(ctx);
+      JsonObject resource = json.parseObject(body(ctx));
+      validator.checkForCreate(type, resource);
+      store.create(type, resource).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void update(RoutingContext ctx) {
+    try {
+      String type = type(ctx);
+      String id = id(ctx);
+      Integer ifMatch = FhirHeaders.ifMatch(ctx);
+      refuseIfNoneMatch(ctx);
+      JsonObject resource = json.parseObject(body(ctx));
+      validator.checkForUpdate(type, id, resource);
+      store.update(type, id, resource, ifMatch).onSuccess(written -> sendWritten(ctx, written))
+          .onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void patch(RoutingContext ctx) {
+    try {
+      String type = type(ctx);
+      String id = id(ctx);
+      Integer ifMatch = FhirHeaders.ifMatch(ctx);
+      refuseIfNoneMatch(ctx);
+      Buffer body = body(ctx);
+      if (body == null || body.length() == 0) {
+        throw FhirException.of(400, "invalid", "the request body is empty; a JSON Patch document is required");
+      }
+      JsonPatch patch = JsonPatch.parse(json.parse(body.getBytes()));
+      store.patch(type, id, ifMatch, current -> {
+        JsonObject patched = patch.apply(json.parseObject(current.getBytes(StandardCharsets.UTF_8)));
+        validator.checkPatched(type, id, patched);
+        return patched;
+      }).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void delete(RoutingContext ctx) {
+    try {
+      String type = type(ctx);
+      String id = id(ctx);
+      store.delete(type, id, FhirHeaders.ifMatch(ctx)).onSuccess(deletion -> {
+        HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deletion.version()));
+        if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
+          sendOutcome(ctx, 200, "the resource is deleted");
+        } else {
+          response.setStatusCode(204).end();
+        }
+      }).onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void systemHistory(RoutingContext ctx) {
+    history(ctx, null, null);
+  }
+
+  private void typeHistory(RoutingContext ctx) {
+    try {
+      history(ctx, type(ctx), null);
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void instanceHistory(RoutingContext ctx) {
+    try {
+      history(ctx, type(ctx), id(ctx));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void history(RoutingContext ctx, String type, String id) {
+    try {
+      for (String name : ctx.queryParams().names()) {
+        if (!HISTORY_PARAMS.contains(name)) {
+          throw FhirException.of(400, "not-supported",
+              "a query parameter is not supported on history; supported are _count, _since and _format");
+        }
+      }
+      int count = count(ctx.request().getParam("_count"));
+      String sinceText = ctx.request().getParam("_since");
+      Instant since = sinceText == null ? null : since(sinceText);
+      String cursorText = ctx.request().getParam("_cursor");
+      HistoryCursor after = cursorText == null ? HistoryCursor.TOP : cursor(cursorText);
+      String base = FhirHeaders.base(ctx);
+      String path = ctx.request().path().substring("/fhir".length());
+      store.history(new HistoryQuery(type, id, since, count, after)).onSuccess(page -> {
+        String query = "_count=" + count + (sinceText == null ? "" : "&_since=" + encode(sinceText));
+        String self = base + path + "?" + query + (cursorText == null ? "" : "&_cursor=" + encode(cursorText));
+        String next = page.next() == null ? null : base + path + "?" + query + "&_cursor=" + page.next().encode();
+        ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx))
+            .end(HistoryBundle.render(base, self, next, page, clock.instant()));
+      }).onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  /** If-None-Match on a write (create-only PUT) is not implemented; refusing beats silently overwriting. */
+  private static void refuseIfNoneMatch(RoutingContext ctx) {
+    if (ctx.request().getHeader("If-None-Match") != null) {
+      throw FhirException.of(400, "not-supported", "If-None-Match is not supported on writes; use If-Match");
+    }
+  }
+
+  private int count(String text) {
+    if (text == null) {
+      return limits.defaultCount();
+    }
+    if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) > limits.maxCount()) {
+      throw FhirException.of(400, "value", "_count must be an integer from 0 to " + limits.maxCount(), "_count");
+    }
+    return Integer.parseInt(text);
+  }
+
+  /** _since is a FHIR instant; a plain date (midnight UTC) is accepted too. */
+  private static Instant since(String text) {
+    try {
+      Instant since = text.length() == 10 ? LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC)
+          : OffsetDateTime.parse(text).toInstant();
+      if (since.isBefore(EARLIEST) || since.isAfter(LATEST)) {
+        throw new DateTimeParseException("out of range", text, 0);
+      }
+      return since;
+    } catch (DateTimeParseException e) {
+      throw FhirException.of(400, "value", "_since must be an instant such as 2024-01-31T12:00:00Z", "_since");
+    }
+  }
+
+  private static HistoryCursor cursor(String text) {
+    try {
+      return HistoryCursor.decode(text);
+    } catch (IllegalArgumentException e) {
+      throw FhirException.of(400, "value", "_cursor is not a page token from this server; start from the first page");
+    }
+  }
+
+  private String type(RoutingContext ctx) {
+    String type = ctx.pathParam("type");
+    if (!types.isKnown(type)) {
+      throw FhirException.of(404, "not-found", "the resource type in the path is not an R4 resource type");
+    }
+    return type;
+  }
+
+  private String id(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!validator.isValidId(id)) {
+      throw FhirException.of(400, "value", "the id in the path is not a FHIR id (1-64 characters of A-Z, a-z, 0-9, '-', '.')");
+    }
+    return id;
+  }
+
+  private static Buffer body(RoutingContext ctx) {
+    return ctx.body() == null ? null : ctx.body().buffer();
+  }
+
+  private void sendResource(RoutingContext ctx, int status, ResourceVersion version) {
+    versionHeaders(ctx.response(), version).setStatusCode(status)
+        .putHeader("Content-Type", FhirFormats.responseType(ctx)).end(version.json());
+  }
+
+  private void sendWritten(RoutingContext ctx, Written written) {
+    ResourceVersion version = written.resource();
+    HttpServerResponse response = versionHeaders(ctx.response(), version);
+    String location = FhirHeaders.base(ctx) + "/" + version.type() + "/" + version.id() + "/_history/" + version.version();
+    response.putHeader(written.created() ? "Location" : "Content-Location", location);
+    int status = written.created() ? 201 : 200;
+    switch (FhirHeaders.preferredReturn(ctx)) {
+      case MINIMAL -> response.setStatusCode(status).end();
+      case OPERATION_OUTCOME -> sendOutcome(ctx, status, written.created() ? "the resource is created" : "the resource is updated");
+      default -> sendResource(ctx, status, version);
+    }
+  }
+
+  private static HttpServerResponse versionHeaders(HttpServerResponse response, ResourceVersion version) {
+    return response.putHeader("ETag", FhirHeaders.etag(version.version()))
+        .putHeader("Last-Modified", FhirHeaders.httpDate(version.lastUpdated()));
+  }
+
+  private static void sendOutcome(RoutingContext ctx, int status, String message) {
+    JsonObject outcome = new JsonObject().put("resourceType", "OperationOutcome").put("issue", new JsonArray()
+        .add(FhirException.issue("information", "informational", message, null)));
+    ctx.response().setStatusCode(status).putHeader("Content-Type", FhirFormats.responseType(ctx)).end(outcome.encode());
+  }
+
+  /** The one exit for errors under /fhir: client errors as OperationOutcomes, the rest as 500. */
+  static void fail(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof FhirException fhir) {
+      ErrorRenderer.renderOutcome(ctx, fhir.status(), fhir.issues());
+    } else if (failure instanceof StoreException refused) {
+      int status = switch (refused.reason()) {
+        case NOT_FOUND -> 404;
+        case GONE -> 410;
+        case VERSION_MISMATCH -> 412;
+        case CONFLICT -> 409;
+      };
+      String code = switch (refused.reason()) {
+        case NOT_FOUND -> "not-found";
+        case GONE -> "deleted";
+        case VERSION_MISMATCH, CONFLICT -> "conflict";
+      };
+      ErrorRenderer.renderOutcome(ctx, status, new JsonArray().add(FhirException.issue("error", code,
+          refused.getMessage(), null)));
+    } else {
+      ctx.fail(failure);
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }

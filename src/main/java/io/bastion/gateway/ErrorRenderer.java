@@ -69,6 +69,32 @@ public final class ErrorRenderer {
     }
   }
 
+  /**
+   * Ends a /fhir response with an OperationOutcome made of the given issues (several problems reported
+   * at once, each with its own code and expression). The request id goes into the first issue's details.
+   */
+  public static void renderOutcome(RoutingContext ctx, int status, JsonArray issues) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    RequestContext request = RequestContext.of(ctx);
+    JsonArray copy = issues.copy();
+    if (copy.isEmpty()) {
+      copy.add(new JsonObject().put("severity", "error").put("code", issueCode(status)).put("diagnostics", defaultDetail(status)));
+    }
+    if (request != null && copy.getJsonObject(0).getValue("details") == null) {
+      copy.getJsonObject(0).put("details", new JsonObject().put("text", "request id " + request.requestId()));
+    }
+    response.setStatusCode(status)
+        .putHeader("Content-Type", "application/fhir+json; charset=utf-8")
+        .end(new JsonObject().put("resourceType", "OperationOutcome").put("issue", copy).encode());
+  }
+
   public static JsonObject operationOutcome(int status, String detail, String requestId) {
     JsonObject issue = new JsonObject().put("severity", status >= 500 ? "fatal" : "error")
         .put("code", issueCode(status)).put("diagnostics", detail);
@@ -102,6 +128,8 @@ public final class ErrorRenderer {
       case 405 -> "Method Not Allowed";
       case 406 -> "Not Acceptable";
       case 409 -> "Conflict";
+      case 410 -> "Gone";
+      case 412 -> "Precondition Failed";
       case 413 -> "Content Too Large";
       case 415 -> "Unsupported Media Type";
       case 429 -> "Too Many Requests";

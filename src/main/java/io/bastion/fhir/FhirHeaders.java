@@ -1,0 +1,88 @@
+package io.bastion.fhir;
+
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Versioning headers (ETag, If-Match, If-None-Match, Last-Modified) and Prefer, as FHIR uses them. */
+final class FhirHeaders {
+
+  private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([1-9][0-9]{0,8})\"");
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC)
+      .withLocale(Locale.ROOT);
+
+  /** What the client asked for in Prefer: return=... */
+  enum Return { MINIMAL, REPRESENTATION, OPERATION_OUTCOME }
+
+  private FhirHeaders() {
+  }
+
+  static String etag(long version) {
+    return "W/\"" + version + "\"";
+  }
+
+  static String httpDate(Instant instant) {
+    return HTTP_DATE.format(instant);
+  }
+
+  /** The version an If-Match names, null without one; 400 when it is not a version ETag. */
+  static Integer ifMatch(RoutingContext ctx) {
+    String header = ctx.request().getHeader("If-Match");
+    if (header == null) {
+      return null;
+    }
+    Matcher m = ETAG.matcher(header.trim());
+    if (!m.matches()) {
+      throw FhirException.of(400, "invalid", "If-Match must be a version ETag such as W/\"3\"");
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Whether If-None-Match names this version (or is *). */
+  static boolean noneMatchHits(RoutingContext ctx, long version) {
+    String header = ctx.request().getHeader("If-None-Match");
+    if (header == null) {
+      return false;
+    }
+    for (String tag : header.split(",")) {
+      String trimmed = tag.trim();
+      if (trimmed.equals("*")) {
+        return true;
+      }
+      Matcher m = ETAG.matcher(trimmed);
+      if (m.matches() && Long.parseLong(m.group(1)) == version) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Return preferredReturn(RoutingContext ctx) {
+    for (String prefer : ctx.request().headers().getAll("Prefer")) {
+      for (String part : prefer.split("[,;]")) {
+        String token = part.trim().toLowerCase(Locale.ROOT).replace("\"", "");
+        switch (token) {
+          case "return=minimal":
+            return Return.MINIMAL;
+          case "return=representation":
+            return Return.REPRESENTATION;
+          case "return=operationoutcome":
+            return Return.OPERATION_OUTCOME;
+          default:
+            break;
+        }
+      }
+    }
+    return Return.REPRESENTATION;
+  }
+
+  /** The service base URL as the client addressed it, e.g. http://host:8080/fhir. */
+  static String base(RoutingContext ctx) {
+    String authority = ctx.request().authority() == null ? "localhost" : ctx.request().authority().toString();
+    return ctx.request().scheme() + "://" + authority + "/fhir";
+  }
+}

@@ -1,0 +1,99 @@
+package io.bastion.fhir.store;
+
+/**
+ * Every SQL statement of the FHIR store, parameterised. Writes are single statements (a data-modifying
+ * CTE that changes the current row and appends the history row), so each is atomic and costs one round
+ * trip; patch, which must read before it writes, runs in an explicit transaction with a row lock.
+ */
+final class FhirSql {
+
+  private FhirSql() {
+  }
+
+  private static final String HISTORY_COLUMNS = "res_pk, version, res_type, res_id, last_updated, method, content";
+
+  /** $1 type, $2 id, $3 last_updated, $4 content (meta.versionId already "1"), $5 method. */
+  static final String INSERT = """
+      WITH cur AS (
+        INSERT INTO fhir_resource (res_type, res_id, version, last_updated, deleted, content)
+        VALUES ($1, $2, 1, $3, false, $4)
+        RETURNING res_pk, version, res_type, res_id, last_updated, content)
+      INSERT INTO fhir_resource_history (%s)
+      SELECT res_pk, version, res_type, res_id, last_updated, $5, content FROM cur
+      RETURNING version""".formatted(HISTORY_COLUMNS);
+
+  /**
+   * $1 type, $2 id, $3 last_updated, $4 content, $5 expected version or null, $6 method. The version
+   * check sits in the WHERE clause: of two updates racing from the same version, the second one
+   * re-checks the row after the first commits, matches nothing, and returns no row.
+   */
+  static final String UPDATE = """
+      WITH cur AS (
+        UPDATE fhir_resource
+           SET version = version + 1, last_updated = $3, deleted = false,
+               content = jsonb_set($4, '{meta,versionId}', to_jsonb((version + 1)::text))
+         WHERE res_type = $1 AND res_id = $2 AND ($5::integer IS NULL OR version = $5::integer)
+        RETURNING res_pk, version, res_type, res_id, last_updated, content)
+      INSERT INTO fhir_resource_history (%s)
+      SELECT res_pk, version, res_type, res_id, last_updated, $6, content FROM cur
+      RETURNING version""".formatted(HISTORY_COLUMNS);
+
+  /** $1 res_pk, $2 new version, $3 last_updated, $4 content; after {@link #LOCK_CURRENT}. */
+  static final String PATCH_WRITE = """
+      WITH cur AS (
+        UPDATE fhir_resource SET version = $2, last_updated = $3, deleted = false, content = $4
+         WHERE res_pk = $1
+        RETURNING res_pk, version, res_type, res_id, last_updated, content)
+      INSERT INTO fhir_resource_history (%s)
+      SELECT res_pk, version, res_type, res_id, last_updated, 'PATCH', content FROM cur
+      RETURNING version""".formatted(HISTORY_COLUMNS);
+
+  /**
+   * $1 type, $2 id, $3 last_updated, $4 expected version or null. Only a live resource at the expected
+   * version is deleted; no row means absent, already deleted or another version.
+   */
+  static final String DELETE = """
+      WITH cur AS (
+        UPDATE fhir_resource SET version = version + 1, last_updated = $3, deleted = true, content = NULL
+         WHERE res_type = $1 AND res_id = $2 AND NOT deleted AND ($4::integer IS NULL OR version = $4::integer)
+        RETURNING res_pk, version, res_type, res_id, last_updated)
+      INSERT INTO fhir_resource_history (%s)
+      SELECT res_pk, version, res_type, res_id, last_updated, 'DELETE', NULL FROM cur
+      RETURNING version, last_updated""".formatted(HISTORY_COLUMNS);
+
+  /** $1 type, $2 id. */
+  static final String READ = """
+      SELECT res_pk, version, last_updated, deleted, content::text AS content
+        FROM fhir_resource WHERE res_type = $1 AND res_id = $2""";
+
+  /** $1 type, $2 id; the row stays locked until the transaction ends. */
+  static final String LOCK_CURRENT = READ + " FOR UPDATE";
+
+  /** $1 type, $2 id, $3 version. */
+  static final String VREAD = """
+      SELECT h.version, h.last_updated, h.method, h.content::text AS content
+        FROM fhir_resource r JOIN fhir_resource_history h ON h.res_pk = r.res_pk AND h.version = $3
+       WHERE r.res_type = $1 AND r.res_id = $2""";
+
+  private static final String HISTORY_SELECT =
+      "SELECT res_pk, version, res_type, res_id, last_updated, method, content::text AS content FROM fhir_resource_history";
+
+  /** $1 res_pk, $2 since, $3 versions below this, $4 limit. Served by the primary key. */
+  static final String HISTORY_INSTANCE = HISTORY_SELECT + " " + """
+       WHERE res_pk = $1 AND last_updated >= $2 AND version < $3
+       ORDER BY version DESC LIMIT $4""";
+
+  /** $1 res_pk, $2 since. */
+  static final String HISTORY_INSTANCE_COUNT =
+      "SELECT count(*) AS total FROM fhir_resource_history WHERE res_pk = $1 AND last_updated >= $2";
+
+  /** $1 type, $2 since, ($3, $4, $5) keyset cursor, $6 limit. Served by fhir_resource_history_type_time. */
+  static final String HISTORY_TYPE = HISTORY_SELECT + " " + """
+       WHERE res_type = $1 AND last_updated >= $2 AND (last_updated, res_pk, version) < ($3, $4, $5)
+       ORDER BY last_updated DESC, res_pk DESC, version DESC LIMIT $6""";
+
+  /** $1 since, ($2, $3, $4) keyset cursor, $5 limit. Served by fhir_resource_history_time. */
+  static final String HISTORY_SYSTEM = HISTORY_SELECT + " " + """
+       WHERE last_updated >= $1 AND (last_updated, res_pk, version) < ($2, $3, $4)
+       ORDER BY last_updated DESC, res_pk DESC, version DESC LIMIT $5""";
+}

@@ -1,0 +1,243 @@
+package io.bastion.fhir.store;
+
+import io.bastion.fhir.store.StoreException.Reason;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * {@link ResourceStore} on PostgreSQL through the shared vertx-pg-client pool (no event-bus hop, nothing
+ * blocking). Times come from the injected clock at millisecond precision, ids for create from the
+ * injected supplier, so tests can control both.
+ */
+public final class PgResourceStore implements ResourceStore {
+
+  private static final OffsetDateTime BEGINNING = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String SERIALIZATION_FAILURE = "40001";
+  private static final String DEADLOCK = "40P01";
+
+  private final Pool pool;
+  private final Clock clock;
+  private final Supplier<String> ids;
+
+  public PgResourceStore(Pool pool, Clock clock, Supplier<String> ids) {
+    this.pool = pool;
+    this.clock = clock;
+    this.ids = ids;
+  }
+
+  @Override
+  public Future<Written> create(String type, JsonObject resource) {
+    String id = ids.get();
+    Instant now = now();
+    JsonObject stored = stamp(resource, id, 1, now);
+    return pool.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "POST"))
+        .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", stored.encode()), true))
+        .recover(PgResourceStore::mapFailure);
+  }
+
+  @Override
+  public Future<ResourceVersion> read(String type, String id) {
+    return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(rows -> {
+      Row row = single(rows, "no resource of this type has this id");
+      if (row.getBoolean("deleted")) {
+        throw new StoreException(Reason.GONE, "the resource was deleted");
+      }
+      return new ResourceVersion(type, id, row.getInteger("version"), instant(row), false, null, row.getString("content"));
+    });
+  }
+
+  @Override
+  public Future<ResourceVersion> vread(String type, String id, int version) {
+    return pool.preparedQuery(FhirSql.VREAD).execute(Tuple.of(type, id, version)).map(rows -> {
+      Row row = single(rows, "this resource has no such version");
+      String method = row.getString("method");
+      if ("DELETE".equals(method)) {
+        throw new StoreException(Reason.GONE, "this version is a deletion");
+      }
+      return new ResourceVersion(type, id, version, instant(row), false, method, row.getString("content"));
+    });
+  }
+
+  @Override
+  public Future<Written> update(String type, String id, JsonObject resource, Integer ifMatch) {
+    Instant now = now();
+    JsonObject stored = stamp(resource, id, 1, now);
+    return pool.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), stored, ifMatch, "PUT"))
+        .compose(rows -> {
+          if (rows.size() == 1) {
+            int version = rows.iterator().next().getInteger("version");
+            stored.getJsonObject("meta").put("versionId", Integer.toString(version));
+            return Future.succeededFuture(new Written(
+                new ResourceVersion(type, id, version, now, false, "PUT", stored.encode()), false));
+          }
+          if (ifMatch != null) {
+            return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(current -> {
+              throw new StoreException(Reason.VERSION_MISMATCH, current.size() == 0
+                  ? "If-Match was given but the resource does not exist"
+                  : "If-Match names version " + ifMatch + " but the current version is "
+                      + current.iterator().next().getInteger("version"));
+            });
+          }
+          // update as create, under the client's id
+          return pool.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "PUT"))
+              .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
+        })
+        .recover(PgResourceStore::mapFailure);
+  }
+
+  @Override
+  public Future<Written> patch(String type, String id, Integer ifMatch, Function<String, JsonObject> change) {
+    return pool.withTransaction(conn -> conn.preparedQuery(FhirSql.LOCK_CURRENT).execute(Tuple.of(type, id))
+        .compose(rows -> {
+          Row row = single(rows, "no resource of this type has this id");
+          if (row.getBoolean("deleted")) {
+            throw new StoreException(Reason.GONE, "the resource was deleted");
+          }
+          int current = row.getInteger("version");
+          if (ifMatch != null && ifMatch != current) {
+            throw new StoreException(Reason.VERSION_MISMATCH,
+                "If-Match names version " + ifMatch + " but the current version is " + current);
+          }
+          Instant now = now();
+          JsonObject stored = stamp(change.apply(row.getString("content")), id, current + 1, now);
+          return conn.preparedQuery(FhirSql.PATCH_WRITE)
+              .execute(Tuple.of(row.getLong("res_pk"), current + 1, utc(now), stored))
+              .map(written -> new Written(
+                  new ResourceVersion(type, id, current + 1, now, false, "PATCH", stored.encode()), false));
+        }))
+        .recover(PgResourceStore::mapFailure);
+  }
+
+  @Override
+  public Future<ResourceVersion> delete(String type, String id, Integer ifMatch) {
+    Instant now = now();
+    return pool.preparedQuery(FhirSql.DELETE).execute(Tuple.of(type, id, utc(now), ifMatch)).compose(rows -> {
+      if (rows.size() == 1) {
+        Row row = rows.iterator().next();
+        return Future.succeededFuture(new ResourceVersion(type, id, row.getInteger("version"), instant(row), true,
+            "DELETE", null));
+      }
+      return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(current -> {
+        Row row = single(current, "no resource of this type has this id");
+        if (!row.getBoolean("deleted")) {
+          throw new StoreException(Reason.VERSION_MISMATCH, "If-Match names version " + ifMatch
+              + " but the current version is " + row.getInteger("version"));
+        }
+        return new ResourceVersion(type, id, row.getInteger("version"), instant(row), true, "DELETE", null);
+      });
+    }).recover(PgResourceStore::mapFailure);
+  }
+
+  @Override
+  public Future<HistoryPage> history(HistoryQuery query) {
+    OffsetDateTime since = query.since() == null ? BEGINNING : utc(query.since());
+    HistoryCursor after = query.after();
+    int limit = query.count() + 1; // one more than asked says whether there is a next page
+    if (query.instance()) {
+      return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(query.type(), query.id())).compose(rows -> {
+        long pk = single(rows, "no resource of this type has this id").getLong("res_pk");
+        Future<RowSet<Row>> page = query.count() == 0 ? Future.succeededFuture(null)
+            : pool.preparedQuery(FhirSql.HISTORY_INSTANCE).execute(Tuple.of(pk, since, after.version(), limit));
+        Future<RowSet<Row>> total = pool.preparedQuery(FhirSql.HISTORY_INSTANCE_COUNT).execute(Tuple.of(pk, since));
+        return Future.all(page, total).map(both -> page(page.result(), query.count(),
+            total.result().iterator().next().getLong("total").intValue()));
+      });
+    }
+    if (query.count() == 0) {
+      return Future.succeededFuture(new HistoryPage(List.of(), null, null));
+    }
+    OffsetDateTime below = utc(HistoryCursor.instant(after.lastUpdatedMicros()));
+    Tuple params = query.type() != null
+        ? Tuple.of(query.type(), since, below, after.resourcePk(), after.version(), limit)
+        : Tuple.of(since, below, after.resourcePk(), after.version(), limit);
+    return pool.preparedQuery(query.type() != null ? FhirSql.HISTORY_TYPE : FhirSql.HISTORY_SYSTEM).execute(params)
+        .map(rows -> page(rows, query.count(), null));
+  }
+
+  private static HistoryPage page(RowSet<Row> rows, int count, Integer total) {
+    List<ResourceVersion> entries = new ArrayList<>();
+    HistoryCursor next = null;
+    long lastPk = 0;
+    if (rows != null) {
+      for (Row row : rows) {
+        if (entries.size() == count) {
+          ResourceVersion last = entries.get(entries.size() - 1);
+          next = new HistoryCursor(HistoryCursor.micros(last.lastUpdated()), lastPk, last.version());
+          break;
+        }
+        String method = row.getString("method");
+        entries.add(new ResourceVersion(row.getString("res_type"), row.getString("res_id"), row.getInteger("version"),
+            instant(row), "DELETE".equals(method), method, row.getString("content")));
+        lastPk = row.getLong("res_pk");
+      }
+    }
+    return new HistoryPage(entries, next, total);
+  }
+
+  /** Sets id, meta.versionId and meta.lastUpdated (server-controlled; whatever the client sent is replaced). */
+  static JsonObject stamp(JsonObject resource, String id, int version, Instant lastUpdated) {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("versionId", Integer.toString(version));
+    meta.put("lastUpdated", lastUpdated.toString());
+    if (resource.getValue("meta") instanceof JsonObject given) {
+      given.forEach(entry -> meta.putIfAbsent(entry.getKey(), entry.getValue()));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("resourceType", resource.getValue("resourceType"));
+    out.put("id", id);
+    out.put("meta", new JsonObject(meta));
+    resource.forEach(entry -> out.putIfAbsent(entry.getKey(), entry.getValue()));
+    return new JsonObject(out);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(Row row) {
+    return row.getOffsetDateTime("last_updated").toInstant();
+  }
+
+  private static Row single(RowSet<Row> rows, String notFound) {
+    if (rows.size() == 0) {
+      throw new StoreException(Reason.NOT_FOUND, notFound);
+    }
+    return rows.iterator().next();
+  }
+
+  private static <T> Future<T> mapFailure(Throwable failure) {
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState();
+      if (UNIQUE_VIOLATION.equals(state)) {
+        return Future.failedFuture(new StoreException(Reason.CONFLICT,
+            "another request created this resource at the same time; retry"));
+      }
+      if (SERIALIZATION_FAILURE.equals(state) || DEADLOCK.equals(state)) {
+        return Future.failedFuture(new StoreException(Reason.CONFLICT,
+            "a concurrent write to this resource conflicted; retry"));
+      }
+    }
+    return Future.failedFuture(failure);
+  }
+}

@@ -1,0 +1,48 @@
+package io.bastion.fhir.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+
+/**
+ * Versioned FHIR resource storage. Every write is one PostgreSQL transaction that updates the current
+ * row and appends a history row. Failures that the client caused come back as {@link StoreException};
+ * the resource bodies given to writes are already validated, and the store fills in id and meta.
+ */
+public interface ResourceStore {
+
+  /** Stores a new resource under a server-assigned id, version 1. */
+  Future<Written> create(String type, JsonObject resource);
+
+  /** The current version; fails NOT_FOUND, or GONE when the current version is a deletion. */
+  Future<ResourceVersion> read(String type, String id);
+
+  /** One version; fails NOT_FOUND, or GONE when that version is a deletion. */
+  Future<ResourceVersion> vread(String type, String id, int version);
+
+  /**
+   * Replaces the resource with a new version, or creates it under the client's id when it does not exist.
+   *
+   * @param ifMatch the version the client believes current, or null; a mismatch fails VERSION_MISMATCH
+   */
+  Future<Written> update(String type, String id, JsonObject resource, Integer ifMatch);
+
+  /**
+   * Reads the current version under a row lock, applies the change to its JSON text and stores the
+   * result as the next version, all in one transaction; an exception thrown by the change rolls back and
+   * fails the future with it. The change gets the text so that it can parse it with FHIR's rules.
+   */
+  Future<Written> patch(String type, String id, Integer ifMatch, Function<String, JsonObject> change);
+
+  /**
+   * Deletes the resource as a new version. Deleting a deleted resource changes nothing and answers the
+   * existing deletion; fails NOT_FOUND for an unknown one.
+   *
+   * @param ifMatch the version the client believes current, or null; a live resource at another version
+   *                fails VERSION_MISMATCH
+   */
+  Future<ResourceVersion> delete(String type, String id, Integer ifMatch);
+
+  /** A page of history; instance history fails NOT_FOUND for an unknown resource. */
+  Future<HistoryPage> history(HistoryQuery query);
+}

@@ -1,0 +1,106 @@
+package io.bastion.fhir;
+
+import static io.bastion.fhir.FhirHttp.assertOutcome;
+import static io.bastion.fhir.FhirHttp.patient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bastion.testsupport.TestNode;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** JSON-only content negotiation (406/415 with OperationOutcomes) and the CapabilityStatement. */
+class FhirNegotiationHttpTest {
+
+  private static TestNode node;
+  private static FhirHttp fhir;
+  private static String id;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.startWithout(Map.of());
+    fhir = new FhirHttp(node);
+    id = fhir.create(patient("Negotiated")).getString("id");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void jsonTypesAndFormatsAreServed() {
+    String path = "/fhir/Patient/" + id;
+    assertTrue(fhir.get(path, Map.of("Accept", "application/fhir+json")).getHeader("Content-Type")
+        .startsWith("application/fhir+json"));
+    assertTrue(fhir.get(path, Map.of("Accept", "application/json")).getHeader("Content-Type").startsWith("application/json"));
+    assertEquals(200, fhir.get(path, Map.of("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")).statusCode());
+    assertEquals(200, fhir.get(path + "?_format=json", Map.of("Accept", "application/fhir+xml")).statusCode(),
+        "_format wins over Accept");
+    assertEquals(200, fhir.get(path + "?_format=application/fhir%2Bjson").statusCode());
+  }
+
+  @Test
+  void unservableAcceptOrFormatIs406() {
+    String path = "/fhir/Patient/" + id;
+    assertOutcome(fhir.get(path, Map.of("Accept", "application/fhir+xml")), 406, "not-supported");
+    assertOutcome(fhir.get(path, Map.of("Accept", "application/fhir+json;q=0, text/plain")), 406, "not-supported");
+    assertOutcome(fhir.get(path + "?_format=xml"), 406, "not-supported");
+    assertOutcome(fhir.get("/fhir/metadata?_format=text/turtle"), 406, "not-supported");
+  }
+
+  @Test
+  void unreadableContentTypeIs415() {
+    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient", "<Patient xmlns=\"http://hl7.org/fhir\"/>",
+        Map.of("Content-Type", "application/fhir+xml")), 415, "not-supported");
+    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient", patient("X"), Map.of("Content-Type", "text/plain")), 415,
+        "not-supported");
+    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient", patient("X"),
+        Map.of("Content-Type", "application/fhir+json; charset=iso-8859-1")), 415, "not-supported");
+    assertEquals(201, fhir.send(HttpMethod.POST, "/fhir/Patient", patient("X"),
+        Map.of("Content-Type", "application/json; charset=UTF-8")).statusCode());
+    assertEquals(201, fhir.send(HttpMethod.PUT, "/fhir/Patient/json-typed", patient("X").put("id", "json-typed"),
+        Map.of("Content-Type", "application/json")).statusCode());
+  }
+
+  @Test
+  void capabilityStatementListsExactlyWhatIsImplemented() {
+    var response = fhir.get("/fhir/metadata");
+    assertEquals(200, response.statusCode());
+    JsonObject statement = response.bodyAsJsonObject();
+    assertEquals("CapabilityStatement", statement.getString("resourceType"));
+    assertEquals(new JsonArray().add("application/fhir+json").add("json"), statement.getJsonArray("format"));
+    assertFalse(response.bodyAsString().contains("xml"), "XML is not served yet");
+    assertEquals(new JsonArray().add("application/json-patch+json"), statement.getJsonArray("patchFormat"));
+    JsonObject rest = statement.getJsonArray("rest").getJsonObject(0);
+    assertEquals("history-system", rest.getJsonArray("interaction").getJsonObject(0).getString("code"));
+    JsonArray resources = rest.getJsonArray("resource");
+    assertEquals(146, resources.size(), "every concrete R4 resource type");
+    JsonObject patientEntry = resources.stream().map(JsonObject.class::cast)
+        .filter(r -> "Patient".equals(r.getString("type"))).findFirst().orElseThrow();
+    assertEquals(new JsonArray(CapabilityStatementBuilder.TYPE_INTERACTIONS.stream()
+            .map(code -> new JsonObject().put("code", code)).toList()),
+        patientEntry.getJsonArray("interaction"));
+    assertFalse(patientEntry.containsKey("searchParam"), "search is not implemented yet");
+    assertEquals(false, patientEntry.getBoolean("conditionalCreate"));
+    assertEquals(true, patientEntry.getBoolean("updateCreate"));
+    assertEquals("versioned-update", patientEntry.getString("versioning"));
+    assertFalse(resources.stream().map(JsonObject.class::cast).anyMatch(r -> r.getJsonArray("interaction").stream()
+        .anyMatch(i -> "search-type".equals(((JsonObject) i).getString("code")))));
+  }
+
+  @Test
+  void unimplementedInteractionsAreNotSilentlyAccepted() {
+    var search = fhir.get("/fhir/Patient?name=x");
+    assertTrue(search.statusCode() == 404 || search.statusCode() == 405, String.valueOf(search.statusCode()));
+    assertEquals("OperationOutcome", search.bodyAsJsonObject().getString("resourceType"));
+    var conditionalUpdate = fhir.put("/fhir/Patient?identifier=a|b", patient("X"));
+    assertTrue(conditionalUpdate.statusCode() == 404 || conditionalUpdate.statusCode() == 405);
+  }
+}
