@@ -114,6 +114,16 @@ class CtlStatusTest {
   }
 
   @Test
+  void aListenerThatNeverAnswersTimesOut() throws IOException {
+    // The kernel completes the TCP handshake for a bound socket nobody reads from: connected, no reply.
+    try (ServerSocket silent = new ServerSocket(0)) {
+      Run run = ctl("status", "--port", String.valueOf(silent.getLocalPort()), "--token", TOKEN, "--timeout", "1");
+      assertEquals(5, run.exit, run.err);
+      assertEquals("bastion ctl: no reply from the node at 127.0.0.1:" + silent.getLocalPort() + " within 1 s", run.err.strip());
+    }
+  }
+
+  @Test
   void theBridgePermitsOnlyListedAddressesEvenWithTheRightToken() {
     BridgeClient client = BridgeClient.create(TOKEN);
     try {
