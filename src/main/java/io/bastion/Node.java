@@ -161,7 +161,7 @@ public final class Node {
                   () -> new MonitoringVerticle(info.id(), config.monitoring(), traffic, health), 1))
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
-              .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health), 1))
+              .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl()), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
               .mapEmpty();

@@ -6,20 +6,28 @@ import io.bastion.monitoring.MonitoringAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Control plane of the node itself: answers {@link NodeAddresses#STATUS} (what `bastion ctl status`
- * shows) from what the composition root recorded and the latest metrics snapshot.
+ * shows) from what the composition root recorded and the latest metrics snapshot, and runs the ctl
+ * bridge ({@link CtlBridge}) when a ctl token is configured.
  */
 public final class AdminVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
+
   private final NodeInfo node;
   private final StoreHealth stores;
+  private final CtlConfig ctl;
   private volatile double requestsPerSecond;
+  private CtlBridge bridge;
 
-  public AdminVerticle(NodeInfo node, StoreHealth stores) {
+  public AdminVerticle(NodeInfo node, StoreHealth stores, CtlConfig ctl) {
     this.node = node;
     this.stores = stores;
+    this.ctl = ctl;
   }
 
   @Override
@@ -27,7 +35,20 @@ public final class AdminVerticle extends VerticleBase {
     var snapshots = vertx.eventBus().<JsonObject>consumer(MonitoringAddresses.SNAPSHOT,
         message -> requestsPerSecond = message.body().getDouble("requestsPerSecond", 0.0));
     var status = vertx.eventBus().<JsonObject>consumer(NodeAddresses.STATUS, message -> message.reply(status()));
-    return Future.all(snapshots.completion(), status.completion());
+    return Future.all(snapshots.completion(), status.completion()).compose(v -> startCtlBridge());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return bridge == null ? Future.succeededFuture() : bridge.close();
+  }
+
+  private Future<?> startCtlBridge() {
+    if (!ctl.enabled()) {
+      LOG.info("ctl bridge disabled: ctl.token is empty (set BASTION_CTL_TOKEN to use `bastion ctl`)");
+      return Future.succeededFuture();
+    }
+    return CtlBridge.start(vertx, ctl).onSuccess(started -> bridge = started);
   }
 
   private JsonObject status() {

@@ -1,0 +1,185 @@
+package io.bastion.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.bastion.Bastion;
+import io.bastion.admin.NodeAddresses;
+import io.bastion.db.DbAddresses;
+import io.bastion.testsupport.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** `bastion ctl status` in-process against a real node's ctl bridge. */
+class CtlStatusTest {
+
+  private static final String TOKEN = "ctl-test-token-0123456789";
+  private static TestNode node;
+  private static int ctlPort;
+  private static final ListAppender<ILoggingEvent> bridgeLog = new ListAppender<>();
+
+  @BeforeAll
+  static void start() {
+    Logger logger = (Logger) LoggerFactory.getLogger("io.bastion.admin.CtlBridge");
+    bridgeLog.start();
+    logger.addAppender(bridgeLog);
+    ctlPort = freePort();
+    node = TestNode.start(Map.of("ctl.token", TOKEN, "ctl.port", String.valueOf(ctlPort)));
+  }
+
+  @AfterAll
+  static void stop() {
+    ((Logger) LoggerFactory.getLogger("io.bastion.admin.CtlBridge")).detachAppender(bridgeLog);
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  void goodTokenShowsTheNode() {
+    Run run = ctl("status", "--port", String.valueOf(ctlPort), "--token", TOKEN);
+    assertEquals(0, run.exit, run.err);
+    assertTrue(run.out.contains("test-node"), run.out);
+    assertTrue(run.out.contains(node.node().info().version()), run.out);
+    assertTrue(run.out.contains("postgres"), run.out);
+    assertTrue(run.out.contains("redis"), run.out);
+    assertTrue(run.out.contains("GatewayVerticle"), run.out);
+    assertTrue(run.out.matches("(?s).*uptime\\s+\\d+h \\d+m \\d+s.*"), run.out);
+    assertEquals("", run.err);
+    assertFalse(run.out.contains(TOKEN));
+  }
+
+  @Test
+  void jsonPrintsTheRawReply() {
+    Run run = ctl("status", "--json", "--port", String.valueOf(ctlPort), "--token", TOKEN);
+    assertEquals(0, run.exit, run.err);
+    JsonObject status = new JsonObject(run.out);
+    assertEquals("test-node", status.getString("node"));
+    assertTrue(status.getJsonArray("verticles").stream()
+        .anyMatch(v -> "GatewayVerticle".equals(((JsonObject) v).getString("name"))
+            && ((JsonObject) v).getInteger("instances") == 2), run.out);
+  }
+
+  @Test
+  void wrongTokenIsRefusedAndTheNodeStaysHealthy() {
+    bridgeLog.list.clear();
+    Run run = ctl("status", "--port", String.valueOf(ctlPort), "--token", "wrong-token-0123456789");
+    assertEquals(4, run.exit, run.err);
+    assertEquals("bastion ctl: the node refused the token", run.err.strip());
+    assertEquals("", run.out);
+
+    List<ILoggingEvent> refusals = List.copyOf(bridgeLog.list);
+    assertEquals(1, refusals.size(), refusals.toString());
+    assertEquals("WARN", refusals.get(0).getLevel().toString());
+    assertTrue(refusals.get(0).getFormattedMessage().contains(NodeAddresses.STATUS));
+    assertFalse(refusals.get(0).getFormattedMessage().contains("wrong-token"), "never log a presented token");
+
+    assertEquals(200, node.get("/health/live").statusCode());
+    assertEquals(0, ctl("status", "--port", String.valueOf(ctlPort), "--token", TOKEN).exit, "the bridge still serves");
+  }
+
+  @Test
+  void noTokenFailsWithoutConnecting() {
+    Assumptions.assumeTrue(System.getenv("BASTION_CTL_TOKEN") == null, "BASTION_CTL_TOKEN is set in this environment");
+    Run run = ctl("status", "--port", String.valueOf(ctlPort));
+    assertEquals(2, run.exit);
+    assertEquals("bastion ctl: no token: set BASTION_CTL_TOKEN or pass --token", run.err.strip());
+    Run blank = ctl("status", "--port", String.valueOf(ctlPort), "--token", "");
+    assertEquals(2, blank.exit);
+  }
+
+  @Test
+  void unreachablePortSaysSo() {
+    int closed = freePort();
+    Run run = ctl("status", "--port", String.valueOf(closed), "--token", TOKEN);
+    assertEquals(3, run.exit, run.err);
+    assertEquals("bastion ctl: cannot reach a Bastion node at 127.0.0.1:" + closed + " (connection refused)", run.err.strip());
+  }
+
+  @Test
+  void aListenerThatNeverAnswersTimesOut() throws IOException {
+    // The kernel completes the TCP handshake for a bound socket nobody reads from: connected, no reply.
+    try (ServerSocket silent = new ServerSocket(0)) {
+      Run run = ctl("status", "--port", String.valueOf(silent.getLocalPort()), "--token", TOKEN, "--timeout", "1");
+      assertEquals(5, run.exit, run.err);
+      assertEquals("bastion ctl: no reply from the node at 127.0.0.1:" + silent.getLocalPort() + " within 1 s", run.err.strip());
+    }
+  }
+
+  @Test
+  void theBridgePermitsOnlyListedAddressesEvenWithTheRightToken() {
+    BridgeClient client = BridgeClient.create(TOKEN);
+    try {
+      client.connect("127.0.0.1", ctlPort, Duration.ofSeconds(5)).await();
+      BridgeException refused = assertThrows(BridgeException.class,
+          () -> client.request(DbAddresses.HEALTH, new JsonObject(), Duration.ofSeconds(5)).await());
+      assertEquals(BridgeException.Kind.ADDRESS_REFUSED, refused.kind(), refused.getMessage());
+      // The same connection still works for a permitted address.
+      JsonObject status = client.request(NodeAddresses.STATUS, new JsonObject(), Duration.ofSeconds(5)).await();
+      assertEquals("test-node", status.getString("node"));
+    } finally {
+      client.close().await();
+    }
+  }
+
+  @Test
+  void wrongTokenToAnUnlistedAddressIsATokenRefusal() {
+    BridgeClient client = BridgeClient.create("wrong-token-0123456789");
+    try {
+      client.connect("127.0.0.1", ctlPort, Duration.ofSeconds(5)).await();
+      BridgeException refused = assertThrows(BridgeException.class,
+          () -> client.request(DbAddresses.HEALTH, new JsonObject(), Duration.ofSeconds(5)).await());
+      assertEquals(BridgeException.Kind.TOKEN_REFUSED, refused.kind(), "the permitted list is not revealed to a wrong token");
+    } finally {
+      client.close().await();
+    }
+  }
+
+  @Test
+  void withoutATokenTheBridgeDoesNotListen() {
+    int port = freePort();
+    try (TestNode disabled = TestNode.start(Map.of("ctl.port", String.valueOf(port)))) {
+      Run run = ctl("status", "--port", String.valueOf(port), "--token", TOKEN);
+      assertEquals(3, run.exit, run.err);
+      assertTrue(run.err.contains("connection refused"), run.err);
+    }
+  }
+
+  private record Run(int exit, String out, String err) {
+  }
+
+  private static Run ctl(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "ctl";
+    System.arraycopy(args, 0, all, 1, args.length);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = new CommandLine(new Bastion()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
