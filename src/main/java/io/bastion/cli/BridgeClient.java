@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameHelper;
@@ -34,6 +35,8 @@ public final class BridgeClient {
 
   private final Vertx vertx;
   private final String token;
+  /** Held for the client's life: an unreferenced Vert.x 5 NetClient may be collected, closing its socket. */
+  private NetClient netClient;
   private volatile NetSocket socket;
   private InFlight inFlight;
 
@@ -55,8 +58,8 @@ public final class BridgeClient {
    * connection within the timeout.
    */
   public Future<Void> connect(String host, int port, Duration timeout) {
-    return vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeout.toMillis()))
-        .connect(port, host)
+    netClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeout.toMillis()));
+    return netClient.connect(port, host)
         .recover(e -> Future.failedFuture(new BridgeException(BridgeException.Kind.UNREACHABLE, unreachableReason(e, timeout))))
         .map(connected -> {
           socket = connected;
@@ -96,7 +99,8 @@ public final class BridgeClient {
    * callback of this client: a Vert.x cannot report its own close on a loop it has just stopped.
    */
   public Future<Void> close() {
-    return vertx.close();
+    Future<Void> closed = netClient == null ? Future.succeededFuture() : netClient.close();
+    return closed.otherwiseEmpty().eventually(vertx::close);
   }
 
   private void onFrame(AsyncResult<JsonObject> parsed) {
