@@ -29,7 +29,17 @@ for i in $(seq 1 "$runs"); do
   own=$(grep -o 'ready on port [0-9]* in [0-9]* ms' "$work/log$i" | grep -o 'in [0-9]* ms')
   sleep 20
   rss_kib=$(ps -o rss= -p "$pid" | tr -d ' ')
-  echo "$mode run $i: ready after ${ready_ms} ms from launch (node: $own), idle RSS $((rss_kib / 1024)) MiB"
+  # Embedded server: the postmaster (its command line names our data dir) and its children, by PSS so
+  # shared buffers are not counted once per process.
+  pg_kib=0
+  for pm in $(pgrep -f "postgres.*$work" || true); do
+    for p in $pm $(pgrep -P "$pm" || true); do
+      pss=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+      pg_kib=$((pg_kib + ${pss:-0}))
+    done
+  done
+  echo "$mode run $i: ready after ${ready_ms} ms from launch (node: $own), idle RSS $((rss_kib / 1024)) MiB" \
+    "(+ embedded PostgreSQL processes, PSS: $((pg_kib / 1024)) MiB)"
   kill -TERM "$pid"; wait "$pid" || true
   [ "$mode" = external ] && psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE $db" postgres
 done
