@@ -138,7 +138,7 @@ public final class ConfigLoader {
    * --print-config shows port: 9000, not "9000"); otherwise left as text for the reader to report.
    */
   private Object typed(String path, String text) {
-    Object model = get(defaults, path);
+    Object model = valueAt(defaults, path);
     String trimmed = text.trim();
     if (model instanceof Number && trimmed.matches("-?\\d{1,18}")) {
       return Long.parseLong(trimmed);
@@ -149,7 +149,8 @@ public final class ConfigLoader {
     return text;
   }
 
-  private static Object get(JsonObject root, String path) {
+  /** The value at a dotted key path, or null when any section on the way is missing. */
+  static Object valueAt(JsonObject root, String path) {
     Object current = root;
     for (String part : path.split("\\.")) {
       if (!(current instanceof JsonObject section)) {
@@ -190,9 +191,5 @@ public final class ConfigLoader {
   private static JsonObject toJson(Map<?, ?> map) {
     JsonObject json = new JsonObject((Map<String, Object>) map);
     return new JsonObject(json.encode()); // normalises nested maps/lists into JsonObject/JsonArray
-  }
-
-  static boolean isList(Object value) {
-    return value instanceof JsonArray;
   }
 }

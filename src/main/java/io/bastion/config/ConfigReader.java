@@ -124,13 +124,6 @@ public final class ConfigReader {
   }
 
   private Object raw(String path) {
-    Object current = root;
-    for (String part : path.split("\\.")) {
-      if (!(current instanceof JsonObject section)) {
-        return null;
-      }
-      current = section.getValue(part);
-    }
-    return current;
+    return ConfigLoader.valueAt(root, path);
   }
 }
