@@ -3,6 +3,7 @@ package io.bastion.auth;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -61,7 +62,10 @@ final class KeyRing {
           // failures are at least jwks-min-refetch apart: count them over a window that can hold them all
           .setFailuresRollingWindow(Math.max(10_000, 2 * (config.jwksMinRefetch().toMillis() + timeout)
               * config.jwksBreakerFailures()))
-          .setNotificationAddress(null));
+          .setNotificationAddress(null))
+          .openHandler(v -> LOG.warn("JWKS {}: circuit open after {} failed fetches; requests needing keys fail fast for {} s",
+              config.jwksUrl(), config.jwksBreakerFailures(), config.jwksBreakerReset().toSeconds()))
+          .closeHandler(v -> LOG.info("JWKS {}: circuit closed, the identity provider answers again", config.jwksUrl()));
     }
   }
 
@@ -104,8 +108,8 @@ final class KeyRing {
     return breaker == null ? null : breaker.state();
   }
 
-  boolean fetchesJwks() {
-    return client != null;
+  int staticKeyCount() {
+    return staticKeys.size();
   }
 
   private boolean mayFetch() {
@@ -142,14 +146,20 @@ final class KeyRing {
               }
               return keys;
             }))
+        // building the key set parses keys with the JCA: a worker's job, and rare
+        .compose(fetched -> vertx.executeBlocking(() -> {
+          List<JsonObject> all = new ArrayList<>(staticKeys);
+          all.addAll(fetched);
+          return KeySet.of(vertx, all, clock.millis());
+        }, false))
         .onComplete(result -> {
           KeySet keys;
           if (result.succeeded()) {
-            List<JsonObject> all = new ArrayList<>(staticKeys);
-            all.addAll(result.result());
-            keys = KeySet.of(vertx, all, clock.millis());
+            keys = result.result();
             current.set(keys);
-            LOG.info("JWKS {} loaded: {} usable keys", url, result.result().size());
+            LOG.info("JWKS {} loaded: {} usable keys", url, keys.size() - staticKeys.size());
+          } else if (result.cause() instanceof OpenCircuitException) {
+            keys = current.get(); // logged once, when the circuit opened
           } else {
             keys = current.get();
             LOG.warn("JWKS {} fetch failed ({}); keeping {} cached keys, circuit {}", url,

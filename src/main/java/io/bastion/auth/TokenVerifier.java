@@ -37,6 +37,7 @@ public final class TokenVerifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
   private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
+  private static final Base64.Encoder B64URL_OUT = Base64.getUrlEncoder().withoutPadding();
   private static final int MAX_KID_LENGTH = 256;
 
   private final AuthConfig config;
@@ -77,10 +78,12 @@ public final class TokenVerifier {
       if (!config.hs256Secret().isEmpty()) {
         statics.add(Jwks.hs256(config.hs256Secret()));
       }
-      KeyRing ring = new KeyRing(vertx, config, clock, statics);
+      // the first use of the JCA key factories loads providers: not on an event loop
+      return vertx.executeBlocking(() -> new KeyRing(vertx, config, clock, statics), false);
+    }).compose(ring -> {
       TokenVerifier verifier = new TokenVerifier(config, clock, ring);
       LOG.info("bearer tokens: issuer {}, audience {}, {} static keys, JWKS {}, algorithms {}", config.issuer(),
-          config.audience(), statics.size(), config.jwksUrl() == null ? "none" : config.jwksUrl(), verifier.accepted);
+          config.audience(), ring.staticKeyCount(), config.jwksUrl() == null ? "none" : config.jwksUrl(), verifier.accepted);
       return ring.refetch().map(loaded -> verifier);
     });
   }
@@ -158,6 +161,7 @@ public final class TokenVerifier {
       throw new TokenException(TokenFailure.MALFORMED);
     }
     JsonObject claims = json(token.substring(first + 1, second));
+    checkClaimTypes(claims);
     base64(token.substring(second + 1));
     return new Parsed(algName, (String) kid, claims);
   }
@@ -178,7 +182,11 @@ public final class TokenVerifier {
     return claims(parsed.claims);
   }
 
-  private Principal claims(JsonObject claims) {
+  /**
+   * The shape of the claims, checked before the signature (it reveals nothing): the library reads
+   * exp, nbf and iat as numbers and must not meet anything else.
+   */
+  private static void checkClaimTypes(JsonObject claims) {
     Object iss = claims.getValue("iss");
     Object exp = claims.getValue("exp");
     Object sub = claims.getValue("sub");
@@ -186,6 +194,17 @@ public final class TokenVerifier {
         || !claims.containsKey("aud")) {
       throw new TokenException(TokenFailure.MISSING_CLAIM);
     }
+    for (String name : List.of("nbf", "iat")) {
+      Object value = claims.getValue(name);
+      if (value != null && !(value instanceof Number)) {
+        throw new TokenException(TokenFailure.MALFORMED);
+      }
+    }
+  }
+
+  private Principal claims(JsonObject claims) {
+    Object iss = claims.getValue("iss");
+    Object exp = claims.getValue("exp");
     if (!config.issuer().equals(iss)) {
       throw new TokenException(TokenFailure.WRONG_ISSUER);
     }
@@ -199,8 +218,8 @@ public final class TokenVerifier {
     }
     for (String name : List.of("nbf", "iat")) {
       Object value = claims.getValue(name);
-      if (value != null && (!(value instanceof Number) || seconds(value) > now + skewSeconds)) {
-        throw new TokenException(value instanceof Number ? TokenFailure.NOT_YET_VALID : TokenFailure.MALFORMED);
+      if (value != null && seconds(value) > now + skewSeconds) {
+        throw new TokenException(TokenFailure.NOT_YET_VALID);
       }
     }
     return Principal.fromClaims(claims, Instant.ofEpochSecond(expiresAt));
@@ -253,11 +272,18 @@ public final class TokenVerifier {
         throw new TokenException(TokenFailure.MALFORMED);
       }
     }
+    byte[] bytes;
     try {
-      return B64URL.decode(segment);
+      bytes = B64URL.decode(segment);
     } catch (IllegalArgumentException e) {
       throw new TokenException(TokenFailure.MALFORMED);
     }
+    // canonical only: a last character with unused bits set decodes to the same bytes, so one token
+    // would have several spellings (and cache keys, and audit fingerprints)
+    if (segment.length() % 4 != 0 && !B64URL_OUT.encodeToString(bytes).equals(segment)) {
+      throw new TokenException(TokenFailure.MALFORMED);
+    }
+    return bytes;
   }
 
   /**
