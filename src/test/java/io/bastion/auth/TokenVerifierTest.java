@@ -94,7 +94,11 @@ class TokenVerifierTest {
   }
 
   static JsonObject claims() {
-    long now = clock.epochSecond();
+    return claimsAt(clock);
+  }
+
+  static JsonObject claimsAt(MutableClock time) {
+    long now = time.epochSecond();
     return new JsonObject().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", "user-42")
         .put("exp", now + 300).put("iat", now - 5).put("nbf", now - 5)
         .put("client_id", "ward-app").put("scope", "openid launch/patient patient/Observation.rs user/Patient.read")
@@ -391,10 +395,6 @@ class TokenVerifierTest {
     }
   }
 
-  static JsonObject claimsAt(MutableClock time) {
-    long now = time.epochSecond();
-    return claims().put("exp", now + 300).put("iat", now).put("nbf", now);
-  }
 
   static TokenFailure refusalQuietly(TokenVerifier v, String token) {
     try {
