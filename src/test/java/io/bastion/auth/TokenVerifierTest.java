@@ -244,14 +244,14 @@ class TokenVerifierTest {
       TokenVerifier v = TokenVerifier.create(vertx, config(idp.url()), time).await();
       try {
         assertEquals(1, idp.hits(), "fetched once at start");
-        TestKeys.Key rotated = TestKeys.rsa("rsa-2");
+        TestKeys.Key rotated = stranger.withKid("rsa-2");
         String next = TestKeys.sign(rotated, claimsAt(time));
 
         time.advance(Duration.ofSeconds(61));
         assertEquals(TokenFailure.UNKNOWN_KID, refusal(v, next));
         assertEquals(2, idp.hits(), "an unknown kid refetches the JWKS");
         for (int i = 0; i < 20; i++) {
-          assertEquals(TokenFailure.UNKNOWN_KID, refusal(v, TestKeys.sign(TestKeys.rsa("forged-" + i), claimsAt(time))));
+          assertEquals(TokenFailure.UNKNOWN_KID, refusal(v, TestKeys.sign(stranger.withKid("forged-" + i), claimsAt(time))));
         }
         assertEquals(2, idp.hits(), "forged kids within the interval do not reach the provider");
 
@@ -332,7 +332,7 @@ class TokenVerifierTest {
         idp.failWith(500);
         for (int i = 0; i < 5; i++) {
           time.advance(Duration.ofSeconds(2));
-          assertEquals(TokenFailure.UNKNOWN_KID, refusal(v, TestKeys.sign(TestKeys.rsa("new-" + i), claimsAt(time))));
+          assertEquals(TokenFailure.UNKNOWN_KID, refusal(v, TestKeys.sign(stranger.withKid("new-" + i), claimsAt(time))));
           accepted(v, TestKeys.sign(rsa, claimsAt(time)));
         }
         assertEquals("OPEN", v.jwksCircuit());
@@ -380,7 +380,7 @@ class TokenVerifierTest {
       try {
         time.advance(Duration.ofSeconds(61));
         var context = vertx.getOrCreateContext();
-        String token = TestKeys.sign(TestKeys.rsa("rsa-9"), claimsAt(time));
+        String token = TestKeys.sign(stranger.withKid("rsa-9"), claimsAt(time));
         var threads = new java.util.concurrent.CompletableFuture<List<String>>();
         context.runOnContext(x -> {
           String caller = Thread.currentThread().getName();
