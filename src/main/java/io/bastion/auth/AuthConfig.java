@@ -32,7 +32,8 @@ public record AuthConfig(
     Duration jwksMinRefetch,
     Duration jwksTimeout,
     int jwksBreakerFailures,
-    Duration jwksBreakerReset) {
+    Duration jwksBreakerReset,
+    int verifiedCacheEntries) {
 
   /** RFC 7518 section 3.2: an HMAC key at least as long as the hash output. */
   public static final int MIN_HS256_SECRET_LENGTH = 32;
@@ -83,7 +84,8 @@ public record AuthConfig(
         Duration.ofSeconds(r.integer("auth.jwks-min-refetch-seconds", 1, 3600)),
         Duration.ofMillis(r.integer("auth.jwks-timeout-ms", 100, 30_000)),
         r.integer("auth.jwks-breaker-failures", 1, 100),
-        Duration.ofSeconds(r.integer("auth.jwks-breaker-reset-seconds", 1, 3600)));
+        Duration.ofSeconds(r.integer("auth.jwks-breaker-reset-seconds", 1, 3600)),
+        r.integer("auth.verified-cache-entries", 0, 1_000_000));
   }
 
   /** The algorithms a token header may name: the configured asymmetric ones, plus HS256 with a secret. */

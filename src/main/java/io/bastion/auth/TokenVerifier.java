@@ -45,6 +45,7 @@ public final class TokenVerifier {
   private final KeyRing keys;
   private final Set<String> accepted;
   private final long skewSeconds;
+  private final VerifiedTokens verified;
 
   private TokenVerifier(AuthConfig config, Clock clock, KeyRing keys) {
     this.config = config;
@@ -52,6 +53,7 @@ public final class TokenVerifier {
     this.keys = keys;
     this.accepted = config.acceptedAlgorithms();
     this.skewSeconds = config.clockSkew().toSeconds();
+    this.verified = config.verifiedCacheEntries() > 0 ? new VerifiedTokens(config.verifiedCacheEntries()) : null;
   }
 
   /**
@@ -91,7 +93,21 @@ public final class TokenVerifier {
   /** Verifies a compact JWS; fails with a {@link TokenException} naming the reason. */
   public Future<Principal> verify(String token) {
     try {
-      Parsed parsed = parse(token);
+      if (token == null || token.isEmpty()) {
+        throw new TokenException(TokenFailure.MISSING);
+      }
+      if (token.length() > config.maxTokenBytes()) {
+        throw new TokenException(TokenFailure.OVERSIZED);
+      }
+      String cacheKey = null;
+      if (verified != null) {
+        cacheKey = VerifiedTokens.key(token);
+        Principal known = verified.get(cacheKey, clock.millis() / 1000 - skewSeconds);
+        if (known != null) {
+          return Future.succeededFuture(known);
+        }
+      }
+      Parsed parsed = parse(token, cacheKey);
       KeySet current = keys.current();
       KeySet.Lookup lookup = current.lookup(parsed.alg, parsed.kid);
       if (lookup == KeySet.Lookup.FOUND) {
@@ -124,16 +140,10 @@ public final class TokenVerifier {
     keys.close();
   }
 
-  private record Parsed(String alg, String kid, JsonObject claims) {
+  private record Parsed(String alg, String kid, JsonObject claims, String cacheKey) {
   }
 
-  private Parsed parse(String token) {
-    if (token == null || token.isEmpty()) {
-      throw new TokenException(TokenFailure.MISSING);
-    }
-    if (token.length() > config.maxTokenBytes()) {
-      throw new TokenException(TokenFailure.OVERSIZED);
-    }
+  private Parsed parse(String token, String cacheKey) {
     int first = token.indexOf('.');
     int second = first < 0 ? -1 : token.indexOf('.', first + 1);
     if (first <= 0) {
@@ -163,7 +173,7 @@ public final class TokenVerifier {
     JsonObject claims = json(token.substring(first + 1, second));
     checkClaimTypes(claims);
     base64(token.substring(second + 1));
-    return new Parsed(algName, (String) kid, claims);
+    return new Parsed(algName, (String) kid, claims, cacheKey);
   }
 
   private Principal check(KeySet keySet, String token, Parsed parsed) {
@@ -179,7 +189,11 @@ public final class TokenVerifier {
     } catch (RuntimeException e) {
       throw new TokenException(TokenFailure.BAD_SIGNATURE); // e.g. an EC signature of the wrong length
     }
-    return claims(parsed.claims);
+    Principal principal = claims(parsed.claims);
+    if (parsed.cacheKey != null) {
+      verified.put(parsed.cacheKey, principal, principal.expiresAt().getEpochSecond());
+    }
+    return principal;
   }
 
   /**

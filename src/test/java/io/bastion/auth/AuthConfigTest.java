@@ -102,7 +102,7 @@ class AuthConfigTest {
     assertEquals(List.of("auth.enabled", "auth.issuer", "auth.audience", "auth.jwks-url", "auth.public-key-files",
         "auth.hs256-secret", "auth.algorithms", "auth.clock-skew-seconds", "auth.max-token-bytes",
         "auth.jwks-cache-ttl-seconds", "auth.jwks-min-refetch-seconds", "auth.jwks-timeout-ms",
-        "auth.jwks-breaker-failures", "auth.jwks-breaker-reset-seconds"), keys);
+        "auth.jwks-breaker-failures", "auth.jwks-breaker-reset-seconds", "auth.verified-cache-entries"), keys);
     assertEquals("BASTION_AUTH_JWKS_URL", ConfigLoader.envName("auth.jwks-url"));
   }
 }

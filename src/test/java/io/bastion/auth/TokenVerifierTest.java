@@ -90,7 +90,7 @@ class TokenVerifierTest {
   static AuthConfig config(String jwksUrl, List<Path> pem, String secret, Duration minRefetch, Duration breakerReset) {
     return new AuthConfig(true, ISSUER, List.of(AUDIENCE), jwksUrl == null ? null : URI.create(jwksUrl), pem, secret,
         Set.of("RS256", "ES256", "EdDSA"), Duration.ofSeconds(60), 8192, Duration.ofHours(1), minRefetch,
-        Duration.ofMillis(1000), 3, breakerReset);
+        Duration.ofMillis(1000), 3, breakerReset, 1000);
   }
 
   static JsonObject claims() {
@@ -281,7 +281,8 @@ class TokenVerifierTest {
         idp.publish(List.of(ec.jwk())); // the provider dropped the RSA key
         accepted(v, TestKeys.sign(rsa, claimsAt(time))); // served from the stale set while it refreshes
         waitFor(() -> idp.hits() == 2);
-        waitFor(() -> refusalQuietly(v, TestKeys.sign(rsa, claimsAt(time))) == TokenFailure.UNKNOWN_KID);
+        waitFor(() -> refusalQuietly(v, TestKeys.sign(rsa, claimsAt(time).put("jti", java.util.UUID.randomUUID().toString())))
+            == TokenFailure.UNKNOWN_KID);
         accepted(v, TestKeys.sign(ec, claimsAt(time)));
       } finally {
         v.close();
@@ -337,6 +338,29 @@ class TokenVerifierTest {
         }
         assertEquals("OPEN", v.jwksCircuit());
         assertEquals(4, idp.hits(), "start + three failures, then the circuit holds");
+      } finally {
+        v.close();
+      }
+    }
+  }
+
+  @Test
+  void aVerifiedTokenIsRememberedUntilItsExpiryOnly() {
+    try (JwksServer idp = JwksServer.start(vertx)) {
+      idp.publish(List.of(ec.jwk()));
+      MutableClock time = new MutableClock();
+      TokenVerifier v = TokenVerifier.create(vertx, config(idp.url()), time).await();
+      try {
+        String token = TestKeys.sign(ec, claimsAt(time).put("exp", time.epochSecond() + 120));
+        Principal first = accepted(v, token);
+        assertTrue(first == accepted(v, token), "the second use is answered from the cache");
+        String[] p = token.split("\\.");
+        assertEquals(TokenFailure.BAD_SIGNATURE, refusal(v, p[0] + "." + p[1] + "." + TestKeys.flipFirstChar(p[2])),
+            "a tampered twin is not a cache hit");
+        time.advance(Duration.ofSeconds(120 + 59));
+        assertTrue(first == accepted(v, token), "still inside exp + skew");
+        time.advance(Duration.ofSeconds(2));
+        assertEquals(TokenFailure.EXPIRED, refusal(v, token), "a cached token expires like any other");
       } finally {
         v.close();
       }
