@@ -9,6 +9,7 @@ import io.vertx.ext.web.handler.AuthenticationHandler;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +28,14 @@ public final class BearerAuthenticationHandler implements AuthenticationHandler 
   private static final String PREFIX = "Bearer ";
 
   private final TokenVerifier verifier;
+  private final Set<String> publicPaths;
   private final long retryAfterSeconds;
   private final Counter accepted;
   private final Map<TokenFailure, Counter> refused = new EnumMap<>(TokenFailure.class);
 
-  private BearerAuthenticationHandler(TokenVerifier verifier, MeterRegistry registry) {
+  private BearerAuthenticationHandler(TokenVerifier verifier, MeterRegistry registry, Set<String> publicPaths) {
     this.verifier = verifier;
+    this.publicPaths = Set.copyOf(publicPaths);
     this.retryAfterSeconds = verifier.config().jwksBreakerReset().toSeconds();
     this.accepted = Counter.builder("bastion.auth.tokens").tag("outcome", "accepted")
         .description("Bearer tokens presented, by outcome").register(registry);
@@ -43,11 +46,23 @@ public final class BearerAuthenticationHandler implements AuthenticationHandler 
   }
 
   public static BearerAuthenticationHandler create(TokenVerifier verifier, MeterRegistry registry) {
-    return new BearerAuthenticationHandler(verifier, registry);
+    return new BearerAuthenticationHandler(verifier, registry, Set.of());
+  }
+
+  /**
+   * @param publicPaths exact normalised paths served without a token (SMART clients read
+   *                    {@code /fhir/metadata} before they hold one); a token sent there is ignored
+   */
+  public static BearerAuthenticationHandler create(TokenVerifier verifier, MeterRegistry registry, Set<String> publicPaths) {
+    return new BearerAuthenticationHandler(verifier, registry, publicPaths);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (publicPaths.contains(ctx.normalizedPath())) {
+      ctx.next();
+      return;
+    }
     List<String> headers = ctx.request().headers().getAll("Authorization");
     if (headers.isEmpty()) {
       refuse(ctx, TokenFailure.MISSING);

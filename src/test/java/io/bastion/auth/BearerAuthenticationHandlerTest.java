@@ -22,6 +22,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +56,7 @@ class BearerAuthenticationHandlerTest {
     AccessPolicy policy = new AccessPolicy();
 
     Router router = Router.router(vertx);
-    BearerAuthenticationHandler bearer = BearerAuthenticationHandler.create(verifier, registry);
+    BearerAuthenticationHandler bearer = BearerAuthenticationHandler.create(verifier, registry, Set.of("/fhir/metadata"));
     router.route("/fhir/*").handler(bearer);
     router.get("/fhir/metadata").handler(SmartScopeHandler.require(policy, Interaction.CAPABILITIES))
         .handler(ctx -> ctx.end("capabilities"));
@@ -173,9 +174,11 @@ class BearerAuthenticationHandlerTest {
   }
 
   @Test
-  void metadataNeedsNoScopeButTheGatewayStillWantsAToken() {
-    assertEquals(200, get("/fhir/metadata", TestKeys.sign(rsa, claims("openid"))).statusCode());
-    assertEquals(401, get("/fhir/metadata", Map.of()).statusCode());
+  void metadataIsPublicAndOnlyMetadata() {
+    assertEquals(200, get("/fhir/metadata", Map.of()).statusCode());
+    assertEquals(200, get("/fhir/metadata", "not-even-a-token").statusCode());
+    assertEquals(401, get("/fhir/metadata/../Patient/1", Map.of()).statusCode(), "normalised before matching");
+    assertEquals(401, get("/fhir//metadata2", Map.of()).statusCode());
   }
 
   @Test
