@@ -93,7 +93,8 @@ final class KeyRing {
       return running;
     }
     if (!mayFetch()) {
-      return Future.succeededFuture(current.get());
+      running = inFlight.get(); // another loop may have just claimed the fetch
+      return running != null ? running : Future.succeededFuture(current.get());
     }
     return fetch();
   }
