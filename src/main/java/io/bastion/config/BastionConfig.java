@@ -2,6 +2,7 @@ package io.bastion.config;
 
 import io.bastion.admin.AdminConfig;
 import io.bastion.admin.CtlConfig;
+import io.bastion.auth.AuthConfig;
 import io.bastion.db.PostgresConfig;
 import io.bastion.db.RedisConfig;
 import io.bastion.gateway.HttpConfig;
@@ -21,6 +22,7 @@ public record BastionConfig(
     RedisConfig redis,
     AdminConfig admin,
     CtlConfig ctl,
+    AuthConfig auth,
     MonitoringConfig monitoring,
     LogConfig log,
     JsonObject effective) {
@@ -34,6 +36,7 @@ public record BastionConfig(
         RedisConfig.read(r),
         AdminConfig.read(r),
         CtlConfig.read(r),
+        AuthConfig.read(r),
         MonitoringConfig.read(r),
         LogConfig.read(r),
         effective);
