@@ -1,14 +1,13 @@
 package io.bastion.audit;
 
 import io.bastion.config.NodeConfig;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.sqlclient.Pool;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The audit capability's shared objects, built once by the composition root: the trail the data plane
@@ -26,13 +25,9 @@ public final class Audit {
     this.config = config;
     this.keys = keys;
     this.checkpoints = new AuditCheckpoints(pool, keys, nodeId, clock);
-    // the writer gets a context of its own: created from a non-Vert.x thread, getOrCreateContext makes one
-    this.trail = new PgAuditTrail(vertx, newContext(vertx), pool, config, checkpoints);
+    // the writer gets an event-loop context of its own, whatever thread builds it (no public API does that)
+    this.trail = new PgAuditTrail(vertx, ((VertxInternal) vertx).createEventLoopContext(), pool, config, checkpoints);
     this.verifier = new AuditVerifier(vertx, pool, keys, config);
-  }
-
-  private static Context newContext(Vertx vertx) {
-    return CompletableFuture.supplyAsync(vertx::getOrCreateContext).join();
   }
 
   /** Loads (or, at first start, creates) the signing key on a worker thread, then builds the trail. */
