@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class PgAuditTrail implements AuditTrail {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgAuditTrail.class);
+  private static final long RETRY_DELAY_MS = 50;
 
   private final Vertx vertx;
   private final Context writer;
@@ -116,7 +117,7 @@ public final class PgAuditTrail implements AuditTrail {
       idle();
       return;
     }
-    pool.withTransaction(conn -> write(conn, batch)).onComplete(result -> {
+    writeBatch(batch, true).onComplete(result -> {
       settle(batch, result);
       if (queue.isEmpty()) {
         idle();
@@ -142,8 +143,25 @@ public final class PgAuditTrail implements AuditTrail {
     }
   }
 
+  /**
+   * Writes the batch in one transaction. A failure before the INSERT was sent (typically a pooled connection
+   * that died while idle) is retried once on another connection: nothing of this batch can have been
+   * committed then. After the INSERT was sent, a failure is final; retrying could write the batch twice.
+   */
+  private Future<Long> writeBatch(List<Pending> batch, boolean mayRetry) {
+    AtomicBoolean insertSent = new AtomicBoolean();
+    return pool.withTransaction(conn -> write(conn, batch, insertSent)).recover(e -> {
+      if (mayRetry && !insertSent.get()) {
+        LOG.info("audit: retrying a batch of {} records that failed before it was sent: {}", batch.size(), e.toString());
+        // after a short pause, so the pool has noticed the dead connection and hands out another
+        return vertx.timer(RETRY_DELAY_MS).compose(t -> writeBatch(batch, false));
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
   /** One transaction: lock, read the tail, chain the batch onto it, insert. Completes with the last seq. */
-  private Future<Long> write(SqlConnection conn, List<Pending> batch) {
+  private Future<Long> write(SqlConnection conn, List<Pending> batch, AtomicBoolean insertSent) {
     return conn.preparedQuery(AuditSql.LOCK).execute(Tuple.of(AuditSql.LOCK_KEY))
         .compose(locked -> conn.query(AuditSql.TAIL).execute())
         .compose(tail -> {
@@ -179,6 +197,7 @@ public final class PgAuditTrail implements AuditTrail {
             prev = hash;
           }
           long last = seq;
+          insertSent.set(true);
           return conn.preparedQuery(AuditSql.INSERT)
               .execute(Tuple.of(seqs, recorded, prevHashes, hashes, entries, patients, agents))
               .map(inserted -> last);
