@@ -2,6 +2,7 @@ package io.bastion.audit;
 
 import io.bastion.audit.AuditVerification.Kind;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -52,7 +53,10 @@ public final class AuditVerifier {
       Row horizon = rows.iterator().next();
       Long tail = horizon.getLong("tail");
       Long lastCheckpoint = horizon.getLong("last_checkpoint");
-      return new Walk(tail == null ? 0 : tail, lastCheckpoint == null ? 0 : lastCheckpoint).next();
+      Walk walk = new Walk(tail == null ? 0 : tail, lastCheckpoint == null ? 0 : lastCheckpoint);
+      Promise<AuditVerification> result = Promise.promise();
+      walk.run(result);
+      return result.future();
     });
   }
 
@@ -86,7 +90,24 @@ public final class AuditVerifier {
       this.lastCheckpointId = lastCheckpointId;
     }
 
-    Future<AuditVerification> next() {
+    /**
+     * Verifies page after page until a result. Each page starts from the previous one's callback rather
+     * than from a composed future, so neither the stack nor a chain of futures grows with the table.
+     */
+    void run(Promise<AuditVerification> result) {
+      page().onComplete(done -> {
+        if (done.failed()) {
+          result.fail(done.cause());
+        } else if (done.result() != null) {
+          result.complete(done.result());
+        } else {
+          run(result);
+        }
+      });
+    }
+
+    /** One page: its result, or null to go on with the next page. */
+    private Future<AuditVerification> page() {
       if (expected > tail) {
         return checkTruncation();
       }
@@ -113,7 +134,7 @@ public final class AuditVerifier {
               if (suspect != null) {
                 return diagnose(suspect);
               }
-              return next();
+              return Future.succeededFuture(null);
             });
       });
     }

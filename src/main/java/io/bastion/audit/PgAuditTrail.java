@@ -68,14 +68,15 @@ public final class PgAuditTrail implements AuditTrail {
     if (closed) {
       return Future.failedFuture(new AuditUnavailableException("the audit trail is closed"));
     }
+    String event = CanonicalJson.encode(record.toAuditEvent());
     if (queued.incrementAndGet() > config.maxQueued()) {
       queued.decrementAndGet();
       return Future.failedFuture(new AuditUnavailableException(
           "the audit writer is " + config.maxQueued() + " records behind: PostgreSQL is unavailable or too slow"));
     }
     Promise<Void> promise = Promise.promise();
-    queue.add(new Pending(CanonicalJson.encode(record.toAuditEvent()), record.recorded().atOffset(ZoneOffset.UTC),
-        String.join(" ", record.patientIds()), record.requestorId(), Vertx.currentContext(), promise));
+    queue.add(new Pending(event, record.recorded().atOffset(ZoneOffset.UTC), String.join(" ", record.patientIds()),
+        record.requestorId(), Vertx.currentContext(), promise));
     if (active.compareAndSet(false, true)) {
       writer.runOnContext(v -> startRound());
     }
