@@ -33,12 +33,14 @@ public final class CanonicalJson {
 
   public static String encode(JsonObject json) {
     SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler());
-    try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-      writeObject(generator, json.getMap());
+    try {
+      try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+        writeObject(generator, json.getMap());
+      }
+      return out.getAndClear();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e); // a StringWriter does not fail; a value we cannot write does not get here
     }
-    return out.getAndClear();
   }
 
   private static void writeObject(JsonGenerator generator, Map<?, ?> map) throws IOException {
