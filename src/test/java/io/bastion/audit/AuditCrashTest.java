@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,8 @@ class AuditCrashTest {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), AuditCrashDriver.class.getName(), database, dataDir.toString()));
     Process driver = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    // a driver that hangs instead of acknowledging must not hang the build
+    CompletableFuture.delayedExecutor(120, TimeUnit.SECONDS).execute(driver::destroyForcibly);
     Set<String> acknowledged = new HashSet<>();
     List<String> other = new ArrayList<>();
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
