@@ -4,6 +4,9 @@ import io.bastion.admin.AdminAccounts;
 import io.bastion.admin.AdminRoutes;
 import io.bastion.admin.AdminVerticle;
 import io.bastion.api.cache.CacheVerticle;
+import io.bastion.audit.Audit;
+import io.bastion.audit.AuditConfig;
+import io.bastion.audit.AuditTrail;
 import io.bastion.audit.AuditVerticle;
 import io.bastion.backup.BackupVerticle;
 import io.bastion.config.BastionConfig;
@@ -76,6 +79,7 @@ public final class Node {
   private PostgresServer postgres;
   private Pool pool;
   private RedisStore redis;
+  private Audit audit;
   private Gateway gateway;
 
   private Node(BastionConfig config, Vertx vertx) {
@@ -143,6 +147,11 @@ public final class Node {
             return new StoreHealth(pool, postgres, store, schemaVersion);
           });
         })
+        .compose(health -> Audit.open(vertx, blocking, pool, config.node(), AuditConfig.defaults(), Clock.systemUTC())
+            .map(opened -> {
+              audit = opened;
+              return health;
+            }))
         .compose(health -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           Clock clock = Clock.systemUTC();
@@ -156,7 +165,7 @@ public final class Node {
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
               .compose(v -> deploy("SecurityVerticle", SecurityVerticle::new, 1))
               .compose(v -> deploy("CacheVerticle", CacheVerticle::new, 1))
-              .compose(v -> deploy("AuditVerticle", AuditVerticle::new, 1))
+              .compose(v -> deploy("AuditVerticle", () -> new AuditVerticle(audit), 1))
               .compose(v -> deploy("MonitoringVerticle",
                   () -> new MonitoringVerticle(info.id(), config.monitoring(), traffic, health), 1))
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
@@ -252,6 +261,11 @@ public final class Node {
 
   public RedisStore redis() {
     return redis;
+  }
+
+  /** The audit trail the data plane appends to (FHIR interactions, logins, admin actions). */
+  public AuditTrail auditTrail() {
+    return audit.trail();
   }
 
   public BastionConfig config() {

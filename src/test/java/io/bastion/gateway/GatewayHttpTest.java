@@ -41,7 +41,7 @@ class GatewayHttpTest {
     JsonObject checks = ready.bodyAsJsonObject().getJsonObject("checks");
     assertEquals("pass", checks.getJsonArray("postgres:connection").getJsonObject(0).getString("status"));
     assertEquals("pass", checks.getJsonArray("redis:connection").getJsonObject(0).getString("status"));
-    assertEquals("2", checks.getJsonArray("postgres:migrations").getJsonObject(0).getString("observedValue"));
+    assertEquals("4", checks.getJsonArray("postgres:migrations").getJsonObject(0).getString("observedValue"));
   }
 
   @Test

@@ -1,0 +1,21 @@
+package io.bastion.audit;
+
+/**
+ * Tuning of the audit writer and its checkpoints. Built-in values for now (no configuration keys yet:
+ * they arrive when an operator needs to change them).
+ *
+ * @param maxBatch records per INSERT (one transaction); larger batches amortise the commit
+ * @param lingerMs how long the writer waits after the first record of an idle period to gather a batch;
+ *     while a batch is being written the next one gathers anyway, so under load batches form without it
+ * @param maxQueued records waiting for the writer before append fails fast (PostgreSQL down or too slow)
+ * @param checkpointEveryRecords a signed checkpoint after at most this many new records...
+ * @param checkpointEverySeconds ...or this long, whichever comes first (only if the chain grew)
+ * @param verifyBatch rows per round trip while verifying
+ */
+public record AuditConfig(int maxBatch, long lingerMs, int maxQueued, long checkpointEveryRecords,
+    long checkpointEverySeconds, int verifyBatch) {
+
+  public static AuditConfig defaults() {
+    return new AuditConfig(1000, 2, 100_000, 10_000, 10, 1000);
+  }
+}
