@@ -12,7 +12,14 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
 
   @Override
   protected void append(ILoggingEvent event) {
-    WARNINGS.add(event.getFormattedMessage());
+    StringBuilder warning = new StringBuilder(event.getFormattedMessage());
+    if (event.getThrowableProxy() != null) {
+      var frames = event.getThrowableProxy().getStackTraceElementProxyArray();
+      for (int i = 0; i < Math.min(25, frames.length); i++) {
+        warning.append("\n    at ").append(frames[i].getStackTraceElement());
+      }
+    }
+    WARNINGS.add(warning.toString());
   }
 
   public static List<String> drain() {
