@@ -16,6 +16,8 @@ import io.bastion.db.RedisStore;
 import io.bastion.db.StoreHealth;
 import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
+import io.bastion.fhir.search.SearchIndexer;
+import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.store.PgResourceStore;
 import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.gateway.Gateway;
@@ -146,8 +148,9 @@ public final class Node {
         .compose(health -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           Clock clock = Clock.systemUTC();
+          SearchParameters searchParameters = SearchParameters.r4();
           FhirRoutes fhir = new FhirRoutes(info, ResourceTypes.r4(),
-              new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString()),
+              new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), new SearchIndexer(searchParameters)),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock);
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
               new AdminRoutes(accounts, config.admin(), config.http().tls()),
