@@ -16,6 +16,7 @@ import io.bastion.db.RedisStore;
 import io.bastion.db.StoreHealth;
 import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
+import io.bastion.fhir.search.PgSearchService;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.store.PgResourceStore;
@@ -151,6 +152,7 @@ public final class Node {
           SearchParameters searchParameters = SearchParameters.r4();
           FhirRoutes fhir = new FhirRoutes(info, ResourceTypes.r4(),
               new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), new SearchIndexer(searchParameters)),
+              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock);
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
               new AdminRoutes(accounts, config.admin(), config.http().tls()),

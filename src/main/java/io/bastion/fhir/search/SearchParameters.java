@@ -95,6 +95,13 @@ public final class SearchParameters {
     return Collections.unmodifiableList(all);
   }
 
+  /** The parameters of the fully supported types (not the common ones), in a stable order. */
+  public List<SearchParameter> all() {
+    List<SearchParameter> all = new ArrayList<>();
+    new java.util.TreeMap<>(byType).values().forEach(m -> all.addAll(m.values()));
+    return Collections.unmodifiableList(all);
+  }
+
   private static SearchParameter rebase(SearchParameter shared, String type) {
     return new SearchParameter(type, shared.code(), shared.type(), shared.url(),
         type + shared.expression().substring("Resource".length()), shared.targets(), shared.components());
