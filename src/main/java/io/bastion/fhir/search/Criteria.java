@@ -205,11 +205,7 @@ final class Criteria {
   static String referenceMatch(Sql sql, String i, String value, String type, String name) {
     String v = unescape(value);
     if (v.contains("://") || v.startsWith("urn:")) {
-      String refType = FhirPath.referenceType(v);
-      String[] parts = v.split("/");
-      String byUrl = i + ".url = " + sql.bind(v);
-      return refType == null ? byUrl : "(" + byUrl + " OR (" + i + ".target_id = " + sql.bind(parts[parts.length - 1])
-          + " AND " + i + ".target_type = " + sql.bind(refType) + "))";
+      return i + ".url = " + sql.bind(v); // stored references with a base are kept as written
     }
     String[] parts = v.split("/");
     if (parts.length == 2 && parts[0].matches("[A-Z][A-Za-z]+")) {
@@ -395,7 +391,7 @@ final class Criteria {
     }
 
     private static String bind(Sql sql, BigDecimal value) {
-      return sql.bind(value.toPlainString()) + "::numeric";
+      return sql.bind(value) + "::numeric";
     }
   }
 }
