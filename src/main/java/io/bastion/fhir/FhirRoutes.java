@@ -241,13 +241,16 @@ public final class FhirRoutes implements RouteModule {
   }
 
   /**
-   * Type-level search, GET with the query string or POST _search with a form body (BodyHandler merges the
-   * form into the request parameters, after the query's own).
+   * Type-level search, GET with the query string or POST _search with a form body (read by the BodyHandler;
+   * its parameters follow the query's own).
    */
   private void search(RoutingContext ctx) {
     try {
       String type = type(ctx);
-      List<Map.Entry<String, String>> params = ctx.request().params().entries();
+      List<Map.Entry<String, String>> params = new java.util.ArrayList<>(ctx.queryParams().entries());
+      if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST) {
+        params.addAll(ctx.request().formAttributes().entries());
+      }
       SearchRequest request = SearchRequest.parse(searchParameters, type, params, FhirHeaders.strictHandling(ctx),
           new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock.instant());
       String current = ctx.request().getParam("_cursor");

@@ -113,7 +113,7 @@ public final class PgSearchService implements SearchService {
       String column = "q.k" + k;
       String value = cursor.keys().get(k);
       if (value != null) {
-        String bound = sql.bind(value) + "::" + key.castType();
+        String bound = "(" + sql.bind(value) + "::text)::" + key.castType();
         any.append(equalSoFar).append('(').append(column).append(key.descending() ? " < " : " > ").append(bound)
             .append(" OR ").append(column).append(" IS NULL) OR ");
         equalSoFar.append(column).append(" = ").append(bound).append(" AND ");
