@@ -75,13 +75,25 @@ public final class PgSearchService implements SearchService {
   }
 
   private Future<List<Row>> page(SearchRequest request) {
+    Statement page = pageStatement(request);
+    return pool.preparedQuery(page.sql()).execute(page.params()).map(PgSearchService::list);
+  }
+
+  /** A statement and its parameters. */
+  record Statement(String sql, Tuple params) {
+  }
+
+  /** The page query of a search (package-private so the plan test can EXPLAIN exactly what runs). */
+  static Statement pageStatement(SearchRequest request) {
     Sql sql = new Sql();
     String where = where(request, sql);
     String text;
     if (request.sort().isEmpty()) {
       String after = request.cursor() == null ? "" : " AND r.res_pk > " + sql.bind(request.cursor().resourcePk());
-      text = "SELECT " + COLUMNS + " FROM fhir_resource r WHERE " + where + after + " ORDER BY r.res_pk LIMIT "
-          + sql.bind(request.count() + 1);
+      // the page's res_pks first, then their content: only the rows returned are read and detoasted
+      text = "SELECT " + COLUMNS + " FROM (SELECT r.res_pk AS pk FROM fhir_resource r WHERE " + where + after
+          + " ORDER BY r.res_pk LIMIT " + sql.bind(request.count() + 1) + ") p JOIN fhir_resource r ON r.res_pk = p.pk"
+          + " ORDER BY p.pk";
     } else {
       StringBuilder keys = new StringBuilder();
       StringBuilder order = new StringBuilder();
@@ -100,7 +112,7 @@ public final class PgSearchService implements SearchService {
           + " FROM fhir_resource r WHERE " + where + ") q" + after + " ORDER BY " + order + "q.pk LIMIT "
           + sql.bind(request.count() + 1) + ") p JOIN fhir_resource r ON r.res_pk = p.pk ORDER BY " + outerOrder + "p.pk";
     }
-    return pool.preparedQuery(text).execute(sql.tuple()).map(PgSearchService::list);
+    return new Statement(text, sql.tuple());
   }
 
   /** Rows strictly after the cursor in (k0, k1, …, pk) order, each key ascending or descending, nulls last. */
