@@ -156,6 +156,9 @@ public final class SearchIndexer {
         text(o.getValue("text"), sink);
       } else if (o.containsKey("code") || (o.containsKey("system") && !o.containsKey("value"))) {
         coding(o, sink);
+      } else if (o.getValue("reference") instanceof String reference) {
+        // a Reference where R4 declares a token (DocumentReference relationship's swapped components)
+        sink.accept(new String[] {null, cut(reference, MAX_TOKEN), null});
       } else if (o.getValue("value") instanceof String identifier) {
         String text = o.getValue("type") instanceof JsonObject t && t.getValue("text") instanceof String s
             ? Normalizer.normalize(s) : null;
