@@ -72,7 +72,7 @@ final class Chains {
       return null;
     }
     return (sql, alias) -> "EXISTS (SELECT 1 FROM fhir_idx_reference i JOIN fhir_resource o ON o.res_pk = i.res_pk"
-        + " WHERE i.res_type = " + sql.bind(source) + " AND i.name = " + sql.bind(reference.code())
+        + " WHERE NOT o.deleted AND i.res_type = " + sql.bind(source) + " AND i.name = " + sql.bind(reference.code())
         + " AND i.target_id = " + alias + ".res_id AND i.target_type = " + alias + ".res_type AND "
         + inner.sql(sql, "o") + ")";
   }

@@ -85,26 +85,31 @@ public final class PgResourceStore implements ResourceStore {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
     JsonObject index = indexer.rows(type, stored);
-    return pool.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), stored, ifMatch, "PUT", index))
-        .compose(rows -> {
-          if (rows.size() == 1) {
-            int version = rows.iterator().next().getInteger("version");
-            stored.getJsonObject("meta").put("versionId", Integer.toString(version));
-            return Future.succeededFuture(new Written(
-                new ResourceVersion(type, id, version, now, false, "PUT", stored.encode()), false));
+    // The row lock comes first, in its own statement: the write statement that follows then takes its
+    // snapshot after any racing update committed, so it replaces that update's index rows too (within one
+    // statement, rows committed after its snapshot would be invisible to its DELETE and survive).
+    return pool.withTransaction(conn -> conn.preparedQuery(FhirSql.LOCK_CURRENT).execute(Tuple.of(type, id))
+        .compose(locked -> {
+          if (locked.size() == 0) {
+            if (ifMatch != null) {
+              throw new StoreException(Reason.VERSION_MISMATCH, "If-Match was given but the resource does not exist");
+            }
+            // update as create, under the client's id; a racing create of the same id fails the unique key
+            return conn.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "PUT", index))
+                .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
           }
-          if (ifMatch != null) {
-            return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(current -> {
-              throw new StoreException(Reason.VERSION_MISMATCH, current.size() == 0
-                  ? "If-Match was given but the resource does not exist"
-                  : "If-Match names version " + ifMatch + " but the current version is "
-                      + current.iterator().next().getInteger("version"));
-            });
+          int current = locked.iterator().next().getInteger("version");
+          if (ifMatch != null && ifMatch != current) {
+            throw new StoreException(Reason.VERSION_MISMATCH,
+                "If-Match names version " + ifMatch + " but the current version is " + current);
           }
-          // update as create, under the client's id
-          return pool.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "PUT", index))
-              .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
-        })
+          return conn.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), stored, ifMatch, "PUT", index))
+              .map(rows -> {
+                int version = rows.iterator().next().getInteger("version");
+                stored.getJsonObject("meta").put("versionId", Integer.toString(version));
+                return new Written(new ResourceVersion(type, id, version, now, false, "PUT", stored.encode()), false);
+              });
+        }))
         .recover(PgResourceStore::mapFailure);
   }
 
