@@ -103,7 +103,8 @@ final class Criteria {
     return missing ? notIn(p, table, (sql, i) -> "true") : index(p, table, (sql, i) -> "true");
   }
 
-  private static Criterion string(SearchParameter p, String modifier, List<String> values) {
+  private static Criterion string(SearchParameter p, String modifier, List<String> escaped) {
+    List<String> values = escaped.stream().map(Criteria::unescape).toList();
     if (modifier == null) {
       return index(p, "fhir_idx_string", (sql, i) -> or(values, v -> startsWith(sql, i + ".value_norm", v)));
     }
