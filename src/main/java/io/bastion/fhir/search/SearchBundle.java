@@ -77,7 +77,7 @@ public final class SearchBundle {
     JsonObject subset = new JsonObject();
     for (String key : resource.fieldNames()) {
       boolean keep = request.elements().isEmpty() ? !key.equals("text")
-          : ALWAYS.contains(key) || request.elements().contains(key);
+          : ALWAYS.contains(key) || selected(request.elements(), key);
       if (keep) {
         subset.put(key, resource.getValue(key));
       }
@@ -88,6 +88,19 @@ public final class SearchBundle {
         .put("code", "SUBSETTED"));
     subset.put("meta", meta.put("tag", tags));
     return subset.encode();
+  }
+
+  /** Whether a JSON key is one of the elements; "value[x]" selects valueQuantity, valueString, … */
+  private static boolean selected(Set<String> elements, String key) {
+    if (elements.contains(key)) {
+      return true;
+    }
+    for (int i = 1; i < key.length(); i++) {
+      if (Character.isUpperCase(key.charAt(i))) {
+        return elements.contains(key.substring(0, i) + "[x]");
+      }
+    }
+    return false;
   }
 
   private static JsonObject ignoredOutcome(List<String> ignored) {

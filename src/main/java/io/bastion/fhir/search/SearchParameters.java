@@ -18,11 +18,14 @@ import java.util.Set;
  * The search parameters of each resource type. The table in fhir/r4-search-parameters.tsv is derived from
  * the R4 SearchParameter definitions shipped in hapi-fhir-validation-resources-r4 (SearchParametersTest
  * re-derives it and fails on drift): every parameter of the {@link #FULL_TYPES}, and the {@link #COMMON}
- * ones, which apply to every resource type. Any other type gets the common ones only.
+ * ones, which apply to every resource type. Any other type gets the common ones only. It also holds each
+ * type's summary and mandatory top-level elements (fhir/r4-summary-elements.tsv, derived from the R4
+ * StructureDefinitions and checked by SummaryElementsTest) for _summary=true and _summary=text.
  */
 public final class SearchParameters {
 
   static final String TABLE = "/fhir/r4-search-parameters.tsv";
+  static final String SUMMARY_TABLE = "/fhir/r4-summary-elements.tsv";
 
   /** The types whose every R4 search parameter is supported. */
   public static final Set<String> FULL_TYPES = Set.of("Patient", "Practitioner", "PractitionerRole", "Organization",
@@ -35,10 +38,15 @@ public final class SearchParameters {
 
   private final Map<String, Map<String, SearchParameter>> byType;
   private final Map<String, SearchParameter> common;
+  private final Map<String, List<String>> summary;
+  private final Map<String, List<String>> mandatory;
 
-  private SearchParameters(Map<String, Map<String, SearchParameter>> byType, Map<String, SearchParameter> common) {
+  private SearchParameters(Map<String, Map<String, SearchParameter>> byType, Map<String, SearchParameter> common,
+      Map<String, List<String>> summary, Map<String, List<String>> mandatory) {
     this.byType = byType;
     this.common = common;
+    this.summary = summary;
+    this.mandatory = mandatory;
   }
 
   /** Loads the R4 table from the classpath; call once at start-up (composition root). */
@@ -74,7 +82,35 @@ public final class SearchParameters {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new SearchParameters(byType, common);
+    Map<String, List<String>> summary = new HashMap<>();
+    Map<String, List<String>> mandatory = new HashMap<>();
+    for (String line : lines(SUMMARY_TABLE)) {
+      String[] f = line.split("\t", -1);
+      summary.put(f[0], f[1].isEmpty() ? List.of() : List.of(f[1].split(",")));
+      mandatory.put(f[0], f[2].isEmpty() ? List.of() : List.of(f[2].split(",")));
+    }
+    return new SearchParameters(byType, common, summary, mandatory);
+  }
+
+  private static List<String> lines(String resource) {
+    try (InputStream in = SearchParameters.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The top-level elements R4 marks isSummary for the type (choice elements as "value[x]"). */
+  public List<String> summaryElements(String type) {
+    return summary.getOrDefault(type, List.of());
+  }
+
+  /** The top-level elements with minimum cardinality 1 or more. */
+  public List<String> mandatoryElements(String type) {
+    return mandatory.getOrDefault(type, List.of());
   }
 
   /** The parameter, or null when the type does not have it. Common ones are rebased onto the type. */

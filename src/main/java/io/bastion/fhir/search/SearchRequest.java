@@ -15,6 +15,7 @@ import java.util.Set;
  * checks everything it can before the database is asked: unknown parameters (400 under strict handling,
  * listed and ignored under lenient), modifiers, value syntax, _count bounds, _sort and _include names.
  *
+ * @param elements  the top-level elements to return (_elements, or what _summary=true/text selects); empty: all
  * @param linkQuery the query string that reproduces this search, without _cursor and ignored parameters
  */
 public record SearchRequest(String type, List<Criterion> criteria, List<SortKey> sort, int count, Total total,
@@ -24,8 +25,11 @@ public record SearchRequest(String type, List<Criterion> criteria, List<SortKey>
   /** _total: none (the default: a total only when the first page holds every match), estimate, accurate. */
   public enum Total { NONE, ESTIMATE, ACCURATE }
 
-  /** _summary: false (the default), count (total only), data (without the narrative). */
-  public enum Summary { FALSE, COUNT, DATA }
+  /**
+   * _summary: false (the default), true (the elements R4 marks isSummary), text (text, id, meta and the
+   * mandatory elements), data (without the narrative), count (total only).
+   */
+  public enum Summary { FALSE, TRUE, TEXT, DATA, COUNT }
 
   private static final Set<String> IGNORED_ALWAYS = Set.of("_format", "_pretty");
 
@@ -76,13 +80,15 @@ public record SearchRequest(String type, List<Criterion> criteria, List<SortKey>
         };
         case "_summary" -> summary = switch (value) {
           case "false" -> Summary.FALSE;
-          case "count" -> Summary.COUNT;
+          case "true" -> Summary.TRUE;
+          case "text" -> Summary.TEXT;
           case "data" -> Summary.DATA;
-          default -> throw FhirException.of(400, "not-supported", "_summary supports count, data and false", "_summary");
+          case "count" -> Summary.COUNT;
+          default -> throw FhirException.of(400, "value", "_summary is true, text, data, count or false", "_summary");
         };
         case "_elements" -> {
           for (String element : value.split(",")) {
-            if (!element.matches("[a-zA-Z][a-zA-Z0-9]*")) {
+            if (!element.matches("[a-zA-Z][a-zA-Z0-9]*(\\[x])?")) {
               throw FhirException.of(400, "value", "_elements is a comma-separated list of top-level element names",
                   "_elements");
             }
@@ -121,6 +127,12 @@ public record SearchRequest(String type, List<Criterion> criteria, List<SortKey>
     }
     if (includes.size() + revincludes.size() > limits.maxIncludes()) {
       throw FhirException.of(400, "too-costly", "at most " + limits.maxIncludes() + " _include and _revinclude");
+    }
+    if (summary == Summary.TRUE) {
+      elements = new LinkedHashSet<>(parameters.summaryElements(type));
+    } else if (summary == Summary.TEXT) {
+      elements = new LinkedHashSet<>(parameters.mandatoryElements(type));
+      elements.add("text");
     }
     SearchCursor cursor = null;
     if (cursorText != null) {

@@ -84,13 +84,34 @@ class SearchHandlingTest {
         .getJsonArray("entry").getJsonObject(0).getJsonObject("resource");
     assertFalse(data.containsKey("text"));
     assertTrue(data.containsKey("name"));
+    JsonObject summary = fhir.search("Patient?_id=" + ann + "&_summary=true")
+        .getJsonArray("entry").getJsonObject(0).getJsonObject("resource");
+    assertTrue(summary.containsKey("name") && summary.containsKey("birthDate") && summary.containsKey("gender"));
+    assertFalse(summary.containsKey("text"));
+    assertTrue(summary.getJsonObject("meta").getJsonArray("tag").encode().contains("SUBSETTED"));
+    JsonObject text = fhir.search("Patient?_id=" + ann + "&_summary=text")
+        .getJsonArray("entry").getJsonObject(0).getJsonObject("resource");
+    assertTrue(text.containsKey("text"));
+    assertFalse(text.containsKey("name"));
+  }
+
+  @Test
+  void summaryTrueKeepsChoiceElements() {
+    String obs = fhir.create(new JsonObject().put("resourceType", "Observation").put("status", "final")
+        .put("code", new JsonObject().put("text", "summary")).put("valueQuantity", new JsonObject().put("value", 1))
+        .put("note", new JsonArray().add(new JsonObject().put("text", "not in the summary"))));
+    JsonObject resource = fhir.search("Observation?_id=" + obs + "&_summary=true")
+        .getJsonArray("entry").getJsonObject(0).getJsonObject("resource");
+    assertTrue(resource.containsKey("valueQuantity"));
+    assertTrue(resource.containsKey("status"));
+    assertFalse(resource.containsKey("note"));
   }
 
   @Test
   void unknownTypeIs404AndBadResultParametersAre400() {
     SearchHttp.assertOutcome(fhir.get("/fhir/Patientx?name=a", Map.of()), 404, "not-found");
     SearchHttp.assertOutcome(fhir.get("/fhir/Patient?_total=maybe", Map.of()), 400, "value");
-    SearchHttp.assertOutcome(fhir.get("/fhir/Patient?_summary=true", Map.of()), 400, "not-supported");
+    SearchHttp.assertOutcome(fhir.get("/fhir/Patient?_summary=maybe", Map.of()), 400, "value");
     SearchHttp.assertOutcome(fhir.get("/fhir/Patient?gender:missing=perhaps", Map.of()), 400, "value");
   }
 
