@@ -40,6 +40,8 @@ public final class SearchParameters {
   private final Map<String, SearchParameter> common;
   private final Map<String, List<String>> summary;
   private final Map<String, List<String>> mandatory;
+  /** forType results: the writes of every resource ask, so each type's list is built once. */
+  private final Map<String, List<SearchParameter>> perType = new java.util.concurrent.ConcurrentHashMap<>();
 
   private SearchParameters(Map<String, Map<String, SearchParameter>> byType, Map<String, SearchParameter> common,
       Map<String, List<String>> summary, Map<String, List<String>> mandatory) {
@@ -123,12 +125,14 @@ public final class SearchParameters {
     return shared == null ? null : rebase(shared, type);
   }
 
-  /** Every parameter of the type, its own and the common ones, in a stable order. */
+  /** Every parameter of the type, its own and the common ones, in a stable order (built once per type). */
   public List<SearchParameter> forType(String type) {
-    List<SearchParameter> all = new ArrayList<>();
-    common.values().forEach(p -> all.add(rebase(p, type)));
-    all.addAll(byType.getOrDefault(type, Map.of()).values());
-    return Collections.unmodifiableList(all);
+    return perType.computeIfAbsent(type, t -> {
+      List<SearchParameter> all = new ArrayList<>();
+      common.values().forEach(p -> all.add(rebase(p, t)));
+      all.addAll(byType.getOrDefault(t, Map.of()).values());
+      return Collections.unmodifiableList(all);
+    });
   }
 
   /** The parameters of the fully supported types (not the common ones), in a stable order. */

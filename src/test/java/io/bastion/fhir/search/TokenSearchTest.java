@@ -106,6 +106,10 @@ class TokenSearchTest {
     assertEquals(set(ann), ids(fhir.search("Patient?_tag=urn:tags|vip")));
     assertEquals(set(ann), ids(fhir.search("Patient?_security=R")));
     assertEquals(set(ann), ids(fhir.search("Patient?_profile=http://example.org/StructureDefinition/my-patient")));
+    assertEquals(set(), ids(fhir.search("Patient?_profile=http://example.org/StructureDefinition/my")));
+    assertEquals(set(ann), ids(fhir.search("Patient?_profile:below=http://example.org/StructureDefinition/")));
+    assertEquals(set(ann), ids(fhir.search("Patient?_profile:above=http://example.org/StructureDefinition/my-patient/v2")));
+    assertEquals(set(), ids(fhir.search("Patient?_profile:above=http://example.org/other")));
     assertEquals(set(ann), ids(fhir.search("Patient?_id=" + ann)));
     assertEquals(set(ann, bob), ids(fhir.search("Patient?_id=" + ann + "," + bob)));
   }
