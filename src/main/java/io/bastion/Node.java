@@ -146,14 +146,16 @@ public final class Node {
             return new StoreHealth(pool, postgres, store, schemaVersion);
           });
         })
-        .compose(health -> {
-          AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
+        .compose(health -> blocking.executeBlocking(() -> {
+          // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           Clock clock = Clock.systemUTC();
           SearchParameters searchParameters = SearchParameters.r4();
-          FhirRoutes fhir = new FhirRoutes(info, ResourceTypes.r4(),
+          return new FhirRoutes(info, ResourceTypes.r4(),
               new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), new SearchIndexer(searchParameters)),
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock);
+        }, false).compose(fhir -> {
+          AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
               new AdminRoutes(accounts, config.admin(), config.http().tls()),
               fhir));
@@ -170,7 +172,7 @@ public final class Node {
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
               .mapEmpty();
-        });
+        }));
   }
 
   private Future<String> deploy(String name, Supplier<? extends Deployable> verticle, int instances) {
