@@ -1,11 +1,9 @@
 package io.bastion.fhir.search;
 
 import io.bastion.fhir.FhirException;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -17,7 +15,6 @@ import java.util.regex.Pattern;
  */
 final class Criteria {
 
-  static final Set<String> PREFIXES = Set.of("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap");
   private static final Pattern PREFIXED = Pattern.compile("(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.*)");
 
   private Criteria() {
@@ -317,82 +314,6 @@ final class Criteria {
       var m = PREFIXED.matcher(value);
       m.matches();
       return new Prefixed(m.group(1) == null ? "eq" : m.group(1), m.group(2));
-    }
-  }
-
-  /**
-   * A date value with its prefix, against a stored range [low, high] (both inclusive):
-   * eq: the stored range lies within the value's; ne: it does not; gt: it reaches past the value's end;
-   * lt: it starts before the value's start; ge: it reaches the value's start or later; le: it starts at
-   * or before the value's end; sa: it starts after the value's end; eb: it ends before the value's start;
-   * ap: it overlaps the value widened by 10% of its distance from now.
-   */
-  record DatePredicate(String prefix, DateRange range, Instant now) {
-
-    static DatePredicate parse(String name, String value, Instant now) {
-      Prefixed p = Prefixed.of(value);
-      try {
-        return new DatePredicate(p.prefix(), DateRange.parse(p.rest()), now);
-      } catch (IllegalArgumentException e) {
-        throw badValue(name, "a date is [prefix]YYYY[-MM[-DD[Thh:mm[:ss[.fff]][zone]]]], prefix one of eq ne gt lt ge le sa eb ap");
-      }
-    }
-
-    String sql(Sql sql, String low, String high) {
-      java.time.OffsetDateTime ql = range.low().atOffset(java.time.ZoneOffset.UTC);
-      java.time.OffsetDateTime qh = range.high().atOffset(java.time.ZoneOffset.UTC);
-      return switch (prefix) {
-        case "eq" -> "(" + low + " >= " + sql.bind(ql) + " AND " + high + " <= " + sql.bind(qh) + ")";
-        case "ne" -> "(" + low + " < " + sql.bind(ql) + " OR " + high + " > " + sql.bind(qh) + ")";
-        case "gt" -> high + " > " + sql.bind(qh);
-        case "lt" -> low + " < " + sql.bind(ql);
-        case "ge" -> high + " >= " + sql.bind(ql);
-        case "le" -> low + " <= " + sql.bind(qh);
-        case "sa" -> low + " > " + sql.bind(qh);
-        case "eb" -> high + " < " + sql.bind(ql);
-        default -> {
-          long lowGap = Math.abs(now.getEpochSecond() - range.low().getEpochSecond()) / 10;
-          long highGap = Math.abs(now.getEpochSecond() - range.high().getEpochSecond()) / 10;
-          yield "(" + low + " <= " + sql.bind(qh.plusSeconds(highGap)) + " AND " + high + " >= "
-              + sql.bind(ql.minusSeconds(lowGap)) + ")";
-        }
-      };
-    }
-  }
-
-  /**
-   * A number with its prefix. eq and ne use the value's implicit precision (100 matches [99.5, 100.5),
-   * 100.0 matches [99.95, 100.05)); ap matches within 10% of the value.
-   */
-  record NumberPredicate(String prefix, BigDecimal value) {
-
-    static NumberPredicate parse(String name, String text) {
-      Prefixed p = Prefixed.of(text);
-      if (!p.rest().matches("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?")) {
-        throw badValue(name, "a number is [prefix]decimal, prefix one of eq ne gt lt ge le sa eb ap");
-      }
-      return new NumberPredicate(p.prefix(), new BigDecimal(p.rest()));
-    }
-
-    String sql(Sql sql, String column) {
-      BigDecimal half = BigDecimal.ONE.scaleByPowerOfTen(-value.scale()).divide(BigDecimal.valueOf(2));
-      BigDecimal tenth = value.abs().divide(BigDecimal.TEN);
-      return switch (prefix) {
-        case "eq" -> "(" + column + " >= " + bind(sql, value.subtract(half)) + " AND " + column + " < "
-            + bind(sql, value.add(half)) + ")";
-        case "ne" -> "(" + column + " < " + bind(sql, value.subtract(half)) + " OR " + column + " >= "
-            + bind(sql, value.add(half)) + ")";
-        case "gt", "sa" -> column + " > " + bind(sql, value);
-        case "lt", "eb" -> column + " < " + bind(sql, value);
-        case "ge" -> column + " >= " + bind(sql, value);
-        case "le" -> column + " <= " + bind(sql, value);
-        default -> "(" + column + " >= " + bind(sql, value.subtract(tenth)) + " AND " + column + " <= "
-            + bind(sql, value.add(tenth)) + ")";
-      };
-    }
-
-    private static String bind(Sql sql, BigDecimal value) {
-      return sql.bind(value) + "::numeric";
     }
   }
 }

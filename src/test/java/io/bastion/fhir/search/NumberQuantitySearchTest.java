@@ -96,7 +96,7 @@ class NumberQuantitySearchTest {
   void numberComparisonsFollowTheImplicitPrecision(String query, String stored, boolean matches) {
     Sql sql = new Sql();
     String value = sql.bind(new java.math.BigDecimal(stored));
-    String condition = Criteria.NumberPredicate.parse("n", query).sql(sql, "(" + value + "::numeric)");
+    String condition = NumberPredicate.parse("n", query).sql(sql, "(" + value + "::numeric)");
     Tuple params = sql.tuple();
     boolean result = fhir.node.node().pool().preparedQuery("SELECT " + condition + " AS m").execute(params)
         .map(rows -> rows.iterator().next().getBoolean("m")).await();
