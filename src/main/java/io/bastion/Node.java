@@ -19,6 +19,9 @@ import io.bastion.db.RedisStore;
 import io.bastion.db.StoreHealth;
 import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
+import io.bastion.fhir.search.PgSearchService;
+import io.bastion.fhir.search.SearchIndexer;
+import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.store.PgResourceStore;
 import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.gateway.Gateway;
@@ -152,12 +155,16 @@ public final class Node {
               audit = opened;
               return health;
             }))
-        .compose(health -> {
-          AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
+        .compose(health -> blocking.executeBlocking(() -> {
+          // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           Clock clock = Clock.systemUTC();
-          FhirRoutes fhir = new FhirRoutes(info, ResourceTypes.r4(),
-              new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString()),
+          SearchParameters searchParameters = SearchParameters.r4();
+          return new FhirRoutes(info, ResourceTypes.r4(),
+              new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), new SearchIndexer(searchParameters)),
+              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock);
+        }, false).compose(fhir -> {
+          AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
               new AdminRoutes(accounts, config.admin(), config.http().tls()),
               fhir));
@@ -174,7 +181,7 @@ public final class Node {
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
               .mapEmpty();
-        });
+        }));
   }
 
   private Future<String> deploy(String name, Supplier<? extends Deployable> verticle, int instances) {

@@ -1,6 +1,9 @@
 package io.bastion.fhir;
 
 import io.bastion.NodeInfo;
+import io.bastion.fhir.search.SearchParamType;
+import io.bastion.fhir.search.SearchParameter;
+import io.bastion.fhir.search.SearchParameters;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -8,18 +11,20 @@ import java.util.List;
 
 /**
  * The CapabilityStatement at /fhir/metadata. It lists exactly what this node implements: the instance
- * and type interactions on every R4 type, system history, JSON only, JSON Patch. Search, conditional
- * interactions, batch/transaction and XML are absent until they exist.
+ * and type interactions on every R4 type, system history, JSON only, JSON Patch, and type-level search with
+ * the parameters each type actually has in the search index. Conditional interactions, batch/transaction
+ * and XML are absent until they exist.
  */
 final class CapabilityStatementBuilder {
 
   static final List<String> TYPE_INTERACTIONS =
-      List.of("read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create");
+      List.of("read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create",
+          "search-type");
 
   private CapabilityStatementBuilder() {
   }
 
-  static JsonObject build(NodeInfo node, Iterable<String> types, Instant published) {
+  static JsonObject build(NodeInfo node, Iterable<String> types, SearchParameters searchParameters, Instant published) {
     JsonArray resources = new JsonArray();
     for (String type : types) {
       JsonArray interactions = new JsonArray();
@@ -33,7 +38,17 @@ final class CapabilityStatementBuilder {
           .put("conditionalCreate", false)
           .put("conditionalRead", "not-supported")
           .put("conditionalUpdate", false)
-          .put("conditionalDelete", "not-supported"));
+          .put("conditionalDelete", "not-supported")
+          .put("searchParam", searchParams(type, searchParameters)));
+      JsonObject resource = resources.getJsonObject(resources.size() - 1);
+      JsonArray includes = includes(type, searchParameters);
+      JsonArray revIncludes = revIncludes(type, searchParameters);
+      if (!includes.isEmpty()) {
+        resource.put("searchInclude", includes);
+      }
+      if (!revIncludes.isEmpty()) {
+        resource.put("searchRevInclude", revIncludes);
+      }
     }
     JsonObject rest = new JsonObject()
         .put("mode", "server")
@@ -50,5 +65,34 @@ final class CapabilityStatementBuilder {
         .put("format", new JsonArray().add(FhirFormats.FHIR_JSON).add("json"))
         .put("patchFormat", new JsonArray().add(FhirFormats.JSON_PATCH))
         .put("rest", new JsonArray().add(rest));
+  }
+
+  private static JsonArray searchParams(String type, SearchParameters parameters) {
+    JsonArray params = new JsonArray();
+    for (SearchParameter p : parameters.forType(type)) {
+      params.add(new JsonObject().put("name", p.code()).put("definition", p.url()).put("type", p.type().code()));
+    }
+    return params;
+  }
+
+  private static JsonArray includes(String type, SearchParameters parameters) {
+    JsonArray includes = new JsonArray();
+    for (SearchParameter p : parameters.forType(type)) {
+      if (p.type() == SearchParamType.REFERENCE) {
+        includes.add(type + ":" + p.code());
+      }
+    }
+    return includes;
+  }
+
+  /** Source:param for every reference parameter that may point at this type. */
+  private static JsonArray revIncludes(String type, SearchParameters parameters) {
+    JsonArray revIncludes = new JsonArray();
+    for (SearchParameter p : parameters.all()) {
+      if (p.type() == SearchParamType.REFERENCE && p.targets().contains(type)) {
+        revIncludes.add(p.base() + ":" + p.code());
+      }
+    }
+    return revIncludes;
   }
 }

@@ -15,6 +15,7 @@ public final class FhirFormats implements Handler<RoutingContext> {
   public static final String FHIR_JSON = "application/fhir+json";
   public static final String JSON = "application/json";
   public static final String JSON_PATCH = "application/json-patch+json";
+  public static final String FORM = "application/x-www-form-urlencoded";
   private static final String RESPONSE_TYPE = "bastion.fhir.responseType";
 
   /** The media type chosen for this request's response, with charset. */
@@ -51,8 +52,9 @@ public final class FhirFormats implements Handler<RoutingContext> {
     ctx.put(RESPONSE_TYPE, chosen);
     HttpMethod method = ctx.request().method();
     if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
-      String problem = checkContentType(method, ctx.request().getHeader("Content-Type"),
-          ctx.request().getHeader("Content-Length"));
+      String problem = ctx.request().path().endsWith("/_search")
+          ? checkSearchContentType(ctx.request().getHeader("Content-Type"))
+          : checkContentType(method, ctx.request().getHeader("Content-Type"), ctx.request().getHeader("Content-Length"));
       if (problem != null) {
         FhirRoutes.fail(ctx, FhirException.of(415, "not-supported", problem));
         return;
@@ -102,6 +104,15 @@ public final class FhirFormats implements Handler<RoutingContext> {
       }
     }
     return best;
+  }
+
+  /** POST _search carries its parameters as a form (or nothing). */
+  static String checkSearchContentType(String contentType) {
+    if (contentType == null || contentType.isBlank()
+        || contentType.split(";")[0].trim().toLowerCase(Locale.ROOT).equals(FORM)) {
+      return null;
+    }
+    return "POST _search takes its parameters as " + FORM;
   }
 
   /** Null when the body's declared type is readable here, else why not. */

@@ -80,6 +80,18 @@ final class FhirHeaders {
     return Return.REPRESENTATION;
   }
 
+  /** Prefer: handling=strict (unknown search parameters are refused); lenient, the default, ignores them. */
+  static boolean strictHandling(RoutingContext ctx) {
+    for (String prefer : ctx.request().headers().getAll("Prefer")) {
+      for (String part : prefer.split("[,;]")) {
+        if (part.trim().toLowerCase(Locale.ROOT).replace("\"", "").equals("handling=strict")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The service base URL as the client addressed it, e.g. http://host:8080/fhir. */
   static String base(RoutingContext ctx) {
     String authority = ctx.request().authority() == null ? "localhost" : ctx.request().authority().toString();

@@ -2,6 +2,10 @@ package io.bastion.fhir;
 
 import io.bastion.NodeInfo;
 import io.bastion.fhir.FhirHeaders.Return;
+import io.bastion.fhir.search.SearchBundle;
+import io.bastion.fhir.search.SearchParameters;
+import io.bastion.fhir.search.SearchRequest;
+import io.bastion.fhir.search.SearchService;
 import io.bastion.fhir.store.HistoryCursor;
 import io.bastion.fhir.store.HistoryQuery;
 import io.bastion.fhir.store.ResourceStore;
@@ -28,6 +32,8 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,6 +46,8 @@ public final class FhirRoutes implements RouteModule {
   /** _since outside these is refused: PostgreSQL timestamps and FHIR instants do not go further. */
   private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+  /** _include and _revinclude per search: each is a statement per page. */
+  private static final int MAX_INCLUDES = 10;
   private static final Set<String> HISTORY_PARAMS = Set.of("_count", "_since", "_cursor", "_format", "_pretty");
 
   private final ResourceTypes types;
@@ -49,15 +57,21 @@ public final class FhirRoutes implements RouteModule {
   private final FhirJson json;
   private final Clock clock;
   private final String capabilityStatement;
+  private final SearchParameters searchParameters;
+  private final SearchService search;
 
-  public FhirRoutes(NodeInfo node, ResourceTypes types, ResourceStore store, FhirLimits limits, Clock clock) {
+  public FhirRoutes(NodeInfo node, ResourceTypes types, ResourceStore store, SearchParameters searchParameters,
+      SearchService search, FhirLimits limits, Clock clock) {
     this.types = types;
+    this.searchParameters = searchParameters;
+    this.search = search;
     this.validator = new ResourceValidator(types);
     this.store = store;
     this.limits = limits;
     this.json = new FhirJson(limits);
     this.clock = clock;
-    this.capabilityStatement = CapabilityStatementBuilder.build(node, types.names(), clock.instant()).encode();
+    this.capabilityStatement = CapabilityStatementBuilder.build(node, types.names(), searchParameters,
+        clock.instant()).encode();
   }
 
   @Override
@@ -70,6 +84,8 @@ public final class FhirRoutes implements RouteModule {
     router.get("/fhir/:type/:id/_history").handler(this::instanceHistory);
     router.get("/fhir/:type/:id/_history/:vid").handler(this::vread);
     router.get("/fhir/:type/:id").handler(this::read);
+    router.get("/fhir/:type").handler(this::search);
+    router.post("/fhir/:type/_search").handler(body).handler(this::search);
     router.post("/fhir/:type").handler(body).handler(this::create);
     router.put("/fhir/:type/:id").handler(body).handler(this::update);
     router.patch("/fhir/:type/:id").handler(body).handler(this::patch);
@@ -219,6 +235,29 @@ public final class FhirRoutes implements RouteModule {
         ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx))
             .end(HistoryBundle.render(base, self, next, page, clock.instant()));
       }).onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  /**
+   * Type-level search, GET with the query string or POST _search with a form body (read by the BodyHandler;
+   * its parameters follow the query's own).
+   */
+  private void search(RoutingContext ctx) {
+    try {
+      String type = type(ctx);
+      List<Map.Entry<String, String>> params = new java.util.ArrayList<>(ctx.queryParams().entries());
+      if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST) {
+        params.addAll(ctx.request().formAttributes().entries());
+      }
+      SearchRequest request = SearchRequest.parse(searchParameters, type, params, FhirHeaders.strictHandling(ctx),
+          new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock.instant());
+      String current = ctx.request().getParam("_cursor");
+      search.search(request).onSuccess(result -> ctx.response()
+          .putHeader("Content-Type", FhirFormats.responseType(ctx))
+          .end(SearchBundle.render(FhirHeaders.base(ctx), request, result, current, clock.instant())))
+          .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }

@@ -87,19 +87,27 @@ class FhirNegotiationHttpTest {
     assertEquals(new JsonArray(CapabilityStatementBuilder.TYPE_INTERACTIONS.stream()
             .map(code -> new JsonObject().put("code", code)).toList()),
         patientEntry.getJsonArray("interaction"));
-    assertFalse(patientEntry.containsKey("searchParam"), "search is not implemented yet");
+    JsonArray searchParams = patientEntry.getJsonArray("searchParam");
+    assertTrue(searchParams.stream().map(JsonObject.class::cast).anyMatch(p -> "family".equals(p.getString("name"))
+        && "string".equals(p.getString("type"))
+        && "http://hl7.org/fhir/SearchParameter/individual-family".equals(p.getString("definition"))));
+    assertTrue(searchParams.stream().map(JsonObject.class::cast).anyMatch(p -> "_tag".equals(p.getString("name"))));
     assertEquals(false, patientEntry.getBoolean("conditionalCreate"));
     assertEquals(true, patientEntry.getBoolean("updateCreate"));
     assertEquals("versioned-update", patientEntry.getString("versioning"));
-    assertFalse(resources.stream().map(JsonObject.class::cast).anyMatch(r -> r.getJsonArray("interaction").stream()
+    assertTrue(resources.stream().map(JsonObject.class::cast).allMatch(r -> r.getJsonArray("interaction").stream()
         .anyMatch(i -> "search-type".equals(((JsonObject) i).getString("code")))));
+    JsonObject basic = resources.stream().map(JsonObject.class::cast)
+        .filter(r -> "Basic".equals(r.getString("type"))).findFirst().orElseThrow();
+    assertFalse(basic.getJsonArray("searchParam").stream().map(JsonObject.class::cast)
+        .anyMatch(p -> "code".equals(p.getString("name"))), "Basic is searchable by the common parameters only");
   }
 
   @Test
   void unimplementedInteractionsAreNotSilentlyAccepted() {
-    var search = fhir.get("/fhir/Patient?name=x");
-    assertTrue(search.statusCode() == 404 || search.statusCode() == 405, String.valueOf(search.statusCode()));
-    assertEquals("OperationOutcome", search.bodyAsJsonObject().getString("resourceType"));
+    var systemSearch = fhir.get("/fhir?name=x");
+    assertTrue(systemSearch.statusCode() == 404 || systemSearch.statusCode() == 405,
+        String.valueOf(systemSearch.statusCode()));
     var conditionalUpdate = fhir.put("/fhir/Patient?identifier=a|b", patient("X"));
     assertTrue(conditionalUpdate.statusCode() == 404 || conditionalUpdate.statusCode() == 405);
   }

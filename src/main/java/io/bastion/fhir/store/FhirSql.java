@@ -3,7 +3,9 @@ package io.bastion.fhir.store;
 /**
  * Every SQL statement of the FHIR store, parameterised. Writes are single statements (a data-modifying
  * CTE that changes the current row and appends the history row), so each is atomic and costs one round
- * trip; patch, which must read before it writes, runs in an explicit transaction with a row lock.
+ * trip; patch, which must read before it writes, runs in an explicit transaction with a row lock. The
+ * search-index rows of the resource are replaced (or, on delete, removed) by further members of the same
+ * statement, so the index never disagrees with the current version.
  */
 final class FhirSql {
 
@@ -12,18 +14,70 @@ final class FhirSql {
 
   private static final String HISTORY_COLUMNS = "res_pk, version, res_type, res_id, last_updated, method, content";
 
-  /** $1 type, $2 id, $3 last_updated, $4 content (meta.versionId already "1"), $5 method. */
+  /** The search-index tables and the columns their rows carry (JSON key, column name, SQL type). */
+  private static final String[][] INDEX_TABLES = {
+      {"string", "fhir_idx_string", "v value_norm text, e value_exact text"},
+      {"token", "fhir_idx_token", "s system text, c code text, t text_norm text"},
+      {"date", "fhir_idx_date", "l low timestamptz, h high timestamptz"},
+      {"reference", "fhir_idx_reference", "tt target_type text, ti target_id text, u url text"},
+      {"number", "fhir_idx_number", "v value numeric"},
+      {"quantity", "fhir_idx_quantity", "s system text, c code text, v value numeric"},
+      {"uri", "fhir_idx_uri", "u uri text"},
+      {"composite", "fhir_idx_composite", "s system text, c code text, vs v_system text, vc v_code text, "
+          + "vn v_number numeric, vl v_low timestamptz, vh v_high timestamptz, vt v_text text"},
+  };
+
+  /**
+   * CTE members that insert the index rows given as JSON in parameter {@code param} (see SearchIndexer)
+   * for the resource row of CTE {@code cur}; with {@code replace}, the resource's old rows go first. All
+   * members of one statement see the same snapshot, so the deletes never see the rows being inserted.
+   */
+  static String indexWrites(int param, boolean replace) {
+    StringBuilder sql = new StringBuilder();
+    for (String[] table : INDEX_TABLES) {
+      if (replace) {
+        sql.append(",\n  d_").append(table[0]).append(" AS (DELETE FROM ").append(table[1])
+            .append(" WHERE res_pk IN (SELECT res_pk FROM cur))");
+      }
+      StringBuilder keys = new StringBuilder();
+      StringBuilder columns = new StringBuilder();
+      StringBuilder record = new StringBuilder();
+      for (String column : table[2].split(", ")) {
+        String[] parts = column.split(" ");
+        keys.append(", x.").append(parts[0]);
+        columns.append(", ").append(parts[1]);
+        record.append(record.length() == 0 ? "" : ", ").append(parts[0]).append(' ').append(parts[2]);
+      }
+      sql.append(",\n  i_").append(table[0]).append(" AS (INSERT INTO ").append(table[1])
+          .append(" (res_pk, res_type, name").append(columns).append(") SELECT cur.res_pk, cur.res_type, x.n")
+          .append(keys).append(" FROM cur, jsonb_to_recordset($").append(param).append("::jsonb -> '")
+          .append(table[0]).append("') AS x(n text, ").append(record).append("))");
+    }
+    return sql.toString();
+  }
+
+  /** CTE members that remove every index row of the resource of CTE {@code cur}. */
+  static String indexDeletes() {
+    StringBuilder sql = new StringBuilder();
+    for (String[] table : INDEX_TABLES) {
+      sql.append(",\n  d_").append(table[0]).append(" AS (DELETE FROM ").append(table[1])
+          .append(" WHERE res_pk IN (SELECT res_pk FROM cur))");
+    }
+    return sql.toString();
+  }
+
+  /** $1 type, $2 id, $3 last_updated, $4 content (meta.versionId already "1"), $5 method, $6 index rows. */
   static final String INSERT = """
       WITH cur AS (
         INSERT INTO fhir_resource (res_type, res_id, version, last_updated, deleted, content)
         VALUES ($1, $2, 1, $3, false, $4)
-        RETURNING res_pk, version, res_type, res_id, last_updated, content)
+        RETURNING res_pk, version, res_type, res_id, last_updated, content)%s
       INSERT INTO fhir_resource_history (%s)
       SELECT res_pk, version, res_type, res_id, last_updated, $5, content FROM cur
-      RETURNING version""".formatted(HISTORY_COLUMNS);
+      RETURNING version""".formatted(indexWrites(6, false), HISTORY_COLUMNS);
 
   /**
-   * $1 type, $2 id, $3 last_updated, $4 content, $5 expected version or null, $6 method. The version
+   * $1 type, $2 id, $3 last_updated, $4 content, $5 expected version or null, $6 method, $7 index rows. The version
    * check sits in the WHERE clause: of two updates racing from the same version, the second one
    * re-checks the row after the first commits, matches nothing, and returns no row.
    */
@@ -33,20 +87,20 @@ final class FhirSql {
            SET version = version + 1, last_updated = $3, deleted = false,
                content = jsonb_set($4, '{meta,versionId}', to_jsonb((version + 1)::text))
          WHERE res_type = $1 AND res_id = $2 AND ($5::integer IS NULL OR version = $5::integer)
-        RETURNING res_pk, version, res_type, res_id, last_updated, content)
+        RETURNING res_pk, version, res_type, res_id, last_updated, content)%s
       INSERT INTO fhir_resource_history (%s)
       SELECT res_pk, version, res_type, res_id, last_updated, $6, content FROM cur
-      RETURNING version""".formatted(HISTORY_COLUMNS);
+      RETURNING version""".formatted(indexWrites(7, true), HISTORY_COLUMNS);
 
-  /** $1 res_pk, $2 new version, $3 last_updated, $4 content; after {@link #LOCK_CURRENT}. */
+  /** $1 res_pk, $2 new version, $3 last_updated, $4 content, $5 index rows; after {@link #LOCK_CURRENT}. */
   static final String PATCH_WRITE = """
       WITH cur AS (
         UPDATE fhir_resource SET version = $2, last_updated = $3, deleted = false, content = $4
          WHERE res_pk = $1
-        RETURNING res_pk, version, res_type, res_id, last_updated, content)
+        RETURNING res_pk, version, res_type, res_id, last_updated, content)%s
       INSERT INTO fhir_resource_history (%s)
       SELECT res_pk, version, res_type, res_id, last_updated, 'PATCH', content FROM cur
-      RETURNING version""".formatted(HISTORY_COLUMNS);
+      RETURNING version""".formatted(indexWrites(5, true), HISTORY_COLUMNS);
 
   /**
    * $1 type, $2 id, $3 last_updated, $4 expected version or null. Only a live resource at the expected
@@ -56,10 +110,10 @@ final class FhirSql {
       WITH cur AS (
         UPDATE fhir_resource SET version = version + 1, last_updated = $3, deleted = true, content = NULL
          WHERE res_type = $1 AND res_id = $2 AND NOT deleted AND ($4::integer IS NULL OR version = $4::integer)
-        RETURNING res_pk, version, res_type, res_id, last_updated)
+        RETURNING res_pk, version, res_type, res_id, last_updated)%s
       INSERT INTO fhir_resource_history (%s)
       SELECT res_pk, version, res_type, res_id, last_updated, 'DELETE', NULL FROM cur
-      RETURNING version, last_updated""".formatted(HISTORY_COLUMNS);
+      RETURNING version, last_updated""".formatted(indexDeletes(), HISTORY_COLUMNS);
 
   /** $1 type, $2 id. */
   static final String READ = """

@@ -1,5 +1,6 @@
 package io.bastion.fhir.store;
 
+import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.store.StoreException.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * {@link ResourceStore} on PostgreSQL through the shared vertx-pg-client pool (no event-bus hop, nothing
  * blocking). Times come from the injected clock at millisecond precision, ids for create from the
- * injected supplier, so tests can control both.
+ * injected supplier, so tests can control both. Every write also replaces the resource's search-index rows
+ * ({@link SearchIndexer}) in the same statement.
  */
 public final class PgResourceStore implements ResourceStore {
 
@@ -35,11 +37,13 @@ public final class PgResourceStore implements ResourceStore {
   private final Pool pool;
   private final Clock clock;
   private final Supplier<String> ids;
+  private final SearchIndexer indexer;
 
-  public PgResourceStore(Pool pool, Clock clock, Supplier<String> ids) {
+  public PgResourceStore(Pool pool, Clock clock, Supplier<String> ids, SearchIndexer indexer) {
     this.pool = pool;
     this.clock = clock;
     this.ids = ids;
+    this.indexer = indexer;
   }
 
   @Override
@@ -47,7 +51,8 @@ public final class PgResourceStore implements ResourceStore {
     String id = ids.get();
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
-    return pool.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "POST"))
+    return pool.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "POST",
+            indexer.rows(type, stored)))
         .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", stored.encode()), true))
         .recover(PgResourceStore::mapFailure);
   }
@@ -79,26 +84,32 @@ public final class PgResourceStore implements ResourceStore {
   public Future<Written> update(String type, String id, JsonObject resource, Integer ifMatch) {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
-    return pool.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), stored, ifMatch, "PUT"))
-        .compose(rows -> {
-          if (rows.size() == 1) {
-            int version = rows.iterator().next().getInteger("version");
-            stored.getJsonObject("meta").put("versionId", Integer.toString(version));
-            return Future.succeededFuture(new Written(
-                new ResourceVersion(type, id, version, now, false, "PUT", stored.encode()), false));
+    JsonObject index = indexer.rows(type, stored);
+    // The row lock comes first, in its own statement: the write statement that follows then takes its
+    // snapshot after any racing update committed, so it replaces that update's index rows too (within one
+    // statement, rows committed after its snapshot would be invisible to its DELETE and survive).
+    return pool.withTransaction(conn -> conn.preparedQuery(FhirSql.LOCK_CURRENT).execute(Tuple.of(type, id))
+        .compose(locked -> {
+          if (locked.size() == 0) {
+            if (ifMatch != null) {
+              throw new StoreException(Reason.VERSION_MISMATCH, "If-Match was given but the resource does not exist");
+            }
+            // update as create, under the client's id; a racing create of the same id fails the unique key
+            return conn.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "PUT", index))
+                .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
           }
-          if (ifMatch != null) {
-            return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(current -> {
-              throw new StoreException(Reason.VERSION_MISMATCH, current.size() == 0
-                  ? "If-Match was given but the resource does not exist"
-                  : "If-Match names version " + ifMatch + " but the current version is "
-                      + current.iterator().next().getInteger("version"));
-            });
+          int current = locked.iterator().next().getInteger("version");
+          if (ifMatch != null && ifMatch != current) {
+            throw new StoreException(Reason.VERSION_MISMATCH,
+                "If-Match names version " + ifMatch + " but the current version is " + current);
           }
-          // update as create, under the client's id
-          return pool.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "PUT"))
-              .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
-        })
+          return conn.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), stored, ifMatch, "PUT", index))
+              .map(rows -> {
+                int version = rows.iterator().next().getInteger("version");
+                stored.getJsonObject("meta").put("versionId", Integer.toString(version));
+                return new Written(new ResourceVersion(type, id, version, now, false, "PUT", stored.encode()), false);
+              });
+        }))
         .recover(PgResourceStore::mapFailure);
   }
 
@@ -118,7 +129,7 @@ public final class PgResourceStore implements ResourceStore {
           Instant now = now();
           JsonObject stored = stamp(change.apply(row.getString("content")), id, current + 1, now);
           return conn.preparedQuery(FhirSql.PATCH_WRITE)
-              .execute(Tuple.of(row.getLong("res_pk"), current + 1, utc(now), stored))
+              .execute(Tuple.of(row.getLong("res_pk"), current + 1, utc(now), stored, indexer.rows(type, stored)))
               .map(written -> new Written(
                   new ResourceVersion(type, id, current + 1, now, false, "PATCH", stored.encode()), false));
         }))

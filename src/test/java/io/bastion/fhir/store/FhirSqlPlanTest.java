@@ -48,9 +48,9 @@ class FhirSqlPlanTest {
       case "HISTORY_TYPE" -> Tuple.of("Patient", T, T, 1L, 1, 10);
       case "HISTORY_SYSTEM" -> Tuple.of(T, T, 1L, 1, 10);
       case "UPDATE" -> Tuple.of("Patient", "x", T, new io.vertx.core.json.JsonObject().put("meta",
-          new io.vertx.core.json.JsonObject()), 1, "PUT");
+          new io.vertx.core.json.JsonObject()), 1, "PUT", new io.vertx.core.json.JsonObject());
       case "DELETE" -> Tuple.of("Patient", "x", T, 1);
-      case "PATCH_WRITE" -> Tuple.of(1L, 2, T, new io.vertx.core.json.JsonObject());
+      case "PATCH_WRITE" -> Tuple.of(1L, 2, T, new io.vertx.core.json.JsonObject(), new io.vertx.core.json.JsonObject());
       default -> throw new IllegalArgumentException(statement);
     };
     String plan = node.node().pool().withTransaction(conn -> conn.query("SET LOCAL enable_seqscan = off").execute()

@@ -1,0 +1,257 @@
+package io.bastion.fhir.search;
+
+import io.bastion.fhir.FhirException;
+import io.bastion.fhir.search.SearchRequest.Total;
+import io.bastion.fhir.search.SearchResult.Entry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link SearchService} on PostgreSQL. A page is one statement: the criteria as semi-joins on the index
+ * tables, ordered by the sort keys and res_pk, started after the cursor, limited to _count + 1 (the extra
+ * row says whether there is a next page). Totals and includes are further statements run after it.
+ */
+public final class PgSearchService implements SearchService {
+
+  private static final String COLUMNS = "r.res_pk, r.res_type, r.res_id, r.version, r.last_updated, r.content::text AS content";
+
+  /** The most resources _include and _revinclude add to one page: bounds the memory a page needs. */
+  public static final int MAX_INCLUDED = 1000;
+
+  private final Pool pool;
+  private final int maxIncluded;
+
+  /** @param maxIncluded the most resources _include and _revinclude add to one page */
+  public PgSearchService(Pool pool, int maxIncluded) {
+    this.pool = pool;
+    this.maxIncluded = maxIncluded;
+  }
+
+  @Override
+  public Future<SearchResult> search(SearchRequest request) {
+    boolean countOnly = request.summary() == SearchRequest.Summary.COUNT;
+    Future<List<Row>> page = countOnly || request.count() == 0 ? Future.succeededFuture(List.of()) : page(request);
+    Total total = countOnly ? Total.ACCURATE : request.total();
+    return page.compose(rows -> {
+      List<Entry> matches = new ArrayList<>();
+      String next = null;
+      for (Row row : rows) {
+        if (matches.size() == request.count()) {
+          Entry last = matches.get(matches.size() - 1);
+          List<String> keys = new ArrayList<>();
+          Row lastRow = rows.get(matches.size() - 1);
+          for (int k = 0; k < request.sort().size(); k++) {
+            keys.add(lastRow.getString("c" + k));
+          }
+          next = new SearchCursor(keys, last.pk()).encode();
+          break;
+        }
+        matches.add(entry(row));
+      }
+      String nextCursor = next;
+      Future<Long> counted;
+      if (total == Total.ACCURATE) {
+        counted = count(request);
+      } else if (total == Total.ESTIMATE) {
+        counted = estimate(request);
+      } else if (next == null && request.cursor() == null && !countOnly && request.count() > 0) {
+        counted = Future.succeededFuture((long) matches.size()); // the first page holds every match
+      } else {
+        counted = Future.succeededFuture(null);
+      }
+      Future<List<Entry>> included = includes(request, matches);
+      return Future.all(counted, included).map(done ->
+          new SearchResult(matches, included.result(), nextCursor, counted.result()));
+    }).recover(PgSearchService::mapFailure);
+  }
+
+  private Future<List<Row>> page(SearchRequest request) {
+    Statement page = pageStatement(request);
+    return pool.preparedQuery(page.sql()).execute(page.params()).map(PgSearchService::list);
+  }
+
+  /** A statement and its parameters. */
+  record Statement(String sql, Tuple params) {
+  }
+
+  /** The page query of a search (package-private so the plan test can EXPLAIN exactly what runs). */
+  static Statement pageStatement(SearchRequest request) {
+    Sql sql = new Sql();
+    String where = where(request, sql);
+    String text;
+    if (request.sort().isEmpty()) {
+      String after = request.cursor() == null ? "" : " AND r.res_pk > " + sql.bind(request.cursor().resourcePk());
+      // the page's res_pks first, then their content: only the rows returned are read and detoasted
+      text = "SELECT " + COLUMNS + " FROM (SELECT r.res_pk AS pk FROM fhir_resource r WHERE " + where + after
+          + " ORDER BY r.res_pk LIMIT " + sql.bind(request.count() + 1) + ") p JOIN fhir_resource r ON r.res_pk = p.pk"
+          + " ORDER BY p.pk";
+    } else {
+      StringBuilder keys = new StringBuilder();
+      StringBuilder order = new StringBuilder();
+      StringBuilder outerOrder = new StringBuilder();
+      StringBuilder cursorColumns = new StringBuilder();
+      for (int k = 0; k < request.sort().size(); k++) {
+        SortKey key = request.sort().get(k);
+        keys.append(", ").append(key.expression(sql)).append(" AS k").append(k);
+        String direction = key.descending() ? " DESC NULLS LAST" : " ASC NULLS LAST";
+        order.append("q.k").append(k).append(direction).append(", ");
+        outerOrder.append("p.k").append(k).append(direction).append(", ");
+        cursorColumns.append(", p.k").append(k).append("::text AS c").append(k);
+      }
+      String after = request.cursor() == null ? "" : " WHERE " + keyset(request, sql);
+      text = "SELECT " + COLUMNS + cursorColumns + " FROM (SELECT q.* FROM (SELECT r.res_pk AS pk" + keys
+          + " FROM fhir_resource r WHERE " + where + ") q" + after + " ORDER BY " + order + "q.pk LIMIT "
+          + sql.bind(request.count() + 1) + ") p JOIN fhir_resource r ON r.res_pk = p.pk ORDER BY " + outerOrder + "p.pk";
+    }
+    return new Statement(text, sql.tuple());
+  }
+
+  /** Rows strictly after the cursor in (k0, k1, …, pk) order, each key ascending or descending, nulls last. */
+  private static String keyset(SearchRequest request, Sql sql) {
+    SearchCursor cursor = request.cursor();
+    StringBuilder any = new StringBuilder("(");
+    StringBuilder equalSoFar = new StringBuilder();
+    for (int k = 0; k < request.sort().size(); k++) {
+      SortKey key = request.sort().get(k);
+      String column = "q.k" + k;
+      String value = cursor.keys().get(k);
+      if (value != null) {
+        String bound = "(" + sql.bind(value) + "::text)::" + key.castType();
+        any.append(equalSoFar).append('(').append(column).append(key.descending() ? " < " : " > ").append(bound)
+            .append(" OR ").append(column).append(" IS NULL) OR ");
+        equalSoFar.append(column).append(" = ").append(bound).append(" AND ");
+      } else {
+        equalSoFar.append(column).append(" IS NULL AND ");
+      }
+    }
+    return any.append(equalSoFar).append("q.pk > ").append(sql.bind(cursor.resourcePk())).append(')').toString();
+  }
+
+  private static String where(SearchRequest request, Sql sql) {
+    StringBuilder where = new StringBuilder("r.res_type = ").append(sql.bind(request.type())).append(" AND NOT r.deleted");
+    for (Criterion criterion : request.criteria()) {
+      where.append(" AND ").append(criterion.sql(sql, "r"));
+    }
+    return where.toString();
+  }
+
+  private Future<Long> count(SearchRequest request) {
+    Sql sql = new Sql();
+    String where = where(request, sql);
+    return pool.preparedQuery("SELECT count(*) AS total FROM fhir_resource r WHERE " + where).execute(sql.tuple())
+        .map(rows -> rows.iterator().next().getLong("total"));
+  }
+
+  /** The planner's row estimate for the criteria: cheap, and exact enough to size a result. */
+  private Future<Long> estimate(SearchRequest request) {
+    Sql sql = new Sql();
+    String where = where(request, sql);
+    return pool.preparedQuery("EXPLAIN (FORMAT JSON) SELECT 1 FROM fhir_resource r WHERE " + where).execute(sql.tuple())
+        .map(rows -> {
+          Object plan = rows.iterator().next().getValue(0);
+          JsonArray array = plan instanceof JsonArray a ? a : new JsonArray(plan.toString());
+          return array.getJsonObject(0).getJsonObject("Plan").getLong("Plan Rows");
+        });
+  }
+
+  private Future<List<Entry>> includes(SearchRequest request, List<Entry> matches) {
+    if (matches.isEmpty() || (request.includes().isEmpty() && request.revincludes().isEmpty())) {
+      return Future.succeededFuture(List.of());
+    }
+    Map<Long, Entry> seen = new LinkedHashMap<>();
+    matches.forEach(m -> seen.put(m.pk(), m));
+    Map<Long, Entry> included = new LinkedHashMap<>();
+    return round(request, matches, false, seen, included)
+        .compose(first -> round(request, first, true, seen, included))
+        .map(v -> List.copyOf(included.values()));
+  }
+
+  /** Applies the includes (the first round: all that start from the sources' type; then only :iterate). */
+  private Future<List<Entry>> round(SearchRequest request, List<Entry> sources, boolean iterateOnly,
+      Map<Long, Entry> seen, Map<Long, Entry> included) {
+    List<Future<List<Row>>> queries = new ArrayList<>();
+    for (Include include : request.includes()) {
+      if (!iterateOnly || include.iterate()) {
+        List<Entry> from = sources.stream().filter(e -> e.type().equals(include.sourceType())).toList();
+        if (!from.isEmpty()) {
+          queries.add(forward(include, from));
+        }
+      }
+    }
+    for (Include include : request.revincludes()) {
+      if (!iterateOnly || include.iterate()) {
+        List<Entry> to = sources.stream()
+            .filter(e -> include.targetType() == null || e.type().equals(include.targetType())).toList();
+        if (!to.isEmpty()) {
+          queries.add(reverse(include, to));
+        }
+      }
+    }
+    if (queries.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return Future.all(queries).map(done -> {
+      List<Entry> added = new ArrayList<>();
+      for (Future<List<Row>> query : queries) {
+        for (Row row : query.result()) {
+          Entry entry = entry(row);
+          if (included.size() < maxIncluded && !seen.containsKey(entry.pk())) {
+            seen.put(entry.pk(), entry);
+            included.put(entry.pk(), entry);
+            added.add(entry);
+          }
+        }
+      }
+      return added;
+    });
+  }
+
+  private Future<List<Row>> forward(Include include, List<Entry> from) {
+    Long[] pks = from.stream().map(Entry::pk).toArray(Long[]::new);
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM fhir_resource r WHERE NOT r.deleted AND (r.res_type, r.res_id)"
+        + " IN (SELECT i.target_type, i.target_id FROM fhir_idx_reference i WHERE i.res_pk = ANY($1::bigint[])"
+        + " AND i.res_type = $2 AND i.name = $3 AND ($4::text IS NULL OR i.target_type = $4::text)) LIMIT $5")
+        .execute(Tuple.of(pks, include.sourceType(), include.parameter().code(), include.targetType(), maxIncluded))
+        .map(PgSearchService::list);
+  }
+
+  private Future<List<Row>> reverse(Include include, List<Entry> to) {
+    String[] types = to.stream().map(Entry::type).toArray(String[]::new);
+    String[] ids = to.stream().map(Entry::id).toArray(String[]::new);
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM fhir_resource r WHERE NOT r.deleted AND r.res_pk IN"
+        + " (SELECT i.res_pk FROM fhir_idx_reference i JOIN unnest($1::text[], $2::text[]) AS g(gt, gi)"
+        + " ON i.target_id = g.gi AND i.target_type = g.gt WHERE i.res_type = $3 AND i.name = $4) LIMIT $5")
+        .execute(Tuple.of(types, ids, include.sourceType(), include.parameter().code(), maxIncluded))
+        .map(PgSearchService::list);
+  }
+
+  private static List<Row> list(RowSet<Row> rows) {
+    List<Row> out = new ArrayList<>(rows.size());
+    rows.forEach(out::add);
+    return out;
+  }
+
+  private static Entry entry(Row row) {
+    return new Entry(row.getLong("res_pk"), row.getString("res_type"), row.getString("res_id"),
+        row.getInteger("version"), row.getOffsetDateTime("last_updated").toInstant(), row.getString("content"));
+  }
+
+  /** A forged cursor whose key text PostgreSQL cannot cast, or a value out of its range: the client's fault. */
+  private static <T> Future<T> mapFailure(Throwable failure) {
+    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+      return Future.failedFuture(FhirException.of(400, "value",
+          "a search value or page token is out of range for its type; check the values or start from the first page"));
+    }
+    return Future.failedFuture(failure);
+  }
+
+}

@@ -1,0 +1,149 @@
+package io.bastion.fhir.search;
+
+import static io.bastion.fhir.search.SearchHttp.ids;
+import static io.bastion.fhir.search.SearchHttp.next;
+import static io.bastion.fhir.search.SearchHttp.orderedIds;
+import static io.bastion.fhir.search.SearchHttp.patient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Keyset paging: next links walk every match exactly once while others write; _count, _total, _summary=count. */
+class SearchPagingTest {
+
+  private static SearchHttp fhir;
+
+  @BeforeAll
+  static void start() {
+    fhir = new SearchHttp();
+  }
+
+  @AfterAll
+  static void stop() {
+    fhir.close();
+  }
+
+  private static List<String> createMany(String family, int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(fhir.create(patient(family, "G" + i, "19" + (50 + i % 40) + "-01-01")));
+    }
+    return ids;
+  }
+
+  private Future<?> write(HttpMethod method, String path, JsonObject body) {
+    return fhir.node.client().request(method, path).putHeader("Content-Type", "application/fhir+json")
+        .sendBuffer(body == null ? null : Buffer.buffer(body.encode()));
+  }
+
+  /** Walks every page; between pages, other clients create, update and delete matching resources concurrently. */
+  private static List<String> walk(String first, Runnable betweenPages) {
+    List<String> seen = new ArrayList<>();
+    String page = first;
+    int pages = 0;
+    while (page != null) {
+      JsonObject bundle = SearchHttp.bundle(fhir.get(page, Map.of()));
+      seen.addAll(orderedIds(bundle, "match"));
+      page = next(bundle);
+      betweenPages.run();
+      assertTrue(++pages < 100, "paging does not end");
+    }
+    return seen;
+  }
+
+  @Test
+  void nextLinksWalkEveryMatchExactlyOnceWhileOthersWrite() {
+    List<String> initial = createMany("Walker", 40);
+    Set<String> deleted = new HashSet<>();
+    List<String> createdDuring = new ArrayList<>();
+    int[] round = {0};
+    List<String> seen = walk("/fhir/Patient?family=walker&_count=7", () -> {
+      int r = round[0]++;
+      // concurrently: a create, an update of an early (already seen) and a late resource, a delete of a late one
+      List<Future<?>> writes = List.of(
+          write(HttpMethod.POST, "/fhir/Patient", patient("Walker", "New" + r, "2000-01-01"))
+              .map(response -> createdDuring.add(((io.vertx.ext.web.client.HttpResponse<?>) response)
+                  .bodyAsJsonObject().getString("id"))),
+          write(HttpMethod.PUT, "/fhir/Patient/" + initial.get(r), patient("Walker", "Upd" + r, "1999-01-01")
+              .put("id", initial.get(r))),
+          write(HttpMethod.PUT, "/fhir/Patient/" + initial.get(39 - r), patient("Walker", "Late" + r, "1999-01-01")
+              .put("id", initial.get(39 - r))));
+      Future.all(writes).await();
+      if (r == 1) {
+        write(HttpMethod.DELETE, "/fhir/Patient/" + initial.get(30), null).await();
+        deleted.add(initial.get(30));
+      }
+    });
+    Set<String> unique = new LinkedHashSet<>(seen);
+    assertEquals(seen.size(), unique.size(), "no match is returned twice");
+    for (String id : initial) {
+      if (!deleted.contains(id)) {
+        assertTrue(unique.contains(id), "every match present throughout is returned");
+      }
+    }
+    assertFalse(unique.contains(initial.get(30)), "a match deleted before its page is not returned");
+    assertTrue(unique.containsAll(createdDuring.subList(0, createdDuring.size() - 1)),
+        "resources created while paging land after the cursor and are reached");
+  }
+
+  @Test
+  void sortedPagesAlsoWalkEveryMatchOnce() {
+    List<String> initial = createMany("Sortwalker", 25);
+    List<String> seen = walk("/fhir/Patient?family=sortwalker&_sort=-birthdate,given&_count=4", () ->
+        write(HttpMethod.POST, "/fhir/Patient", patient("Sortwalker", "Zz", "1900-01-01")).await());
+    assertEquals(seen.size(), new HashSet<>(seen).size());
+    assertTrue(seen.containsAll(initial));
+  }
+
+  @Test
+  void countAndTotal() {
+    List<String> ids = createMany("Counter", 12);
+    JsonObject small = fhir.search("Patient?family=counter&_count=5");
+    assertEquals(5, orderedIds(small, "match").size());
+    assertNull(small.getInteger("total"), "_total=none by default when more pages follow");
+    assertEquals(12, fhir.search("Patient?family=counter&_count=5&_total=accurate").getInteger("total"));
+    assertTrue(fhir.search("Patient?family=counter&_total=estimate").getInteger("total") >= 1);
+    assertEquals(12, fhir.search("Patient?family=counter&_count=50").getInteger("total"),
+        "a first page that holds every match knows the total");
+    JsonObject counted = fhir.search("Patient?family=counter&_summary=count");
+    assertEquals(12, counted.getInteger("total"));
+    assertFalse(counted.containsKey("entry"), counted.encode());
+    assertEquals(new HashSet<>(ids), ids(fhir.search("Patient?family=counter&_count=1000")));
+    SearchHttp.assertOutcome(fhir.get("/fhir/Patient?_count=1001", Map.of()), 400, "value");
+    SearchHttp.assertOutcome(fhir.get("/fhir/Patient?_count=-1", Map.of()), 400, "value");
+  }
+
+  @Test
+  void forgedCursorsAre400() {
+    SearchHttp.assertOutcome(fhir.get("/fhir/Patient?_cursor=nonsense", Map.of()), 400, "value");
+    String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("[\"x\",1]".getBytes());
+    SearchHttp.assertOutcome(fhir.get("/fhir/Patient?_sort=birthdate&_cursor=" + forged, Map.of()), 400, "value");
+  }
+
+  @Test
+  void linksRepeatTheSearch() {
+    createMany("Linker", 3);
+    JsonObject bundle = fhir.search("Patient?family=linker&_count=2");
+    String self = SearchHttp.link(bundle, "self");
+    assertTrue(self.endsWith("/fhir/Patient?family=linker&_count=2"), self);
+    assertTrue(next(bundle).contains("_cursor="));
+    JsonObject last = SearchHttp.bundle(fhir.get(next(bundle), Map.of()));
+    assertEquals(1, orderedIds(last, "match").size());
+    assertNull(next(last));
+  }
+}
