@@ -1,6 +1,7 @@
 package io.bastion.auth;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,12 @@ public class TokenVerifierBenchmark {
     uncached = TokenVerifier.create(vertx, config(pem, 0), Clock.systemUTC()).await();
     cached = TokenVerifier.create(vertx, config(pem, 1000), Clock.systemUTC()).await();
     long now = System.currentTimeMillis() / 1000;
-    token = TestKeys.sign(key, TokenVerifierTest.claims().put("exp", now + 3600).put("iat", now).put("nbf", now));
-    cached.verify(token).await();
+    token = TestKeys.sign(key, new JsonObject().put("iss", TokenVerifierTest.ISSUER).put("aud", TokenVerifierTest.AUDIENCE)
+        .put("sub", "user-42").put("exp", now + 3600).put("iat", now).put("nbf", now)
+        .put("scope", "patient/Observation.rs user/Patient.read").put("patient", "pat-7"));
+    if (uncached.verify(token).await() == null || cached.verify(token).await() == null) {
+      throw new IllegalStateException("the benchmark token does not verify");
+    }
   }
 
   private static AuthConfig config(Path pem, int verifiedCacheEntries) {
