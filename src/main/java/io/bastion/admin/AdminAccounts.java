@@ -114,7 +114,8 @@ public final class AdminAccounts {
 
   Future<AdminUser> create(String username, String password, List<Role> roles) {
     return blocking.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> pool.preparedQuery(AdminSql.INSERT_USER).execute(Tuple.of(username, hash, names(roles))))
+        .compose(hash -> pool.preparedQuery(AdminSql.INSERT_USER)
+            .execute(Tuple.tuple().addString(username).addString(hash).addArrayOfString(names(roles))))
         .map(rows -> AdminUser.from(rows.iterator().next()))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
             ? new AccountException(409, "a user named '" + username + "' already exists") : e));
@@ -123,7 +124,7 @@ public final class AdminAccounts {
   /** Changes roles; refuses to take the admin role from the last enabled administrator. */
   Future<AdminUser> setRoles(long id, List<Role> roles) {
     Future<Void> check = roles.contains(Role.ADMIN) ? Future.succeededFuture() : requireAnotherAdmin(id);
-    return check.compose(v -> pool.preparedQuery(AdminSql.SET_ROLES).execute(Tuple.of(id, names(roles))))
+    return check.compose(v -> pool.preparedQuery(AdminSql.SET_ROLES).execute(Tuple.tuple().addLong(id).addArrayOfString(names(roles))))
         .compose(AdminAccounts::updated);
   }
 

@@ -41,6 +41,8 @@ public final class BridgeClient {
   private NetClient netClient;
   private volatile NetSocket socket;
   private InFlight inFlight;
+  /** Set by a "forbidden" frame: the bridge's own "blocked" frame for the same message follows it. */
+  private boolean swallowNextBlocked;
 
   private record InFlight(String address, String replyAddress, Promise<JsonObject> reply) {
   }
@@ -123,7 +125,10 @@ public final class BridgeClient {
         fail(new BridgeException(BridgeException.Kind.REPLY_FAILED, frame.getValue("failureType") + " ("
             + frame.getValue("failureCode") + "): " + message));
       } else if (message.startsWith(FORBIDDEN_PREFIX)) {
+        swallowNextBlocked = true;
         fail(new BridgeException(BridgeException.Kind.ROLE_REFUSED, message.substring(FORBIDDEN_PREFIX.length())));
+      } else if (REFUSED_BY_HANDLER.equals(message) && swallowNextBlocked) {
+        swallowNextBlocked = false; // the refusal of the message just reported as forbidden, not of a later one
       } else if (REFUSED_BY_HANDLER.equals(message)) {
         fail(new BridgeException(BridgeException.Kind.TOKEN_REFUSED, "the node refused the token"));
       } else if (ACCESS_DENIED.equals(message)) {
