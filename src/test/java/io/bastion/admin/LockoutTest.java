@@ -24,6 +24,7 @@ class LockoutTest {
   private static TestNode node;
   private static TestClock clock;
   private static AdminHttp http;
+  private static final AdminHttp.Authenticator phone = new AdminHttp.Authenticator();
 
   @BeforeAll
   static void start() {
@@ -31,7 +32,7 @@ class LockoutTest {
     node = TestNode.start(Map.of("admin.lockout-threshold", "3", "admin.lockout-ip-threshold", "12",
         "admin.lockout-base-seconds", "10", "admin.lockout-max-seconds", "40"), clock);
     http = new AdminHttp(node, clock);
-    AdminHttp.Session admin = http.signIn("admin", TestNode.ADMIN_PASSWORD, new AdminHttp.Authenticator());
+    AdminHttp.Session admin = http.signIn("admin", TestNode.ADMIN_PASSWORD, phone);
     http.createUser(admin, "ops1", OPS_PASSWORD, "ops");
   }
 
@@ -103,5 +104,20 @@ class LockoutTest {
     HttpResponse<Buffer> locked = login("ops1", OPS_PASSWORD);
     assertEquals(429, locked.statusCode(), "the IP is locked, whichever account it names");
     assertEquals("10", locked.getHeader("Retry-After"));
+  }
+
+  @Test
+  void wrongSecondFactorsCountToo() {
+    AdminHttp.Session session = new AdminHttp.Session();
+    assertEquals(200, http.password(session, "admin", TestNode.ADMIN_PASSWORD).statusCode());
+    for (String wrong : java.util.List.of("000000", "111111", "abcde-fghij")) {
+      io.vertx.core.json.JsonObject body = wrong.contains("-") ? new io.vertx.core.json.JsonObject().put("recoveryCode", wrong)
+          : new io.vertx.core.json.JsonObject().put("code", wrong);
+      assertEquals(401, http.send(io.vertx.core.http.HttpMethod.POST, "/admin/api/session/mfa", session, body).statusCode());
+    }
+    HttpResponse<Buffer> locked = http.send(io.vertx.core.http.HttpMethod.POST, "/admin/api/session/mfa", session,
+        new io.vertx.core.json.JsonObject().put("code", Totp.code(phone.secret, clock.instant()))); // no clock move: the lock must hold
+    assertEquals(429, locked.statusCode(), "even the right code waits for the lock");
+    assertEquals(429, login("admin", TestNode.ADMIN_PASSWORD).statusCode(), "and so does the password step");
   }
 }
