@@ -190,15 +190,26 @@ public final class AdminRoutes implements RouteModule {
     }).onFailure(ctx::fail);
   }
 
-  /** A new TOTP secret for the session's user: during first-login enrolment, or by a signed-in user. */
+  /**
+   * A new TOTP secret for the session's user: during first-login enrolment, or by a signed-in user who has
+   * none yet (ops and viewer may opt in).
+   */
   private void startEnrolment(RoutingContext ctx) {
     Optional<Long> id = enrollingUser(ctx);
     if (id.isEmpty()) {
       return;
     }
-    accounts.find(id.get()).compose(found -> found.isEmpty()
-            ? Future.failedFuture(new AdminAccounts.AccountException(401, "not signed in"))
-            : mfa.startEnrolment(found.get()))
+    accounts.find(id.get()).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new AdminAccounts.AccountException(401, "not signed in"));
+      }
+      if (found.get().mfaEnrolled()) {
+        // Replacing a second factor from a session alone would let a stolen session take over the account.
+        return Future.failedFuture(new AdminAccounts.AccountException(409,
+            "a second factor is already enrolled; an administrator can reset it"));
+      }
+      return mfa.startEnrolment(found.get());
+    })
         .onSuccess(ctx::json)
         .onFailure(e -> fail(ctx, e));
   }

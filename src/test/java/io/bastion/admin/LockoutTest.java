@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bastion.testsupport.TestClock;
 import io.bastion.testsupport.TestNode;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +65,7 @@ class LockoutTest {
     // Locked: even the right password is not checked, and an unknown name is locked just the same.
     HttpResponse<Buffer> locked = login("ops1", OPS_PASSWORD);
     HttpResponse<Buffer> lockedGhost = login("ghost", "anything-at-all");
-    for (HttpResponse<Buffer> response : java.util.List.of(locked, lockedGhost)) {
+    for (HttpResponse<Buffer> response : List.of(locked, lockedGhost)) {
       assertEquals(429, response.statusCode());
       assertEquals("application/problem+json", response.getHeader("Content-Type"));
       long retry = Long.parseLong(response.getHeader("Retry-After"));
@@ -110,13 +113,13 @@ class LockoutTest {
   void wrongSecondFactorsCountToo() {
     AdminHttp.Session session = new AdminHttp.Session();
     assertEquals(200, http.password(session, "admin", TestNode.ADMIN_PASSWORD).statusCode());
-    for (String wrong : java.util.List.of("000000", "111111", "abcde-fghij")) {
-      io.vertx.core.json.JsonObject body = wrong.contains("-") ? new io.vertx.core.json.JsonObject().put("recoveryCode", wrong)
-          : new io.vertx.core.json.JsonObject().put("code", wrong);
-      assertEquals(401, http.send(io.vertx.core.http.HttpMethod.POST, "/admin/api/session/mfa", session, body).statusCode());
+    for (String wrong : List.of("000000", "111111", "abcde-fghij")) {
+      JsonObject body = wrong.contains("-") ? new JsonObject().put("recoveryCode", wrong)
+          : new JsonObject().put("code", wrong);
+      assertEquals(401, http.send(HttpMethod.POST, "/admin/api/session/mfa", session, body).statusCode());
     }
-    HttpResponse<Buffer> locked = http.send(io.vertx.core.http.HttpMethod.POST, "/admin/api/session/mfa", session,
-        new io.vertx.core.json.JsonObject().put("code", Totp.code(phone.secret, clock.instant()))); // no clock move: the lock must hold
+    HttpResponse<Buffer> locked = http.send(HttpMethod.POST, "/admin/api/session/mfa", session,
+        new JsonObject().put("code", Totp.code(phone.secret, clock.instant()))); // the clock stays: still locked
     assertEquals(429, locked.statusCode(), "even the right code waits for the lock");
     assertEquals(429, login("admin", TestNode.ADMIN_PASSWORD).statusCode(), "and so does the password step");
   }

@@ -86,6 +86,8 @@ class MfaLoginTest {
     signedIn.getJsonArray("recoveryCodes").forEach(code -> phone.recoveryCodes.add((String) code));
 
     assertEquals(200, http.send(HttpMethod.GET, "/admin/api/users", session, null).statusCode(), "enrolled: full access");
+    assertEquals(409, http.send(HttpMethod.POST, "/admin/api/mfa/enrolment", session, new JsonObject()).statusCode(),
+        "a session alone cannot replace an enrolled second factor");
     JsonObject me = http.send(HttpMethod.GET, "/admin/api/session", session, null).bodyAsJsonObject();
     assertFalse(me.encode().contains(enrolment.getString("secret")), "the secret is never returned after enrolment");
     assertNull(me.getValue("recoveryCodes"));
