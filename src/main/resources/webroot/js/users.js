@@ -1,6 +1,7 @@
 /*
  * The Users panel (admin role): lists accounts from GET /admin/api/users and drives the users API -
- * create, change roles, reset password, reset two-factor, disable/enable. Every change sends the
+ * create, change roles, reset password, reset two-factor, disable/enable - and the CLI tokens
+ * (create with a role and expiry, shown once; revoke). Every change sends the
  * session's CSRF token; errors are the API's problem+json detail.
  */
 (function () {
@@ -91,10 +92,50 @@
     });
   }
 
-  function load() {
-    return api('GET', '/admin/api/users').then(function (reply) { render(reply.users); }, function (error) {
-      notice('Users could not be loaded: ' + error.message);
+  function renderTokens(tokens) {
+    var body = $('token-rows');
+    body.textContent = '';
+    tokens.forEach(function (token) {
+      var row = document.createElement('tr');
+      row.dataset.token = token.name;
+      var expired = new Date(token.expiresAt).getTime() <= Date.now();
+      cell(row, token.name);
+      cell(row, token.role);
+      cell(row, token.createdBy);
+      cell(row, new Date(token.expiresAt).toLocaleString());
+      cell(row, token.revokedAt ? 'revoked' : (expired ? 'expired' : 'active'));
+      var actions = cell(row, '');
+      if (!token.revokedAt && !expired) {
+        action(actions, 'Revoke', function () {
+          return api('DELETE', '/admin/api/ctl-tokens/' + token.id).then(function () { return 'Token ' + token.name + ' revoked.'; });
+        });
+      }
+      body.appendChild(row);
     });
+  }
+
+  function load() {
+    return Promise.all([
+      api('GET', '/admin/api/users').then(function (reply) { render(reply.users); }),
+      api('GET', '/admin/api/ctl-tokens').then(function (reply) { renderTokens(reply.tokens); })
+    ]).catch(function (error) {
+      notice('Users and tokens could not be loaded: ' + error.message);
+    });
+  }
+
+  function createToken(event) {
+    event.preventDefault();
+    var name = $('token-name').value.trim();
+    $('token-create').disabled = true;
+    api('POST', '/admin/api/ctl-tokens', { name: name, role: $('token-role').value,
+      expiresInDays: parseInt($('token-days').value, 10) }).then(function (created) {
+      $('token-name').value = '';
+      $('token-created').textContent = created.token;
+      $('token-created-box').hidden = false;
+      return load();
+    }).catch(function (error) {
+      notice('Creating the token failed: ' + error.message);
+    }).finally(function () { $('token-create').disabled = false; });
   }
 
   function create(event) {
@@ -122,6 +163,7 @@
       if (!mounted) {
         mounted = true;
         $('user-form').addEventListener('submit', create);
+        $('token-form').addEventListener('submit', createToken);
       }
       load();
     }

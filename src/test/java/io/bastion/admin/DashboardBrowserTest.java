@@ -337,6 +337,17 @@ class DashboardBrowserTest {
     waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#users-rows tr[data-username='viewer1']")));
     assertTrue(driver.findElement(By.cssSelector("#users-rows tr[data-username='viewer1']")).getText().contains("viewer"));
 
+    // A CLI token from the panel: shown once, listed by name and role, revocable.
+    typeInto("token-name", "nightly-backup");
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("token-role"))).selectByValue("ops");
+    driver.findElement(By.id("token-create")).click();
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#token-rows tr[data-token='nightly-backup']")));
+    assertTrue(text("token-created").startsWith("bct_"), text("token-created"));
+    WebElement tokenRow = driver.findElement(By.cssSelector("#token-rows tr[data-token='nightly-backup']"));
+    assertTrue(tokenRow.getText().contains("ops") && tokenRow.getText().contains("active"), tokenRow.getText());
+    tokenRow.findElement(By.tagName("button")).click();
+    waitFor(d -> d.findElement(By.cssSelector("#token-rows tr[data-token='nightly-backup']")).getText().contains("revoked"));
+
     // The same recovery code does not work twice.
     driver.findElement(By.id("sign-out")).click();
     waitFor(ExpectedConditions.urlToBe(node.baseUrl() + "/admin/login.html"));
