@@ -3,6 +3,7 @@ package io.bastion;
 import io.bastion.admin.AdminAccounts;
 import io.bastion.admin.AdminRoutes;
 import io.bastion.admin.AdminVerticle;
+import io.bastion.admin.CtlTokens;
 import io.bastion.api.cache.CacheVerticle;
 import io.bastion.audit.Audit;
 import io.bastion.audit.AuditConfig;
@@ -77,6 +78,7 @@ public final class Node {
   private final BastionConfig config;
   private final Vertx vertx;
   private final NodeInfo info;
+  private final Clock clock;
   private final Deque<String> deployments = new ArrayDeque<>();
   private WorkerExecutor blocking;
   private PostgresServer postgres;
@@ -85,9 +87,10 @@ public final class Node {
   private Audit audit;
   private Gateway gateway;
 
-  private Node(BastionConfig config, Vertx vertx) {
+  private Node(BastionConfig config, Vertx vertx, Clock clock) {
     this.config = config;
     this.vertx = vertx;
+    this.clock = clock;
     this.info = new NodeInfo(config.node().id(), NodeInfo.versionFromManifest(), Instant.now());
   }
 
@@ -98,13 +101,18 @@ public final class Node {
 
   /** Starts a node; on failure everything already started is stopped again before the future fails. */
   public static Future<Node> start(BastionConfig config, VertxOptions options) {
+    return start(config, options, Clock.systemUTC());
+  }
+
+  /** As above, with the clock that TOTP, lock-out, session and token expiry (and FHIR timestamps) read. */
+  public static Future<Node> start(BastionConfig config, VertxOptions options, Clock clock) {
     long began = System.nanoTime();
     PrometheusMeterRegistry registry = meterRegistry();
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
             Label.EB_SIDE, Label.EB_FAILURE)));
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
-    Node node = new Node(config, vertx);
+    Node node = new Node(config, vertx, clock);
     Promise<Node> started = Promise.promise();
     node.boot(registry).onComplete(booted -> {
       if (booted.succeeded()) {
@@ -150,14 +158,13 @@ public final class Node {
             return new StoreHealth(pool, postgres, store, schemaVersion);
           });
         })
-        .compose(health -> Audit.open(vertx, blocking, pool, config.node(), AuditConfig.defaults(), Clock.systemUTC())
+        .compose(health -> Audit.open(vertx, blocking, pool, config.node(), AuditConfig.defaults(), clock)
             .map(opened -> {
               audit = opened;
               return health;
             }))
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
-          Clock clock = Clock.systemUTC();
           SearchParameters searchParameters = SearchParameters.r4();
           return new FhirRoutes(info, ResourceTypes.r4(),
               new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), new SearchIndexer(searchParameters)),
@@ -165,8 +172,10 @@ public final class Node {
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock);
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
+          CtlTokens ctlTokens = new CtlTokens(pool, clock, random);
+          AdminRoutes.logMfaStorage(config.admin());
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
-              new AdminRoutes(accounts, config.admin(), config.http().tls()),
+              new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random),
               fhir));
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
@@ -177,7 +186,7 @@ public final class Node {
                   () -> new MonitoringVerticle(info.id(), config.monitoring(), traffic, health), 1))
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
-              .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl()), 1))
+              .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl(), ctlTokens), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
               .mapEmpty();

@@ -8,12 +8,14 @@
   var LOGIN_PAGE = '/admin/login.html';
   var SNAPSHOT = 'bastion.metrics.snapshot';
   var HISTORY = 'bastion.metrics.history';
-  var PANELS = ['overview', 'security', 'api', 'database', 'backups', 'load', 'alerts', 'audit'];
+  var PANELS = ['overview', 'security', 'api', 'database', 'backups', 'load', 'alerts', 'audit', 'users'];
   var STALE_AFTER_MS = 5000;
 
   var overview = new window.Bastion.Overview();
   var bus = null;
   var lastSnapshotAt = 0;
+  var allowed = ['overview'];   // panels the session's roles open (GET /admin/api/session "panels")
+  var session = null;           // the session reply: username, roles, panels, csrfToken
 
   function toLogin() {
     window.location.replace(LOGIN_PAGE);
@@ -25,7 +27,7 @@
 
   function showPanel() {
     var wanted = window.location.hash.replace(/^#\/?/, '');
-    var active = PANELS.indexOf(wanted) >= 0 ? wanted : 'overview';
+    var active = allowed.indexOf(wanted) >= 0 ? wanted : 'overview';
     PANELS.forEach(function (name) {
       document.getElementById('panel-' + name).hidden = name !== active;
     });
@@ -40,6 +42,17 @@
     if (active === 'overview') {
       overview.resize();
     }
+    if (active === 'users' && window.Bastion.Users) {
+      window.Bastion.Users.show(session);
+    }
+  }
+
+  /** Hides the links of panels the user's roles do not open (the server refuses their data anyway). */
+  function limitPanels(panels) {
+    allowed = PANELS.filter(function (name) { return panels.indexOf(name) >= 0; });
+    document.querySelectorAll('#panel-links a').forEach(function (link) {
+      link.parentElement.hidden = allowed.indexOf(link.dataset.panel) < 0;
+    });
   }
 
   function setConnection(state, text) {
@@ -100,7 +113,8 @@
   function signOut() {
     var button = document.getElementById('sign-out');
     button.disabled = true;
-    fetch('/admin/api/session', { method: 'DELETE', credentials: 'same-origin' }).then(function () {
+    fetch('/admin/api/session', { method: 'DELETE', credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': session.csrfToken } }).then(function () {
       if (bus) { bus.close(); }
       toLogin();
     }, function () {
@@ -110,6 +124,12 @@
   }
 
   function start(user) {
+    if (user.state !== 'signed-in') {
+      toLogin(); // a second factor or enrolment is still due
+      return;
+    }
+    session = user;
+    limitPanels(user.panels || ['overview']);
     document.getElementById('current-user').textContent = user.username;
     document.getElementById('sign-out').addEventListener('click', signOut);
     document.getElementById('boot').hidden = true;
@@ -131,7 +151,7 @@
     bus.subscribe(SNAPSHOT, function (snapshot) { overview.add(snapshot); });
     bus.connect();
     // Reachable from the devtools console (and the browser test) to inspect or drop the live stream.
-    window.Bastion.dashboard = { bus: bus, overview: overview };
+    window.Bastion.dashboard = { bus: bus, overview: overview, session: session };
     watchStaleness();
   }
 

@@ -1,41 +1,75 @@
 package io.bastion.admin;
 
 import io.bastion.gateway.ErrorRenderer;
+import io.bastion.gateway.RequestContext;
 import io.bastion.gateway.RouteModule;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.User;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
+import io.vertx.sqlclient.Pool;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard: static files from webroot, the session API behind the login page, and the SockJS
- * event-bus bridge. Static files carry no data and are public; everything with data (the API, the
- * bridge) requires a signed-in session.
+ * The dashboard: static files from webroot, the sign-in API (password, then TOTP or recovery code, or
+ * first-login enrolment), the users and ctl-token API ({@link UserRoutes}), and the SockJS event-bus
+ * bridge. Static files carry no data and are public; everything with data requires a fully signed-in
+ * session with the right permission.
  */
 public final class AdminRoutes implements RouteModule {
 
   static final String SESSION_COOKIE = "bastion_session";
-  private static final int LOGIN_BODY_LIMIT = 4096;
+  static final int API_BODY_LIMIT = 16 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
+  private static final String WRONG_CREDENTIALS = "unknown username or wrong password";
 
   private final AdminAccounts accounts;
   private final AdminConfig config;
   private final boolean tls;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final LoginThrottle throttle;
+  private final MfaService mfa;
+  private final AdminGuards guards;
+  private final UserRoutes users;
   private final String uplotPath;
 
-  public AdminRoutes(AdminAccounts accounts, AdminConfig config, boolean tls) {
+  public AdminRoutes(AdminAccounts accounts, CtlTokens tokens, Pool pool, AdminConfig config, boolean tls, Clock clock,
+      SecureRandom random) {
     this.accounts = accounts;
     this.config = config;
     this.tls = tls;
+    this.clock = clock;
+    this.random = random;
+    this.throttle = new LoginThrottle(pool, clock, config);
+    this.mfa = new MfaService(pool, clock, random, new MfaSecretBox(config.mfaKey(), random));
+    this.guards = new AdminGuards(accounts, clock, config.sessionAbsolute());
+    this.users = new UserRoutes(accounts, mfa, throttle, tokens, guards);
     this.uplotPath = Webjars.path("uplot") + "/dist";
+  }
+
+  /** Says once per node how TOTP secrets are stored. */
+  public static void logMfaStorage(AdminConfig config) {
+    if (config.mfaKey() == null) {
+      LOG.warn("admin.mfa-key is empty: TOTP secrets are stored unencrypted in PostgreSQL (set BASTION_ADMIN_MFA_KEY)");
+    } else {
+      LOG.info("TOTP secrets sealed with AES-256-GCM under admin.mfa-key");
+    }
   }
 
   @Override
@@ -49,11 +83,16 @@ public final class AdminRoutes implements RouteModule {
         .setCookieSameSite(CookieSameSite.STRICT)
         .setSessionTimeout(TimeUnit.MINUTES.toMillis(config.sessionIdleMinutes()))
         .setLazySession(true);
-    router.route("/admin/*").handler(sessions);
-    router.post("/admin/api/session").handler(BodyHandler.create(false).setBodyLimit(LOGIN_BODY_LIMIT)).handler(ctx -> login(ctx, sessions));
-    router.get("/admin/api/session").handler(this::currentUser);
+    router.route("/admin/*").handler(sessions).handler(guards.absoluteTimeout());
+    router.route("/admin/api/*").handler(BodyHandler.create(false).setBodyLimit(API_BODY_LIMIT)).handler(AdminGuards.csrf());
+    router.post("/admin/api/session").handler(ctx -> login(ctx, sessions));
+    router.get("/admin/api/session").handler(this::currentSession);
     router.delete("/admin/api/session").handler(this::logout);
-    router.route("/admin/eventbus/*").subRouter(DashboardBridge.create(vertx, store));
+    router.post("/admin/api/session/mfa").handler(ctx -> secondFactor(ctx, sessions));
+    router.post("/admin/api/mfa/enrolment").handler(this::startEnrolment);
+    router.post("/admin/api/mfa/enrolment/confirm").handler(ctx -> confirmEnrolment(ctx, sessions));
+    users.mount(router);
+    router.route("/admin/eventbus/*").subRouter(DashboardBridge.create(vertx, store, guards));
     router.get("/admin").handler(ctx -> {
       if ("/admin".equals(ctx.request().path())) {
         ctx.redirect("/admin/");
@@ -65,47 +104,198 @@ public final class AdminRoutes implements RouteModule {
     router.route("/admin/*").handler(StaticHandler.create("webroot").setIndexPage("index.html").setMaxAgeSeconds(0));
   }
 
+  /** Step one: the password. Answers the next state; never says which of username or password was wrong. */
   private void login(RoutingContext ctx, SessionHandler sessions) {
-    JsonObject body;
-    try {
-      // JSON only: a cross-site form cannot send it without a CORS preflight, which Bastion never allows.
-      if (!String.valueOf(ctx.request().getHeader("Content-Type")).startsWith("application/json")) {
-        ErrorRenderer.render(ctx, 415, "send {\"username\", \"password\"} as application/json");
-        return;
-      }
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      ErrorRenderer.render(ctx, 400, "the body is not a JSON object");
+    // JSON only: a cross-site form cannot send it without a CORS preflight, which Bastion never allows.
+    if (!String.valueOf(ctx.request().getHeader("Content-Type")).startsWith("application/json")) {
+      ErrorRenderer.render(ctx, 415, "send {\"username\", \"password\"} as application/json");
       return;
     }
-    String username = body == null ? null : stringOrNull(body, "username");
-    String password = body == null ? null : stringOrNull(body, "password");
-    if (username == null || password == null || username.length() > 64 || password.length() > 1024) {
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    String username = string(body, "username");
+    String password = string(body, "password");
+    if (username == null || password == null || username.length() > 64 || password.length() > AdminAccounts.MAX_PASSWORD_LENGTH) {
       ErrorRenderer.render(ctx, 400, "username and password are required strings");
       return;
     }
-    accounts.authenticate(username, password).onComplete(result -> {
-      if (result.failed()) {
-        ctx.fail(result.cause());
-      } else if (result.result().isEmpty()) {
-        ErrorRenderer.render(ctx, 401, "unknown username or wrong password");
-      } else {
-        User user = result.result().get().toVertxUser();
-        // A new session id on sign-in: no session fixation. Touching the session also matters with lazy
-        // sessions: setUser alone stores nothing and sends no cookie unless the session was accessed.
-        ctx.session().regenerateId();
-        sessions.setUser(ctx, user).onSuccess(v -> ctx.json(AdminUser.describe(user))).onFailure(ctx::fail);
+    String ip = clientIp(ctx);
+    throttle.lock(username, ip).compose(lock -> {
+      if (lock != null) {
+        refuseLocked(ctx, lock);
+        return Future.succeededFuture();
       }
-    });
+      return accounts.authenticate(username, password).compose(found -> {
+        if (found.isEmpty()) {
+          return throttle.failed(username, ip).onSuccess(v -> ErrorRenderer.render(ctx, 401, WRONG_CREDENTIALS));
+        }
+        AdminUser user = found.get();
+        if (user.mfaEnrolled() || user.mfaRequired()) {
+          String stage = user.mfaEnrolled() ? AdminSession.MFA : AdminSession.ENROL;
+          AdminSession.begin(ctx.session(), user, stage, clock.millis(), random);
+          ctx.json(AdminSession.pending(ctx.session()));
+          return Future.succeededFuture();
+        }
+        AdminSession.begin(ctx.session(), user, AdminSession.FULL, clock.millis(), random);
+        return complete(ctx, sessions, user, new JsonObject());
+      });
+    }).onFailure(ctx::fail);
   }
 
-  private void currentUser(RoutingContext ctx) {
-    User user = ctx.user();
-    if (user == null) {
+  /** Step two: a TOTP code ({@code code}) or a recovery code ({@code recoveryCode}). */
+  private void secondFactor(RoutingContext ctx, SessionHandler sessions) {
+    Session session = ctx.session();
+    if (!AdminSession.MFA.equals(AdminSession.stage(session))) {
+      ErrorRenderer.render(ctx, 401, "sign in with username and password first");
+      return;
+    }
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    String code = string(body, "code");
+    String recovery = string(body, "recoveryCode");
+    if ((code == null) == (recovery == null) || (code != null ? code : recovery).length() > 32) {
+      ErrorRenderer.render(ctx, 400, "send either code (6 digits) or recoveryCode");
+      return;
+    }
+    String username = session.get(AdminSession.USERNAME);
+    String ip = clientIp(ctx);
+    throttle.lock(username, ip).compose(lock -> {
+      if (lock != null) {
+        refuseLocked(ctx, lock);
+        return Future.succeededFuture();
+      }
+      return accounts.find(AdminSession.userId(session)).compose(found -> {
+        if (found.isEmpty() || found.get().disabled()) {
+          session.destroy();
+          ErrorRenderer.render(ctx, 401, "not signed in");
+          return Future.succeededFuture();
+        }
+        long id = found.get().id();
+        return (code != null ? mfa.verifyCode(id, code.trim()) : mfa.useRecoveryCode(id, recovery)).compose(ok -> {
+          if (!ok) {
+            return throttle.failed(username, ip).onSuccess(v -> ErrorRenderer.render(ctx, 401, "wrong, expired or already used code"));
+          }
+          if (recovery != null) {
+            LOG.info("admin user {} signed in with a recovery code", id);
+          }
+          ctx.session().regenerateId();
+          ctx.session().put(AdminSession.STAGE, AdminSession.FULL);
+          return complete(ctx, sessions, found.get(), new JsonObject());
+        });
+      });
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * A new TOTP secret for the session's user: during first-login enrolment, or by a signed-in user who has
+   * none yet (ops and viewer may opt in).
+   */
+  private void startEnrolment(RoutingContext ctx) {
+    Optional<Long> id = enrollingUser(ctx);
+    if (id.isEmpty()) {
+      return;
+    }
+    accounts.find(id.get()).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new AdminAccounts.AccountException(401, "not signed in"));
+      }
+      if (found.get().mfaEnrolled()) {
+        // Replacing a second factor from a session alone would let a stolen session take over the account.
+        return Future.failedFuture(new AdminAccounts.AccountException(409,
+            "a second factor is already enrolled; an administrator can reset it"));
+      }
+      return mfa.startEnrolment(found.get());
+    })
+        .onSuccess(ctx::json)
+        .onFailure(e -> fail(ctx, e));
+  }
+
+  /** The first code confirms the enrolment; the reply holds the recovery codes, shown this once. */
+  private void confirmEnrolment(RoutingContext ctx, SessionHandler sessions) {
+    Optional<Long> id = enrollingUser(ctx);
+    if (id.isEmpty()) {
+      return;
+    }
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    String code = string(body, "code");
+    if (code == null) {
+      ErrorRenderer.render(ctx, 400, "send the code the authenticator shows as code");
+      return;
+    }
+    Session session = ctx.session();
+    String username = session.get(AdminSession.USERNAME);
+    String ip = clientIp(ctx);
+    throttle.lock(username, ip).compose(lock -> {
+      if (lock != null) {
+        refuseLocked(ctx, lock);
+        return Future.succeededFuture();
+      }
+      return mfa.confirmEnrolment(id.get(), code.trim()).compose(codes -> {
+        if (codes == null) {
+          return throttle.failed(username, ip).onSuccess(v -> ErrorRenderer.render(ctx, 400,
+              "the code does not match the new secret (start enrolment first, and check the device's clock)"));
+        }
+        LOG.info("admin user {} enrolled a TOTP authenticator", id.get());
+        JsonObject extra = new JsonObject().put("recoveryCodes", MfaService.formatted(codes));
+        return accounts.find(id.get()).compose(user -> {
+          if (AdminSession.ENROL.equals(AdminSession.stage(session))) {
+            ctx.session().regenerateId();
+            ctx.session().put(AdminSession.STAGE, AdminSession.FULL);
+            return complete(ctx, sessions, user.orElseThrow(), extra);
+          }
+          ctx.json(user.orElseThrow().describeSession().put("state", AdminSession.FULL)
+              .put("csrfToken", (String) session.get(AdminSession.CSRF)).mergeIn(extra));
+          return Future.succeededFuture();
+        });
+      });
+    }).onFailure(ctx::fail);
+  }
+
+  private Optional<Long> enrollingUser(RoutingContext ctx) {
+    String stage = AdminSession.stage(ctx.session());
+    if (!AdminSession.ENROL.equals(stage) && !(AdminSession.FULL.equals(stage) && ctx.user() != null)) {
+      ErrorRenderer.render(ctx, 401, "not signed in");
+      return Optional.empty();
+    }
+    return Optional.of(AdminSession.userId(ctx.session()));
+  }
+
+  /** Full sign-in: the Vert.x user on the session, counters cleared, last login recorded. */
+  private Future<Void> complete(RoutingContext ctx, SessionHandler sessions, AdminUser user, JsonObject extra) {
+    return throttle.succeeded(user.username())
+        .compose(v -> accounts.touchLogin(user.id()))
+        .compose(v -> sessions.setUser(ctx, user.toVertxUser()))
+        .onSuccess(v -> ctx.json(user.describeSession().put("state", AdminSession.FULL)
+            .put("csrfToken", (String) ctx.session().get(AdminSession.CSRF)).mergeIn(extra)));
+  }
+
+  private void currentSession(RoutingContext ctx) {
+    Session session = ctx.session();
+    String stage = AdminSession.stage(session);
+    if (AdminSession.MFA.equals(stage) || AdminSession.ENROL.equals(stage)) {
+      ctx.json(AdminSession.pending(session));
+      return;
+    }
+    if (!AdminSession.FULL.equals(stage) || ctx.user() == null) {
       ErrorRenderer.render(ctx, 401, "not signed in");
       return;
     }
-    ctx.json(AdminUser.describe(user));
+    accounts.find(AdminSession.userId(session)).onSuccess(found -> {
+      if (found.isEmpty() || found.get().disabled()) {
+        session.destroy();
+        ctx.userContext().clear();
+        ErrorRenderer.render(ctx, 401, "not signed in");
+      } else {
+        ctx.json(found.get().describeSession().put("state", AdminSession.FULL).put("csrfToken", (String) session.get(AdminSession.CSRF)));
+      }
+    }).onFailure(ctx::fail);
   }
 
   private void logout(RoutingContext ctx) {
@@ -116,8 +306,39 @@ public final class AdminRoutes implements RouteModule {
     ctx.response().setStatusCode(204).end();
   }
 
-  private static String stringOrNull(JsonObject body, String key) {
-    Object value = body.getValue(key);
-    return value instanceof String text ? text : null;
+  private static void refuseLocked(RoutingContext ctx, LoginThrottle.Lock lock) {
+    ctx.response().putHeader("Retry-After", String.valueOf(lock.retryAfterSeconds()));
+    ErrorRenderer.render(ctx, 429, "too many failed sign-ins; try again in " + lock.retryAfterSeconds() + " s");
+  }
+
+  static String clientIp(RoutingContext ctx) {
+    RequestContext request = RequestContext.of(ctx);
+    return request == null ? ctx.request().remoteAddress().hostAddress() : request.clientIp();
+  }
+
+  /** The body as a JSON object, or null after answering 400. */
+  static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body != null) {
+        return body;
+      }
+    } catch (DecodeException | ClassCastException e) {
+      // answered below
+    }
+    ErrorRenderer.render(ctx, 400, "the body is not a JSON object");
+    return null;
+  }
+
+  static String string(JsonObject body, String key) {
+    return body.getValue(key) instanceof String text ? text : null;
+  }
+
+  static void fail(RoutingContext ctx, Throwable e) {
+    if (e instanceof AdminAccounts.AccountException refused) {
+      ErrorRenderer.render(ctx, refused.status, refused.getMessage());
+    } else {
+      ctx.fail(e);
+    }
   }
 }

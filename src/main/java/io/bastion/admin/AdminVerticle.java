@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Control plane of the node itself: answers {@link NodeAddresses#STATUS} (what `bastion ctl status`
  * shows) from what the composition root recorded and the latest metrics snapshot, and runs the ctl
- * bridge ({@link CtlBridge}) when a ctl token is configured.
+ * bridge ({@link CtlBridge}) when ctl.listen (or a configured bootstrap ctl.token) says so.
  */
 public final class AdminVerticle extends VerticleBase {
 
@@ -21,13 +21,15 @@ public final class AdminVerticle extends VerticleBase {
   private final NodeInfo node;
   private final StoreHealth stores;
   private final CtlConfig ctl;
+  private final CtlTokens tokens;
   private volatile double requestsPerSecond;
   private CtlBridge bridge;
 
-  public AdminVerticle(NodeInfo node, StoreHealth stores, CtlConfig ctl) {
+  public AdminVerticle(NodeInfo node, StoreHealth stores, CtlConfig ctl, CtlTokens tokens) {
     this.node = node;
     this.stores = stores;
     this.ctl = ctl;
+    this.tokens = tokens;
   }
 
   @Override
@@ -45,10 +47,11 @@ public final class AdminVerticle extends VerticleBase {
 
   private Future<?> startCtlBridge() {
     if (!ctl.enabled()) {
-      LOG.info("ctl bridge disabled: ctl.token is empty (set BASTION_CTL_TOKEN to use `bastion ctl`)");
+      LOG.info("ctl bridge disabled: ctl.listen is {} and ctl.token is {} (set BASTION_CTL_TOKEN or ctl.listen=on to use `bastion ctl`)",
+          ctl.listen(), ctl.hasBootstrapToken() ? "set" : "empty");
       return Future.succeededFuture();
     }
-    return CtlBridge.start(vertx, ctl).onSuccess(started -> bridge = started);
+    return CtlBridge.start(vertx, ctl, tokens).onSuccess(started -> bridge = started);
   }
 
   private JsonObject status() {

@@ -1,5 +1,8 @@
 package io.bastion.admin;
 
+import io.bastion.audit.AuditAddresses;
+import io.bastion.backup.BackupAddresses;
+import io.bastion.security.SecurityAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -9,45 +12,63 @@ import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import java.util.List;
+import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameHelper;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The TCP event-bus bridge that {@code bastion ctl} talks to. Deny by default: only the addresses in
- * {@link #INBOUND} may be sent to, nothing is delivered outbound, and every send, publish or register must
- * carry the configured token in the frame's {@code headers.token}.
+ * {@link #INBOUND} may be sent to, each only by a token whose role has the address's permission; nothing
+ * is delivered outbound; every send, publish or register must carry a token in the frame's
+ * {@code headers.token}. Tokens are the configured bootstrap {@code ctl.token} (role admin) or a database
+ * token ({@link CtlTokens}: role, expiry, revocation checked on every message).
  *
- * <p>What a client sees (vertx-tcp-eventbus-bridge 5.0.x): a message refused here comes back as
- * {@code {"type":"err","message":"blocked by bridgeEvent handler"}}; an address that is not permitted as
- * {@code {"type":"err","message":"access_denied"}}. The token is checked first, so a wrong token never
- * learns which addresses are permitted.
+ * <p>What a client sees (vertx-tcp-eventbus-bridge 5.0.x): a refused token comes back as
+ * {@code {"type":"err","message":"blocked by bridgeEvent handler"}}; a valid token whose role lacks the
+ * permission first gets {@code {"type":"err","message":"forbidden: ..."}} (written here) and then the
+ * same blocked frame; an address that is not permitted at all {@code {"type":"err","message":"access_denied"}}.
+ * The token is checked first, so a wrong token never learns which addresses are permitted.
  */
 final class CtlBridge {
 
-  /** Addresses a ctl client may send to. Add one line per new `bastion ctl` subcommand. */
-  static final List<String> INBOUND = List.of(NodeAddresses.STATUS);
+  /**
+   * Addresses a ctl client may send to, and the permission each requires of the token's role. Add one
+   * line per new `bastion ctl` subcommand.
+   */
+  static final Map<String, Permission> INBOUND = new TreeMap<>(Map.of(
+      NodeAddresses.STATUS, Permission.NODE_STATUS,
+      AuditAddresses.VERIFY, Permission.AUDIT_VIEW,
+      BackupAddresses.RUN, Permission.BACKUPS_MANAGE,
+      SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE,
+      SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE));
   static final String TOKEN_HEADER = "token";
+  static final String FORBIDDEN_PREFIX = "forbidden: ";
   private static final int MAX_LOGGED_ADDRESS = 120;
   private static final Logger LOG = LoggerFactory.getLogger(CtlBridge.class);
 
-  private final CtlToken token;
+  private final CtlToken bootstrap;
+  private final CtlTokens tokens;
   private final TcpEventBusBridge bridge;
 
-  private CtlBridge(Vertx vertx, CtlConfig config) {
-    this.token = CtlToken.of(config.token());
+  private CtlBridge(Vertx vertx, CtlConfig config, CtlTokens tokens) {
+    this.bootstrap = config.hasBootstrapToken() ? CtlToken.of(config.token()) : null;
+    this.tokens = tokens;
     BridgeOptions options = new BridgeOptions();
-    INBOUND.forEach(address -> options.addInboundPermitted(new PermittedOptions().setAddress(address)));
+    INBOUND.keySet().forEach(address -> options.addInboundPermitted(new PermittedOptions().setAddress(address)));
     this.bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions(), this::authorise);
   }
 
   /** Starts listening on ctl.host:ctl.port; fails (and so fails the node's start) if it cannot. */
-  static Future<CtlBridge> start(Vertx vertx, CtlConfig config) {
-    CtlBridge ctl = new CtlBridge(vertx, config);
+  static Future<CtlBridge> start(Vertx vertx, CtlConfig config, CtlTokens tokens) {
+    CtlBridge ctl = new CtlBridge(vertx, config, tokens);
     String where = config.host() + ":" + config.port();
     return ctl.bridge.listen(config.port(), config.host())
         .map(listening -> {
-          LOG.info("ctl bridge listening on {} (token required; inbound: {})", where, String.join(", ", INBOUND));
+          LOG.info("ctl bridge listening on {} (token required{}; inbound: {})", where,
+              config.hasBootstrapToken() ? ", bootstrap token configured" : "", String.join(", ", INBOUND.keySet()));
           return ctl;
         })
         .recover(e -> Future.failedFuture(new IllegalStateException("ctl bridge cannot listen on " + where + ": "
@@ -66,17 +87,41 @@ final class CtlBridge {
     }
     JsonObject frame = event.getRawMessage();
     JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : null;
-    Object presented = headers == null ? null : headers.getValue(TOKEN_HEADER);
-    boolean accepted = token.matches(presented instanceof String s ? s : null);
+    Object value = headers == null ? null : headers.getValue(TOKEN_HEADER);
+    String presented = value instanceof String s ? s : null;
     if (headers != null) {
       // The bridge copies frame headers onto the event-bus message: the secret stops here.
       headers.remove(TOKEN_HEADER);
     }
-    if (!accepted) {
-      LOG.warn("ctl bridge refused a {} to '{}' from {}: missing or wrong token", type.name().toLowerCase(),
-          loggable(frame.getValue("address")), event.socket().remoteAddress());
+    Object address = frame.getValue("address");
+    roleOf(presented).onComplete(found -> {
+      Optional<Role> role = found.succeeded() ? found.result() : Optional.empty();
+      if (role.isEmpty()) {
+        LOG.warn("ctl bridge refused a {} to '{}' from {}: missing, wrong, expired or revoked token",
+            type.name().toLowerCase(), loggable(address), event.socket().remoteAddress());
+        event.complete(false);
+        return;
+      }
+      Permission needed = address instanceof String text ? INBOUND.get(text) : null;
+      if (needed == null) {
+        event.complete(true); // not on the list: the bridge itself answers access_denied
+      } else if (role.get().may(needed)) {
+        event.complete(true);
+      } else {
+        LOG.warn("ctl bridge refused a {} to '{}' from {}: role {} lacks {}", type.name().toLowerCase(), loggable(address),
+            event.socket().remoteAddress(), role.get().wireName(), needed.wireName());
+        FrameHelper.sendErrFrame(FORBIDDEN_PREFIX + "the token's role (" + role.get().wireName() + ") may not use " + address,
+            event.socket());
+        event.complete(false);
+      }
+    });
+  }
+
+  private Future<Optional<Role>> roleOf(String presented) {
+    if (bootstrap != null && bootstrap.matches(presented)) {
+      return Future.succeededFuture(Optional.of(Role.ADMIN));
     }
-    event.complete(accepted);
+    return tokens.roleOf(presented);
   }
 
   private static String loggable(Object address) {

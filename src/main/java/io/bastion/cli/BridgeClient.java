@@ -25,13 +25,15 @@ import java.util.UUID;
  * <p>How the bridge answers (5.0.x): a reply as {@code {"type":"message","address":<our replyAddress>,
  * "body":..}}; a failed reply as {@code {"type":"err","failureType":..,"failureCode":..,"message":..}};
  * a refusal by the bridge itself as {@code {"type":"err","message":..}} without an address, where
- * "blocked by bridgeEvent handler" means the node's token check said no and "access_denied" means the
- * address is not permitted.
+ * "blocked by bridgeEvent handler" means the node's token check said no, "forbidden: ..." (sent just before
+ * it) that the token's role may not use the address, and "access_denied" that the address is not permitted.
  */
 public final class BridgeClient {
 
   static final String REFUSED_BY_HANDLER = "blocked by bridgeEvent handler";
   static final String ACCESS_DENIED = "access_denied";
+  /** Prefix of the node's refusal of a valid token whose role lacks the address's permission. */
+  static final String FORBIDDEN_PREFIX = "forbidden: ";
 
   private final Vertx vertx;
   private final String token;
@@ -39,6 +41,8 @@ public final class BridgeClient {
   private NetClient netClient;
   private volatile NetSocket socket;
   private InFlight inFlight;
+  /** Set by a "forbidden" frame: the bridge's own "blocked" frame for the same message follows it. */
+  private boolean swallowNextBlocked;
 
   private record InFlight(String address, String replyAddress, Promise<JsonObject> reply) {
   }
@@ -120,6 +124,11 @@ public final class BridgeClient {
       if (frame.containsKey("failureType")) {
         fail(new BridgeException(BridgeException.Kind.REPLY_FAILED, frame.getValue("failureType") + " ("
             + frame.getValue("failureCode") + "): " + message));
+      } else if (message.startsWith(FORBIDDEN_PREFIX)) {
+        swallowNextBlocked = true;
+        fail(new BridgeException(BridgeException.Kind.ROLE_REFUSED, message.substring(FORBIDDEN_PREFIX.length())));
+      } else if (REFUSED_BY_HANDLER.equals(message) && swallowNextBlocked) {
+        swallowNextBlocked = false; // the refusal of the message just reported as forbidden, not of a later one
       } else if (REFUSED_BY_HANDLER.equals(message)) {
         fail(new BridgeException(BridgeException.Kind.TOKEN_REFUSED, "the node refused the token"));
       } else if (ACCESS_DENIED.equals(message)) {

@@ -9,6 +9,8 @@ public final class BridgeException extends RuntimeException {
     UNREACHABLE,
     /** The node's bridge refused the token (missing or wrong). */
     TOKEN_REFUSED,
+    /** The token was accepted but its role may not use this address. */
+    ROLE_REFUSED,
     /** The token was accepted but the address is not on the bridge's permitted list. */
     ADDRESS_REFUSED,
     /** No reply within the timeout. */

@@ -7,11 +7,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bastion ctl ...}: operations over the node's TCP event-bus bridge, authenticated by the node's
- * ctl.token. Each subcommand is one {@link CtlSubcommand}; they share {@link CtlOptions}.
+ * {@code bastion ctl ...}: operations over the node's TCP event-bus bridge, authenticated by a ctl token
+ * (the bootstrap ctl.token, or a role-scoped, expiring token created in the dashboard). Each subcommand is one {@link CtlSubcommand}; they share {@link CtlOptions}.
  *
  * <p>Exit codes: 0 done; 1 the node answered with a failure; 2 usage error or no token; 3 no node
- * reachable; 4 the node refused the token; 5 no reply within --timeout.
+ * reachable; 4 the node refused the token (or its role may not run this command); 5 no reply within --timeout.
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true, description = "Operate a running node.",
     synopsisSubcommandLabel = "COMMAND", subcommands = {CtlStatusCommand.class})

@@ -77,6 +77,7 @@ abstract class CtlSubcommand implements Callable<Integer> {
     return switch (e.kind()) {
       case UNREACHABLE -> "cannot reach a Bastion node at " + ctl.where() + " (" + e.getMessage() + ")";
       case TOKEN_REFUSED -> "the node refused the token";
+      case ROLE_REFUSED -> "the node refused: " + e.getMessage();
       case TIMEOUT -> "no reply from the node at " + ctl.where() + " within " + ctl.timeoutSeconds + " s";
       case ADDRESS_REFUSED, REPLY_FAILED, BROKEN -> e.getMessage();
     };
@@ -85,7 +86,7 @@ abstract class CtlSubcommand implements Callable<Integer> {
   private static int exitCode(BridgeException.Kind kind) {
     return switch (kind) {
       case UNREACHABLE -> CtlCommand.EXIT_UNREACHABLE;
-      case TOKEN_REFUSED -> CtlCommand.EXIT_TOKEN_REFUSED;
+      case TOKEN_REFUSED, ROLE_REFUSED -> CtlCommand.EXIT_TOKEN_REFUSED;
       case TIMEOUT -> CtlCommand.EXIT_TIMEOUT;
       case ADDRESS_REFUSED, REPLY_FAILED, BROKEN -> CtlCommand.EXIT_FAILED;
     };

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bastion.monitoring.MonitoringAddresses;
+import io.bastion.testsupport.TestClock;
 import io.bastion.testsupport.TestNode;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -24,10 +25,14 @@ class AdminSessionTest {
 
   private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
   private static TestNode node;
+  private static AdminHttp http;
+  private static final AdminHttp.Authenticator phone = new AdminHttp.Authenticator();
 
   @BeforeAll
   static void start() {
-    node = TestNode.start();
+    TestClock clock = new TestClock();
+    node = TestNode.start(Map.of(), clock);
+    http = new AdminHttp(node, clock);
   }
 
   @AfterAll
@@ -73,15 +78,20 @@ class AdminSessionTest {
     assertTrue(setCookie.toLowerCase(java.util.Locale.ROOT).contains("httponly"), setCookie);
     assertTrue(setCookie.contains("SameSite=Strict"));
     assertTrue(setCookie.contains("Path=/admin"));
-    String cookie = setCookie.split(";", 2)[0];
 
+    // The admin role needs a second factor: the password alone is only the first step.
+    AdminHttp.Session session = http.signIn("admin", TestNode.ADMIN_PASSWORD, phone);
     assertEquals(401, node.get("/admin/api/session").statusCode());
-    var me = node.send(HttpMethod.GET, "/admin/api/session", Map.of("Cookie", cookie), null);
+    var me = node.send(HttpMethod.GET, "/admin/api/session", Map.of("Cookie", session.cookie), null);
     assertEquals(200, me.statusCode());
     assertEquals("admin", me.bodyAsJsonObject().getString("username"));
+    assertEquals("signed-in", me.bodyAsJsonObject().getString("state"));
 
-    assertEquals(204, node.send(HttpMethod.DELETE, "/admin/api/session", Map.of("Cookie", cookie), null).statusCode());
-    assertEquals(401, node.send(HttpMethod.GET, "/admin/api/session", Map.of("Cookie", cookie), null).statusCode());
+    // Sign-out is state-changing: without the CSRF token it is refused and the session lives on.
+    assertEquals(403, node.send(HttpMethod.DELETE, "/admin/api/session", Map.of("Cookie", session.cookie), null).statusCode());
+    assertEquals(200, node.send(HttpMethod.GET, "/admin/api/session", Map.of("Cookie", session.cookie), null).statusCode());
+    assertEquals(204, http.send(HttpMethod.DELETE, "/admin/api/session", session, null).statusCode());
+    assertEquals(401, node.send(HttpMethod.GET, "/admin/api/session", Map.of("Cookie", session.cookie), null).statusCode());
   }
 
   @Test
@@ -111,7 +121,7 @@ class AdminSessionTest {
       assertEquals(java.util.List.of(), received);
 
       // Signed in: snapshots flow (SockJS's raw WebSocket transport sends binary frames).
-      String cookie = login(TestNode.ADMIN_PASSWORD).getHeader("Set-Cookie").split(";", 2)[0];
+      String cookie = http.signIn("admin", TestNode.ADMIN_PASSWORD, phone).cookie;
       WebSocket signedIn = client.connect(new WebSocketConnectOptions().setPort(node.port()).setHost("localhost")
           .setURI("/admin/eventbus/websocket").addHeader("Cookie", cookie)).await();
       Promise<JsonObject> snapshot = Promise.promise();

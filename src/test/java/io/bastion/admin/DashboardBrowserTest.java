@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bastion.testsupport.TestClock;
 import io.bastion.testsupport.TestNode;
 import io.bastion.testsupport.TestStores;
 import java.io.IOException;
@@ -39,8 +40,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real headless Chromium against a real node: login, the live Overview, the panels,
- * sign-out, and a console free of CSP violations and script errors. Chromium and chromedriver come from
+ * The dashboard in a real headless Chromium against a real node: first sign-in with TOTP enrolment (the
+ * test reads the key the page shows for manual entry, as a person without a camera would, and computes
+ * codes at the node's test clock), sign-in with a code and with a recovery code, the live Overview, the
+ * panels, the Users panel, sign-out, and a console free of CSP violations and script errors. Chromium and chromedriver come from
  * Debian's packages ({@code /usr/bin/chromium}, {@code /usr/bin/chromedriver}; override with
  * -Dbastion.test.chromium / -Dbastion.test.chromedriver).
  */
@@ -51,6 +54,8 @@ class DashboardBrowserTest {
   private static final List<String> PANELS = List.of("security", "api", "database", "backups", "load", "alerts", "audit");
 
   private static TestNode node;
+  private static AdminHttp http;
+  private static final AdminHttp.Authenticator phone = new AdminHttp.Authenticator();
   private static ChromeDriver driver;
   private static Path profile;
   private static final List<LogEntry> browserLog = new ArrayList<>();
@@ -71,7 +76,9 @@ class DashboardBrowserTest {
     }
     assumeTrue(missing.isEmpty(), "missing " + String.join(" and ", missing));
 
-    node = TestNode.start();
+    TestClock clock = new TestClock();
+    node = TestNode.start(Map.of(), clock);
+    http = new AdminHttp(node, clock);
     profile = Files.createTempDirectory("bastion-chromium");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
@@ -109,7 +116,7 @@ class DashboardBrowserTest {
 
   @Test
   @Order(1)
-  void dashboardNeedsLoginAndWrongPasswordIsExplained() throws IOException {
+  void firstSignInEnrolsTotpAndShowsRecoveryCodesOnce() throws IOException {
     driver.get(node.baseUrl() + "/admin/");
     waitFor(ExpectedConditions.urlToBe(node.baseUrl() + "/admin/login.html"));
 
@@ -119,7 +126,33 @@ class DashboardBrowserTest {
     assertTrue(driver.getCurrentUrl().endsWith("/admin/login.html"));
     screenshot("dashboard-login-error.png");
 
+    // The first administrator has no second factor yet, and the admin role requires one: enrolment.
     submitLogin("admin", TestNode.ADMIN_PASSWORD);
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("enrol-panel")));
+    WebElement qr = waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("enrol-qr")));
+    assertTrue(qr.getDomProperty("src").startsWith("data:image/svg+xml;base64,"), "QR code rendered by Bastion");
+    waitFor(d -> ((Number) driver.executeScript("return document.getElementById('enrol-qr').naturalWidth")).intValue() > 0);
+    String key = text("enrol-secret").replace(" ", "");
+    assertTrue(key.matches("[A-Z2-7]{32}"), key);
+    screenshot("dashboard-mfa-enrolment.png");
+
+    // Until enrolment is confirmed the session reaches no data.
+    Object usersStatus = driver.executeAsyncScript("var done = arguments[arguments.length - 1];"
+        + "fetch('/admin/api/users').then(function (r) { done(r.status); });");
+    assertEquals(403L, ((Number) usersStatus).longValue());
+
+    phone.secret = io.bastion.admin.Base32.decode(key);
+    typeInto("enrol-code", http.nextCode(phone.secret));
+    driver.findElement(By.id("enrol-submit")).click();
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("recovery-panel")));
+    List<WebElement> codes = driver.findElements(By.cssSelector("#recovery-codes li"));
+    assertEquals(10, codes.size());
+    codes.forEach(code -> phone.recoveryCodes.add(code.getText().trim()));
+    assertTrue(phone.recoveryCodes.stream().allMatch(code -> code.matches("[a-z2-9]{5}-[a-z2-9]{5}")), phone.recoveryCodes.toString());
+    assertEquals("", text("enrol-secret"), "the key leaves the page once enrolled");
+    screenshot("dashboard-recovery-codes.png");
+
+    driver.findElement(By.id("recovery-done")).click();
     waitFor(ExpectedConditions.urlToBe(node.baseUrl() + "/admin/"));
     waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-overview")));
     assertEquals("admin", text("current-user"));
@@ -143,9 +176,13 @@ class DashboardBrowserTest {
       String updatedBefore = text("updated-at");
       long totalBefore = Long.parseLong(text("stat-total").replaceAll("[^0-9]", ""));
       Thread.sleep(3000);
-      int pointsAfter = points("chart-rps");
+      // Read the three charts in one script run: a snapshot landing between separate reads is not a mismatch.
+      @SuppressWarnings("unchecked")
+      List<Long> counts = (List<Long>) driver.executeScript("return ['chart-rps', 'chart-latency', 'chart-elu']"
+          + ".map(function (id) { return +document.getElementById(id).dataset.points; })");
+      int pointsAfter = counts.get(0).intValue();
       assertTrue(pointsAfter >= pointsBefore + 2, "points " + pointsBefore + " -> " + pointsAfter);
-      assertTrue(points("chart-latency") == pointsAfter && points("chart-elu") == pointsAfter);
+      assertTrue(counts.get(1) == pointsAfter && counts.get(2) == pointsAfter, counts.toString());
       assertFalse(updatedBefore.equals(text("updated-at")), "'updated at' did not move");
       assertTrue(Long.parseLong(text("stat-total").replaceAll("[^0-9]", "")) > totalBefore);
       assertTrue(parseOrZero(text("stat-rps")) > 0, text("stat-rps"));
@@ -221,23 +258,28 @@ class DashboardBrowserTest {
     driver.get(node.baseUrl() + "/admin/login.html");
     @SuppressWarnings("unchecked")
     Map<String, Object> probe = (Map<String, Object>) driver.executeAsyncScript(
-        "var done = arguments[arguments.length - 1], before = 0, after = 0, ended = false;"
+        "var done = arguments[arguments.length - 1], password = arguments[0], code = arguments[1];"
+        + "var before = 0, after = 0, ended = false, csrf = null;"
         + "setTimeout(function () { done({before: before, after: after, closed: 'gave up'}); }, 8000);"
-        + "fetch('/admin/api/session', {method: 'POST', headers: {'Content-Type': 'application/json'},"
-        + "    body: JSON.stringify({username: 'admin', password: arguments[0]})}).then(function () {"
+        + "function post(path, body) { return fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json',"
+        + "    'X-CSRF-Token': csrf || ''}, body: JSON.stringify(body)}).then(function (r) { return r.json(); }); }"
+        + "post('/admin/api/session', {username: 'admin', password: password}).then(function (first) {"
+        + "  csrf = first.csrfToken;"
+        + "  return post('/admin/api/session/mfa', {code: code});"
+        + "}).then(function () {"
         + "  var ws = new WebSocket('ws://' + location.host + '/admin/eventbus/websocket');"
         + "  ws.binaryType = 'arraybuffer';"
         + "  ws.onopen = function () { ws.send(JSON.stringify({type: 'register', address: 'bastion.metrics.snapshot', headers: {}})); };"
         + "  ws.onmessage = function (e) {"
         + "    if (ended) { after++; return; }"
         + "    if (++before === 1) {"
-        + "      fetch('/admin/api/session', {method: 'DELETE'}).then(function () {"
+        + "      fetch('/admin/api/session', {method: 'DELETE', headers: {'X-CSRF-Token': csrf}}).then(function () {"
         + "        setTimeout(function () { ended = true; }, 300);"
         + "        setTimeout(function () { done({before: before, after: after, closed: ws.readyState === WebSocket.CLOSED}); ws.close(); }, 2800);"
         + "      });"
         + "    }"
         + "  };"
-        + "});", TestNode.ADMIN_PASSWORD);
+        + "});", TestNode.ADMIN_PASSWORD, http.nextCode(phone.secret));
     assertEquals(1L, ((Number) probe.get("before")).longValue(), "the socket should stream while signed in: " + probe);
     assertEquals(0L, ((Number) probe.get("after")).longValue(), "the socket kept streaming after sign-out: " + probe);
     assertEquals(Boolean.TRUE, probe.get("closed"), "the bridge should close the socket: " + probe);
@@ -248,7 +290,9 @@ class DashboardBrowserTest {
   void dashboardWhoseSessionEndedAsksForLogin() {
     ensureSignedIn();
     waitFor(d -> "live".equals(text("connection")));
-    driver.executeScript("fetch('/admin/api/session', {method: 'DELETE'})"); // as a sign-out in another tab
+    // as a sign-out in another tab (which has the session's CSRF token too)
+    driver.executeScript("fetch('/admin/api/session').then(function (r) { return r.json(); }).then(function (s) {"
+        + " fetch('/admin/api/session', {method: 'DELETE', headers: {'X-CSRF-Token': s.csrfToken}}); })");
     waitFor(ExpectedConditions.urlToBe(node.baseUrl() + "/admin/login.html"));
   }
 
@@ -275,6 +319,70 @@ class DashboardBrowserTest {
 
   @Test
   @Order(9)
+  void recoveryCodeSignsInOnceAndUsersPanelListsAccounts() {
+    driver.get(node.baseUrl() + "/admin/login.html");
+    submitLogin("admin", TestNode.ADMIN_PASSWORD);
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("mfa-form")));
+    driver.findElement(By.id("mfa-toggle")).click();
+    String recovery = phone.recoveryCodes.remove(0);
+    typeInto("mfa-recovery", recovery);
+    driver.findElement(By.id("mfa-submit")).click();
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-overview")));
+
+    driver.findElement(By.cssSelector("#panel-links a[data-panel='users']")).click();
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#users-rows tr[data-username='admin']")));
+    String row = driver.findElement(By.cssSelector("#users-rows tr[data-username='admin']")).getText();
+    assertTrue(row.contains("enrolled") && row.contains("admin"), row);
+
+    // Add a viewer from the panel; it appears in the table.
+    typeInto("new-username", "viewer1");
+    typeInto("new-password", "viewer-password-123");
+    driver.findElement(By.id("user-create")).click();
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#users-rows tr[data-username='viewer1']")));
+    assertTrue(driver.findElement(By.cssSelector("#users-rows tr[data-username='viewer1']")).getText().contains("viewer"));
+
+    // A CLI token from the panel: shown once, listed by name and role, revocable.
+    typeInto("token-name", "nightly-backup");
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("token-role"))).selectByValue("ops");
+    driver.findElement(By.id("token-create")).click();
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#token-rows tr[data-token='nightly-backup']")));
+    assertTrue(text("token-created").startsWith("bct_"), text("token-created"));
+    WebElement tokenRow = driver.findElement(By.cssSelector("#token-rows tr[data-token='nightly-backup']"));
+    assertTrue(tokenRow.getText().contains("ops") && tokenRow.getText().contains("active"), tokenRow.getText());
+    tokenRow.findElement(By.tagName("button")).click();
+    waitFor(d -> d.findElement(By.cssSelector("#token-rows tr[data-token='nightly-backup']")).getText().contains("revoked"));
+
+    // The same recovery code does not work twice.
+    driver.findElement(By.id("sign-out")).click();
+    waitFor(ExpectedConditions.urlToBe(node.baseUrl() + "/admin/login.html"));
+    submitLogin("admin", TestNode.ADMIN_PASSWORD);
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("mfa-form")));
+    driver.findElement(By.id("mfa-toggle")).click();
+    typeInto("mfa-recovery", recovery);
+    driver.findElement(By.id("mfa-submit")).click();
+    WebElement error = waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+    assertTrue(error.getText().contains("already used"), error.getText());
+  }
+
+  @Test
+  @Order(10)
+  void viewerSeesOnlyItsPanels() {
+    driver.manage().deleteAllCookies();
+    driver.get(node.baseUrl() + "/admin/login.html");
+    submitLogin("viewer1", "viewer-password-123"); // the viewer role does not require MFA
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-overview")));
+    assertTrue(driver.findElement(By.cssSelector("#panel-links a[data-panel='api']")).isDisplayed());
+    assertFalse(driver.findElement(By.cssSelector("#panel-links a[data-panel='users']")).isDisplayed());
+    assertFalse(driver.findElement(By.cssSelector("#panel-links a[data-panel='audit']")).isDisplayed());
+    driver.get(node.baseUrl() + "/admin/#users");
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-overview")));
+    assertFalse(driver.findElement(By.id("panel-users")).isDisplayed());
+    driver.findElement(By.id("sign-out")).click();
+    waitFor(ExpectedConditions.urlToBe(node.baseUrl() + "/admin/login.html"));
+  }
+
+  @Test
+  @Order(11)
   void browserConsoleHasNoCspViolationsOrScriptErrors() {
     collectBrowserLog();
     List<String> problems = browserLog.stream()
@@ -293,9 +401,13 @@ class DashboardBrowserTest {
     });
   }
 
-  /** The session probe and the wrong-password attempt answer 401 by design; Chromium logs each one. */
+  /**
+   * The session probe, the wrong password, the reused recovery code (401) and the half-signed-in session's
+   * probe of the users API (403) are refused by design; Chromium logs each one.
+   */
   private static boolean expectedUnauthorised(String message) {
-    return message.contains("/admin/api/session") && message.contains("status of 401");
+    return (message.contains("/admin/api/session") && message.contains("status of 401"))
+        || (message.contains("/admin/api/users") && message.contains("status of 403"));
   }
 
   private static void submitLogin(String username, String password) {
@@ -308,12 +420,20 @@ class DashboardBrowserTest {
     driver.findElement(By.id("login-submit")).click();
   }
 
+  private static void typeInto(String id, String value) {
+    WebElement field = waitFor(ExpectedConditions.elementToBeClickable(By.id(id)));
+    field.clear();
+    field.sendKeys(value);
+  }
+
   private static void ensureSignedIn() {
     if (!driver.getCurrentUrl().startsWith(node.baseUrl() + "/admin/") || driver.getCurrentUrl().contains("login")) {
       driver.get(node.baseUrl() + "/admin/");
     }
     if (driver.getCurrentUrl().contains("login")) {
       submitLogin("admin", TestNode.ADMIN_PASSWORD);
+      typeInto("mfa-code", http.nextCode(phone.secret));
+      driver.findElement(By.id("mfa-submit")).click();
     }
     waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-overview")));
   }

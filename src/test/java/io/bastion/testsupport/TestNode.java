@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,14 @@ public final class TestNode implements AutoCloseable {
 
   public static TestNode start() {
     return start(Map.of());
+  }
+
+  /** Starts with Redis on localhost, the given settings, and a clock the test controls. */
+  public static TestNode start(Map<String, String> settings, Clock clock) {
+    Map<String, String> all = new HashMap<>();
+    all.put("redis.url", TestStores.redisUrl());
+    all.putAll(settings);
+    return new TestNode(Node.start(config(all), vertxOptions(), clock).await());
   }
 
   /** Starts with exactly these settings on top of the test defaults (no Redis unless given). */

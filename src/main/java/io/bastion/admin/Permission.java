@@ -1,0 +1,33 @@
+package io.bastion.admin;
+
+/**
+ * What a dashboard user, an admin-API caller or a ctl token may do. Roles map to permissions in
+ * {@link Role}; routes, panels and bridge addresses each name the one permission they need.
+ */
+public enum Permission {
+  OVERVIEW_VIEW("overview.view"),
+  SECURITY_VIEW("security.view"),
+  SECURITY_MANAGE("security.manage"),
+  API_VIEW("api.view"),
+  DATABASE_VIEW("database.view"),
+  BACKUPS_VIEW("backups.view"),
+  BACKUPS_MANAGE("backups.manage"),
+  LOAD_VIEW("load.view"),
+  LOAD_RUN("load.run"),
+  ALERTS_VIEW("alerts.view"),
+  AUDIT_VIEW("audit.view"),
+  NODE_STATUS("node.status"),
+  USERS_MANAGE("users.manage"),
+  CTL_TOKENS_MANAGE("ctl-tokens.manage");
+
+  private final String wireName;
+
+  Permission(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The name in API replies ({@code GET /admin/api/session}'s permissions). */
+  public String wireName() {
+    return wireName;
+  }
+}
