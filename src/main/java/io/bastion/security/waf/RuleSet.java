@@ -1,0 +1,75 @@
+package io.bastion.security.waf;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A compiled rule set: the rules of each phase in file order (markers included in every phase so that
+ * {@code skipAfter} works anywhere), plus engine settings from the directives. Immutable; one instance
+ * is shared by every transaction and swapped as a whole on reload.
+ */
+public final class RuleSet {
+
+  /** Phases 1-5 (index 0 unused). */
+  private final List<List<Rule>> byPhase;
+  private final EngineMode mode;
+  private final boolean requestBodyAccess;
+  private final long requestBodyLimit;
+  private final List<String> warnings;
+  private final int ruleCount;
+
+  public RuleSet(List<Rule> rules, EngineMode mode, boolean requestBodyAccess, long requestBodyLimit,
+      List<String> warnings) {
+    List<List<Rule>> phases = new ArrayList<>();
+    for (int p = 0; p <= 5; p++) {
+      phases.add(new ArrayList<>());
+    }
+    int count = 0;
+    for (Rule r : rules) {
+      if (r.marker() != null) {
+        for (int p = 1; p <= 5; p++) {
+          phases.get(p).add(r);
+        }
+      } else {
+        phases.get(Math.max(1, Math.min(5, r.phase()))).add(r);
+        count++;
+      }
+    }
+    List<List<Rule>> frozen = new ArrayList<>();
+    for (List<Rule> l : phases) {
+      frozen.add(List.copyOf(l));
+    }
+    this.byPhase = List.copyOf(frozen);
+    this.mode = mode;
+    this.requestBodyAccess = requestBodyAccess;
+    this.requestBodyLimit = requestBodyLimit;
+    this.warnings = List.copyOf(warnings);
+    this.ruleCount = count;
+  }
+
+  public List<Rule> phase(int phase) {
+    return byPhase.get(phase);
+  }
+
+  public EngineMode mode() {
+    return mode;
+  }
+
+  public boolean requestBodyAccess() {
+    return requestBodyAccess;
+  }
+
+  public long requestBodyLimit() {
+    return requestBodyLimit;
+  }
+
+  /** Load-time warnings ({@code file:line: ...}) for directives and operators accepted but not applied. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** Rules (chain starters and SecActions), markers not counted. */
+  public int ruleCount() {
+    return ruleCount;
+  }
+}

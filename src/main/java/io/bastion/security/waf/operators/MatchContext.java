@@ -1,0 +1,16 @@
+package io.bastion.security.waf.operators;
+
+import io.bastion.security.waf.variables.VariableSource;
+
+/** What an operator may use of the transaction it runs in. */
+public interface MatchContext extends VariableSource {
+
+  /** Whether the rule has {@code capture}: then operators that capture store TX:0..9. */
+  boolean capturing();
+
+  /** Stores capture group {@code index} (0-9) as {@code TX:index}. */
+  void capture(int index, String value);
+
+  /** Records that a regex evaluation hit its step budget (exposed as {@code TX:MSC_PCRE_LIMITS_EXCEEDED}). */
+  void regexBudgetExceeded(String ruleContext);
+}
