@@ -254,7 +254,8 @@ public final class SecLangParser {
     boolean inRegex = false;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c == '/' && (inRegex || (i > 0 && text.charAt(i - 1) == ':'))) {
+      if (c == '/' && (inRegex || (i > 0 && text.charAt(i - 1) == ':'
+          && !cur.toString().stripLeading().toUpperCase(Locale.ROOT).startsWith("XML")))) {
         if (!inRegex || text.charAt(i - 1) != '\\') {
           inRegex = !inRegex;
         }
