@@ -9,6 +9,7 @@ import io.bastion.security.waf.bodyprocessors.BodyProcessors;
 import io.bastion.security.waf.bodyprocessors.UrlEncodedProcessor;
 import io.bastion.security.waf.operators.MatchContext;
 import io.bastion.security.waf.transformations.Transformation;
+import io.bastion.security.waf.transformations.UrlDecode;
 import io.bastion.security.waf.variables.KeyedValues;
 import io.bastion.security.waf.variables.MatchTarget;
 import io.bastion.security.waf.variables.Target;
@@ -92,7 +93,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     String path = q < 0 ? uri : uri.substring(0, q);
     String query = q < 0 ? "" : uri.substring(q + 1);
     String filename = path;
-    if (filename.contains("://")) {
+    if (!filename.startsWith("/") && filename.contains("://")) {
       int slash = filename.indexOf('/', filename.indexOf("://") + 3);
       filename = slash < 0 ? "/" : filename.substring(slash);
     }
@@ -100,6 +101,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     scalars.put(Variable.REQUEST_PROTOCOL, protocol);
     scalars.put(Variable.REQUEST_URI_RAW, uri);
     scalars.put(Variable.REQUEST_URI, uri);
+    // As in ModSecurity, the path variables are percent-decoded ('+' stays: it is a space only in queries).
+    filename = filename.indexOf('%') < 0 ? filename : UrlDecode.decode(filename.replace("+", "%2B"), false);
     scalars.put(Variable.REQUEST_FILENAME, filename);
     int slash = filename.lastIndexOf('/');
     scalars.put(Variable.REQUEST_BASENAME, slash < 0 ? filename : filename.substring(slash + 1));
@@ -191,7 +194,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
           scalars.put(Variable.REQBODY_ERROR_MSG, e.getMessage());
         }
       }
-      if (processor == null || forceRequestBodyVariable || "URLENCODED".equals(processorName)) {
+      // REQUEST_BODY holds the raw body except for XML and multipart bodies (as ModSecurity v2 on Apache,
+      // which the CRS tests are written against); ctl:forceRequestBodyVariable overrides.
+      if (processor == null || forceRequestBodyVariable || "URLENCODED".equals(processorName)
+          || "JSON".equals(processorName)) {
         scalars.put(Variable.REQUEST_BODY, body);
       }
       updateCombinedSize();

@@ -43,7 +43,7 @@ final class RawRequest {
         requestLine.length > 2 ? requestLine[2] : "", headers, bodyBytes, "127.0.0.1");
   }
 
-  private static byte[] dechunk(String body) {
+  static byte[] dechunk(String body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int pos = 0;
     while (pos < body.length()) {

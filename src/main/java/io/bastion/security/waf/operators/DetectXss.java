@@ -14,13 +14,13 @@ import java.util.regex.Pattern;
 public final class DetectXss implements Operator {
 
   private static final Pattern XSS = Pattern.compile(String.join("|",
-      "<\\s*/?\\s*(?:script|iframe|frame|frameset|object|embed|applet|svg|math|style|link|meta|base|form"
+      "<\\s*/?\\s*(?:[a-z0-9_-]+:)?(?:script|iframe|frame|frameset|object|embed|applet|svg|math|style|link|meta|base|form"
           + "|isindex|xml|vmlframe|img|image|body|video|audio|details|marquee|input|button|textarea|keygen"
           + "|source|xss|html|bgsound|layer|ilayer|import|animate|set|template|portal|a\\b)",
       "(?:^|[\\s\"'`/;])on[a-z]{3,30}\\s*=",
       "(?:java|vb|live)\\s*(?:&#?\\w+;?)*\\s*s\\s*c\\s*r\\s*i\\s*p\\s*t\\s*:",
       "data\\s*:\\s*text/html", "expression\\s*\\(", "<!--\\s*\\[if", "<\\?import",
-      "\\bsrcdoc\\s*=", "<\\s*[a-z][a-z0-9-]*[^>]*\\s(?:href|src|action|formaction|xlink:href)\\s*=\\s*[\"']?\\s*"
+      "\\bsrcdoc\\s*=", "\\b(?:src|href|action|formaction|data)\\s*=\\s*[\"']?\\s*data\\s*:", "<\\s*[a-z][a-z0-9-]*[^>]*\\s(?:href|src|action|formaction|xlink:href)\\s*=\\s*[\"']?\\s*"
           + "(?:java|vb)script"), Pattern.CASE_INSENSITIVE);
 
   @Override

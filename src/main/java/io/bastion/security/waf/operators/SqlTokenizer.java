@@ -21,6 +21,17 @@ final class SqlTokenizer {
       "outfile", "dumpfile", "load_file", "information_schema", "sounds", "div", "mod", "in", "as", "top",
       "exists", "database", "schema", "version", "user", "current_user", "sysdate", "replace", "grant");
 
+  static final Set<String> STATEMENTS = Set.of("insert", "update", "delete", "drop", "exec", "execute",
+      "declare", "create", "alter", "truncate", "shutdown", "waitfor", "having", "order", "group", "into",
+      "procedure", "grant", "from", "where", "limit");
+
+  static final Set<String> FUNCTIONS = Set.of("sleep", "benchmark", "pg_sleep", "waitfor", "char", "chr",
+      "concat", "concat_ws", "substring", "substr", "ascii", "load_file", "extractvalue", "updatexml",
+      "version", "database", "user", "current_user", "count", "group_concat", "if", "ifnull", "hex", "unhex",
+      "md5", "sha1", "cast", "convert", "length", "mid", "ord", "dbms_pipe.receive_message", "xp_cmdshell",
+      "utl_inaddr.get_host_name", "randomblob", "make_set", "elt", "name_const", "row", "exp", "floor", "rand",
+      "schema", "system_user", "session_user", "@@version", "json_keys", "sys_eval", "to_char");
+
   private SqlTokenizer() {
   }
 
@@ -81,10 +92,16 @@ final class SqlTokenizer {
         }
         if (w.equals("union")) {
           out.add('U');
+        } else if (w.equals("select")) {
+          out.add('S');
         } else if (w.equals("and") || w.equals("or") || w.equals("xor")) {
           out.add('&');
+        } else if (j < n && in.charAt(j) == '(' && FUNCTIONS.contains(w)) {
+          out.add('F');
         } else if (j < n && in.charAt(j) == '(' && !KEYWORDS.contains(w)) {
           out.add('f');
+        } else if (STATEMENTS.contains(w)) {
+          out.add('K');
         } else if (KEYWORDS.contains(w)) {
           out.add('k');
         } else {

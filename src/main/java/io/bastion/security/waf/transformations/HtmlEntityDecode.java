@@ -35,8 +35,8 @@ public final class HtmlEntityDecode implements Transformation {
         }
         int start = j;
         long code = 0;
-        while (j < n && (hex ? Bytes.isHex(in.charAt(j)) : Character.isDigit(in.charAt(j))) && j - start < 8) {
-          code = code * (hex ? 16 : 10) + (hex ? Bytes.hex(in.charAt(j)) : in.charAt(j) - '0');
+        while (j < n && (hex ? Bytes.isHex(in.charAt(j)) : in.charAt(j) >= '0' && in.charAt(j) <= '9')) {
+          code = Math.min(0x10ffff + 1, code * (hex ? 16 : 10) + (hex ? Bytes.hex(in.charAt(j)) : in.charAt(j) - '0'));
           j++;
         }
         if (j == start) {
