@@ -2,6 +2,7 @@ package io.bastion.security.waf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A compiled rule set: the rules of each phase in file order (markers included in every phase so that
@@ -17,9 +18,23 @@ public final class RuleSet {
   private final long requestBodyLimit;
   private final List<String> warnings;
   private final int ruleCount;
+  private final boolean responseBodyAccess;
+  private final Set<String> responseBodyMimeTypes;
+
+  /** Response body inspection settings ({@code SecResponseBodyAccess}, {@code SecResponseBodyMimeType}). */
+  public record ResponseSettings(boolean bodyAccess, Set<String> mimeTypes) {
+    public static final ResponseSettings DEFAULT = new ResponseSettings(false, Set.of("text/plain", "text/html"));
+  }
 
   public RuleSet(List<Rule> rules, EngineMode mode, boolean requestBodyAccess, long requestBodyLimit,
       List<String> warnings) {
+    this(rules, mode, requestBodyAccess, requestBodyLimit, ResponseSettings.DEFAULT, warnings);
+  }
+
+  public RuleSet(List<Rule> rules, EngineMode mode, boolean requestBodyAccess, long requestBodyLimit,
+      ResponseSettings response, List<String> warnings) {
+    this.responseBodyAccess = response.bodyAccess();
+    this.responseBodyMimeTypes = Set.copyOf(response.mimeTypes());
     List<List<Rule>> phases = new ArrayList<>();
     for (int p = 0; p <= 5; p++) {
       phases.add(new ArrayList<>());
@@ -57,6 +72,15 @@ public final class RuleSet {
 
   public boolean requestBodyAccess() {
     return requestBodyAccess;
+  }
+
+  public boolean responseBodyAccess() {
+    return responseBodyAccess;
+  }
+
+  /** Response media types (lower case, no parameters) whose body phase 4 inspects. */
+  public Set<String> responseBodyMimeTypes() {
+    return responseBodyMimeTypes;
   }
 
   public long requestBodyLimit() {

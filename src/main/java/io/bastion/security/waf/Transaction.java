@@ -60,6 +60,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private Interruption interruption;
   private boolean allowRequest;
   private List<String> currentMatchedNames;
+  private WafResponse response;
 
   Transaction(RuleSet rules, BodyProcessors bodyProcessors, WafRequest request, String uniqueId) {
     this.rules = rules;
@@ -204,6 +205,53 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     runPhase(2);
     return interruption;
+  }
+
+  /**
+   * Phase 3: the response status line and headers. Response inspection is optional: callers that do not
+   * inspect responses simply never call this or {@link #processResponseBody()}.
+   */
+  public Interruption processResponseHeaders(WafResponse response) {
+    this.response = response;
+    scalars.put(Variable.RESPONSE_STATUS, Integer.toString(response.status()));
+    scalars.put(Variable.RESPONSE_PROTOCOL, response.protocol());
+    scalars.put(Variable.STATUS_LINE, response.protocol() + " " + response.status());
+    KeyedValues headers = collections.get(Variable.RESPONSE_HEADERS);
+    for (WafRequest.Header h : response.headers()) {
+      headers.add(bytes(h.name()), bytes(h.value()));
+    }
+    String ct = response.header("Content-Type");
+    if (ct != null) {
+      scalars.put(Variable.RESPONSE_CONTENT_TYPE, bytes(ct));
+    }
+    scalars.put(Variable.RESPONSE_CONTENT_LENGTH, Integer.toString(response.body().length));
+    runPhase(3);
+    return interruption;
+  }
+
+  /** Phase 4: the response body, when SecResponseBodyAccess is on and its media type is listed. */
+  public Interruption processResponseBody() {
+    if (response == null) {
+      throw new IllegalStateException("processResponseHeaders first");
+    }
+    String ct = response.header("Content-Type");
+    String mime = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (rules.responseBodyAccess() && rules.responseBodyMimeTypes().contains(mime)) {
+      scalars.put(Variable.RESPONSE_BODY, new String(response.body(), StandardCharsets.ISO_8859_1));
+    }
+    runPhase(4);
+    return interruption;
+  }
+
+  /** Phase 5 (logging): runs whatever happened before, interruptions included. */
+  public void processLogging() {
+    Interruption before = interruption;
+    interruption = null;
+    boolean allowed = allowRequest;
+    allowRequest = false;
+    runPhase(5);
+    interruption = before;
+    allowRequest = allowed;
   }
 
   /** Phases 1 and 2. */

@@ -42,6 +42,9 @@ public final class SecLangParser {
   private EngineMode mode = EngineMode.ON;
   private boolean requestBodyAccess = true;
   private long requestBodyLimit = 13_107_200;
+  private boolean responseBodyAccess;
+  private final java.util.Set<String> responseMimeTypes = new java.util.LinkedHashSet<>(List.of("text/plain",
+      "text/html"));
   private int includeDepth;
 
   public SecLangParser(Operators operators, Transformations transformations) {
@@ -100,7 +103,8 @@ public final class SecLangParser {
     for (Rule.Builder b : rules) {
       built.add(b.build());
     }
-    return new RuleSet(built, mode, requestBodyAccess, requestBodyLimit, warnings);
+    return new RuleSet(built, mode, requestBodyAccess, requestBodyLimit,
+        new RuleSet.ResponseSettings(responseBodyAccess, responseMimeTypes), warnings);
   }
 
   public List<String> warnings() {
@@ -143,6 +147,16 @@ public final class SecLangParser {
         need(d, 1);
         requestBodyAccess = a.get(0).equalsIgnoreCase("on");
       }
+      case "secresponsebodyaccess" -> {
+        need(d, 1);
+        responseBodyAccess = a.get(0).equalsIgnoreCase("on");
+      }
+      case "secresponsebodymimetype" -> {
+        for (String m : a) {
+          responseMimeTypes.add(m.toLowerCase(Locale.ROOT));
+        }
+      }
+      case "secresponsebodymimetypesclear" -> responseMimeTypes.clear();
       case "secrequestbodylimit" -> {
         need(d, 1);
         requestBodyLimit = Long.parseLong(a.get(0));
