@@ -9,7 +9,9 @@ package io.bastion.security.waf.operators;
  * evaluation — linear in the input, so benign matching (linear or near-linear) never reaches it, while
  * exponential or high-polynomial backtracking is cut off after a few milliseconds. An aborted evaluation
  * counts as "no match" and sets {@code TX:MSC_PCRE_LIMITS_EXCEEDED}, the same contract as ModSecurity's
- * PCRE match limit, so a rule can still act on it.
+ * PCRE match limit, so a rule can still act on it. {@code java.util.regex} also recurses once per
+ * repetition of a group, so a long value can exhaust the thread stack: {@link Rx} treats a
+ * {@code StackOverflowError} from a match exactly like an exhausted budget.
  */
 public final class BoundedCharSequence implements CharSequence {
 

@@ -34,7 +34,7 @@ public final class DetectXss implements Operator {
         }
         return true;
       }
-    } catch (RegexBudgetExceededException e) {
+    } catch (RegexBudgetExceededException | StackOverflowError e) {
       ctx.regexBudgetExceeded("@detectXSS");
     }
     return false;

@@ -26,7 +26,9 @@ public final class Rx implements Operator {
     boolean found;
     try {
       found = m.find();
-    } catch (RegexBudgetExceededException e) {
+    } catch (RegexBudgetExceededException | StackOverflowError e) {
+      // java.util.regex recurses once per repetition of a group, so a long enough value can also exhaust
+      // the thread stack; both are the same "match limit" condition as PCRE's and end the same way.
       ctx.regexBudgetExceeded(pattern.pattern());
       return false;
     }
