@@ -43,7 +43,7 @@ public final class Rule {
   private final String skipAfter;
   private final Rule chained;
 
-  private Rule(Builder b, Rule chained) {
+  private Rule(Builder b, Rule chained, Transformation[] transformations) {
     this.id = b.id;
     this.phase = b.phase;
     this.location = b.location;
@@ -53,7 +53,7 @@ public final class Rule {
     this.operator = b.operator;
     this.operatorName = b.operatorName;
     this.negated = b.negated;
-    this.transformations = b.transformations.toArray(new Transformation[0]);
+    this.transformations = transformations;
     this.multiMatch = b.multiMatch;
     this.capture = b.capture;
     this.log = b.log;
@@ -201,14 +201,22 @@ public final class Rule {
 
     /** Builds this rule and its chain. */
     public Rule build() {
-      Rule next = chained == null ? null : chained.build();
+      return build(list -> list.toArray(new Transformation[0]));
+    }
+
+    /**
+     * Builds this rule and its chain; {@code chains} returns one shared array per distinct transformation
+     * chain, so a transaction can cache each value's transformed form once for all rules that share it.
+     */
+    public Rule build(java.util.function.Function<List<Transformation>, Transformation[]> chains) {
+      Rule next = chained == null ? null : chained.build(chains);
       if (log == null) {
         log = true;
       }
       if (disruptive == null) {
         disruptive = Disruptive.NONE;
       }
-      return new Rule(this, next);
+      return new Rule(this, next, chains.apply(List.copyOf(transformations)));
     }
   }
 }

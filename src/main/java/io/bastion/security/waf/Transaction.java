@@ -423,9 +423,6 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (ts.length == 0) {
       return value;
     }
-    if (value.length() < 64) {
-      return apply(value, ts);
-    }
     Map<Transformation[], String> perValue = transformCache.computeIfAbsent(value, k -> new IdentityHashMap<>());
     String cached = perValue.get(ts);
     if (cached == null) {
