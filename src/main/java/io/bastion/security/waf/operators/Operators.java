@@ -15,8 +15,13 @@ public final class Operators {
   }
 
   public static Operators standard() {
+    return standard(true);
+  }
+
+  /** The standard set; {@code regexPrefilter=false} disables @rx's required-literal shortcut. */
+  public static Operators standard(boolean regexPrefilter) {
     Operators o = new Operators();
-    o.byName.put("rx", (a, env) -> new Rx(a));
+    o.byName.put("rx", (a, env) -> new Rx(a, regexPrefilter));
     o.byName.put("pm", (a, env) -> Pm.ofPhrases(a));
     o.byName.put("pmf", Pm::fromFiles);
     o.byName.put("pmFromFile", Pm::fromFiles);

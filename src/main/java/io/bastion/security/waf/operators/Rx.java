@@ -1,19 +1,40 @@
 package io.bastion.security.waf.operators;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code @rx pattern}: PCRE-compatible regular expression search (see {@link PcreTranslator}), bounded by
- * {@link BoundedCharSequence}. With {@code capture}, groups 0-9 go to TX:0-9.
+ * {@link BoundedCharSequence}, and skipped outright when the input lacks every literal the pattern
+ * requires ({@link RequiredLiterals}). With {@code capture}, groups 0-9 go to TX:0-9.
  * Example: {@code SecRule ARGS "@rx (?i)union\s+select" "id:1,capture,..."}.
  */
 public final class Rx implements Operator {
 
   private final Pattern pattern;
+  private final List<String> required;
+  private final AhoCorasick prefilter;
 
   public Rx(String argument) {
+    this(argument, true);
+  }
+
+  /** {@code prefilter=false} turns the required-literal shortcut off (used to prove it changes nothing). */
+  public Rx(String argument, boolean prefilter) {
     this.pattern = PcreTranslator.compile(argument);
+    this.required = prefilter ? RequiredLiterals.of(pattern.pattern()) : null;
+    this.prefilter = required == null ? null : new AhoCorasick(required);
+  }
+
+  /** The literals one of which any match must contain (lower case), or null when there is no such set. */
+  public List<String> requiredLiterals() {
+    return required;
+  }
+
+  /** False when the input cannot match because it holds none of the required literals. */
+  public boolean mayMatch(String input) {
+    return prefilter == null || prefilter.find(input) != null;
   }
 
   public Pattern pattern() {
@@ -22,6 +43,9 @@ public final class Rx implements Operator {
 
   @Override
   public boolean matches(MatchContext ctx, String input) {
+    if (!mayMatch(input)) {
+      return false;
+    }
     Matcher m = pattern.matcher(new BoundedCharSequence(input));
     boolean found;
     try {
