@@ -36,6 +36,15 @@ import java.util.Set;
  */
 public final class Transaction implements MatchContext, ActionContext, BodyContext {
 
+  /**
+   * The per-request evaluation budget: regex steps (input characters read, backtracking included) one
+   * transaction may spend over all rules. A benign request at paranoia level 4 uses a few million; once
+   * spent, remaining regex evaluations count as no-match, {@link #evaluationBudgetExhausted()} turns
+   * true and TX:MSC_PCRE_LIMITS_EXCEEDED is set, so the caller (or a rule) can refuse the request rather
+   * than let an attacker buy an uninspected pass with a costly payload. See docs/rationale.md.
+   */
+  public static final long REGEX_STEP_BUDGET = 50_000_000L;
+
   private static final String[] CAPTURE_KEYS = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 
   private final RuleSet rules;
@@ -61,6 +70,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private boolean allowRequest;
   private List<String> currentMatchedNames;
   private WafResponse response;
+  private long regexSteps = REGEX_STEP_BUDGET;
+  private boolean budgetExhausted;
 
   Transaction(RuleSet rules, BodyProcessors bodyProcessors, WafRequest request, String uniqueId) {
     this.rules = rules;
@@ -553,7 +564,32 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   @Override
   public void regexBudgetExceeded(String ruleContext) {
     collections.get(Variable.TX).set("MSC_PCRE_LIMITS_EXCEEDED", "1");
-    errors.add("regex budget exceeded in " + current);
+    if (regexSteps <= 0) {
+      budgetExhausted = true;
+    }
+    if (errors.size() < 100) {
+      errors.add("regex budget exceeded in " + current);
+    }
+  }
+
+  @Override
+  public long remainingRegexSteps() {
+    return regexSteps;
+  }
+
+  @Override
+  public void consumeRegexSteps(long steps) {
+    regexSteps -= steps;
+  }
+
+  /** True when the request used up {@link #REGEX_STEP_BUDGET}: some rules were not fully evaluated. */
+  public boolean evaluationBudgetExhausted() {
+    return budgetExhausted;
+  }
+
+  /** Regex steps spent so far. */
+  public long regexStepsUsed() {
+    return REGEX_STEP_BUDGET - regexSteps;
   }
 
   // ---- ActionContext ----

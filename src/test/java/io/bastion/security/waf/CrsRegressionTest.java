@@ -63,7 +63,7 @@ class CrsRegressionTest {
       List<Integer> noExpect) {
   }
 
-  record Outcome(Case c, boolean passed, String detail) {
+  record Outcome(Case c, boolean passed, String detail, long regexSteps) {
   }
 
   @TestFactory
@@ -120,7 +120,8 @@ class CrsRegressionTest {
         problems.add("forbidden " + id + " fired");
       }
     }
-    return new Outcome(c, problems.isEmpty(), String.join("; ", problems) + " (fired: " + fired + ")");
+    return new Outcome(c, problems.isEmpty(), String.join("; ", problems) + " (fired: " + fired + ")",
+        tx.regexStepsUsed());
   }
 
   static List<Case> readCases(Path file) throws IOException {
@@ -207,6 +208,10 @@ class CrsRegressionTest {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("CRS regression: %d/%d passed (%.2f%%), rules loaded in %d ms, cases run in %d ms%n",
         passed, outcomes.size(), rate * 100, loadMs, runMs));
+    long[] steps = outcomes.stream().mapToLong(Outcome::regexSteps).sorted().toArray();
+    sb.append(String.format("regex steps per request: median %d, p99 %d, max %d (budget %d)%n",
+        steps[steps.length / 2], steps[(int) (steps.length * 0.99)], steps[steps.length - 1],
+        Transaction.REGEX_STEP_BUDGET));
     sb.append("failures per rule file (failed/total):\n");
     perFile.forEach((f, c) -> sb.append(String.format("  %-45s %4d/%4d%n", f, c[1], c[0])));
     if (Boolean.getBoolean("waf.crs.listFailures")) {

@@ -121,4 +121,24 @@ class TransactionTest {
     assertNotNull(tx.matchedRules().get(0).matchedVars());
     assertEquals(List.of("ARGS:x"), tx.matchedRules().get(0).matchedVars());
   }
+
+  @Test
+  void hostileValuesExhaustThePerRequestBudgetInBoundedTime() throws Exception {
+    StringBuilder rules = new StringBuilder();
+    for (int i = 1; i <= 40; i++) {
+      rules.append("SecRule ARGS \"@rx ^(.*a){12}$\" \"id:").append(i).append(",phase:1,pass\"\n");
+    }
+    WafEngine e = engine(rules.toString());
+    String hostile = "a".repeat(30) + "!";
+    StringBuilder query = new StringBuilder("/?");
+    for (int i = 0; i < 20; i++) {
+      query.append("p").append(i).append('=').append(hostile).append('&');
+    }
+    long t0 = System.nanoTime();
+    Transaction tx = run(e, "GET", query.toString(), null, null);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(tx.evaluationBudgetExhausted());
+    assertEquals("1", tx.tx("MSC_PCRE_LIMITS_EXCEEDED"));
+    assertTrue(ms < 10_000, "took " + ms + " ms");
+  }
 }

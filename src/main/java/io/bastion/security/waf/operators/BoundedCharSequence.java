@@ -22,11 +22,16 @@ public final class BoundedCharSequence implements CharSequence {
   private long remaining;
 
   public BoundedCharSequence(String s) {
-    this.s = s;
-    this.remaining = BASE_STEPS + STEPS_PER_CHAR * s.length();
+    this(s, budgetFor(s));
   }
 
-  private BoundedCharSequence(String s, long remaining) {
+  /** The per-evaluation budget for an input. */
+  public static long budgetFor(String s) {
+    return BASE_STEPS + STEPS_PER_CHAR * s.length();
+  }
+
+  /** A sequence allowed at most {@code remaining} steps (the smaller of the evaluation and request budget). */
+  public BoundedCharSequence(String s, long remaining) {
     this.s = s;
     this.remaining = remaining;
   }
@@ -37,6 +42,11 @@ public final class BoundedCharSequence implements CharSequence {
       throw new RegexBudgetExceededException();
     }
     return s.charAt(index);
+  }
+
+  /** Steps left; the caller charges the difference to the transaction. */
+  public long remaining() {
+    return remaining;
   }
 
   @Override

@@ -11,6 +11,15 @@ public interface MatchContext extends VariableSource {
   /** Stores capture group {@code index} (0-9) as {@code TX:index}. */
   void capture(int index, String value);
 
+  /** Regex steps this transaction may still spend (see {@link BoundedCharSequence}); unlimited by default. */
+  default long remainingRegexSteps() {
+    return Long.MAX_VALUE;
+  }
+
+  /** Charges regex steps to the transaction's budget. */
+  default void consumeRegexSteps(long steps) {
+  }
+
   /** Records that a regex evaluation hit its step budget (exposed as {@code TX:MSC_PCRE_LIMITS_EXCEEDED}). */
   void regexBudgetExceeded(String ruleContext);
 }

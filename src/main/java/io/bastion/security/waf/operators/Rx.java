@@ -46,16 +46,24 @@ public final class Rx implements Operator {
     if (!mayMatch(input)) {
       return false;
     }
-    Matcher m = pattern.matcher(new BoundedCharSequence(input));
+    long allowed = Math.min(BoundedCharSequence.budgetFor(input), ctx.remainingRegexSteps());
+    if (allowed <= 0) {
+      ctx.regexBudgetExceeded(pattern.pattern());
+      return false;
+    }
+    BoundedCharSequence seq = new BoundedCharSequence(input, allowed);
+    Matcher m = pattern.matcher(seq);
     boolean found;
     try {
       found = m.find();
     } catch (RegexBudgetExceededException | StackOverflowError e) {
       // java.util.regex recurses once per repetition of a group, so a long enough value can also exhaust
       // the thread stack; both are the same "match limit" condition as PCRE's and end the same way.
+      ctx.consumeRegexSteps(allowed);
       ctx.regexBudgetExceeded(pattern.pattern());
       return false;
     }
+    ctx.consumeRegexSteps(allowed - Math.max(0, seq.remaining()));
     if (found && ctx.capturing()) {
       for (int g = 0; g <= Math.min(9, m.groupCount()); g++) {
         String v = m.group(g);
