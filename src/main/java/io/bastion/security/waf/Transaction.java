@@ -358,9 +358,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         out.add((Target) x[1]);
       }
     }
-    for (Object[] x : removedTargetsByTag) {
-      if (starter.tags().contains((String) x[0])) {
-        out.add((Target) x[1]);
+    if (!removedTargetsByTag.isEmpty()) {
+      for (String tag : starter.tags()) {
+        for (Object[] x : removedTargetsByTag) {
+          if (tag.equals(x[0])) {
+            out.add((Target) x[1]);
+          }
+        }
       }
     }
     return out;

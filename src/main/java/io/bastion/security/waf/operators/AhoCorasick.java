@@ -7,67 +7,107 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A case-insensitive (ASCII) Aho-Corasick automaton over byte strings, built once, searched in one pass.
- * Used by {@code @pm} and {@code @pmFromFile}.
+ * A case-insensitive (ASCII) Aho-Corasick automaton over byte strings, built once and searched in one
+ * pass with no allocation: the trie and its failure links are compiled into a dense DFA over the
+ * characters that occur in the phrases (every other character shares one column), so each input
+ * character costs two array reads. Used by {@code @pm}, {@code @pmFromFile} and the {@code @rx} prefilter.
  */
 final class AhoCorasick {
 
-  private static final class Node {
-    final Map<Character, Node> next = new HashMap<>(4);
-    Node fail;
-    String output;
-  }
-
-  private final Node root = new Node();
+  private final int[] charClass = new int[256];
+  private final int classes;
+  private final int[] delta;
+  private final String[] output;
 
   AhoCorasick(List<String> phrases) {
+    int next = 1;
+    for (String p : phrases) {
+      for (int k = 0; k < p.length(); k++) {
+        int c = lower(p.charAt(k));
+        if (c < 256 && charClass[c] == 0) {
+          charClass[c] = next++;
+        }
+      }
+    }
+    this.classes = next;
+    // Build the trie with maps, then resolve it into the dense table.
+    List<Map<Integer, Integer>> trie = new ArrayList<>();
+    List<String> out = new ArrayList<>();
+    trie.add(new HashMap<>());
+    out.add(null);
     for (String p : phrases) {
       if (p.isEmpty()) {
         continue;
       }
-      Node n = root;
-      for (int i = 0; i < p.length(); i++) {
-        n = n.next.computeIfAbsent(lower(p.charAt(i)), k -> new Node());
+      int s = 0;
+      boolean representable = true;
+      for (int k = 0; k < p.length(); k++) {
+        int c = lower(p.charAt(k));
+        if (c >= 256) {
+          representable = false;
+          break;
+        }
+        Integer t = trie.get(s).get(charClass[c]);
+        if (t == null) {
+          t = trie.size();
+          trie.add(new HashMap<>());
+          out.add(null);
+          trie.get(s).put(charClass[c], t);
+        }
+        s = t;
       }
-      n.output = p;
+      if (representable && out.get(s) == null) {
+        out.set(s, p);
+      }
     }
-    ArrayDeque<Node> queue = new ArrayDeque<>();
-    for (Node child : root.next.values()) {
-      child.fail = root;
-      queue.add(child);
+    int states = trie.size();
+    this.delta = new int[states * classes];
+    this.output = out.toArray(new String[0]);
+    int[] fail = new int[states];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int cls = 0; cls < classes; cls++) {
+      Integer t = trie.get(0).get(cls);
+      if (t != null) {
+        delta[cls] = t;
+        fail[t] = 0;
+        queue.add(t);
+      }
     }
     while (!queue.isEmpty()) {
-      Node n = queue.poll();
-      for (Map.Entry<Character, Node> e : n.next.entrySet()) {
-        Node child = e.getValue();
-        Node f = n.fail;
-        while (f != null && !f.next.containsKey(e.getKey())) {
-          f = f.fail;
+      int s = queue.poll();
+      if (output[s] == null && output[fail[s]] != null) {
+        output[s] = output[fail[s]];
+      }
+      for (int cls = 0; cls < classes; cls++) {
+        Integer t = trie.get(s).get(cls);
+        if (t != null) {
+          fail[t] = delta[fail[s] * classes + cls];
+          delta[s * classes + cls] = t;
+          queue.add(t);
+        } else {
+          delta[s * classes + cls] = delta[fail[s] * classes + cls];
         }
-        child.fail = f == null ? root : f.next.get(e.getKey());
-        if (child.output == null && child.fail.output != null) {
-          child.output = child.fail.output;
-        }
-        queue.add(child);
       }
     }
   }
 
-  private static char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+  private static int lower(char c) {
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
   }
 
   /** The first phrase found in the input, or null. */
   String find(String input) {
-    Node n = root;
-    for (int i = 0; i < input.length(); i++) {
-      char c = lower(input.charAt(i));
-      while (n != root && !n.next.containsKey(c)) {
-        n = n.fail;
-      }
-      n = n.next.getOrDefault(c, root);
-      if (n.output != null) {
-        return n.output;
+    int s = 0;
+    int n = input.length();
+    int[] d = delta;
+    int[] cc = charClass;
+    int k = classes;
+    for (int i = 0; i < n; i++) {
+      char c = input.charAt(i);
+      int cls = c < 256 ? cc[c >= 'A' && c <= 'Z' ? c + 32 : c] : 0;
+      s = d[s * k + cls];
+      if (output[s] != null) {
+        return output[s];
       }
     }
     return null;

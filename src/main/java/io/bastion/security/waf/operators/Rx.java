@@ -15,6 +15,7 @@ public final class Rx implements Operator {
   private final Pattern pattern;
   private final List<String> required;
   private final AhoCorasick prefilter;
+  private final ThreadLocal<Matcher> matchers;
 
   public Rx(String argument) {
     this(argument, true);
@@ -25,6 +26,8 @@ public final class Rx implements Operator {
     this.pattern = PcreTranslator.compile(argument);
     this.required = prefilter ? RequiredLiterals.of(pattern.pattern()) : null;
     this.prefilter = required == null ? null : new AhoCorasick(required);
+    Pattern compiled = this.pattern;
+    this.matchers = ThreadLocal.withInitial(() -> compiled.matcher(""));
   }
 
   /** The literals one of which any match must contain (lower case), or null when there is no such set. */
@@ -52,7 +55,8 @@ public final class Rx implements Operator {
       return false;
     }
     BoundedCharSequence seq = new BoundedCharSequence(input, allowed);
-    Matcher m = pattern.matcher(seq);
+    // Matchers are expensive to allocate for the big CRS patterns; each thread reuses its own.
+    Matcher m = matchers.get().reset(seq);
     boolean found;
     try {
       found = m.find();
@@ -70,6 +74,7 @@ public final class Rx implements Operator {
         ctx.capture(g, v == null ? "" : v);
       }
     }
+    m.reset("");
     return found;
   }
 }

@@ -11,6 +11,9 @@ public final class TargetList {
 
   private final List<Target> includes;
   private final List<Target> exclusions;
+  /** Exclusions grouped by the variable they apply to, so a value is only checked against its own. */
+  private final java.util.Map<Variable, Target[]> exclusionsByVariable = new java.util.EnumMap<>(Variable.class);
+  private static final Target[] NONE = new Target[0];
 
   public TargetList(List<Target> targets) {
     List<Target> inc = new ArrayList<>();
@@ -20,6 +23,12 @@ public final class TargetList {
     }
     this.includes = List.copyOf(inc);
     this.exclusions = List.copyOf(exc);
+    for (Target x : exc) {
+      Target[] old = exclusionsByVariable.getOrDefault(x.variable(), NONE);
+      Target[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+      grown[old.length] = x;
+      exclusionsByVariable.put(x.variable(), grown);
+    }
   }
 
   public List<Target> includes() {
@@ -51,9 +60,10 @@ public final class TargetList {
   private void collectOne(VariableSource source, Target t, List<Target> runtime, List<MatchTarget> out) {
     Variable v = t.variable();
     String name = v.name();
+    Target[] own = exclusionsByVariable.getOrDefault(v, NONE);
     switch (v.kind()) {
       case SCALAR -> {
-        if (isExcluded(v, null, runtime)) {
+        if (isExcluded(v, null, own, runtime)) {
           return;
         }
         String value = source.scalar(v);
@@ -74,7 +84,8 @@ public final class TargetList {
         }
         int n = 0;
         for (KeyedValues.Entry e : values.entries()) {
-          if (!t.selects(e.lowerKey()) || isExcluded(v, e.lowerKey(), runtime)) {
+          if (!t.selects(e.lowerKey()) || ((own.length > 0 || !runtime.isEmpty())
+              && isExcluded(v, e.lowerKey(), own, runtime))) {
             continue;
           }
           n++;
@@ -89,8 +100,8 @@ public final class TargetList {
     }
   }
 
-  private boolean isExcluded(Variable v, String lowerKey, List<Target> runtime) {
-    for (Target x : exclusions) {
+  private static boolean isExcluded(Variable v, String lowerKey, Target[] own, List<Target> runtime) {
+    for (Target x : own) {
       if (x.excludes(v, lowerKey)) {
         return true;
       }
