@@ -26,13 +26,16 @@ public final class RuleSet {
     public static final ResponseSettings DEFAULT = new ResponseSettings(false, Set.of("text/plain", "text/html"));
   }
 
+  private final io.bastion.security.waf.operators.LiteralIndex literals;
+
   public RuleSet(List<Rule> rules, EngineMode mode, boolean requestBodyAccess, long requestBodyLimit,
       List<String> warnings) {
-    this(rules, mode, requestBodyAccess, requestBodyLimit, ResponseSettings.DEFAULT, warnings);
+    this(rules, mode, requestBodyAccess, requestBodyLimit, ResponseSettings.DEFAULT, warnings, null);
   }
 
   public RuleSet(List<Rule> rules, EngineMode mode, boolean requestBodyAccess, long requestBodyLimit,
-      ResponseSettings response, List<String> warnings) {
+      ResponseSettings response, List<String> warnings, io.bastion.security.waf.operators.LiteralIndex literals) {
+    this.literals = literals;
     this.responseBodyAccess = response.bodyAccess();
     this.responseBodyMimeTypes = Set.copyOf(response.mimeTypes());
     List<List<Rule>> phases = new ArrayList<>();
@@ -72,6 +75,11 @@ public final class RuleSet {
 
   public boolean requestBodyAccess() {
     return requestBodyAccess;
+  }
+
+  /** The required literals of all the set's regexes, or null. */
+  public io.bastion.security.waf.operators.LiteralIndex literals() {
+    return literals;
   }
 
   public boolean responseBodyAccess() {

@@ -72,6 +72,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private WafResponse response;
   private long regexSteps = REGEX_STEP_BUDGET;
   private boolean budgetExhausted;
+  private final Map<Rule, List<Target>> exclusionCache = new IdentityHashMap<>();
+  private int exclusionCacheVersion;
+  /** Keyed by identity: values and their transformed forms are shared String instances across rules. */
+  private final Map<String, java.util.BitSet> literalCache = new IdentityHashMap<>();
 
   Transaction(RuleSet rules, BodyProcessors bodyProcessors, WafRequest request, String uniqueId) {
     this.rules = rules;
@@ -351,6 +355,20 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (removedTargetsById.isEmpty() && removedTargetsByTag.isEmpty()) {
       return List.of();
     }
+    int version = removedTargetsById.size() + removedTargetsByTag.size();
+    if (version != exclusionCacheVersion) {
+      exclusionCache.clear();
+      exclusionCacheVersion = version;
+    }
+    List<Target> cached = exclusionCache.get(starter);
+    if (cached == null) {
+      cached = computeRuntimeExclusions(starter);
+      exclusionCache.put(starter, cached);
+    }
+    return cached;
+  }
+
+  private List<Target> computeRuntimeExclusions(Rule starter) {
     List<Target> out = new ArrayList<>();
     for (Object[] x : removedTargetsById) {
       int[] range = (int[]) x[0];
@@ -367,7 +385,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         }
       }
     }
-    return out;
+    return out.isEmpty() ? List.of() : out;
   }
 
   private boolean evaluateChain(Rule starter) {
@@ -574,6 +592,20 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (errors.size() < 100) {
       errors.add("regex budget exceeded in " + current);
     }
+  }
+
+  @Override
+  public java.util.BitSet literalHits(String value) {
+    io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
+    if (index == null) {
+      return null;
+    }
+    java.util.BitSet hits = literalCache.get(value);
+    if (hits == null) {
+      hits = index.scan(value);
+      literalCache.put(value, hits);
+    }
+    return hits;
   }
 
   @Override

@@ -18,6 +18,10 @@ final class AhoCorasick {
   private final int classes;
   private final int[] delta;
   private final String[] output;
+  /** Per state: the id of the phrase ending exactly here (-1 if none), and the next state on the fail chain
+   *  that ends a phrase (-1 if none); together they enumerate every phrase ending at a position. */
+  private final int[] ownId;
+  private final int[] dictLink;
 
   AhoCorasick(List<String> phrases) {
     int next = 1;
@@ -33,9 +37,12 @@ final class AhoCorasick {
     // Build the trie with maps, then resolve it into the dense table.
     List<Map<Integer, Integer>> trie = new ArrayList<>();
     List<String> out = new ArrayList<>();
+    List<Integer> own = new ArrayList<>();
     trie.add(new HashMap<>());
     out.add(null);
-    for (String p : phrases) {
+    own.add(-1);
+    for (int id = 0; id < phrases.size(); id++) {
+      String p = phrases.get(id);
       if (p.isEmpty()) {
         continue;
       }
@@ -52,17 +59,22 @@ final class AhoCorasick {
           t = trie.size();
           trie.add(new HashMap<>());
           out.add(null);
+          own.add(-1);
           trie.get(s).put(charClass[c], t);
         }
         s = t;
       }
       if (representable && out.get(s) == null) {
         out.set(s, p);
+        own.set(s, id);
       }
     }
     int states = trie.size();
     this.delta = new int[states * classes];
     this.output = out.toArray(new String[0]);
+    this.ownId = own.stream().mapToInt(Integer::intValue).toArray();
+    this.dictLink = new int[states];
+    dictLink[0] = -1;
     int[] fail = new int[states];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
     for (int cls = 0; cls < classes; cls++) {
@@ -73,8 +85,11 @@ final class AhoCorasick {
         queue.add(t);
       }
     }
+    java.util.Arrays.fill(dictLink, -1);
     while (!queue.isEmpty()) {
       int s = queue.poll();
+      int f = fail[s];
+      dictLink[s] = ownId[f] >= 0 ? f : dictLink[f];
       if (output[s] == null && output[fail[s]] != null) {
         output[s] = output[fail[s]];
       }
@@ -111,6 +126,25 @@ final class AhoCorasick {
       }
     }
     return null;
+  }
+
+  /** Sets the id (index in the phrase list) of every phrase occurring in the input. */
+  void findAll(String input, java.util.BitSet hits) {
+    int s = 0;
+    int n = input.length();
+    int[] d = delta;
+    int[] cc = charClass;
+    int k = classes;
+    for (int i = 0; i < n; i++) {
+      char c = input.charAt(i);
+      int cls = c < 256 ? cc[c >= 'A' && c <= 'Z' ? c + 32 : c] : 0;
+      s = d[s * k + cls];
+      if (output[s] != null) {
+        for (int t = ownId[s] >= 0 ? s : dictLink[s]; t >= 0; t = dictLink[t]) {
+          hits.set(ownId[t]);
+        }
+      }
+    }
   }
 
   static List<String> splitPhrases(String argument) {

@@ -20,6 +20,14 @@ public interface MatchContext extends VariableSource {
   default void consumeRegexSteps(long steps) {
   }
 
+  /**
+   * Which literals of the rule set's {@link LiteralIndex} occur in the value, computed once per distinct
+   * value and cached by the transaction; null when the context has no index.
+   */
+  default java.util.BitSet literalHits(String value) {
+    return null;
+  }
+
   /** Records that a regex evaluation hit its step budget (exposed as {@code TX:MSC_PCRE_LIMITS_EXCEEDED}). */
   void regexBudgetExceeded(String ruleContext);
 }

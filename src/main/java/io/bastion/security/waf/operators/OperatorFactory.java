@@ -13,7 +13,14 @@ public interface OperatorFactory {
    */
   Operator create(String argument, Environment env);
 
-  /** Compile-time context: the directory of the rule file (data files are relative to it) and warnings. */
-  record Environment(Path ruleFileDir, Consumer<String> warnings) {
+  /**
+   * Compile-time context: the directory of the rule file (data files are relative to it), where warnings
+   * go, and the rule set's literal index (null when operators are built on their own, e.g. in tests).
+   */
+  record Environment(Path ruleFileDir, Consumer<String> warnings, LiteralIndex literals) {
+
+    public Environment(Path ruleFileDir, Consumer<String> warnings) {
+      this(ruleFileDir, warnings, null);
+    }
   }
 }

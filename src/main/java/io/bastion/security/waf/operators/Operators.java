@@ -21,7 +21,7 @@ public final class Operators {
   /** The standard set; {@code regexPrefilter=false} disables @rx's required-literal shortcut. */
   public static Operators standard(boolean regexPrefilter) {
     Operators o = new Operators();
-    o.byName.put("rx", (a, env) -> new Rx(a, regexPrefilter));
+    o.byName.put("rx", (a, env) -> new Rx(a, regexPrefilter, env.literals()));
     o.byName.put("pm", (a, env) -> Pm.ofPhrases(a));
     o.byName.put("pmf", Pm::fromFiles);
     o.byName.put("pmFromFile", Pm::fromFiles);

@@ -17,15 +17,26 @@ public final class Rx implements Operator {
   private final AhoCorasick prefilter;
   private final ThreadLocal<Matcher> matchers;
 
+  private final int[] literalIds;
+
   public Rx(String argument) {
-    this(argument, true);
+    this(argument, true, null);
+  }
+
+  public Rx(String argument, boolean prefilter) {
+    this(argument, prefilter, null);
   }
 
   /** {@code prefilter=false} turns the required-literal shortcut off (used to prove it changes nothing). */
-  public Rx(String argument, boolean prefilter) {
+  /**
+   * @param index the rule set's literal index: when given, the prefilter uses the transaction's one scan
+   *              per value instead of scanning the value itself
+   */
+  public Rx(String argument, boolean prefilter, LiteralIndex index) {
     this.pattern = PcreTranslator.compile(argument);
     this.required = prefilter ? RequiredLiterals.of(pattern.pattern()) : null;
     this.prefilter = required == null ? null : new AhoCorasick(required);
+    this.literalIds = required == null || index == null ? null : index.register(required);
     Pattern compiled = this.pattern;
     this.matchers = ThreadLocal.withInitial(() -> compiled.matcher(""));
   }
@@ -46,7 +57,23 @@ public final class Rx implements Operator {
 
   @Override
   public boolean matches(MatchContext ctx, String input) {
-    if (!mayMatch(input)) {
+    if (literalIds != null) {
+      java.util.BitSet hits = ctx.literalHits(input);
+      if (hits != null) {
+        boolean any = false;
+        for (int id : literalIds) {
+          if (hits.get(id)) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) {
+          return false;
+        }
+      } else if (!mayMatch(input)) {
+        return false;
+      }
+    } else if (!mayMatch(input)) {
       return false;
     }
     long allowed = Math.min(BoundedCharSequence.budgetFor(input), ctx.remainingRegexSteps());

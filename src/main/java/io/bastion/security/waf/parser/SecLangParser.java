@@ -46,6 +46,8 @@ public final class SecLangParser {
   private final java.util.Set<String> responseMimeTypes = new java.util.LinkedHashSet<>(List.of("text/plain",
       "text/html"));
   private int includeDepth;
+  private final io.bastion.security.waf.operators.LiteralIndex literals =
+      new io.bastion.security.waf.operators.LiteralIndex();
 
   public SecLangParser(Operators operators, Transformations transformations) {
     this.operators = operators;
@@ -107,7 +109,7 @@ public final class SecLangParser {
           l -> l.toArray(new io.bastion.security.waf.transformations.Transformation[0]))));
     }
     return new RuleSet(built, mode, requestBodyAccess, requestBodyLimit,
-        new RuleSet.ResponseSettings(responseBodyAccess, responseMimeTypes), warnings);
+        new RuleSet.ResponseSettings(responseBodyAccess, responseMimeTypes), warnings, literals.freeze());
   }
 
   public List<String> warnings() {
@@ -251,7 +253,7 @@ public final class SecLangParser {
 
   private OperatorFactory.Environment env(Directive d) {
     Path dir = d.file().toAbsolutePath().getParent();
-    return new OperatorFactory.Environment(dir, w -> warnings.add(d.location() + ": " + w));
+    return new OperatorFactory.Environment(dir, w -> warnings.add(d.location() + ": " + w), literals);
   }
 
   private static List<Target> parseTargets(String text) {
