@@ -56,7 +56,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final List<Object[]> removedTargetsByTag = new ArrayList<>();
   private final List<MatchedRule> matched = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
-  private final Map<String, Map<Transformation[], String>> transformCache = new HashMap<>();
+  /** Keyed by identity: collection values are the same String instances for every rule. */
+  private final Map<String, Map<Transformation[], String>> transformCache = new IdentityHashMap<>();
   private EngineMode mode;
   private boolean requestBodyAccess;
   private boolean forceRequestBodyVariable;

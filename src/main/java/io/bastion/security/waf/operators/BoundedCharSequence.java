@@ -18,7 +18,7 @@ public final class BoundedCharSequence implements CharSequence {
   static final long BASE_STEPS = 1_000_000L;
   static final long STEPS_PER_CHAR = 1_000L;
 
-  private final String s;
+  private String s;
   private long remaining;
 
   public BoundedCharSequence(String s) {
@@ -42,6 +42,11 @@ public final class BoundedCharSequence implements CharSequence {
       throw new RegexBudgetExceededException();
     }
     return s.charAt(index);
+  }
+
+  /** Drops the reference to the input, so a reused matcher does not keep request data alive. */
+  public void release() {
+    s = "";
   }
 
   /** Steps left; the caller charges the difference to the transaction. */

@@ -88,6 +88,7 @@ public final class Rx implements Operator {
     try {
       found = m.find();
     } catch (RegexBudgetExceededException | StackOverflowError e) {
+      seq.release();
       // java.util.regex recurses once per repetition of a group, so a long enough value can also exhaust
       // the thread stack; both are the same "match limit" condition as PCRE's and end the same way.
       ctx.consumeRegexSteps(allowed);
@@ -101,7 +102,7 @@ public final class Rx implements Operator {
         ctx.capture(g, v == null ? "" : v);
       }
     }
-    m.reset("");
+    seq.release();
     return found;
   }
 }
