@@ -1,0 +1,112 @@
+package io.bastion.security.waf;
+
+import io.bastion.security.waf.bodyprocessors.UrlEncodedProcessor;
+import io.bastion.security.waf.transformations.UrlDecode;
+import io.bastion.security.waf.variables.KeyedValues;
+import io.bastion.security.waf.variables.Variable;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a {@link WafRequest} into the request variables a transaction starts with: the request line
+ * (REQUEST_URI, REQUEST_FILENAME percent-decoded as ModSecurity does, QUERY_STRING, ...), headers,
+ * cookies, query arguments and the TIME_* family. Values become byte strings (one char per byte).
+ */
+final class RequestVariables {
+
+  private RequestVariables() {
+  }
+
+  static String bytes(String s) {
+    boolean ascii = true;
+    for (int i = 0; i < s.length() && ascii; i++) {
+      ascii = s.charAt(i) < 0x80;
+    }
+    return ascii ? s : new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+
+  /** Fills the request variables (line, headers, cookies, query arguments) of a new transaction. */
+  static void populate(WafRequest request, String uniqueId, Map<Variable, KeyedValues> collections,
+      Map<Variable, String> scalars) {
+    String uri = bytes(request.uri());
+    String method = bytes(request.method());
+    String protocol = bytes(request.protocol());
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    String query = q < 0 ? "" : uri.substring(q + 1);
+    String filename = path;
+    if (!filename.startsWith("/") && filename.contains("://")) {
+      int slash = filename.indexOf('/', filename.indexOf("://") + 3);
+      filename = slash < 0 ? "/" : filename.substring(slash);
+    }
+    scalars.put(Variable.REQUEST_METHOD, method);
+    scalars.put(Variable.REQUEST_PROTOCOL, protocol);
+    scalars.put(Variable.REQUEST_URI_RAW, uri);
+    scalars.put(Variable.REQUEST_URI, uri);
+    // As in ModSecurity, the path variables are percent-decoded ('+' stays: it is a space only in queries).
+    filename = filename.indexOf('%') < 0 ? filename : UrlDecode.decode(filename.replace("+", "%2B"), false);
+    scalars.put(Variable.REQUEST_FILENAME, filename);
+    int slash = filename.lastIndexOf('/');
+    scalars.put(Variable.REQUEST_BASENAME, slash < 0 ? filename : filename.substring(slash + 1));
+    scalars.put(Variable.QUERY_STRING, query);
+    scalars.put(Variable.REQUEST_LINE, method + " " + uri + " " + protocol);
+    scalars.put(Variable.REMOTE_ADDR, request.remoteAddr());
+    scalars.put(Variable.REMOTE_HOST, request.remoteAddr());
+    scalars.put(Variable.UNIQUE_ID, uniqueId);
+    scalars.put(Variable.REQBODY_ERROR, "0");
+    scalars.put(Variable.REQBODY_PROCESSOR_ERROR, "0");
+    scalars.put(Variable.INBOUND_DATA_ERROR, "0");
+    scalars.put(Variable.REQUEST_BODY_LENGTH, Integer.toString(request.body().length));
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    scalars.put(Variable.TIME_EPOCH, Long.toString(now.toEpochSecond()));
+    scalars.put(Variable.TIME_YEAR, Integer.toString(now.getYear()));
+    scalars.put(Variable.TIME_MON, Integer.toString(now.getMonthValue()));
+    scalars.put(Variable.TIME_DAY, Integer.toString(now.getDayOfMonth()));
+    scalars.put(Variable.TIME_HOUR, Integer.toString(now.getHour()));
+    scalars.put(Variable.TIME_MIN, Integer.toString(now.getMinute()));
+    scalars.put(Variable.TIME_SEC, Integer.toString(now.getSecond()));
+    scalars.put(Variable.TIME_WDAY, Integer.toString(now.getDayOfWeek().getValue() % 7));
+    scalars.put(Variable.TIME, String.format(Locale.ROOT, "%02d:%02d:%02d", now.getHour(), now.getMinute(),
+        now.getSecond()));
+    for (WafRequest.Header h : request.headers()) {
+      String name = bytes(h.name());
+      String value = bytes(h.value());
+      collections.get(Variable.REQUEST_HEADERS).add(name, value);
+      if (name.equalsIgnoreCase("cookie")) {
+        parseCookies(value, collections.get(Variable.REQUEST_COOKIES));
+      }
+      if (name.equalsIgnoreCase("host")) {
+        scalars.put(Variable.SERVER_NAME, value);
+      }
+    }
+    UrlEncodedProcessor.parse(query, (k, v) -> {
+      collections.get(Variable.ARGS_GET).add(k, v);
+      collections.get(Variable.ARGS).add(k, v);
+    });
+    updateCombinedSize(collections, scalars);
+  }
+
+  private static void parseCookies(String header, KeyedValues cookies) {
+    for (String part : header.split(";")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      int eq = p.indexOf('=');
+      cookies.add(eq < 0 ? p : p.substring(0, eq).trim(),
+          eq < 0 ? "" : p.substring(eq + 1).trim());
+    }
+  }
+
+  /** ARGS_COMBINED_SIZE: names and values of all arguments, in bytes. */
+  static void updateCombinedSize(Map<Variable, KeyedValues> collections, Map<Variable, String> scalars) {
+    long size = 0;
+    for (KeyedValues.Entry e : collections.get(Variable.ARGS).entries()) {
+      size += e.key().length() + e.value().length();
+    }
+    scalars.put(Variable.ARGS_COMBINED_SIZE, Long.toString(size));
+  }
+}

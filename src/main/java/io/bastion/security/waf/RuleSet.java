@@ -1,0 +1,107 @@
+package io.bastion.security.waf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A compiled rule set: the rules of each phase in file order (markers included in every phase so that
+ * {@code skipAfter} works anywhere), plus engine settings from the directives. Immutable; one instance
+ * is shared by every transaction and swapped as a whole on reload.
+ */
+public final class RuleSet {
+
+  /** Phases 1-5 (index 0 unused). */
+  private final List<List<Rule>> byPhase;
+  private final EngineMode mode;
+  private final boolean requestBodyAccess;
+  private final long requestBodyLimit;
+  private final List<String> warnings;
+  private final int ruleCount;
+  private final boolean responseBodyAccess;
+  private final Set<String> responseBodyMimeTypes;
+
+  /** Response body inspection settings ({@code SecResponseBodyAccess}, {@code SecResponseBodyMimeType}). */
+  public record ResponseSettings(boolean bodyAccess, Set<String> mimeTypes) {
+    public static final ResponseSettings DEFAULT = new ResponseSettings(false, Set.of("text/plain", "text/html"));
+  }
+
+  private final io.bastion.security.waf.operators.LiteralIndex literals;
+
+  public RuleSet(List<Rule> rules, EngineMode mode, boolean requestBodyAccess, long requestBodyLimit,
+      List<String> warnings) {
+    this(rules, mode, requestBodyAccess, requestBodyLimit, ResponseSettings.DEFAULT, warnings, null);
+  }
+
+  public RuleSet(List<Rule> rules, EngineMode mode, boolean requestBodyAccess, long requestBodyLimit,
+      ResponseSettings response, List<String> warnings, io.bastion.security.waf.operators.LiteralIndex literals) {
+    this.literals = literals;
+    this.responseBodyAccess = response.bodyAccess();
+    this.responseBodyMimeTypes = Set.copyOf(response.mimeTypes());
+    List<List<Rule>> phases = new ArrayList<>();
+    for (int p = 0; p <= 5; p++) {
+      phases.add(new ArrayList<>());
+    }
+    int count = 0;
+    for (Rule r : rules) {
+      if (r.marker() != null) {
+        for (int p = 1; p <= 5; p++) {
+          phases.get(p).add(r);
+        }
+      } else {
+        phases.get(Math.max(1, Math.min(5, r.phase()))).add(r);
+        count++;
+      }
+    }
+    List<List<Rule>> frozen = new ArrayList<>();
+    for (List<Rule> l : phases) {
+      frozen.add(List.copyOf(l));
+    }
+    this.byPhase = List.copyOf(frozen);
+    this.mode = mode;
+    this.requestBodyAccess = requestBodyAccess;
+    this.requestBodyLimit = requestBodyLimit;
+    this.warnings = List.copyOf(warnings);
+    this.ruleCount = count;
+  }
+
+  public List<Rule> phase(int phase) {
+    return byPhase.get(phase);
+  }
+
+  public EngineMode mode() {
+    return mode;
+  }
+
+  public boolean requestBodyAccess() {
+    return requestBodyAccess;
+  }
+
+  /** The required literals of all the set's regexes, or null. */
+  public io.bastion.security.waf.operators.LiteralIndex literals() {
+    return literals;
+  }
+
+  public boolean responseBodyAccess() {
+    return responseBodyAccess;
+  }
+
+  /** Response media types (lower case, no parameters) whose body phase 4 inspects. */
+  public Set<String> responseBodyMimeTypes() {
+    return responseBodyMimeTypes;
+  }
+
+  public long requestBodyLimit() {
+    return requestBodyLimit;
+  }
+
+  /** Load-time warnings ({@code file:line: ...}) for directives and operators accepted but not applied. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** Rules (chain starters and SecActions), markers not counted. */
+  public int ruleCount() {
+    return ruleCount;
+  }
+}

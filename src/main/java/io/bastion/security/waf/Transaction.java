@@ -1,0 +1,612 @@
+package io.bastion.security.waf;
+
+import io.bastion.security.waf.actions.ActionContext;
+import io.bastion.security.waf.actions.RuleAction;
+import io.bastion.security.waf.bodyprocessors.BodyContext;
+import io.bastion.security.waf.bodyprocessors.BodyParseException;
+import io.bastion.security.waf.bodyprocessors.BodyProcessor;
+import io.bastion.security.waf.bodyprocessors.BodyProcessors;
+import io.bastion.security.waf.operators.MatchContext;
+import io.bastion.security.waf.transformations.Transformation;
+import io.bastion.security.waf.variables.KeyedValues;
+import io.bastion.security.waf.variables.MatchTarget;
+import io.bastion.security.waf.variables.Target;
+import io.bastion.security.waf.variables.Variable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One request's run through a {@link RuleSet}: the request's variables, the TX collection, matched rules
+ * and the verdict. Not thread-safe; one per request, on the thread handling it. Call
+ * {@link #processRequestHeaders()} (phase 1) then {@link #processRequestBody()} (phase 2), or
+ * {@link #processRequest()} for both.
+ */
+public final class Transaction implements MatchContext, ActionContext, BodyContext {
+
+  /**
+   * The per-request evaluation budget: regex steps (input characters read, backtracking included) one
+   * transaction may spend over all rules. A benign request at paranoia level 4 uses a few million; once
+   * spent, remaining regex evaluations count as no-match, {@link #evaluationBudgetExhausted()} turns
+   * true and TX:MSC_PCRE_LIMITS_EXCEEDED is set, so the caller (or a rule) can refuse the request rather
+   * than let an attacker buy an uninspected pass with a costly payload. See docs/rationale.md.
+   */
+  public static final long REGEX_STEP_BUDGET = 50_000_000L;
+
+  private static final String[] CAPTURE_KEYS = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+
+  private final RuleSet rules;
+  private final BodyProcessors bodyProcessors;
+  private final WafRequest request;
+  private final long startNanos = System.nanoTime();
+  private final Map<Variable, KeyedValues> collections = new EnumMap<>(Variable.class);
+  private final Map<Variable, String> scalars = new EnumMap<>(Variable.class);
+  private final Map<String, KeyedValues> persistent = new HashMap<>();
+  private final List<int[]> removedRules = new ArrayList<>();
+  private final Set<String> removedTags = new HashSet<>();
+  private final List<Object[]> removedTargetsById = new ArrayList<>();
+  private final List<Object[]> removedTargetsByTag = new ArrayList<>();
+  private final List<MatchedRule> matched = new ArrayList<>();
+  private final List<String> errors = new ArrayList<>();
+  /** Keyed by identity: collection values are the same String instances for every rule. */
+  private final Map<String, Map<Transformation[], String>> transformCache = new IdentityHashMap<>();
+  private EngineMode mode;
+  private boolean requestBodyAccess;
+  private boolean forceRequestBodyVariable;
+  private Rule current;
+  private Interruption interruption;
+  private boolean allowRequest;
+  private List<String> currentMatchedNames;
+  private WafResponse response;
+  private long regexSteps = REGEX_STEP_BUDGET;
+  private boolean budgetExhausted;
+  private final Map<Rule, List<Target>> exclusionCache = new IdentityHashMap<>();
+  private int exclusionCacheVersion;
+  /** Keyed by identity: values and their transformed forms are shared String instances across rules. */
+  private final Map<String, java.util.BitSet> literalCache = new IdentityHashMap<>();
+
+  Transaction(RuleSet rules, BodyProcessors bodyProcessors, WafRequest request, String uniqueId) {
+    this.rules = rules;
+    this.bodyProcessors = bodyProcessors;
+    this.request = request;
+    this.mode = rules.mode();
+    this.requestBodyAccess = rules.requestBodyAccess();
+    for (Variable v : new Variable[] {Variable.ARGS, Variable.ARGS_GET, Variable.ARGS_POST,
+        Variable.REQUEST_HEADERS, Variable.REQUEST_COOKIES, Variable.FILES, Variable.FILES_NAMES,
+        Variable.FILES_SIZES, Variable.MULTIPART_PART_HEADERS, Variable.MATCHED_VARS, Variable.ENV,
+        Variable.RESPONSE_HEADERS}) {
+      collections.put(v, new KeyedValues());
+    }
+    collections.put(Variable.TX, writableCollection("tx"));
+    RequestVariables.populate(request, uniqueId, collections, scalars);
+  }
+
+  private static String bytes(String s) {
+    return RequestVariables.bytes(s);
+  }
+
+  private void updateCombinedSize() {
+    RequestVariables.updateCombinedSize(collections, scalars);
+  }
+
+  // ---- processing ----
+
+  /** Phase 1: request line and headers. Returns the interruption, if any. */
+  public Interruption processRequestHeaders() {
+    String processor = BodyProcessors.byContentType(request.header("Content-Type"));
+    if (processor != null) {
+      scalars.put(Variable.REQBODY_PROCESSOR, processor);
+    }
+    runPhase(1);
+    return interruption;
+  }
+
+  /** Phase 2: the body, parsed by the selected processor. Returns the interruption, if any. */
+  public Interruption processRequestBody() {
+    if (interruption != null || allowRequest || mode == EngineMode.OFF) {
+      return interruption;
+    }
+    String body = new String(request.body(), StandardCharsets.ISO_8859_1);
+    if (requestBodyAccess && !body.isEmpty()) {
+      String processorName = scalars.get(Variable.REQBODY_PROCESSOR);
+      BodyProcessor processor = bodyProcessors.get(processorName);
+      if (processor != null) {
+        try {
+          processor.process(body, request.header("Content-Type"), this);
+        } catch (BodyParseException e) {
+          scalars.put(Variable.REQBODY_ERROR, "1");
+          scalars.put(Variable.REQBODY_PROCESSOR_ERROR, "1");
+          scalars.put(Variable.REQBODY_ERROR_MSG, e.getMessage());
+        }
+      }
+      // REQUEST_BODY holds the raw body except for XML and multipart bodies (as ModSecurity v2 on Apache,
+      // which the CRS tests are written against); ctl:forceRequestBodyVariable overrides.
+      if (processor == null || forceRequestBodyVariable || "URLENCODED".equals(processorName)
+          || "JSON".equals(processorName)) {
+        scalars.put(Variable.REQUEST_BODY, body);
+      }
+      updateCombinedSize();
+    }
+    runPhase(2);
+    return interruption;
+  }
+
+  /**
+   * Phase 3: the response status line and headers. Response inspection is optional: callers that do not
+   * inspect responses simply never call this or {@link #processResponseBody()}.
+   */
+  public Interruption processResponseHeaders(WafResponse response) {
+    this.response = response;
+    scalars.put(Variable.RESPONSE_STATUS, Integer.toString(response.status()));
+    scalars.put(Variable.RESPONSE_PROTOCOL, response.protocol());
+    scalars.put(Variable.STATUS_LINE, response.protocol() + " " + response.status());
+    KeyedValues headers = collections.get(Variable.RESPONSE_HEADERS);
+    for (WafRequest.Header h : response.headers()) {
+      headers.add(bytes(h.name()), bytes(h.value()));
+    }
+    String ct = response.header("Content-Type");
+    if (ct != null) {
+      scalars.put(Variable.RESPONSE_CONTENT_TYPE, bytes(ct));
+    }
+    scalars.put(Variable.RESPONSE_CONTENT_LENGTH, Integer.toString(response.body().length));
+    runPhase(3);
+    return interruption;
+  }
+
+  /** Phase 4: the response body, when SecResponseBodyAccess is on and its media type is listed. */
+  public Interruption processResponseBody() {
+    if (response == null) {
+      throw new IllegalStateException("processResponseHeaders first");
+    }
+    String ct = response.header("Content-Type");
+    String mime = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (rules.responseBodyAccess() && rules.responseBodyMimeTypes().contains(mime)) {
+      scalars.put(Variable.RESPONSE_BODY, new String(response.body(), StandardCharsets.ISO_8859_1));
+    }
+    runPhase(4);
+    return interruption;
+  }
+
+  /** Phase 5 (logging): runs whatever happened before, interruptions included. */
+  public void processLogging() {
+    Interruption before = interruption;
+    interruption = null;
+    boolean allowed = allowRequest;
+    allowRequest = false;
+    runPhase(5);
+    interruption = before;
+    allowRequest = allowed;
+  }
+
+  /** Phases 1 and 2. */
+  public Interruption processRequest() {
+    Interruption i = processRequestHeaders();
+    return i != null ? i : processRequestBody();
+  }
+
+  private void runPhase(int phase) {
+    if (mode == EngineMode.OFF || allowRequest || interruption != null) {
+      return;
+    }
+    List<Rule> list = rules.phase(phase);
+    String skipAfter = null;
+    int skip = 0;
+    for (int i = 0; i < list.size(); i++) {
+      Rule r = list.get(i);
+      if (r.marker() != null) {
+        if (skipAfter != null && skipAfter.equals(r.marker())) {
+          skipAfter = null;
+        }
+        continue;
+      }
+      if (skipAfter != null) {
+        continue;
+      }
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      if (isRemoved(r)) {
+        continue;
+      }
+      boolean hit;
+      try {
+        hit = evaluateChain(r);
+      } catch (RuntimeException e) {
+        errors.add(r + ": " + e);
+        continue;
+      }
+      if (!hit) {
+        continue;
+      }
+      if (r.skipAfter() != null) {
+        skipAfter = r.skipAfter();
+      } else if (r.skip() > 0) {
+        skip = r.skip();
+      }
+      if (mode == EngineMode.ON) {
+        switch (r.disruptive()) {
+          case DENY, DROP -> interruption = new Interruption(r.id(), r.disruptive() == Rule.Disruptive.DROP
+              ? "drop" : "deny", r.status() == 0 ? 403 : r.status());
+          case ALLOW, ALLOW_REQUEST -> allowRequest = true;
+          case ALLOW_PHASE -> {
+            return;
+          }
+          default -> { }
+        }
+        if (interruption != null || allowRequest) {
+          return;
+        }
+      }
+      if (mode == EngineMode.OFF) {
+        return;
+      }
+    }
+  }
+
+  private boolean isRemoved(Rule r) {
+    for (int[] range : removedRules) {
+      if (r.id() >= range[0] && r.id() <= range[1]) {
+        return true;
+      }
+    }
+    if (!removedTags.isEmpty()) {
+      for (String t : r.tags()) {
+        if (removedTags.contains(t)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private List<Target> runtimeExclusions(Rule starter) {
+    if (removedTargetsById.isEmpty() && removedTargetsByTag.isEmpty()) {
+      return List.of();
+    }
+    int version = removedTargetsById.size() + removedTargetsByTag.size();
+    if (version != exclusionCacheVersion) {
+      exclusionCache.clear();
+      exclusionCacheVersion = version;
+    }
+    List<Target> cached = exclusionCache.get(starter);
+    if (cached == null) {
+      cached = computeRuntimeExclusions(starter);
+      exclusionCache.put(starter, cached);
+    }
+    return cached;
+  }
+
+  private List<Target> computeRuntimeExclusions(Rule starter) {
+    List<Target> out = new ArrayList<>();
+    for (Object[] x : removedTargetsById) {
+      int[] range = (int[]) x[0];
+      if (starter.id() >= range[0] && starter.id() <= range[1]) {
+        out.add((Target) x[1]);
+      }
+    }
+    if (!removedTargetsByTag.isEmpty()) {
+      for (String tag : starter.tags()) {
+        for (Object[] x : removedTargetsByTag) {
+          if (tag.equals(x[0])) {
+            out.add((Target) x[1]);
+          }
+        }
+      }
+    }
+    return out.isEmpty() ? List.of() : out;
+  }
+
+  private boolean evaluateChain(Rule starter) {
+    collections.get(Variable.MATCHED_VARS).clear();
+    List<Target> exclusions = runtimeExclusions(starter);
+    List<String> names = new ArrayList<>(2);
+    currentMatchedNames = names;
+    Rule r = starter;
+    while (r != null) {
+      if (!evaluateRule(r, starter, exclusions)) {
+        return false;
+      }
+      r = r.chained();
+    }
+    current = starter;
+    String msg = starter.msg() == null ? "" : starter.msg().expand(this);
+    String logData = starter.logData() == null ? "" : starter.logData().expand(this);
+    matched.add(new MatchedRule(starter.id(), starter.phase(), msg, logData, starter.tags(), starter.severity(),
+        starter.log(), List.copyOf(new LinkedHashSet<>(names))));
+    return true;
+  }
+
+  private boolean evaluateRule(Rule r, Rule starter, List<Target> exclusions) {
+    current = r;
+    if (r.unconditional()) {
+      runActions(r);
+      return true;
+    }
+    List<MatchTarget> values = new ArrayList<>();
+    r.targets().collect(this, exclusions, values);
+    boolean any = false;
+    Transformation[] ts = r.transformations();
+    for (MatchTarget t : values) {
+      boolean hit = false;
+      if (r.multiMatch()) {
+        String v = t.value();
+        hit = test(r, v);
+        for (Transformation tr : ts) {
+          if (hit) {
+            break;
+          }
+          String next = tr.transform(v);
+          if (next != v) {
+            v = next;
+            hit = test(r, v);
+          }
+        }
+        if (hit) {
+          recordMatch(r, t, v);
+        }
+      } else {
+        String v = transform(t.value(), ts);
+        if (test(r, v)) {
+          hit = true;
+          recordMatch(r, t, v);
+        }
+      }
+      any |= hit;
+    }
+    return any;
+  }
+
+  private boolean test(Rule r, String value) {
+    return r.operator().matches(this, value) != r.negated();
+  }
+
+  private String transform(String value, Transformation[] ts) {
+    if (ts.length == 0) {
+      return value;
+    }
+    Map<Transformation[], String> perValue = transformCache.computeIfAbsent(value, k -> new IdentityHashMap<>());
+    String cached = perValue.get(ts);
+    if (cached == null) {
+      cached = apply(value, ts);
+      perValue.put(ts, cached);
+    }
+    return cached;
+  }
+
+  private static String apply(String value, Transformation[] ts) {
+    String v = value;
+    for (Transformation t : ts) {
+      v = t.transform(v);
+    }
+    return v;
+  }
+
+  private void recordMatch(Rule r, MatchTarget t, String transformed) {
+    String name = t.name();
+    // ModSecurity reports the value as the operator saw it: after transformations.
+    scalars.put(Variable.MATCHED_VAR, transformed);
+    scalars.put(Variable.MATCHED_VAR_NAME, name);
+    collections.get(Variable.MATCHED_VARS).add(name, transformed);
+    currentMatchedNames.add(name);
+    runActions(r);
+  }
+
+  private void runActions(Rule r) {
+    for (RuleAction a : r.actions()) {
+      a.execute(this);
+    }
+  }
+
+  // ---- results ----
+
+  public Interruption interruption() {
+    return interruption;
+  }
+
+  /** Every rule (chain) that matched, in order, including {@code nolog} ones. */
+  public List<MatchedRule> matchedRules() {
+    return matched;
+  }
+
+  /** Ids of matched rules that log, as a ModSecurity log would list them. */
+  public Set<Integer> loggedRuleIds() {
+    Set<Integer> ids = new LinkedHashSet<>();
+    for (MatchedRule m : matched) {
+      if (m.logged() && m.id() != 0) {
+        ids.add(m.id());
+      }
+    }
+    return ids;
+  }
+
+  /** A TX variable's value, or null. */
+  public String tx(String key) {
+    return collections.get(Variable.TX).get(key);
+  }
+
+  /** The inbound anomaly score the CRS computed (blocking paranoia levels only). */
+  public int inboundAnomalyScore() {
+    return (int) io.bastion.security.waf.operators.NumericCompare.parse(tx("blocking_inbound_anomaly_score"));
+  }
+
+  /** Rules that threw while evaluating (they were skipped). */
+  public List<String> errors() {
+    return errors;
+  }
+
+  public EngineMode mode() {
+    return mode;
+  }
+
+  // ---- VariableSource / MatchContext ----
+
+  @Override
+  public KeyedValues collection(Variable variable) {
+    KeyedValues c = collections.get(variable);
+    if (c == null) {
+      switch (variable) {
+        case XML, IP, GLOBAL, SESSION, USER -> {
+          c = variable == Variable.XML ? new KeyedValues() : writableCollection(variable.name());
+          collections.put(variable, c);
+        }
+        case RULE -> {
+          return ruleCollection();
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return c;
+  }
+
+  private KeyedValues ruleCollection() {
+    KeyedValues k = new KeyedValues();
+    if (current != null) {
+      k.add("id", Integer.toString(current.id()));
+      k.add("phase", Integer.toString(current.phase()));
+      k.add("severity", Integer.toString(current.severity()));
+      if (current.msg() != null) {
+        k.add("msg", current.msg().toString());
+      }
+    }
+    return k;
+  }
+
+  @Override
+  public String scalar(Variable variable) {
+    if (variable == Variable.DURATION) {
+      return Long.toString((System.nanoTime() - startNanos) / 1000);
+    }
+    return scalars.get(variable);
+  }
+
+  @Override
+  public boolean capturing() {
+    return current != null && current.capture();
+  }
+
+  @Override
+  public void capture(int index, String value) {
+    collections.get(Variable.TX).set(CAPTURE_KEYS[index], value);
+  }
+
+  @Override
+  public void regexBudgetExceeded(String ruleContext) {
+    collections.get(Variable.TX).set("MSC_PCRE_LIMITS_EXCEEDED", "1");
+    if (regexSteps <= 0) {
+      budgetExhausted = true;
+    }
+    if (errors.size() < 100) {
+      errors.add("regex budget exceeded in " + current);
+    }
+  }
+
+  @Override
+  public java.util.BitSet literalHits(String value) {
+    io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
+    if (index == null) {
+      return null;
+    }
+    java.util.BitSet hits = literalCache.get(value);
+    if (hits == null) {
+      hits = index.scan(value);
+      literalCache.put(value, hits);
+    }
+    return hits;
+  }
+
+  @Override
+  public long remainingRegexSteps() {
+    return regexSteps;
+  }
+
+  @Override
+  public void consumeRegexSteps(long steps) {
+    regexSteps -= steps;
+  }
+
+  /** True when the request used up {@link #REGEX_STEP_BUDGET}: some rules were not fully evaluated. */
+  public boolean evaluationBudgetExhausted() {
+    return budgetExhausted;
+  }
+
+  /** Regex steps spent so far. */
+  public long regexStepsUsed() {
+    return REGEX_STEP_BUDGET - regexSteps;
+  }
+
+  // ---- ActionContext ----
+
+  @Override
+  public KeyedValues writableCollection(String name) {
+    String key = name.toLowerCase(Locale.ROOT);
+    if (!key.equals("tx") && !key.equals("ip") && !key.equals("global") && !key.equals("session")
+        && !key.equals("user")) {
+      return null;
+    }
+    return persistent.computeIfAbsent(key, k -> new KeyedValues());
+  }
+
+  @Override
+  public void removeRules(int fromId, int toId) {
+    removedRules.add(new int[] {fromId, toId});
+  }
+
+  @Override
+  public void removeRulesByTag(String tag) {
+    removedTags.add(tag);
+  }
+
+  @Override
+  public void removeTargetById(int fromId, int toId, Target target) {
+    removedTargetsById.add(new Object[] {new int[] {fromId, toId}, target});
+  }
+
+  @Override
+  public void removeTargetByTag(String tag, Target target) {
+    removedTargetsByTag.add(new Object[] {tag, target});
+  }
+
+  @Override
+  public void setEngineMode(EngineMode mode) {
+    this.mode = mode;
+  }
+
+  @Override
+  public void setRequestBodyProcessor(String processor) {
+    scalars.put(Variable.REQBODY_PROCESSOR, processor);
+  }
+
+  @Override
+  public void setRequestBodyAccess(boolean on) {
+    this.requestBodyAccess = on;
+  }
+
+  @Override
+  public void setForceRequestBodyVariable(boolean on) {
+    this.forceRequestBodyVariable = on;
+  }
+
+  // ---- BodyContext ----
+
+  @Override
+  public void addPostArg(String name, String value) {
+    collections.get(Variable.ARGS_POST).add(name, value);
+    collections.get(Variable.ARGS).add(name, value);
+  }
+
+  @Override
+  public void setScalar(Variable variable, String value) {
+    scalars.put(variable, value);
+  }
+}

@@ -1,0 +1,66 @@
+package io.bastion.security.waf.bodyprocessors;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code JSON}: every scalar becomes an ARGS_POST member named by its path, as the CRS expects:
+ * {@code {"a":{"b":[1,"x"]}}} gives {@code json.a.b.0=1} and {@code json.a.b.1=x}. Booleans are
+ * {@code true}/{@code false}, null is empty. Depth is capped at {@value #MAX_DEPTH}; deeper or malformed
+ * documents are a parse error (REQBODY_ERROR).
+ */
+public final class JsonProcessor implements BodyProcessor {
+
+  static final int MAX_DEPTH = 256;
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+  @Override
+  public void process(String body, String contentType, BodyContext ctx) throws BodyParseException {
+    byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+    try (JsonParser p = FACTORY.createParser(bytes)) {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new BodyParseException("empty JSON body");
+      }
+      walk(p, t, "json", 0, ctx);
+      if (p.nextToken() != null) {
+        throw new BodyParseException("trailing data after JSON document");
+      }
+    } catch (IOException e) {
+      throw new BodyParseException("JSON parse error: " + e.getMessage());
+    }
+  }
+
+  private static void walk(JsonParser p, JsonToken t, String path, int depth, BodyContext ctx)
+      throws IOException, BodyParseException {
+    if (depth > MAX_DEPTH) {
+      throw new BodyParseException("JSON nested deeper than " + MAX_DEPTH);
+    }
+    switch (t) {
+      case START_OBJECT -> {
+        for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
+          String name = bytes(p.currentName());
+          walk(p, p.nextToken(), path + "." + name, depth + 1, ctx);
+        }
+      }
+      case START_ARRAY -> {
+        int i = 0;
+        for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
+          walk(p, v, path + "." + i++, depth + 1, ctx);
+        }
+      }
+      case VALUE_NULL -> ctx.addPostArg(path, "");
+      case VALUE_TRUE -> ctx.addPostArg(path, "true");
+      case VALUE_FALSE -> ctx.addPostArg(path, "false");
+      default -> ctx.addPostArg(path, bytes(p.getText()));
+    }
+  }
+
+  /** Back to the byte-string form the engine works in. */
+  private static String bytes(String s) {
+    return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+}

@@ -1,0 +1,159 @@
+package io.bastion.security.waf.operators;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A case-insensitive (ASCII) Aho-Corasick automaton over byte strings, built once and searched in one
+ * pass with no allocation: the trie and its failure links are compiled into a dense DFA over the
+ * characters that occur in the phrases (every other character shares one column), so each input
+ * character costs two array reads. Used by {@code @pm}, {@code @pmFromFile} and the {@code @rx} prefilter.
+ */
+final class AhoCorasick {
+
+  private final int[] charClass = new int[256];
+  private final int classes;
+  private final int[] delta;
+  private final String[] output;
+  /** Per state: the id of the phrase ending exactly here (-1 if none), and the next state on the fail chain
+   *  that ends a phrase (-1 if none); together they enumerate every phrase ending at a position. */
+  private final int[] ownId;
+  private final int[] dictLink;
+
+  AhoCorasick(List<String> phrases) {
+    int next = 1;
+    for (String p : phrases) {
+      for (int k = 0; k < p.length(); k++) {
+        int c = lower(p.charAt(k));
+        if (c < 256 && charClass[c] == 0) {
+          charClass[c] = next++;
+        }
+      }
+    }
+    this.classes = next;
+    // Build the trie with maps, then resolve it into the dense table.
+    List<Map<Integer, Integer>> trie = new ArrayList<>();
+    List<String> out = new ArrayList<>();
+    List<Integer> own = new ArrayList<>();
+    trie.add(new HashMap<>());
+    out.add(null);
+    own.add(-1);
+    for (int id = 0; id < phrases.size(); id++) {
+      String p = phrases.get(id);
+      if (p.isEmpty()) {
+        continue;
+      }
+      int s = 0;
+      boolean representable = true;
+      for (int k = 0; k < p.length(); k++) {
+        int c = lower(p.charAt(k));
+        if (c >= 256) {
+          representable = false;
+          break;
+        }
+        Integer t = trie.get(s).get(charClass[c]);
+        if (t == null) {
+          t = trie.size();
+          trie.add(new HashMap<>());
+          out.add(null);
+          own.add(-1);
+          trie.get(s).put(charClass[c], t);
+        }
+        s = t;
+      }
+      if (representable && out.get(s) == null) {
+        out.set(s, p);
+        own.set(s, id);
+      }
+    }
+    int states = trie.size();
+    this.delta = new int[states * classes];
+    this.output = out.toArray(new String[0]);
+    this.ownId = own.stream().mapToInt(Integer::intValue).toArray();
+    this.dictLink = new int[states];
+    dictLink[0] = -1;
+    int[] fail = new int[states];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int cls = 0; cls < classes; cls++) {
+      Integer t = trie.get(0).get(cls);
+      if (t != null) {
+        delta[cls] = t;
+        fail[t] = 0;
+        queue.add(t);
+      }
+    }
+    java.util.Arrays.fill(dictLink, -1);
+    while (!queue.isEmpty()) {
+      int s = queue.poll();
+      int f = fail[s];
+      dictLink[s] = ownId[f] >= 0 ? f : dictLink[f];
+      if (output[s] == null && output[fail[s]] != null) {
+        output[s] = output[fail[s]];
+      }
+      for (int cls = 0; cls < classes; cls++) {
+        Integer t = trie.get(s).get(cls);
+        if (t != null) {
+          fail[t] = delta[fail[s] * classes + cls];
+          delta[s * classes + cls] = t;
+          queue.add(t);
+        } else {
+          delta[s * classes + cls] = delta[fail[s] * classes + cls];
+        }
+      }
+    }
+  }
+
+  private static int lower(char c) {
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+  }
+
+  /** The first phrase found in the input, or null. */
+  String find(String input) {
+    int s = 0;
+    int n = input.length();
+    int[] d = delta;
+    int[] cc = charClass;
+    int k = classes;
+    for (int i = 0; i < n; i++) {
+      char c = input.charAt(i);
+      int cls = c < 256 ? cc[c >= 'A' && c <= 'Z' ? c + 32 : c] : 0;
+      s = d[s * k + cls];
+      if (output[s] != null) {
+        return output[s];
+      }
+    }
+    return null;
+  }
+
+  /** Sets the id (index in the phrase list) of every phrase occurring in the input. */
+  void findAll(String input, java.util.BitSet hits) {
+    int s = 0;
+    int n = input.length();
+    int[] d = delta;
+    int[] cc = charClass;
+    int k = classes;
+    for (int i = 0; i < n; i++) {
+      char c = input.charAt(i);
+      int cls = c < 256 ? cc[c >= 'A' && c <= 'Z' ? c + 32 : c] : 0;
+      s = d[s * k + cls];
+      if (output[s] != null) {
+        for (int t = ownId[s] >= 0 ? s : dictLink[s]; t >= 0; t = dictLink[t]) {
+          hits.set(ownId[t]);
+        }
+      }
+    }
+  }
+
+  static List<String> splitPhrases(String argument) {
+    List<String> out = new ArrayList<>();
+    for (String s : argument.trim().split("\\s+")) {
+      if (!s.isEmpty()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,54 @@
+package io.bastion.security.waf.operators;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code @pm phrase1 phrase2 ...} and {@code @pmFromFile file.data}: case-insensitive multi-phrase match
+ * (Aho-Corasick). Data files hold one phrase per line; {@code #} comments and blank lines are ignored;
+ * paths are relative to the rule file. With {@code capture}, TX:0 is the phrase found.
+ * Example: {@code SecRule REQUEST_HEADERS:User-Agent "@pmFromFile scanners-user-agents.data" "id:1,..."}.
+ */
+public final class Pm implements Operator {
+
+  private final AhoCorasick automaton;
+
+  private Pm(List<String> phrases) {
+    this.automaton = new AhoCorasick(phrases);
+  }
+
+  public static Pm ofPhrases(String argument) {
+    return new Pm(AhoCorasick.splitPhrases(argument));
+  }
+
+  public static Pm fromFiles(String argument, OperatorFactory.Environment env) {
+    List<String> phrases = new ArrayList<>();
+    for (String file : argument.trim().split("\\s+")) {
+      Path path = env.ruleFileDir().resolve(file);
+      try {
+        for (String line : Files.readAllLines(path, StandardCharsets.ISO_8859_1)) {
+          String t = line.trim();
+          if (!t.isEmpty() && !t.startsWith("#")) {
+            phrases.add(t);
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read data file " + path + ": " + e.getMessage());
+      }
+    }
+    return new Pm(phrases);
+  }
+
+  @Override
+  public boolean matches(MatchContext ctx, String input) {
+    String found = automaton.find(input);
+    if (found != null && ctx.capturing()) {
+      ctx.capture(0, found);
+    }
+    return found != null;
+  }
+}

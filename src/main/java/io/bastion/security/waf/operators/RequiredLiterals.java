@@ -1,0 +1,448 @@
+package io.bastion.security.waf.operators;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds, for a regular expression, a set of literals at least one of which every match must contain
+ * (compared without regard to ASCII case), so {@link Rx} can skip the backtracking matcher when none
+ * occurs in the input — one Aho-Corasick pass instead of a regex attempt at every position. Most CRS
+ * patterns are big alternations of words, so this rejects nearly every benign value cheaply.
+ *
+ * <p>The analysis is conservative: anything it does not understand (classes it cannot enumerate, {@code .},
+ * back-references, unknown escapes) counts as "matches anything" and yields no requirement, and
+ * zero-width constructs (anchors, {@code \b}, look-arounds) count as the empty string. Case is always
+ * folded, which can only make the filter accept more. It returns null when no useful requirement exists.
+ * A test checks the soundness claim against every CRS pattern and every value of the CRS corpus.
+ */
+final class RequiredLiterals {
+
+  private static final int MAX_SET = 48;
+
+  /** What a sub-pattern can match: exactly one of {@code exact}, or something containing one of {@code req}. */
+  private record Info(Set<String> exact, Set<String> req) {
+    static final Info ANY = new Info(null, null);
+    static final Info EMPTY = new Info(Set.of(""), null);
+
+    Set<String> requirement() {
+      if (exact != null) {
+        return exact.contains("") ? null : exact;
+      }
+      return req;
+    }
+  }
+
+  private final String p;
+  private int i;
+
+  private RequiredLiterals(String pattern) {
+    this.p = pattern;
+  }
+
+  /** The literals (lower-cased) one of which every match contains, or null. */
+  static List<String> of(String javaPattern) {
+    try {
+      RequiredLiterals r = new RequiredLiterals(javaPattern);
+      Info info = r.alternation();
+      if (r.i < r.p.length()) {
+        return null;
+      }
+      Set<String> req = info.requirement();
+      return req == null || req.isEmpty() ? null : List.copyOf(req);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private Info alternation() {
+    List<Info> branches = new ArrayList<>();
+    branches.add(sequence());
+    while (i < p.length() && p.charAt(i) == '|') {
+      i++;
+      branches.add(sequence());
+    }
+    if (branches.size() == 1) {
+      return branches.get(0);
+    }
+    Set<String> exact = new HashSet<>();
+    for (Info b : branches) {
+      if (exact != null && b.exact() != null && exact.size() + b.exact().size() <= MAX_SET) {
+        exact.addAll(b.exact());
+      } else {
+        exact = null;
+      }
+    }
+    if (exact != null) {
+      return new Info(exact, null);
+    }
+    Set<String> req = new HashSet<>();
+    for (Info b : branches) {
+      Set<String> r = b.requirement();
+      if (r == null) {
+        return Info.ANY;
+      }
+      req.addAll(r);
+    }
+    return new Info(null, req);
+  }
+
+  private Info sequence() {
+    List<Info> items = new ArrayList<>();
+    while (i < p.length() && p.charAt(i) != '|' && p.charAt(i) != ')') {
+      Info atom = atom();
+      items.add(quantified(atom));
+    }
+    // Cross-multiply runs of exact items into longer literals; remember the best requirement seen.
+    Set<String> best = null;
+    Set<String> run = Set.of("");
+    boolean allExact = true;
+    for (Info it : items) {
+      if (it.exact() != null) {
+        Set<String> next = cross(run, it.exact());
+        if (next != null) {
+          run = next;
+          continue;
+        }
+        // Too many combinations: the literals so far become a candidate, a new run starts here, and the
+        // sequence as a whole is no longer an exact set.
+        allExact = false;
+        best = better(best, valid(run));
+        run = it.exact();
+        continue;
+      }
+      allExact = false;
+      best = better(best, valid(run));
+      run = Set.of("");
+      best = better(best, it.requirement());
+    }
+    if (allExact) {
+      return new Info(run, null);
+    }
+    best = better(best, valid(run));
+    return new Info(null, best);
+  }
+
+  private static Set<String> valid(Set<String> s) {
+    return s == null || s.contains("") ? null : s;
+  }
+
+  private static Set<String> cross(Set<String> a, Set<String> b) {
+    if ((long) a.size() * b.size() > MAX_SET) {
+      return null;
+    }
+    Set<String> out = new HashSet<>();
+    for (String x : a) {
+      for (String y : b) {
+        out.add(x + y);
+      }
+    }
+    return out;
+  }
+
+  private static int minLength(Set<String> s) {
+    int m = Integer.MAX_VALUE;
+    for (String x : s) {
+      m = Math.min(m, x.length());
+    }
+    return m;
+  }
+
+  private static Set<String> better(Set<String> a, Set<String> b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    int la = minLength(a);
+    int lb = minLength(b);
+    if (la != lb) {
+      return la > lb ? a : b;
+    }
+    return a.size() <= b.size() ? a : b;
+  }
+
+  private Info quantified(Info atom) {
+    if (i >= p.length()) {
+      return atom;
+    }
+    char c = p.charAt(i);
+    int min;
+    int max;
+    if (c == '*') {
+      min = 0;
+      max = -1;
+      i++;
+    } else if (c == '+') {
+      min = 1;
+      max = -1;
+      i++;
+    } else if (c == '?') {
+      min = 0;
+      max = 1;
+      i++;
+    } else if (c == '{' && p.indexOf('}', i) > i && p.substring(i + 1, p.indexOf('}', i)).matches("\\d+(,\\d*)?")) {
+      String body = p.substring(i + 1, p.indexOf('}', i));
+      i = p.indexOf('}', i) + 1;
+      int comma = body.indexOf(',');
+      min = Integer.parseInt(comma < 0 ? body : body.substring(0, comma));
+      max = comma < 0 ? min : comma == body.length() - 1 ? -1 : Integer.parseInt(body.substring(comma + 1));
+    } else {
+      return atom;
+    }
+    if (i < p.length() && (p.charAt(i) == '?' || p.charAt(i) == '+')) {
+      i++;
+    }
+    if (min == 0) {
+      if (max == 1 && atom.exact() != null && atom.exact().size() < MAX_SET) {
+        Set<String> s = new HashSet<>(atom.exact());
+        s.add("");
+        return new Info(s, null);
+      }
+      return Info.ANY;
+    }
+    if (min == 1 && max == 1) {
+      return atom;
+    }
+    return new Info(null, atom.requirement());
+  }
+
+  private Info atom() {
+    char c = p.charAt(i);
+    switch (c) {
+      case '(' -> {
+        return group();
+      }
+      case '[' -> {
+        return charClass();
+      }
+      case '\\' -> {
+        return escape();
+      }
+      case '.' -> {
+        i++;
+        return Info.ANY;
+      }
+      case '^', '$' -> {
+        i++;
+        return Info.EMPTY;
+      }
+      default -> {
+        i++;
+        return literal(c);
+      }
+    }
+  }
+
+  private static Info literal(char c) {
+    return new Info(Set.of(String.valueOf(lower(c))), null);
+  }
+
+  static char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+  }
+
+  private Info group() {
+    i++;
+    boolean zeroWidth = false;
+    if (p.startsWith("?", i)) {
+      if (p.startsWith("?:", i) || p.startsWith("?>", i)) {
+        i += 2;
+      } else if (p.startsWith("?=", i) || p.startsWith("?!", i)) {
+        i += 2;
+        zeroWidth = true;
+      } else if (p.startsWith("?<=", i) || p.startsWith("?<!", i)) {
+        i += 3;
+        zeroWidth = true;
+      } else if (p.startsWith("?<", i)) {
+        i = p.indexOf('>', i) + 1;
+      } else if (p.startsWith("?#", i)) {
+        i = p.indexOf(')', i) + 1;
+        return Info.EMPTY;
+      } else {
+        int j = i + 1;
+        while (j < p.length() && (Character.isLetter(p.charAt(j)) || p.charAt(j) == '-')) {
+          j++;
+        }
+        if (j < p.length() && p.charAt(j) == ')') {
+          i = j + 1;
+          return Info.EMPTY;
+        }
+        if (j < p.length() && p.charAt(j) == ':') {
+          i = j + 1;
+        } else {
+          throw new IllegalArgumentException("unsupported group at " + i);
+        }
+      }
+    }
+    Info inner = alternation();
+    if (i >= p.length() || p.charAt(i) != ')') {
+      throw new IllegalArgumentException("unbalanced group");
+    }
+    i++;
+    return zeroWidth ? Info.EMPTY : inner;
+  }
+
+  private Info escape() {
+    char e = p.charAt(i + 1);
+    i += 2;
+    switch (e) {
+      case 'b', 'B', 'A', 'z', 'Z', 'G' -> {
+        return Info.EMPTY;
+      }
+      case 'n' -> {
+        return literal('\n');
+      }
+      case 'r' -> {
+        return literal('\r');
+      }
+      case 't' -> {
+        return literal('\t');
+      }
+      case 'f' -> {
+        return literal('\f');
+      }
+      case 'e' -> {
+        return literal((char) 27);
+      }
+      case 'a' -> {
+        return literal((char) 7);
+      }
+      case 'x' -> {
+        return literal(hexChar());
+      }
+      case 'Q' -> {
+        int end = p.indexOf("\\E", i);
+        String lit = end < 0 ? p.substring(i) : p.substring(i, end);
+        i = end < 0 ? p.length() : end + 2;
+        StringBuilder sb = new StringBuilder();
+        for (char ch : lit.toCharArray()) {
+          sb.append(lower(ch));
+        }
+        return new Info(Set.of(sb.toString()), null);
+      }
+      case 'p', 'P' -> {
+        if (i < p.length() && p.charAt(i) == '{') {
+          i = p.indexOf('}', i) + 1;
+        } else {
+          i++;
+        }
+        return Info.ANY;
+      }
+      case 'k' -> {
+        i = p.indexOf('>', i) + 1;
+        return Info.ANY;
+      }
+      default -> {
+        if (Character.isLetterOrDigit(e)) {
+          return Info.ANY;
+        }
+        return literal(e);
+      }
+    }
+  }
+
+  /** After {@code \x}: {@code HH} or {@code {H..}}. */
+  private char hexChar() {
+    if (p.charAt(i) == '{') {
+      int end = p.indexOf('}', i);
+      int code = Integer.parseInt(p.substring(i + 1, end), 16);
+      i = end + 1;
+      return (char) code;
+    }
+    int code = Integer.parseInt(p.substring(i, i + 2), 16);
+    i += 2;
+    return (char) code;
+  }
+
+  private Info charClass() {
+    i++;
+    boolean negated = false;
+    if (p.charAt(i) == '^') {
+      negated = true;
+      i++;
+    }
+    Set<Character> chars = new HashSet<>();
+    boolean unknown = false;
+    boolean first = true;
+    while (i < p.length() && (p.charAt(i) != ']' || first)) {
+      first = false;
+      if (p.charAt(i) == '[') {
+        throw new IllegalArgumentException("nested class");
+      }
+      char lo;
+      if (p.charAt(i) == '\\') {
+        char e = p.charAt(i + 1);
+        if (e == 'x') {
+          i += 2;
+          lo = hexChar();
+        } else if (e == 'p' || e == 'P') {
+          i += 2;
+          i = p.charAt(i) == '{' ? p.indexOf('}', i) + 1 : i + 1;
+          unknown = true;
+          continue;
+        } else if (Character.isLetter(e)) {
+          i += 2;
+          switch (e) {
+            case 'n' -> lo = '\n';
+            case 'r' -> lo = '\r';
+            case 't' -> lo = '\t';
+            case 'f' -> lo = '\f';
+            case 'e' -> lo = (char) 27;
+            case 'a' -> lo = (char) 7;
+            default -> {
+              unknown = true;
+              continue;
+            }
+          }
+        } else {
+          lo = e;
+          i += 2;
+        }
+      } else {
+        lo = p.charAt(i++);
+      }
+      if (i + 1 < p.length() && p.charAt(i) == '-' && p.charAt(i + 1) != ']') {
+        i++;
+        char hi;
+        if (p.charAt(i) == '\\') {
+          char e = p.charAt(i + 1);
+          if (e == 'x') {
+            i += 2;
+            hi = hexChar();
+          } else if (Character.isLetter(e)) {
+            throw new IllegalArgumentException("class range to escape");
+          } else {
+            hi = e;
+            i += 2;
+          }
+        } else {
+          hi = p.charAt(i++);
+        }
+        if (hi - lo > 16) {
+          unknown = true;
+        } else {
+          for (char ch = lo; ch <= hi; ch++) {
+            chars.add(lower(ch));
+          }
+        }
+      } else {
+        chars.add(lower(lo));
+      }
+    }
+    if (i >= p.length()) {
+      throw new IllegalArgumentException("unterminated class");
+    }
+    i++;
+    if (negated || unknown || chars.size() > 8 || chars.isEmpty()) {
+      return Info.ANY;
+    }
+    Set<String> s = new HashSet<>();
+    for (char ch : chars) {
+      s.add(String.valueOf(ch));
+    }
+    return new Info(s, null);
+  }
+}

@@ -1,0 +1,38 @@
+package io.bastion.security.waf.transformations;
+
+/**
+ * {@code t:cmdLine}: normalises a shell command line as ModSecurity does: deletes {@code \ " ' ^}, deletes
+ * spaces before {@code /} and {@code (}, turns {@code ,} and {@code ;} into spaces, compresses whitespace
+ * and lower-cases.
+ */
+public final class CmdLine implements Transformation {
+  @Override
+  public String transform(String in) {
+    StringBuilder sb = new StringBuilder(in.length());
+    boolean space = false;
+    for (int i = 0; i < in.length(); i++) {
+      char c = in.charAt(i);
+      switch (c) {
+        case '"', '\'', '\\', '^' -> { }
+        case ' ', ',', ';', '\t', '\r', '\n' -> {
+          if (!space) {
+            sb.append(' ');
+            space = true;
+          }
+        }
+        case '/', '(' -> {
+          if (space) {
+            sb.setLength(sb.length() - 1);
+          }
+          space = false;
+          sb.append(c);
+        }
+        default -> {
+          sb.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+          space = false;
+        }
+      }
+    }
+    return Transformation.result(in, sb);
+  }
+}

@@ -1,0 +1,53 @@
+package io.bastion.security.waf.transformations;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * {@code t:normalizePath}: collapses repeated slashes and resolves {@code .} and {@code ..} segments; with
+ * {@code windows} ({@code t:normalizePathWin}) backslashes are turned into slashes first. A leading
+ * {@code ..} that cannot be resolved is kept, as in ModSecurity.
+ */
+public final class NormalizePath implements Transformation {
+
+  private final boolean windows;
+
+  public NormalizePath(boolean windows) {
+    this.windows = windows;
+  }
+
+  @Override
+  public String transform(String in) {
+    String s = windows ? in.replace('\\', '/') : in;
+    if (s.isEmpty()) {
+      return in;
+    }
+    boolean absolute = s.startsWith("/");
+    boolean trailing = s.endsWith("/") || s.endsWith("/.") || s.endsWith("/..") || s.equals(".")
+        || s.equals("..");
+    Deque<String> out = new ArrayDeque<>();
+    for (String seg : s.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue;
+      }
+      if (seg.equals("..")) {
+        if (!out.isEmpty() && !out.peekLast().equals("..")) {
+          out.removeLast();
+        } else if (!absolute) {
+          out.addLast("..");
+        }
+        continue;
+      }
+      out.addLast(seg);
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    if (absolute) {
+      sb.append('/');
+    }
+    sb.append(String.join("/", out));
+    if (trailing && !out.isEmpty()) {
+      sb.append('/');
+    }
+    return Transformation.result(in, sb);
+  }
+}

@@ -1,0 +1,19 @@
+package io.bastion.security.waf.transformations;
+
+/** {@code t:removeNulls} (or, with {@code replace}, {@code t:replaceNulls}: NUL to a space). */
+public final class RemoveNulls implements Transformation {
+
+  private final boolean replace;
+
+  public RemoveNulls(boolean replace) {
+    this.replace = replace;
+  }
+
+  @Override
+  public String transform(String in) {
+    if (in.indexOf('\0') < 0) {
+      return in;
+    }
+    return replace ? in.replace('\0', ' ') : in.replace("\0", "");
+  }
+}

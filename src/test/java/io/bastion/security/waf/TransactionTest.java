@@ -1,0 +1,144 @@
+package io.bastion.security.waf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bastion.security.waf.parser.SecLangParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TransactionTest {
+
+  private static WafEngine engine(String rules) throws WafConfigException {
+    return new WafEngine(SecLangParser.standard().parseText(Path.of("t.conf"), rules).compile());
+  }
+
+  private static Transaction run(WafEngine e, String method, String uri, String contentType, String body) {
+    List<WafRequest.Header> headers = contentType == null ? List.of(new WafRequest.Header("Host", "x"))
+        : List.of(new WafRequest.Header("Host", "x"), new WafRequest.Header("Content-Type", contentType));
+    Transaction tx = e.newTransaction(new WafRequest(method, uri, "HTTP/1.1", headers,
+        body == null ? null : body.getBytes(StandardCharsets.UTF_8), "10.0.0.1"));
+    tx.processRequest();
+    return tx;
+  }
+
+  @Test
+  void denyInterruptsWhenOnButOnlyLogsInDetectionOnly() throws Exception {
+    String rule = "SecRule ARGS:q \"@rx attack\" \"id:1,phase:1,deny,status:403\"\n";
+    Transaction on = run(engine("SecRuleEngine On\n" + rule), "GET", "/?q=attack", null, null);
+    assertEquals(new Interruption(1, "deny", 403), on.interruption());
+    Transaction detect = run(engine("SecRuleEngine DetectionOnly\n" + rule), "GET", "/?q=attack", null, null);
+    assertNull(detect.interruption());
+    assertEquals(Set.of(1), detect.loggedRuleIds());
+  }
+
+  @Test
+  void setvarWithMacrosCountsAndChainsSeeCaptures() throws Exception {
+    WafEngine e = engine("""
+        SecAction "id:1,phase:1,pass,nolog,setvar:tx.score=0,setvar:tx.crit=5"
+        SecRule ARGS "@rx (\\d+)-(\\d+)" "id:2,phase:1,pass,capture,setvar:tx.score=+%{tx.crit},chain"
+            SecRule TX:2 "@streq 34" "setvar:'tx.seen_%{tx.1}=%{MATCHED_VAR}'"
+        SecRule &ARGS "@eq 2" "id:3,phase:1,pass,setvar:tx.score=-1"
+        """);
+    Transaction tx = run(e, "GET", "/?a=12-34&b=x", null, null);
+    assertEquals("4", tx.tx("score"));
+    assertEquals("34", tx.tx("seen_12"));
+    assertEquals(Set.of(2, 3), tx.loggedRuleIds());
+  }
+
+  @Test
+  void skipAfterJumpsToTheMarker() throws Exception {
+    WafEngine e = engine("""
+        SecRule REQUEST_METHOD "@streq GET" "id:1,phase:1,pass,nolog,skipAfter:END"
+        SecRule ARGS "@unconditionalMatch" "id:2,phase:1,pass"
+        SecMarker END
+        SecRule ARGS "@unconditionalMatch" "id:3,phase:1,pass"
+        """);
+    assertEquals(Set.of(3), run(e, "GET", "/?a=1", null, null).loggedRuleIds());
+    assertEquals(Set.of(2, 3), run(e, "POST", "/?a=1", null, null).loggedRuleIds());
+  }
+
+  @Test
+  void exclusionsStaticAndRuntime() throws Exception {
+    WafEngine e = engine("""
+        SecRule REQUEST_FILENAME "@streq /login" "id:1,phase:1,pass,nolog,ctl:ruleRemoveTargetById=3;ARGS:pw"
+        SecRule ARGS|!ARGS:note "@rx evil" "id:2,phase:2,pass"
+        SecRule ARGS "@rx evil" "id:3,phase:2,pass"
+        """);
+    assertEquals(Set.of(3), run(e, "GET", "/x?note=evil", null, null).loggedRuleIds());
+    assertEquals(Set.of(2), run(e, "GET", "/login?pw=evil", null, null).loggedRuleIds());
+  }
+
+  @Test
+  void jsonBodiesBecomeArgsNamedByPath() throws Exception {
+    WafEngine e = engine("""
+        SecRule REQUEST_HEADERS:Content-Type "@rx ^application/json" "id:1,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"
+        SecRule ARGS:json.a.b.1 "@streq evil" "id:2,phase:2,pass"
+        SecRule ARGS_NAMES "@streq json.meta.profile" "id:3,phase:2,pass"
+        SecRule REQBODY_ERROR "!@eq 0" "id:4,phase:2,pass"
+        """);
+    Transaction ok = run(e, "POST", "/", "application/json", "{\"a\":{\"b\":[1,\"evil\"]},\"meta\":{\"profile\":[]}}");
+    assertEquals(Set.of(2), ok.loggedRuleIds());
+    Transaction broken = run(e, "POST", "/", "application/json", "{\"a\":");
+    assertEquals(Set.of(4), broken.loggedRuleIds());
+  }
+
+  @Test
+  void multipartFieldsAndFiles() throws Exception {
+    WafEngine e = engine("""
+        SecRule ARGS:field "@streq value" "id:1,phase:2,pass"
+        SecRule FILES "@endsWith .php" "id:2,phase:2,pass"
+        SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:3,phase:2,pass"
+        SecRule MULTIPART_PART_HEADERS:upload "@rx ^content-type" "id:4,phase:2,pass,t:lowercase"
+        """);
+    String body = "--XX\r\nContent-Disposition: form-data; name=\"field\"\r\n\r\nvalue\r\n"
+        + "--XX\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"shell.php\"\r\n"
+        + "Content-Type: text/plain\r\n\r\n<?php ?>\r\n--XX--\r\n";
+    Transaction tx = run(e, "POST", "/", "multipart/form-data; boundary=XX", body);
+    assertEquals(Set.of(1, 2, 4), tx.loggedRuleIds());
+  }
+
+  @Test
+  void urlEncodedBodyAndRequestBodyVariable() throws Exception {
+    WafEngine e = engine("""
+        SecRule ARGS_POST:a "@streq 1 2" "id:1,phase:2,pass"
+        SecRule REQUEST_BODY "@contains a=1+2" "id:2,phase:2,pass"
+        """);
+    Transaction tx = run(e, "POST", "/", "application/x-www-form-urlencoded", "a=1+2");
+    assertEquals(Set.of(1, 2), tx.loggedRuleIds());
+  }
+
+  @Test
+  void aRuleThatThrowsIsSkippedAndRecorded() throws Exception {
+    WafEngine e = engine("SecRule ARGS \"@rx a\" \"id:1,phase:1,pass\"\n");
+    Transaction tx = run(e, "GET", "/?x=a", null, null);
+    assertTrue(tx.errors().isEmpty());
+    assertNotNull(tx.matchedRules().get(0).matchedVars());
+    assertEquals(List.of("ARGS:x"), tx.matchedRules().get(0).matchedVars());
+  }
+
+  @Test
+  void hostileValuesExhaustThePerRequestBudgetInBoundedTime() throws Exception {
+    StringBuilder rules = new StringBuilder();
+    for (int i = 1; i <= 40; i++) {
+      rules.append("SecRule ARGS \"@rx ^(.*a){12}$\" \"id:").append(i).append(",phase:1,pass\"\n");
+    }
+    WafEngine e = engine(rules.toString());
+    String hostile = "a".repeat(30) + "!";
+    StringBuilder query = new StringBuilder("/?");
+    for (int i = 0; i < 20; i++) {
+      query.append("p").append(i).append('=').append(hostile).append('&');
+    }
+    long t0 = System.nanoTime();
+    Transaction tx = run(e, "GET", query.toString(), null, null);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(tx.evaluationBudgetExhausted());
+    assertEquals("1", tx.tx("MSC_PCRE_LIMITS_EXCEEDED"));
+    assertTrue(ms < 10_000, "took " + ms + " ms");
+  }
+}

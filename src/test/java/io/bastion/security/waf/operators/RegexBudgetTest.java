@@ -1,0 +1,42 @@
+package io.bastion.security.waf.operators;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The ReDoS guard: a catastrophically backtracking pattern on hostile input is cut off, quickly. */
+class RegexBudgetTest {
+
+  @Test
+  void catastrophicBacktrackingIsAbortedAndReported() {
+    // Java 17 memoises the textbook (a+)+ case; a counted group with a greedy wildcard still explodes
+    // (about 8 s unbounded on this input).
+    Rx rx = new Rx("^(.*a){12}$");
+    String hostile = "a".repeat(30) + "!";
+    OperatorsTest.Ctx ctx = new OperatorsTest.Ctx();
+    boolean matched = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> rx.matches(ctx, hostile));
+    assertFalse(matched);
+    assertTrue(ctx.budgetHit, "the budget must have been hit, not the match completed");
+  }
+
+  @Test
+  void nestedAlternationOnLongInputStaysBounded() {
+    Rx rx = new Rx("(x+x+)+y");
+    String hostile = "x".repeat(5_000);
+    OperatorsTest.Ctx ctx = new OperatorsTest.Ctx();
+    assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(3), () -> rx.matches(ctx, hostile)));
+    assertTrue(ctx.budgetHit);
+  }
+
+  @Test
+  void ordinaryMatchingOfALargeValueIsNotCutOff() {
+    Rx rx = new Rx("(?i)union\\s+select");
+    String benign = "lorem ipsum dolor ".repeat(4_000) + "UNION SELECT";
+    OperatorsTest.Ctx ctx = new OperatorsTest.Ctx();
+    assertTrue(rx.matches(ctx, benign));
+    assertFalse(ctx.budgetHit);
+  }
+}
