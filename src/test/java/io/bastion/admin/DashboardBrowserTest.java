@@ -347,9 +347,13 @@ class DashboardBrowserTest {
     driver.findElement(By.id("token-create")).click();
     waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#token-rows tr[data-token='nightly-backup']")));
     assertTrue(text("token-created").startsWith("bct_"), text("token-created"));
-    WebElement tokenRow = driver.findElement(By.cssSelector("#token-rows tr[data-token='nightly-backup']"));
-    assertTrue(tokenRow.getText().contains("ops") && tokenRow.getText().contains("active"), tokenRow.getText());
-    tokenRow.findElement(By.tagName("button")).click();
+    By tokenRow = By.cssSelector("#token-rows tr[data-token='nightly-backup']");
+    String rowText = waitFor(d -> d.findElement(tokenRow).getText());
+    assertTrue(rowText.contains("ops") && rowText.contains("active"), rowText);
+    waitFor(d -> {
+      d.findElement(tokenRow).findElement(By.tagName("button")).click();
+      return true;
+    });
     waitFor(d -> d.findElement(By.cssSelector("#token-rows tr[data-token='nightly-backup']")).getText().contains("revoked"));
 
     // The same recovery code does not work twice.
@@ -456,7 +460,9 @@ class DashboardBrowserTest {
 
   private static <T> T waitFor(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
     try {
-      return new WebDriverWait(driver, WAIT).until(condition);
+      // Panels re-render their tables on refresh: an element found a moment ago may be replaced.
+      return new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(condition);
     } catch (org.openqa.selenium.TimeoutException e) {
       String page = driver.getPageSource();
       throw new AssertionError("timed out on " + driver.getCurrentUrl() + "; page: "
