@@ -9,6 +9,9 @@ import io.bastion.audit.Audit;
 import io.bastion.audit.AuditConfig;
 import io.bastion.audit.AuditTrail;
 import io.bastion.audit.AuditVerticle;
+import io.bastion.auth.AccessPolicy;
+import io.bastion.auth.BearerAuthenticationHandler;
+import io.bastion.auth.TokenVerifier;
 import io.bastion.backup.BackupVerticle;
 import io.bastion.config.BastionConfig;
 import io.bastion.db.DatabaseVerticle;
@@ -86,6 +89,7 @@ public final class Node {
   private RedisStore redis;
   private Audit audit;
   private Gateway gateway;
+  private TokenVerifier verifier;
 
   private Node(BastionConfig config, Vertx vertx, Clock clock) {
     this.config = config;
@@ -163,20 +167,35 @@ public final class Node {
               audit = opened;
               return health;
             }))
+        .compose(health -> {
+          if (!config.auth().enabled()) {
+            LOG.warn("auth.enabled is false: the FHIR API at /fhir accepts requests without a token; "
+                + "set auth.issuer, auth.audience and auth.jwks-url (or public-key-files) and auth.enabled: true");
+          }
+          return Future.succeededFuture(health);
+        })
+        .compose(health -> (config.auth().enabled()
+            ? TokenVerifier.create(vertx, config.auth(), clock)
+            : Future.<TokenVerifier>succeededFuture()).map(created -> {
+              verifier = created;
+              return health;
+            }))
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
           return new FhirRoutes(info, ResourceTypes.r4(),
               new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), new SearchIndexer(searchParameters)),
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
-              FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock);
+              FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
+              verifier == null ? null : new AccessPolicy());
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           CtlTokens ctlTokens = new CtlTokens(pool, clock, random);
           AdminRoutes.logMfaStorage(config.admin());
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
               new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random),
-              fhir));
+              fhir), verifier == null ? null
+              : BearerAuthenticationHandler.create(verifier, registry, java.util.Set.of("/fhir/metadata")));
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
               .compose(v -> deploy("SecurityVerticle", SecurityVerticle::new, 1))
@@ -219,6 +238,11 @@ public final class Node {
       }));
     }
     return chain
+        .andThen(v -> {
+          if (verifier != null) {
+            verifier.close();
+          }
+        })
         .compose(v -> pool == null ? Future.<Void>succeededFuture() : pool.close().otherwiseEmpty())
         .compose(v -> {
           if (redis != null && !redis.local()) {

@@ -27,21 +27,31 @@ public final class SmartScopeHandler implements AuthorizationHandler {
   private final AccessPolicy policy;
   private final Interaction interaction;
   private final String fixedType;
+  private final boolean restrictionsEnforced;
 
-  private SmartScopeHandler(AccessPolicy policy, Interaction interaction, String fixedType) {
+  private SmartScopeHandler(AccessPolicy policy, Interaction interaction, String fixedType, boolean restrictionsEnforced) {
     this.policy = policy;
     this.interaction = interaction;
     this.fixedType = fixedType;
+    this.restrictionsEnforced = restrictionsEnforced;
   }
 
   /** For routes with a {@code :type} path parameter, or system-level routes without one. */
   public static SmartScopeHandler require(AccessPolicy policy, Interaction interaction) {
-    return new SmartScopeHandler(policy, interaction, null);
+    return new SmartScopeHandler(policy, interaction, null, true);
+  }
+
+  /**
+   * For routes whose handler does not (yet) confine results to a patient's compartment or to a scope's
+   * {@code ?param=value} restrictions: such decisions are refused rather than let through unconfined.
+   */
+  public static SmartScopeHandler requireUnrestricted(AccessPolicy policy, Interaction interaction) {
+    return new SmartScopeHandler(policy, interaction, null, false);
   }
 
   /** For routes of one resource type (Patient/:id/$everything). */
   public static SmartScopeHandler require(AccessPolicy policy, Interaction interaction, String resourceType) {
-    return new SmartScopeHandler(policy, interaction, resourceType);
+    return new SmartScopeHandler(policy, interaction, resourceType, true);
   }
 
   @Override
@@ -53,6 +63,11 @@ public final class SmartScopeHandler implements AuthorizationHandler {
     }
     String type = fixedType != null ? fixedType : ctx.pathParam("type");
     AccessDecision decision = policy.decide(principal, interaction, type, params(ctx.queryParams()));
+    if (decision.allowed() && !restrictionsEnforced
+        && (decision.compartmentRestricted() || !decision.restrictions().isEmpty())) {
+      decision = AccessDecision.deny("this interaction cannot yet be confined to a patient compartment or to "
+          + "scope restrictions; use a user/ or system/ scope without restrictions");
+    }
     if (!decision.allowed()) {
       RequestContext request = RequestContext.of(ctx);
       LOG.info("request {} refused for client {}: {}", request == null ? "-" : request.requestId(),

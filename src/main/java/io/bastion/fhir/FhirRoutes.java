@@ -1,6 +1,9 @@
 package io.bastion.fhir;
 
 import io.bastion.NodeInfo;
+import io.bastion.auth.AccessPolicy;
+import io.bastion.auth.Interaction;
+import io.bastion.auth.SmartScopeHandler;
 import io.bastion.fhir.FhirHeaders.Return;
 import io.bastion.fhir.search.SearchBundle;
 import io.bastion.fhir.search.SearchParameters;
@@ -23,6 +26,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +58,8 @@ public final class FhirRoutes implements RouteModule {
   private final ResourceValidator validator;
   private final ResourceStore store;
   private final FhirLimits limits;
+  /** SMART scope checks; null when auth.enabled is false. */
+  private final AccessPolicy policy;
   private final FhirJson json;
   private final Clock clock;
   private final String capabilityStatement;
@@ -61,7 +67,8 @@ public final class FhirRoutes implements RouteModule {
   private final SearchService search;
 
   public FhirRoutes(NodeInfo node, ResourceTypes types, ResourceStore store, SearchParameters searchParameters,
-      SearchService search, FhirLimits limits, Clock clock) {
+      SearchService search, FhirLimits limits, Clock clock, AccessPolicy policy) {
+    this.policy = policy;
     this.types = types;
     this.searchParameters = searchParameters;
     this.search = search;
@@ -79,17 +86,25 @@ public final class FhirRoutes implements RouteModule {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
     router.route("/fhir/*").handler(new FhirFormats());
     router.get("/fhir/metadata").handler(this::capabilities);
-    router.get("/fhir/_history").handler(this::systemHistory);
-    router.get("/fhir/:type/_history").handler(this::typeHistory);
-    router.get("/fhir/:type/:id/_history").handler(this::instanceHistory);
-    router.get("/fhir/:type/:id/_history/:vid").handler(this::vread);
-    router.get("/fhir/:type/:id").handler(this::read);
-    router.get("/fhir/:type").handler(this::search);
-    router.post("/fhir/:type/_search").handler(body).handler(this::search);
-    router.post("/fhir/:type").handler(body).handler(this::create);
-    router.put("/fhir/:type/:id").handler(body).handler(this::update);
-    router.patch("/fhir/:type/:id").handler(body).handler(this::patch);
-    router.delete("/fhir/:type/:id").handler(this::delete);
+    router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(this::systemHistory);
+    router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
+    router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
+    router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(this::vread);
+    router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
+    router.get("/fhir/:type").handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.post("/fhir/:type/_search").handler(body).handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
+    router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(this::update);
+    router.patch("/fhir/:type/:id").handler(body).handler(guard(Interaction.PATCH)).handler(this::patch);
+    router.delete("/fhir/:type/:id").handler(guard(Interaction.DELETE)).handler(this::delete);
+  }
+
+  /**
+   * The route's SMART scope check when auth.enabled, else nothing. Patient-compartment and restricted
+   * scopes are refused until the handlers confine results to them (SmartScopeHandler#requireUnrestricted).
+   */
+  private Handler<RoutingContext> guard(Interaction interaction) {
+    return policy == null ? RoutingContext::next : SmartScopeHandler.requireUnrestricted(policy, interaction);
   }
 
   private void capabilities(RoutingContext ctx) {

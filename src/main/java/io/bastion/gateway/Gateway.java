@@ -4,7 +4,9 @@ import io.bastion.NodeInfo;
 import io.bastion.db.StoreHealth;
 import io.bastion.monitoring.TrafficMeter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,10 +26,12 @@ public final class Gateway {
   private final StoreHealth stores;
   private final PrometheusMeterRegistry registry;
   private final List<RouteModule> modules;
+  /** Bearer-token authentication for /fhir, or null when auth.enabled is false. */
+  private final Handler<RoutingContext> authentication;
   private final AtomicInteger boundPort = new AtomicInteger(-1);
 
   public Gateway(HttpConfig http, boolean accessLog, TrafficMeter traffic, NodeInfo node, StoreHealth stores,
-      PrometheusMeterRegistry registry, List<RouteModule> modules) {
+      PrometheusMeterRegistry registry, List<RouteModule> modules, Handler<RoutingContext> authentication) {
     this.http = http;
     this.accessLog = accessLog;
     this.traffic = traffic;
@@ -35,6 +39,7 @@ public final class Gateway {
     this.stores = stores;
     this.registry = registry;
     this.modules = List.copyOf(modules);
+    this.authentication = authentication;
   }
 
   /** One router per gateway instance: handlers are cheap, the shared state they consult is not copied. */
@@ -45,7 +50,11 @@ public final class Gateway {
     router.route().handler(new ResponseObserver(traffic, accessLog));
     router.route().handler(new SecurityHeadersHandler(http));
     router.route().handler(new BodyLimitHandler(http.maxBodyBytes()));
-    // 3-7 (blocklist, rate limit, WAF, authentication, cache) arrive with their issues.
+    // 3-5 (blocklist, rate limit, WAF) and 7 (cache) arrive with their issues.
+    // 6: authentication (bearer JWT) for the FHIR API; authorisation is per route, in the modules.
+    if (authentication != null) {
+      router.route("/fhir/*").handler(authentication);
+    }
     // 8: handlers
     new HealthRoutes(node, stores).mount(router);
     new MetricsRoute(registry).mount(router);

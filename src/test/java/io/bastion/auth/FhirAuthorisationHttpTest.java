@@ -1,0 +1,95 @@
+package io.bastion.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bastion.testsupport.TestNode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** auth.enabled on a real node: bearer tokens on every FHIR route but metadata, SMART scopes per route. */
+class FhirAuthorisationHttpTest {
+
+  private static final String ISSUER = "https://idp.test/realms/bastion";
+  private static final String AUDIENCE = "https://bastion.test/fhir";
+  @TempDir
+  static Path dir;
+  private static TestKeys.Key key;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    key = TestKeys.rsa("k1");
+    Path pem = dir.resolve("idp.pem");
+    Files.writeString(pem, key.publicPem());
+    node = TestNode.startWithout(Map.of("auth.enabled", "true", "auth.issuer", ISSUER, "auth.audience", AUDIENCE,
+        "auth.public-key-files", pem.toString()));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static String token(String scope, String patient) {
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", "app-1")
+        .put("exp", now + 300).put("iat", now).put("scope", scope);
+    if (patient != null) {
+      claims.put("patient", patient);
+    }
+    return TestKeys.sign(key, claims);
+  }
+
+  private static io.vertx.ext.web.client.HttpResponse<Buffer> call(HttpMethod method, String path, String token, JsonObject body) {
+    Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/fhir+json"));
+    if (token != null) {
+      headers.put("Authorization", "Bearer " + token);
+    }
+    return node.send(method, path, headers, body == null ? null : body.toBuffer());
+  }
+
+  @Test
+  void metadataIsPublicEverythingElseNeedsAToken() {
+    assertEquals(200, call(HttpMethod.GET, "/fhir/metadata", null, null).statusCode());
+    var anonymous = call(HttpMethod.GET, "/fhir/Patient", null, null);
+    assertEquals(401, anonymous.statusCode());
+    assertTrue(anonymous.getHeader("WWW-Authenticate").startsWith("Bearer realm=\"bastion\""));
+    assertEquals("OperationOutcome", anonymous.bodyAsJsonObject().getString("resourceType"));
+    var forged = call(HttpMethod.GET, "/fhir/Patient", TestKeys.sign(TestKeys.rsa("k1"), new JsonObject()
+        .put("iss", ISSUER).put("aud", AUDIENCE).put("sub", "x").put("exp", System.currentTimeMillis() / 1000 + 60)), null);
+    assertEquals(401, forged.statusCode(), "signed by a key the node does not trust");
+  }
+
+  @Test
+  void scopesDecidePerInteraction() {
+    JsonObject patient = new JsonObject().put("resourceType", "Patient").put("active", true);
+    String readOnly = token("user/Patient.rs", null);
+    assertEquals(200, call(HttpMethod.GET, "/fhir/Patient", readOnly, null).statusCode());
+    var denied = call(HttpMethod.POST, "/fhir/Patient", readOnly, patient);
+    assertEquals(403, denied.statusCode());
+    assertTrue(denied.getHeader("WWW-Authenticate").contains("insufficient_scope"));
+
+    String writer = token("user/*.cruds", null);
+    var created = call(HttpMethod.POST, "/fhir/Patient", writer, patient);
+    assertEquals(201, created.statusCode());
+    String location = created.getHeader("Location");
+    String path = location.substring(location.indexOf("/fhir/"), location.indexOf("/_history"));
+    assertEquals(200, call(HttpMethod.GET, path, readOnly, null).statusCode());
+    assertEquals(403, call(HttpMethod.GET, "/fhir/Observation", readOnly, null).statusCode(), "no Observation scope");
+  }
+
+  @Test
+  void patientContextTokensAreRefusedUntilCompartmentsAreEnforced() {
+    var response = call(HttpMethod.GET, "/fhir/Patient", token("patient/Patient.rs", "pat-1"), null);
+    assertEquals(403, response.statusCode(), "an unconfined search would reach other patients' data");
+  }
+}
