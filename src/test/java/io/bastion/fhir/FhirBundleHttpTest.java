@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bastion.testsupport.TestNode;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -232,6 +234,34 @@ class FhirBundleHttpTest {
     var ok = fhir.post("/fhir", bundle("transaction", update));
     assertEquals(200, ok.statusCode(), ok.bodyAsString());
     assertEquals("W/\"3\"", entries(ok).get(0).getJsonObject("response").getString("etag"));
+  }
+
+  @Test
+  void concurrentTransactionsFromTheSameVersionExactlyOneCommits() throws Exception {
+    String id = fhir.create(patient(unique())).getString("id");
+    int writers = 6;
+    List<String> families = new ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> futures = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      String family = unique();
+      families.add(family);
+      JsonObject update = entry(null, patient(family).put("id", id), "PUT", "Patient/" + id);
+      update.getJsonObject("request").put("ifMatch", "W/\"1\"");
+      JsonObject body = bundle("transaction", entry(null, patient(family), "POST", "Patient"), update);
+      futures.add(node.client().post("/fhir").putHeader("Content-Type", FhirHttp.FHIR_JSON)
+          .sendBuffer(Buffer.buffer(body.encode())));
+    }
+    Future.all(futures).await(30, TimeUnit.SECONDS);
+    List<Integer> statuses = futures.stream().map(f -> f.result().statusCode()).toList();
+    assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+    assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 409 || s == 412), statuses.toString());
+    JsonObject current = fhir.get("/fhir/Patient/" + id).bodyAsJsonObject();
+    assertEquals("2", current.getJsonObject("meta").getString("versionId"));
+    String winner = current.getJsonArray("name").getJsonObject(0).getString("family");
+    for (String family : families) {
+      // the winner's family is on its created Patient and on the updated one; the losers' on nothing
+      assertEquals(family.equals(winner) ? 2 : 0, total("Patient?family=" + family), statuses.toString());
+    }
   }
 
   @Test
