@@ -177,7 +177,15 @@ final class BundleProcessor {
   /** A transaction may touch each resource once (FHIR forbids two entries on the same Type/id). */
   private static void checkDuplicates(List<Entry> entries) {
     Map<String, Integer> seen = new HashMap<>();
+    Map<String, Integer> fullUrls = new HashMap<>();
     for (Entry entry : entries) {
+      if (entry.fullUrl() != null && entry.fullUrl().startsWith(URN_UUID)) {
+        Integer before = fullUrls.putIfAbsent(entry.fullUrl(), entry.index());
+        if (before != null) {
+          throw FhirException.of(400, "invariant", entry.where() + ": fullUrl repeats the fullUrl of Bundle.entry["
+              + before + "]", entry.where() + ".fullUrl");
+        }
+      }
       if (entry.id() != null && !"GET".equals(entry.method())) {
         Integer before = seen.putIfAbsent(entry.type() + "/" + entry.id(), entry.index());
         if (before != null) {

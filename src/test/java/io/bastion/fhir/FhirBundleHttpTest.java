@@ -282,6 +282,17 @@ class FhirBundleHttpTest {
     assertOutcome(fhir.post("/fhir", patient("x")), 400, "invalid");
     var badUrl = fhir.post("/fhir", bundle("transaction", entry(null, null, "DELETE", "Patient?name=x")));
     assertTrue(assertOutcome(badUrl, 400, "not-supported").encode().contains("Bundle.entry[0]"));
+    String urn = "urn:uuid:" + UUID.randomUUID();
+    var twice = fhir.post("/fhir", bundle("transaction", entry(urn, patient("a"), "POST", "Patient"),
+        entry(urn, patient("b"), "POST", "Patient")));
+    assertTrue(assertOutcome(twice, 400, "invariant").encode().contains("Bundle.entry[1].fullUrl"));
+    var sameResource = fhir.post("/fhir", bundle("transaction", entry(null, null, "DELETE", "Patient/same"),
+        entry(null, patient("c").put("id", "same"), "PUT", "Patient/same")));
+    assertTrue(assertOutcome(sameResource, 400, "invariant").encode().contains("Bundle.entry[1]"));
+    var noRequest = fhir.post("/fhir", new JsonObject().put("resourceType", "Bundle").put("type", "batch")
+        .put("entry", new JsonArray().add(new JsonObject().put("resource", patient("d")))));
+    assertEquals(200, noRequest.statusCode(), noRequest.bodyAsString());
+    assertEquals("400 Bad Request", entries(noRequest).get(0).getJsonObject("response").getString("status"));
   }
 
   @Test
