@@ -12,14 +12,21 @@ import java.util.List;
 /**
  * The CapabilityStatement at /fhir/metadata. It lists exactly what this node implements: the instance
  * and type interactions on every R4 type, system history, JSON only, JSON Patch, and type-level search with
- * the parameters each type actually has in the search index. Conditional interactions, batch/transaction
- * and XML are absent until they exist.
+ * the parameters each type actually has in the search index, and batch/transaction Bundles. Conditional
+ * interactions outside Bundles and XML are absent until they exist.
  */
 final class CapabilityStatementBuilder {
 
   static final List<String> TYPE_INTERACTIONS =
       List.of("read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create",
           "search-type");
+
+  static final String TRANSACTION_DOC = "POST [base] with a transaction Bundle: all-or-nothing in one database "
+      + "transaction; entries GET (read, vread, search), POST (with ifNoneExist), PUT and PATCH (Binary JSON Patch) "
+      + "by Type/id with ifMatch, DELETE by Type/id; urn:uuid fullUrls rewritten; no conditional update or delete; "
+      + "at most " + FhirLimits.DEFAULT_MAX_BUNDLE_ENTRIES + " entries";
+  static final String BATCH_DOC = "POST [base] with a batch Bundle: the same entries as a transaction, each "
+      + "processed on its own with its own response status";
 
   private CapabilityStatementBuilder() {
   }
@@ -53,7 +60,10 @@ final class CapabilityStatementBuilder {
     JsonObject rest = new JsonObject()
         .put("mode", "server")
         .put("resource", resources)
-        .put("interaction", new JsonArray().add(new JsonObject().put("code", "history-system")));
+        .put("interaction", new JsonArray()
+            .add(new JsonObject().put("code", "history-system"))
+            .add(new JsonObject().put("code", "transaction").put("documentation", TRANSACTION_DOC))
+            .add(new JsonObject().put("code", "batch").put("documentation", BATCH_DOC)));
     return new JsonObject()
         .put("resourceType", "CapabilityStatement")
         .put("status", "active")

@@ -11,8 +11,16 @@ package io.bastion.fhir;
  * @param maxArrayLength longest array anywhere in a resource
  * @param maxCount     largest _count accepted on history
  * @param defaultCount page size when _count is absent
+ * @param maxBundleEntries most entries in a batch or transaction Bundle
  */
-public record FhirLimits(int maxBodyBytes, int maxDepth, int maxArrayLength, int maxCount, int defaultCount) {
+public record FhirLimits(int maxBodyBytes, int maxDepth, int maxArrayLength, int maxCount, int defaultCount,
+    int maxBundleEntries) {
+
+  public static final int DEFAULT_MAX_BUNDLE_ENTRIES = 1_000;
+
+  public FhirLimits(int maxBodyBytes, int maxDepth, int maxArrayLength, int maxCount, int defaultCount) {
+    this(maxBodyBytes, maxDepth, maxArrayLength, maxCount, defaultCount, DEFAULT_MAX_BUNDLE_ENTRIES);
+  }
 
   public static FhirLimits withBodyLimit(int maxBodyBytes) {
     return new FhirLimits(maxBodyBytes, 64, 10_000, 1_000, 20);

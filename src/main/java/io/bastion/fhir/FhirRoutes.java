@@ -65,6 +65,7 @@ public final class FhirRoutes implements RouteModule {
   private final String capabilityStatement;
   private final SearchParameters searchParameters;
   private final SearchService search;
+  private final BundleProcessor bundles;
 
   public FhirRoutes(NodeInfo node, ResourceTypes types, ResourceStore store, SearchParameters searchParameters,
       SearchService search, FhirLimits limits, Clock clock, AccessPolicy policy) {
@@ -77,6 +78,8 @@ public final class FhirRoutes implements RouteModule {
     this.limits = limits;
     this.json = new FhirJson(limits);
     this.clock = clock;
+    this.bundles = new BundleProcessor(types, validator, store, searchParameters, search, limits, json, clock,
+        MAX_INCLUDES);
     this.capabilityStatement = CapabilityStatementBuilder.build(node, types.names(), searchParameters,
         clock.instant()).encode();
   }
@@ -92,6 +95,8 @@ public final class FhirRoutes implements RouteModule {
     router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(this::vread);
     router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
     router.get("/fhir/:type").handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.post("/fhir").handler(body).handler(guard(Interaction.TRANSACTION)).handler(this::bundle);
+    router.post("/fhir/").handler(body).handler(guard(Interaction.TRANSACTION)).handler(this::bundle);
     router.post("/fhir/:type/_search").handler(body).handler(guard(Interaction.SEARCH)).handler(this::search);
     router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(this::update);
@@ -272,6 +277,26 @@ public final class FhirRoutes implements RouteModule {
       search.search(request).onSuccess(result -> ctx.response()
           .putHeader("Content-Type", FhirFormats.responseType(ctx))
           .end(SearchBundle.render(FhirHeaders.base(ctx), request, result, current, clock.instant())))
+          .onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  /** POST /fhir: a batch or transaction Bundle (see {@link BundleProcessor}); each entry is authorised on its own. */
+  private void bundle(RoutingContext ctx) {
+    try {
+      JsonObject bundle = json.parseObject(body(ctx));
+      BundleProcessor.Authorizer authorizer = policy == null ? null : (interaction, type) -> {
+        io.bastion.auth.AccessDecision decision = policy.decide(io.bastion.auth.Principal.of(ctx), interaction, type);
+        if (!decision.allowed()) {
+          return decision.reason();
+        }
+        return decision.compartmentRestricted() || !decision.restrictions().isEmpty()
+            ? "Bundles cannot yet be confined to a patient compartment or to scope restrictions" : null;
+      };
+      bundles.process(bundle, FhirHeaders.base(ctx), authorizer).onSuccess(response -> ctx.response()
+          .putHeader("Content-Type", FhirFormats.responseType(ctx)).end(response.encode()))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);

@@ -88,6 +88,25 @@ class FhirAuthorisationHttpTest {
   }
 
   @Test
+  void bundleEntriesAreAuthorisedOneByOne() {
+    JsonObject patient = new JsonObject().put("resourceType", "Patient").put("active", true);
+    JsonObject observation = new JsonObject().put("resourceType", "Observation").put("status", "final")
+        .put("code", new JsonObject().put("text", "x"));
+    JsonObject transaction = new JsonObject().put("resourceType", "Bundle").put("type", "transaction")
+        .put("entry", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("resource", patient).put("request", new JsonObject().put("method", "POST").put("url", "Patient")))
+            .add(new JsonObject().put("resource", observation).put("request", new JsonObject().put("method", "POST").put("url", "Observation"))));
+    assertEquals(401, call(HttpMethod.POST, "/fhir", null, transaction).statusCode());
+    var refused = call(HttpMethod.POST, "/fhir", token("user/Patient.cruds", null), transaction);
+    assertEquals(403, refused.statusCode(), refused.bodyAsString());
+    assertTrue(refused.bodyAsString().contains("Bundle.entry[1]"), refused.bodyAsString());
+    assertEquals(200, call(HttpMethod.POST, "/fhir", token("user/Patient.cruds user/Observation.c", null), transaction)
+        .statusCode());
+    assertEquals(403, call(HttpMethod.POST, "/fhir", token("patient/*.cruds", "pat-1"), transaction).statusCode(),
+        "compartment-restricted scopes are refused for Bundles");
+  }
+
+  @Test
   void patientContextTokensAreRefusedUntilCompartmentsAreEnforced() {
     var response = call(HttpMethod.GET, "/fhir/Patient", token("patient/Patient.rs", "pat-1"), null);
     assertEquals(403, response.statusCode(), "an unconfined search would reach other patients' data");

@@ -8,6 +8,8 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,12 +37,23 @@ public final class PgResourceStore implements ResourceStore {
   private static final String DEADLOCK = "40P01";
 
   private final Pool pool;
+  /** The pool, or for a store bound to a transaction ({@link #inTransaction}) its connection. */
+  private final SqlClient client;
+  /** Non-null when this store runs inside a caller's transaction: writes then join it. */
+  private final SqlConnection connection;
   private final Clock clock;
   private final Supplier<String> ids;
   private final SearchIndexer indexer;
 
   public PgResourceStore(Pool pool, Clock clock, Supplier<String> ids, SearchIndexer indexer) {
+    this(pool, null, clock, ids, indexer);
+  }
+
+  private PgResourceStore(Pool pool, SqlConnection connection, Clock clock, Supplier<String> ids,
+      SearchIndexer indexer) {
     this.pool = pool;
+    this.connection = connection;
+    this.client = connection == null ? pool : connection;
     this.clock = clock;
     this.ids = ids;
     this.indexer = indexer;
@@ -48,18 +61,45 @@ public final class PgResourceStore implements ResourceStore {
 
   @Override
   public Future<Written> create(String type, JsonObject resource) {
-    String id = ids.get();
+    return create(type, ids.get(), resource);
+  }
+
+  @Override
+  public String newId() {
+    return ids.get();
+  }
+
+  @Override
+  public Future<Written> create(String type, String id, JsonObject resource) {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
-    return pool.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "POST",
+    return client.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "POST",
             indexer.rows(type, stored)))
         .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", stored.encode()), true))
         .recover(PgResourceStore::mapFailure);
   }
 
+  /**
+   * Runs the work against a store bound to one connection in one transaction: every write the work makes
+   * commits together when its future succeeds, and rolls back when it fails. Nested use joins the outer one.
+   */
+  @Override
+  public <T> Future<T> inTransaction(Function<ResourceStore, Future<T>> work) {
+    if (connection != null) {
+      return work.apply(this);
+    }
+    return pool.withTransaction(conn -> work.apply(new PgResourceStore(pool, conn, clock, ids, indexer)))
+        .recover(PgResourceStore::mapFailure);
+  }
+
+  /** The pool's own transaction, or the caller's when this store is bound to one. */
+  private <T> Future<T> transaction(Function<SqlConnection, Future<T>> work) {
+    return connection != null ? work.apply(connection) : pool.withTransaction(work);
+  }
+
   @Override
   public Future<ResourceVersion> read(String type, String id) {
-    return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(rows -> {
+    return client.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(rows -> {
       Row row = single(rows, "no resource of this type has this id");
       if (row.getBoolean("deleted")) {
         throw new StoreException(Reason.GONE, "the resource was deleted");
@@ -70,7 +110,7 @@ public final class PgResourceStore implements ResourceStore {
 
   @Override
   public Future<ResourceVersion> vread(String type, String id, int version) {
-    return pool.preparedQuery(FhirSql.VREAD).execute(Tuple.of(type, id, version)).map(rows -> {
+    return client.preparedQuery(FhirSql.VREAD).execute(Tuple.of(type, id, version)).map(rows -> {
       Row row = single(rows, "this resource has no such version");
       String method = row.getString("method");
       if ("DELETE".equals(method)) {
@@ -88,7 +128,7 @@ public final class PgResourceStore implements ResourceStore {
     // The row lock comes first, in its own statement: the write statement that follows then takes its
     // snapshot after any racing update committed, so it replaces that update's index rows too (within one
     // statement, rows committed after its snapshot would be invisible to its DELETE and survive).
-    return pool.withTransaction(conn -> conn.preparedQuery(FhirSql.LOCK_CURRENT).execute(Tuple.of(type, id))
+    return transaction(conn -> conn.preparedQuery(FhirSql.LOCK_CURRENT).execute(Tuple.of(type, id))
         .compose(locked -> {
           if (locked.size() == 0) {
             if (ifMatch != null) {
@@ -115,7 +155,7 @@ public final class PgResourceStore implements ResourceStore {
 
   @Override
   public Future<Written> patch(String type, String id, Integer ifMatch, Function<String, JsonObject> change) {
-    return pool.withTransaction(conn -> conn.preparedQuery(FhirSql.LOCK_CURRENT).execute(Tuple.of(type, id))
+    return transaction(conn -> conn.preparedQuery(FhirSql.LOCK_CURRENT).execute(Tuple.of(type, id))
         .compose(rows -> {
           Row row = single(rows, "no resource of this type has this id");
           if (row.getBoolean("deleted")) {
@@ -139,13 +179,13 @@ public final class PgResourceStore implements ResourceStore {
   @Override
   public Future<ResourceVersion> delete(String type, String id, Integer ifMatch) {
     Instant now = now();
-    return pool.preparedQuery(FhirSql.DELETE).execute(Tuple.of(type, id, utc(now), ifMatch)).compose(rows -> {
+    return client.preparedQuery(FhirSql.DELETE).execute(Tuple.of(type, id, utc(now), ifMatch)).compose(rows -> {
       if (rows.size() == 1) {
         Row row = rows.iterator().next();
         return Future.succeededFuture(new ResourceVersion(type, id, row.getInteger("version"), instant(row), true,
             "DELETE", null));
       }
-      return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(current -> {
+      return client.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(current -> {
         Row row = single(current, "no resource of this type has this id");
         if (!row.getBoolean("deleted")) {
           throw new StoreException(Reason.VERSION_MISMATCH, "If-Match names version " + ifMatch
@@ -162,11 +202,11 @@ public final class PgResourceStore implements ResourceStore {
     HistoryCursor after = query.after();
     int limit = query.count() + 1; // one more than asked says whether there is a next page
     if (query.instance()) {
-      return pool.preparedQuery(FhirSql.READ).execute(Tuple.of(query.type(), query.id())).compose(rows -> {
+      return client.preparedQuery(FhirSql.READ).execute(Tuple.of(query.type(), query.id())).compose(rows -> {
         long pk = single(rows, "no resource of this type has this id").getLong("res_pk");
         Future<RowSet<Row>> page = query.count() == 0 ? Future.succeededFuture(null)
-            : pool.preparedQuery(FhirSql.HISTORY_INSTANCE).execute(Tuple.of(pk, since, after.version(), limit));
-        Future<RowSet<Row>> total = pool.preparedQuery(FhirSql.HISTORY_INSTANCE_COUNT).execute(Tuple.of(pk, since));
+            : client.preparedQuery(FhirSql.HISTORY_INSTANCE).execute(Tuple.of(pk, since, after.version(), limit));
+        Future<RowSet<Row>> total = client.preparedQuery(FhirSql.HISTORY_INSTANCE_COUNT).execute(Tuple.of(pk, since));
         return Future.all(page, total).map(both -> page(page.result(), query.count(),
             total.result().iterator().next().getLong("total").intValue()));
       });
@@ -178,7 +218,7 @@ public final class PgResourceStore implements ResourceStore {
     Tuple params = query.type() != null
         ? Tuple.of(query.type(), since, below, after.resourcePk(), after.version(), limit)
         : Tuple.of(since, below, after.resourcePk(), after.version(), limit);
-    return pool.preparedQuery(query.type() != null ? FhirSql.HISTORY_TYPE : FhirSql.HISTORY_SYSTEM).execute(params)
+    return client.preparedQuery(query.type() != null ? FhirSql.HISTORY_TYPE : FhirSql.HISTORY_SYSTEM).execute(params)
         .map(rows -> page(rows, query.count(), null));
   }
 

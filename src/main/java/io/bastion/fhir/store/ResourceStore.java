@@ -14,6 +14,18 @@ public interface ResourceStore {
   /** Stores a new resource under a server-assigned id, version 1. */
   Future<Written> create(String type, JsonObject resource);
 
+  /** Stores a new resource under an id the caller chose from {@link #newId()}, version 1. */
+  Future<Written> create(String type, String id, JsonObject resource);
+
+  /** A fresh server id, as create would assign (transactions reserve ids before writing). */
+  String newId();
+
+  /**
+   * Runs the work in one PostgreSQL transaction: the store it is given makes every write on the same
+   * connection, committed when the work's future succeeds, rolled back when it fails.
+   */
+  <T> Future<T> inTransaction(Function<ResourceStore, Future<T>> work);
+
   /** The current version; fails NOT_FOUND, or GONE when the current version is a deletion. */
   Future<ResourceVersion> read(String type, String id);
 

@@ -1,0 +1,580 @@
+package io.bastion.fhir;
+
+import io.bastion.auth.Interaction;
+import io.bastion.fhir.search.SearchBundle;
+import io.bastion.fhir.search.SearchParameters;
+import io.bastion.fhir.search.SearchRequest;
+import io.bastion.fhir.search.SearchService;
+import io.bastion.fhir.store.ResourceStore;
+import io.bastion.fhir.store.ResourceVersion;
+import io.bastion.fhir.store.StoreException;
+import io.bastion.fhir.store.Written;
+import io.bastion.fhir.validation.ResourceTypes;
+import io.bastion.fhir.validation.ResourceValidator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * POST /fhir with a batch or transaction Bundle.
+ *
+ * <p>A transaction runs in one PostgreSQL transaction ({@link ResourceStore#inTransaction}): entries in the
+ * FHIR order (DELETE, POST, PUT/PATCH, GET), ids of created resources reserved up front so that every
+ * {@code urn:uuid:} fullUrl is rewritten to its {@code Type/id} anywhere in the resources, and the first
+ * entry that fails rolls everything back and answers its status with an OperationOutcome naming the entry
+ * ({@code Bundle.entry[n]}). Conditional creates (ifNoneExist) are searched before the transaction starts,
+ * against committed data.
+ *
+ * <p>A batch runs its entries one after another, each on its own; a failing entry gets its status and
+ * OperationOutcome in the batch-response and the others go on.
+ */
+final class BundleProcessor {
+
+  /** Checks one entry's interaction on one type against the caller's scopes: null when allowed, else why not. */
+  interface Authorizer {
+    String refusal(Interaction interaction, String type);
+  }
+
+  private static final String URN_UUID = "urn:uuid:";
+
+  /** One parsed entry. */
+  private record Entry(int index, String method, String type, String id, String vid, List<Map.Entry<String, String>> query,
+      boolean conditional, JsonObject resource, Integer ifMatch, String ifNoneExist, String fullUrl) {
+
+    String where() {
+      return "Bundle.entry[" + index + "]";
+    }
+
+    int order() {
+      return switch (method) {
+        case "DELETE" -> 0;
+        case "POST" -> 1;
+        case "PUT", "PATCH" -> 2;
+        default -> 3;
+      };
+    }
+  }
+
+  /** What a conditional create found, or the id reserved for a create. */
+  private record Plan(String id, ResourceVersion existing) {
+  }
+
+  private final ResourceTypes types;
+  private final ResourceValidator validator;
+  private final ResourceStore store;
+  private final SearchParameters searchParameters;
+  private final SearchService search;
+  private final FhirLimits limits;
+  private final FhirJson json;
+  private final Clock clock;
+  private final int maxIncludes;
+
+  BundleProcessor(ResourceTypes types, ResourceValidator validator, ResourceStore store,
+      SearchParameters searchParameters, SearchService search, FhirLimits limits, FhirJson json, Clock clock,
+      int maxIncludes) {
+    this.types = types;
+    this.validator = validator;
+    this.store = store;
+    this.searchParameters = searchParameters;
+    this.search = search;
+    this.limits = limits;
+    this.json = json;
+    this.clock = clock;
+    this.maxIncludes = maxIncludes;
+  }
+
+  /** The response Bundle, or a failed future with a FhirException (the whole request refused). */
+  Future<JsonObject> process(JsonObject bundle, String base, Authorizer authorizer) {
+    try {
+      if (!"Bundle".equals(bundle.getValue("resourceType"))) {
+        throw FhirException.of(400, "invalid", "POST /fhir takes a Bundle of type batch or transaction", "resourceType");
+      }
+      Object type = bundle.getValue("type");
+      if (!"batch".equals(type) && !"transaction".equals(type)) {
+        throw FhirException.of(400, "not-supported", "the Bundle type must be batch or transaction", "Bundle.type");
+      }
+      Object entries = bundle.getValue("entry");
+      if (entries != null && !(entries instanceof JsonArray)) {
+        throw FhirException.of(400, "structure", "Bundle.entry must be an array", "Bundle.entry");
+      }
+      JsonArray list = entries == null ? new JsonArray() : (JsonArray) entries;
+      if (list.size() > limits.maxBundleEntries()) {
+        throw FhirException.of(413, "too-costly", "the Bundle has more entries than the limit of "
+            + limits.maxBundleEntries() + "; split it", "Bundle.entry");
+      }
+      return "transaction".equals(type) ? transaction(list, base, authorizer) : batch(list, base, authorizer);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  // ---- transaction ----
+
+  private Future<JsonObject> transaction(JsonArray list, String base, Authorizer authorizer) {
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Entry entry = parse(i, list.getValue(i));
+      authorize(entry, authorizer);
+      entries.add(entry);
+    }
+    checkDuplicates(entries);
+    Plan[] plans = new Plan[entries.size()];
+    // conditional creates first, against committed data, so their urn:uuid resolves to what they find
+    Future<Void> planned = Future.succeededFuture();
+    for (Entry entry : entries) {
+      if ("POST".equals(entry.method()) && entry.ifNoneExist() != null) {
+        planned = planned.compose(v -> existing(entry).<Void>map(found -> {
+          plans[entry.index()] = new Plan(found == null ? store.newId() : found.id(), found);
+          return null;
+        }).recover(e -> Future.failedFuture(named(entry, e))));
+      }
+    }
+    return planned.compose(v -> {
+      Map<String, String> urns = new HashMap<>();
+      for (Entry entry : entries) {
+        if ("POST".equals(entry.method()) && plans[entry.index()] == null) {
+          plans[entry.index()] = new Plan(store.newId(), null);
+        }
+        String target = "POST".equals(entry.method()) ? entry.type() + "/" + plans[entry.index()].id()
+            : entry.id() != null ? entry.type() + "/" + entry.id() : null;
+        if (entry.fullUrl() != null && entry.fullUrl().startsWith(URN_UUID) && target != null) {
+          urns.put(entry.fullUrl(), target);
+        }
+      }
+      List<Entry> rewritten = new ArrayList<>();
+      for (Entry entry : entries) {
+        rewritten.add(urns.isEmpty() || entry.resource() == null ? entry : withResource(entry,
+            (JsonObject) rewrite(entry.resource(), urns)));
+      }
+      List<Entry> ordered = new ArrayList<>(rewritten);
+      ordered.sort((a, b) -> Integer.compare(a.order(), b.order()));
+      JsonObject[] responses = new JsonObject[entries.size()];
+      return store.inTransaction(tx -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (Entry entry : ordered) {
+          chain = chain.compose(x -> execute(tx, entry, plans[entry.index()], base)
+              .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
+              .<Void>map(response -> {
+                responses[entry.index()] = response;
+                return null;
+              }));
+        }
+        return chain;
+      }).map(done -> responseBundle("transaction-response", responses));
+    });
+  }
+
+  /** A transaction may touch each resource once (FHIR forbids two entries on the same Type/id). */
+  private static void checkDuplicates(List<Entry> entries) {
+    Map<String, Integer> seen = new HashMap<>();
+    Map<String, Integer> fullUrls = new HashMap<>();
+    for (Entry entry : entries) {
+      if (entry.fullUrl() != null && entry.fullUrl().startsWith(URN_UUID)) {
+        Integer before = fullUrls.putIfAbsent(entry.fullUrl(), entry.index());
+        if (before != null) {
+          throw FhirException.of(400, "invariant", entry.where() + ": fullUrl repeats the fullUrl of Bundle.entry["
+              + before + "]", entry.where() + ".fullUrl");
+        }
+      }
+      if (entry.id() != null && !"GET".equals(entry.method())) {
+        Integer before = seen.putIfAbsent(entry.type() + "/" + entry.id(), entry.index());
+        if (before != null) {
+          throw FhirException.of(400, "invariant", entry.where() + ": the transaction already changes this resource in "
+              + "Bundle.entry[" + before + "]", entry.where() + ".request.url");
+        }
+      }
+    }
+  }
+
+  // ---- batch ----
+
+  private Future<JsonObject> batch(JsonArray list, String base, Authorizer authorizer) {
+    JsonObject[] responses = new JsonObject[list.size()];
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < list.size(); i++) {
+      int index = i;
+      chain = chain.compose(v -> {
+        Future<JsonObject> one;
+        try {
+          Entry entry = parse(index, list.getValue(index));
+          authorize(entry, authorizer);
+          Future<Plan> plan = !"POST".equals(entry.method()) ? Future.succeededFuture(null)
+              : entry.ifNoneExist() == null ? Future.succeededFuture(new Plan(store.newId(), null))
+              : existing(entry).map(found -> new Plan(found == null ? store.newId() : found.id(), found));
+          one = plan.compose(p -> execute(store, entry, p, base));
+        } catch (RuntimeException e) {
+          one = Future.failedFuture(e);
+        }
+        return one.recover(e -> Future.succeededFuture(failedResponse(index, e))).<Void>map(response -> {
+          responses[index] = response;
+          return null;
+        });
+      });
+    }
+    return chain.map(v -> responseBundle("batch-response", responses));
+  }
+
+  private JsonObject failedResponse(int index, Throwable failure) {
+    FhirException named = failure instanceof FhirException || failure instanceof StoreException
+        ? named(index, failure)
+        : FhirException.of(500, "exception", "Bundle.entry[" + index + "]: the server failed on this entry",
+            "Bundle.entry[" + index + "]");
+    return new JsonObject().put("response", new JsonObject()
+        .put("status", status(named.status()))
+        .put("outcome", new JsonObject().put("resourceType", "OperationOutcome").put("issue", named.issues())));
+  }
+
+  // ---- one entry ----
+
+  private Entry parse(int index, Object value) {
+    String where = "Bundle.entry[" + index + "]";
+    if (!(value instanceof JsonObject entry)) {
+      throw FhirException.of(400, "structure", where + " must be an object", where);
+    }
+    if (!(entry.getValue("request") instanceof JsonObject request)) {
+      throw FhirException.of(400, "required", where + ": request is missing", where + ".request");
+    }
+    String method = request.getValue("method") instanceof String m ? m : null;
+    if (method == null || !List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+      throw FhirException.of(400, "value", where + ": request.method must be GET, POST, PUT, PATCH or DELETE",
+          where + ".request.method");
+    }
+    if (!(request.getValue("url") instanceof String url) || url.isEmpty()) {
+      throw FhirException.of(400, "required", where + ": request.url is missing", where + ".request.url");
+    }
+    String path = url;
+    String queryText = null;
+    int q = url.indexOf('?');
+    if (q >= 0) {
+      path = url.substring(0, q);
+      queryText = url.substring(q + 1);
+    }
+    if (path.startsWith("/")) {
+      path = path.substring(1);
+    }
+    String[] parts = path.split("/", -1);
+    String type = parts[0];
+    if (!types.isKnown(type)) {
+      throw FhirException.of(404, "not-supported", where + ": request.url does not start with an R4 resource type",
+          where + ".request.url");
+    }
+    String id = parts.length > 1 ? parts[1] : null;
+    String vid = null;
+    boolean shapeOk = switch (parts.length) {
+      case 1 -> true;
+      case 2 -> true;
+      case 4 -> "GET".equals(method) && "_history".equals(parts[2]) && parts[3].matches("[1-9][0-9]{0,8}");
+      default -> false;
+    };
+    if (parts.length == 4) {
+      vid = parts[3];
+    }
+    if (!shapeOk || (id != null && !validator.isValidId(id))) {
+      throw FhirException.of(400, "value", where + ": request.url must be Type, Type/id or Type?parameters "
+          + "(relative to the base)", where + ".request.url");
+    }
+    List<Map.Entry<String, String>> query = query(queryText);
+    boolean conditional = queryText != null && id == null;
+    switch (method) {
+      case "POST" -> {
+        if (id != null || queryText != null) {
+          throw FhirException.of(400, "not-supported", where + ": a POST entry's url is the resource type only",
+              where + ".request.url");
+        }
+      }
+      case "PUT", "PATCH", "DELETE" -> {
+        if (id == null) {
+          throw FhirException.of(400, "not-supported", where + ": conditional " + method.toLowerCase()
+              + " (Type?parameters) is not supported; name the resource as Type/id", where + ".request.url");
+        }
+      }
+      default -> {
+      }
+    }
+    JsonObject resource = null;
+    if ("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method)) {
+      if (!(entry.getValue("resource") instanceof JsonObject r)) {
+        throw FhirException.of(400, "required", where + ": a " + method + " entry needs a resource", where + ".resource");
+      }
+      resource = r;
+    }
+    Integer ifMatch = null;
+    if (request.getValue("ifMatch") instanceof String tag) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:W/)?\"([1-9][0-9]{0,8})\"").matcher(tag.trim());
+      if (!m.matches()) {
+        throw FhirException.of(400, "invalid", where + ": request.ifMatch must be a version ETag such as W/\"3\"",
+            where + ".request.ifMatch");
+      }
+      ifMatch = Integer.parseInt(m.group(1));
+    }
+    String ifNoneExist = request.getValue("ifNoneExist") instanceof String s ? s : null;
+    if (ifNoneExist != null && !"POST".equals(method)) {
+      throw FhirException.of(400, "not-supported", where + ": request.ifNoneExist applies to POST entries only",
+          where + ".request.ifNoneExist");
+    }
+    String fullUrl = entry.getValue("fullUrl") instanceof String f ? f : null;
+    return new Entry(index, method, type, id, vid, query, conditional, resource, ifMatch, ifNoneExist, fullUrl);
+  }
+
+  private static List<Map.Entry<String, String>> query(String text) {
+    List<Map.Entry<String, String>> params = new ArrayList<>();
+    if (text == null || text.isEmpty()) {
+      return params;
+    }
+    for (String pair : text.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      params.add(new AbstractMap.SimpleImmutableEntry<>(URLDecoder.decode(name, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8)));
+    }
+    return params;
+  }
+
+  private static void authorize(Entry entry, Authorizer authorizer) {
+    if (authorizer == null) {
+      return;
+    }
+    Interaction interaction = switch (entry.method()) {
+      case "POST" -> Interaction.CREATE;
+      case "PUT" -> Interaction.UPDATE;
+      case "PATCH" -> Interaction.PATCH;
+      case "DELETE" -> Interaction.DELETE;
+      default -> entry.id() == null ? Interaction.SEARCH : entry.vid() != null ? Interaction.VREAD : Interaction.READ;
+    };
+    String refusal = authorizer.refusal(interaction, entry.type());
+    if (refusal == null && entry.ifNoneExist() != null) {
+      refusal = authorizer.refusal(Interaction.SEARCH, entry.type());
+    }
+    if (refusal != null) {
+      throw FhirException.of(403, "forbidden", entry.where() + ": " + refusal, entry.where());
+    }
+  }
+
+  /** The one resource ifNoneExist matches, null for none; more than one is 412. */
+  private Future<ResourceVersion> existing(Entry entry) {
+    try {
+      return searchExisting(entry);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<ResourceVersion> searchExisting(Entry entry) {
+    String text = entry.ifNoneExist();
+    int q = text.indexOf('?');
+    List<Map.Entry<String, String>> params = new ArrayList<>(query(q >= 0 ? text.substring(q + 1) : text));
+    if (params.isEmpty()) {
+      throw FhirException.of(400, "invalid", entry.where() + ": request.ifNoneExist names no search parameters",
+          entry.where() + ".request.ifNoneExist");
+    }
+    params.removeIf(p -> p.getKey().equals("_count"));
+    params.add(new AbstractMap.SimpleImmutableEntry<>("_count", "2"));
+    SearchRequest request = SearchRequest.parse(searchParameters, entry.type(), params, true, searchLimits(),
+        clock.instant());
+    return search.search(request).map(result -> {
+      if (result.matches().size() > 1) {
+        throw FhirException.of(412, "duplicate", entry.where() + ": request.ifNoneExist matches more than one resource",
+            entry.where() + ".request.ifNoneExist");
+      }
+      if (result.matches().isEmpty()) {
+        return null;
+      }
+      var match = result.matches().get(0);
+      return new ResourceVersion(match.type(), match.id(), match.version(), match.lastUpdated(), false, null,
+          match.json());
+    });
+  }
+
+  private SearchRequest.Limits searchLimits() {
+    return new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), maxIncludes);
+  }
+
+  private Future<JsonObject> execute(ResourceStore on, Entry entry, Plan plan, String base) {
+    try {
+      return switch (entry.method()) {
+        case "POST" -> {
+          if (plan.existing() != null) {
+            yield Future.succeededFuture(versionResponse(base, plan.existing(), 200));
+          }
+          validator.checkForCreate(entry.type(), entry.resource());
+          yield on.create(entry.type(), plan.id(), entry.resource()).map(w -> written(base, w));
+        }
+        case "PUT" -> {
+          validator.checkForUpdate(entry.type(), entry.id(), entry.resource());
+          yield on.update(entry.type(), entry.id(), entry.resource(), entry.ifMatch()).map(w -> written(base, w));
+        }
+        case "PATCH" -> {
+          JsonPatch patch = JsonPatch.parse(patchDocument(entry));
+          yield on.patch(entry.type(), entry.id(), entry.ifMatch(), current -> {
+            JsonObject patched = patch.apply(json.parseObject(current.getBytes(StandardCharsets.UTF_8)));
+            validator.checkPatched(entry.type(), entry.id(), patched);
+            return patched;
+          }).map(w -> written(base, w));
+        }
+        case "DELETE" -> on.delete(entry.type(), entry.id(), entry.ifMatch()).map(deletion -> new JsonObject()
+            .put("response", new JsonObject().put("status", status(204))
+                .put("etag", FhirHeaders.etag(deletion.version()))));
+        default -> get(on, entry, base);
+      };
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<JsonObject> get(ResourceStore on, Entry entry, String base) {
+    if (entry.id() == null) {
+      SearchRequest request = SearchRequest.parse(searchParameters, entry.type(), entry.query(), false, searchLimits(),
+          clock.instant());
+      return search.search(request).map(result -> new JsonObject()
+          .put("resource", new JsonObject(SearchBundle.render(base, request, result, null, clock.instant())))
+          .put("response", new JsonObject().put("status", status(200))));
+    }
+    Future<ResourceVersion> read = entry.vid() != null
+        ? on.vread(entry.type(), entry.id(), Integer.parseInt(entry.vid())) : on.read(entry.type(), entry.id());
+    return read.map(version -> versionResponse(base, version, 200));
+  }
+
+  /** A PATCH entry's body: a Binary holding the JSON Patch document (base64 data), as FHIR transactions carry it. */
+  private Object patchDocument(Entry entry) {
+    JsonObject binary = entry.resource();
+    if (!"Binary".equals(binary.getValue("resourceType")) || !(binary.getValue("data") instanceof String data)) {
+      throw FhirException.of(400, "not-supported", entry.where() + ": a PATCH entry's resource must be a Binary whose "
+          + "data is a JSON Patch document (contentType application/json-patch+json)", entry.where() + ".resource");
+    }
+    try {
+      return json.parse(Base64.getDecoder().decode(data));
+    } catch (IllegalArgumentException e) {
+      throw FhirException.of(400, "value", entry.where() + ": Binary.data is not base64", entry.where() + ".resource.data");
+    }
+  }
+
+  private static JsonObject written(String base, Written written) {
+    return versionResponse(base, written.resource(), written.created() ? 201 : 200);
+  }
+
+  private static JsonObject versionResponse(String base, ResourceVersion version, int status) {
+    String relative = version.type() + "/" + version.id();
+    JsonObject response = new JsonObject().put("status", status(status))
+        .put("location", relative + "/_history/" + version.version())
+        .put("etag", FhirHeaders.etag(version.version()))
+        .put("lastModified", version.lastUpdated().toString());
+    JsonObject out = new JsonObject().put("fullUrl", base + "/" + relative);
+    if (version.json() != null) {
+      out.put("resource", new JsonObject(version.json()));
+    }
+    return out.put("response", response);
+  }
+
+  private JsonObject responseBundle(String type, JsonObject[] responses) {
+    JsonArray entries = new JsonArray();
+    for (JsonObject response : responses) {
+      entries.add(response);
+    }
+    JsonObject bundle = new JsonObject().put("resourceType", "Bundle").put("type", type)
+        .put("meta", new JsonObject().put("lastUpdated", clock.instant().toString()));
+    if (!entries.isEmpty()) {
+      bundle.put("entry", entries);
+    }
+    return bundle;
+  }
+
+  // ---- helpers ----
+
+  private static Entry withResource(Entry e, JsonObject resource) {
+    return new Entry(e.index(), e.method(), e.type(), e.id(), e.vid(), e.query(), e.conditional(), resource,
+        e.ifMatch(), e.ifNoneExist(), e.fullUrl());
+  }
+
+  /** A copy of the JSON with every string that is one of the urn:uuid fullUrls replaced by its Type/id. */
+  private static Object rewrite(Object value, Map<String, String> urns) {
+    if (value instanceof JsonObject object) {
+      JsonObject out = new JsonObject(new java.util.LinkedHashMap<>());
+      object.forEach(e -> out.put(e.getKey(), rewrite(e.getValue(), urns)));
+      return out;
+    }
+    if (value instanceof JsonArray array) {
+      JsonArray out = new JsonArray();
+      array.forEach(v -> out.add(rewrite(v, urns)));
+      return out;
+    }
+    if (value instanceof String text && text.startsWith(URN_UUID)) {
+      return urns.getOrDefault(text, text);
+    }
+    return value;
+  }
+
+  private static String status(int code) {
+    return HttpResponseStatus.valueOf(code).toString();
+  }
+
+  private static FhirException named(Entry entry, Throwable failure) {
+    return named(entry.index(), failure);
+  }
+
+  /** The failure as a FhirException whose issues name the entry (diagnostics and expression). */
+  static FhirException named(int index, Throwable failure) {
+    String where = "Bundle.entry[" + index + "]";
+    int status;
+    JsonArray issues;
+    if (failure instanceof FhirException fhir) {
+      status = fhir.status();
+      issues = fhir.issues();
+    } else if (failure instanceof StoreException refused) {
+      status = switch (refused.reason()) {
+        case NOT_FOUND -> 404;
+        case GONE -> 410;
+        case VERSION_MISMATCH -> 412;
+        case CONFLICT -> 409;
+      };
+      String code = switch (refused.reason()) {
+        case NOT_FOUND -> "not-found";
+        case GONE -> "deleted";
+        case VERSION_MISMATCH, CONFLICT -> "conflict";
+      };
+      issues = new JsonArray().add(FhirException.issue("error", code, refused.getMessage(), null));
+    } else {
+      return failure instanceof RuntimeException r && !(failure instanceof FhirException) ? rethrow(r) : rethrow(
+          new IllegalStateException(failure));
+    }
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < issues.size(); i++) {
+      JsonObject issue = issues.getJsonObject(i).copy();
+      String diagnostics = issue.getString("diagnostics", "");
+      if (!diagnostics.startsWith("Bundle.entry[")) {
+        issue.put("diagnostics", where + ": " + diagnostics);
+      }
+      JsonArray expressions = issue.getJsonArray("expression");
+      JsonArray named = new JsonArray();
+      if (expressions == null || expressions.isEmpty()) {
+        named.add(where);
+      } else {
+        for (Object e : expressions) {
+          String text = String.valueOf(e);
+          named.add(text.startsWith("Bundle.") ? text : where + ".resource." + text);
+        }
+      }
+      issue.put("expression", named);
+      out.add(issue);
+    }
+    return new FhirException(status, out);
+  }
+
+  /** Unexpected failures (database down, bugs) are not the entry's fault: they stay 500s. */
+  private static FhirException rethrow(RuntimeException e) {
+    throw e;
+  }
+}

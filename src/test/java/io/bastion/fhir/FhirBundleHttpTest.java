@@ -1,0 +1,305 @@
+package io.bastion.fhir;
+
+import static io.bastion.fhir.FhirHttp.assertOutcome;
+import static io.bastion.fhir.FhirHttp.patient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bastion.testsupport.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** POST /fhir with transaction and batch Bundles, against a real node. */
+class FhirBundleHttpTest {
+
+  private static TestNode node;
+  private static FhirHttp fhir;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.startWithout(Map.of());
+    fhir = new FhirHttp(node);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static JsonObject bundle(String type, JsonObject... entries) {
+    JsonArray list = new JsonArray();
+    for (JsonObject entry : entries) {
+      list.add(entry);
+    }
+    return new JsonObject().put("resourceType", "Bundle").put("type", type).put("entry", list);
+  }
+
+  private static JsonObject entry(String fullUrl, JsonObject resource, String method, String url) {
+    JsonObject entry = new JsonObject();
+    if (fullUrl != null) {
+      entry.put("fullUrl", fullUrl);
+    }
+    if (resource != null) {
+      entry.put("resource", resource);
+    }
+    return entry.put("request", new JsonObject().put("method", method).put("url", url));
+  }
+
+  private static JsonObject observation(String subject, String code) {
+    return new JsonObject().put("resourceType", "Observation").put("status", "final")
+        .put("code", new JsonObject().put("coding", new JsonArray().add(new JsonObject()
+            .put("system", "http://loinc.org").put("code", code))))
+        .put("subject", new JsonObject().put("reference", subject));
+  }
+
+  private static String unique() {
+    return "F" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  private static int total(String query) {
+    HttpResponse<Buffer> response = fhir.get("/fhir/" + query + (query.contains("?") ? "&" : "?") + "_total=accurate");
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getInteger("total");
+  }
+
+  private static List<JsonObject> entries(HttpResponse<Buffer> response) {
+    List<JsonObject> out = new ArrayList<>();
+    response.bodyAsJsonObject().getJsonArray("entry").forEach(e -> out.add((JsonObject) e));
+    return out;
+  }
+
+  @Test
+  void transactionCreatesPatientAndObservationsAndRewritesUrnReferences() {
+    String family = unique();
+    String urn = "urn:uuid:" + UUID.randomUUID();
+    var response = fhir.post("/fhir", bundle("transaction",
+        entry(null, observation(urn, "8867-4"), "POST", "Observation"),
+        entry(urn, patient(family), "POST", "Patient"),
+        entry(null, observation(urn, "8310-5").put("hasMember", new JsonArray()
+            .add(new JsonObject().put("reference", urn))), "POST", "Observation")));
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    JsonObject body = response.bodyAsJsonObject();
+    assertEquals("transaction-response", body.getString("type"));
+    List<JsonObject> entries = entries(response);
+    assertEquals(3, entries.size());
+    JsonObject patientResponse = entries.get(1).getJsonObject("response");
+    assertEquals("201 Created", patientResponse.getString("status"));
+    String location = patientResponse.getString("location");
+    assertTrue(location.matches("Patient/[^/]+/_history/1"), location);
+    assertEquals("W/\"1\"", patientResponse.getString("etag"));
+    assertTrue(patientResponse.getString("lastModified") != null);
+    String patientRef = location.substring(0, location.indexOf("/_history"));
+
+    for (int i : new int[] {0, 2}) {
+      assertEquals("201 Created", entries.get(i).getJsonObject("response").getString("status"));
+      JsonObject obs = entries.get(i).getJsonObject("resource");
+      assertEquals(patientRef, obs.getJsonObject("subject").getString("reference"), "urn:uuid rewritten");
+    }
+    assertEquals(patientRef, entries.get(2).getJsonObject("resource").getJsonArray("hasMember").getJsonObject(0)
+        .getString("reference"), "rewritten anywhere in the resource");
+    assertEquals(200, fhir.get("/fhir/" + patientRef).statusCode());
+    assertEquals(2, total("Observation?subject=" + patientRef), "searchable by the rewritten reference");
+    assertEquals(1, total("Observation?subject=" + patientRef + "&code=http://loinc.org|8867-4"));
+  }
+
+  @Test
+  void transactionWithOneInvalidEntryCommitsNothingAndNamesTheEntry() {
+    String family = unique();
+    String urn = "urn:uuid:" + UUID.randomUUID();
+    var response = fhir.post("/fhir", bundle("transaction",
+        entry(urn, patient(family), "POST", "Patient"),
+        entry(null, observation(urn, "1-1"), "POST", "Observation"),
+        entry(null, patient(family).put("id", "tx-upd-" + family), "PUT", "Patient/tx-upd-" + family),
+        entry(null, patient(family), "POST", "Observation")));
+    JsonArray issues = assertOutcome(response, 400, "invalid");
+    String text = issues.encode();
+    assertTrue(text.contains("Bundle.entry[3]"), text);
+    assertEquals(0, total("Patient?family=" + family), "nothing committed");
+    assertEquals(404, fhir.get("/fhir/Patient/tx-upd-" + family).statusCode());
+  }
+
+  @Test
+  void transactionFailingInTheDatabaseRollsBackEarlierWrites() {
+    String family = unique();
+    String missing = "missing-" + family;
+    var response = fhir.post("/fhir", bundle("transaction",
+        entry(null, patient(family), "POST", "Patient"),
+        entry(null, null, "DELETE", "Patient/" + missing),
+        entry(null, null, "GET", "Patient/" + missing)));
+    // the DELETE of an unknown id is a 404 in the transaction; the POST before it (in FHIR order) is undone
+    JsonArray issues = assertOutcome(response, 404, "not-found");
+    assertTrue(issues.encode().contains("Bundle.entry[1]"), issues.encode());
+    assertEquals(0, total("Patient?family=" + family));
+  }
+
+  @Test
+  void conditionalCreateInATransactionReturnsTheExistingResource() {
+    String family = unique();
+    String existing = fhir.create(patient(family).put("identifier", new JsonArray().add(new JsonObject()
+        .put("system", "http://example.org/mrn").put("value", family)))).getString("id");
+    String urn = "urn:uuid:" + UUID.randomUUID();
+    JsonObject create = entry(urn, patient(family), "POST", "Patient");
+    create.getJsonObject("request").put("ifNoneExist", "identifier=http://example.org/mrn|" + family);
+    var response = fhir.post("/fhir", bundle("transaction", create,
+        entry(null, observation(urn, "2-2"), "POST", "Observation")));
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    List<JsonObject> entries = entries(response);
+    assertEquals("200 OK", entries.get(0).getJsonObject("response").getString("status"));
+    assertEquals("Patient/" + existing + "/_history/1", entries.get(0).getJsonObject("response").getString("location"));
+    assertEquals("Patient/" + existing, entries.get(1).getJsonObject("resource").getJsonObject("subject")
+        .getString("reference"), "the urn:uuid resolves to the existing resource");
+    assertEquals(1, total("Patient?family=" + family), "no duplicate");
+
+    // two matches: 412, nothing created
+    fhir.create(patient(family).put("identifier", new JsonArray().add(new JsonObject()
+        .put("system", "http://example.org/mrn").put("value", family))));
+    JsonObject again = entry(null, patient(family), "POST", "Patient");
+    again.getJsonObject("request").put("ifNoneExist", "identifier=http://example.org/mrn|" + family);
+    var ambiguous = fhir.post("/fhir", bundle("transaction", entry(null, patient(family), "POST", "Patient"), again));
+    JsonArray issues = assertOutcome(ambiguous, 412, "duplicate");
+    assertTrue(issues.encode().contains("Bundle.entry[1]"), issues.encode());
+    assertEquals(2, total("Patient?family=" + family));
+
+    // no match: created
+    JsonObject fresh = entry(null, patient(family + "x"), "POST", "Patient");
+    fresh.getJsonObject("request").put("ifNoneExist", "family=" + family + "x");
+    var created = fhir.post("/fhir", bundle("transaction", fresh));
+    assertEquals("201 Created", entries(created).get(0).getJsonObject("response").getString("status"));
+  }
+
+  @Test
+  void batchEntriesSucceedOrFailOnTheirOwn() {
+    String family = unique();
+    String id = fhir.create(patient(family)).getString("id");
+    String patchData = Base64.getEncoder().encodeToString(new JsonArray().add(new JsonObject().put("op", "replace")
+        .put("path", "/birthDate").put("value", "1980-02-02")).encode().getBytes());
+    var response = fhir.post("/fhir", bundle("batch",
+        entry(null, patient(family), "POST", "Patient"),
+        entry(null, null, "GET", "Patient/does-not-exist-" + family),
+        entry(null, patient(family), "POST", "Observation"),
+        entry(null, null, "GET", "Patient?family=" + family),
+        entry(null, new JsonObject().put("resourceType", "Binary").put("contentType", "application/json-patch+json")
+            .put("data", patchData), "PATCH", "Patient/" + id),
+        entry(null, null, "GET", "Patient/" + id)));
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals("batch-response", response.bodyAsJsonObject().getString("type"));
+    List<JsonObject> entries = entries(response);
+    assertEquals("201 Created", entries.get(0).getJsonObject("response").getString("status"));
+    JsonObject notFound = entries.get(1).getJsonObject("response");
+    assertEquals("404 Not Found", notFound.getString("status"));
+    assertTrue(notFound.getJsonObject("outcome").encode().contains("Bundle.entry[1]"));
+    JsonObject invalid = entries.get(2).getJsonObject("response");
+    assertEquals("400 Bad Request", invalid.getString("status"));
+    assertEquals("OperationOutcome", invalid.getJsonObject("outcome").getString("resourceType"));
+    assertEquals("200 OK", entries.get(3).getJsonObject("response").getString("status"));
+    assertEquals("searchset", entries.get(3).getJsonObject("resource").getString("type"));
+    assertEquals("200 OK", entries.get(4).getJsonObject("response").getString("status"));
+    assertEquals("W/\"2\"", entries.get(4).getJsonObject("response").getString("etag"));
+    assertEquals("1980-02-02", entries.get(5).getJsonObject("resource").getString("birthDate"));
+    assertEquals(2, total("Patient?family=" + family), "the batch's create stayed");
+  }
+
+  @Test
+  void staleIfMatchInATransactionIs412AndCommitsNothing() {
+    String family = unique();
+    String id = fhir.create(patient(family)).getString("id");
+    // another client updates it first: version 2
+    assertEquals(200, fhir.put("/fhir/Patient/" + id, patient(family).put("id", id).put("gender", "female"))
+        .statusCode());
+    JsonObject update = entry(null, patient(family).put("id", id).put("gender", "male"), "PUT", "Patient/" + id);
+    update.getJsonObject("request").put("ifMatch", "W/\"1\"");
+    String other = unique();
+    var response = fhir.post("/fhir", bundle("transaction",
+        entry(null, patient(other), "POST", "Patient"), update));
+    JsonArray issues = assertOutcome(response, 412, "conflict");
+    assertTrue(issues.encode().contains("Bundle.entry[1]"), issues.encode());
+    assertEquals(0, total("Patient?family=" + other), "the create before the conflict is rolled back");
+    JsonObject current = fhir.get("/fhir/Patient/" + id).bodyAsJsonObject();
+    assertEquals("female", current.getString("gender"));
+    assertEquals("2", current.getJsonObject("meta").getString("versionId"));
+
+    update.getJsonObject("request").put("ifMatch", "W/\"2\"");
+    var ok = fhir.post("/fhir", bundle("transaction", update));
+    assertEquals(200, ok.statusCode(), ok.bodyAsString());
+    assertEquals("W/\"3\"", entries(ok).get(0).getJsonObject("response").getString("etag"));
+  }
+
+  @Test
+  void concurrentTransactionsFromTheSameVersionExactlyOneCommits() throws Exception {
+    String id = fhir.create(patient(unique())).getString("id");
+    int writers = 6;
+    List<String> families = new ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> futures = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      String family = unique();
+      families.add(family);
+      JsonObject update = entry(null, patient(family).put("id", id), "PUT", "Patient/" + id);
+      update.getJsonObject("request").put("ifMatch", "W/\"1\"");
+      JsonObject body = bundle("transaction", entry(null, patient(family), "POST", "Patient"), update);
+      futures.add(node.client().post("/fhir").putHeader("Content-Type", FhirHttp.FHIR_JSON)
+          .sendBuffer(Buffer.buffer(body.encode())));
+    }
+    Future.all(futures).await(30, TimeUnit.SECONDS);
+    List<Integer> statuses = futures.stream().map(f -> f.result().statusCode()).toList();
+    assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+    assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 409 || s == 412), statuses.toString());
+    JsonObject current = fhir.get("/fhir/Patient/" + id).bodyAsJsonObject();
+    assertEquals("2", current.getJsonObject("meta").getString("versionId"));
+    String winner = current.getJsonArray("name").getJsonObject(0).getString("family");
+    for (String family : families) {
+      // the winner's family is on its created Patient and on the updated one; the losers' on nothing
+      assertEquals(family.equals(winner) ? 2 : 0, total("Patient?family=" + family), statuses.toString());
+    }
+  }
+
+  @Test
+  void entryCountAboveTheLimitIsRefused() {
+    JsonArray many = new JsonArray();
+    for (int i = 0; i <= FhirLimits.DEFAULT_MAX_BUNDLE_ENTRIES; i++) {
+      many.add(entry(null, null, "GET", "Patient/x" + i));
+    }
+    var response = fhir.post("/fhir", new JsonObject().put("resourceType", "Bundle").put("type", "batch")
+        .put("entry", many));
+    assertOutcome(response, 413, "too-costly");
+  }
+
+  @Test
+  void otherBundleTypesAndBadEntriesAre400() {
+    assertOutcome(fhir.post("/fhir", new JsonObject().put("resourceType", "Bundle").put("type", "collection")), 400,
+        "not-supported");
+    assertOutcome(fhir.post("/fhir", patient("x")), 400, "invalid");
+    var badUrl = fhir.post("/fhir", bundle("transaction", entry(null, null, "DELETE", "Patient?name=x")));
+    assertTrue(assertOutcome(badUrl, 400, "not-supported").encode().contains("Bundle.entry[0]"));
+    String urn = "urn:uuid:" + UUID.randomUUID();
+    var twice = fhir.post("/fhir", bundle("transaction", entry(urn, patient("a"), "POST", "Patient"),
+        entry(urn, patient("b"), "POST", "Patient")));
+    assertTrue(assertOutcome(twice, 400, "invariant").encode().contains("Bundle.entry[1].fullUrl"));
+    var sameResource = fhir.post("/fhir", bundle("transaction", entry(null, null, "DELETE", "Patient/same"),
+        entry(null, patient("c").put("id", "same"), "PUT", "Patient/same")));
+    assertTrue(assertOutcome(sameResource, 400, "invariant").encode().contains("Bundle.entry[1]"));
+    var noRequest = fhir.post("/fhir", new JsonObject().put("resourceType", "Bundle").put("type", "batch")
+        .put("entry", new JsonArray().add(new JsonObject().put("resource", patient("d")))));
+    assertEquals(200, noRequest.statusCode(), noRequest.bodyAsString());
+    assertEquals("400 Bad Request", entries(noRequest).get(0).getJsonObject("response").getString("status"));
+  }
+
+  @Test
+  void capabilityStatementListsTransactionAndBatch() {
+    JsonArray interactions = fhir.get("/fhir/metadata").bodyAsJsonObject().getJsonArray("rest").getJsonObject(0)
+        .getJsonArray("interaction");
+    String text = interactions.encode();
+    assertTrue(text.contains("\"transaction\"") && text.contains("\"batch\""), text);
+  }
+}
