@@ -187,7 +187,8 @@ public final class Node {
               new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), new SearchIndexer(searchParameters)),
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
-              verifier == null ? null : new AccessPolicy());
+              verifier == null ? null : new AccessPolicy())
+              .audited(new io.bastion.fhir.FhirAudit(audit.trail(), info.id(), clock));
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           CtlTokens ctlTokens = new CtlTokens(pool, clock, random);

@@ -1,6 +1,8 @@
 package io.bastion.fhir;
 
 import io.bastion.NodeInfo;
+import io.bastion.audit.AuditRecord.Action;
+import io.bastion.audit.AuditRecord.Entity;
 import io.bastion.auth.AccessPolicy;
 import io.bastion.auth.Interaction;
 import io.bastion.auth.SmartScopeHandler;
@@ -65,6 +67,8 @@ public final class FhirRoutes implements RouteModule {
   private final String capabilityStatement;
   private final SearchParameters searchParameters;
   private final SearchService search;
+  /** Audits each interaction before it is answered; null: not audited (set by {@link #audited}). */
+  private FhirAudit audit;
 
   public FhirRoutes(NodeInfo node, ResourceTypes types, ResourceStore store, SearchParameters searchParameters,
       SearchService search, FhirLimits limits, Clock clock, AccessPolicy policy) {
@@ -81,28 +85,38 @@ public final class FhirRoutes implements RouteModule {
         clock.instant()).encode();
   }
 
+  /** Audits every interaction through this (call before mounting). */
+  public FhirRoutes audited(FhirAudit audit) {
+    this.audit = audit;
+    return this;
+  }
+
   @Override
   public void mount(Vertx vertx, Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
     router.route("/fhir/*").handler(new FhirFormats());
     router.get("/fhir/metadata").handler(this::capabilities);
-    router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(this::systemHistory);
-    router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
-    router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
-    router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(this::vread);
-    router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
-    router.get("/fhir/:type").handler(guard(Interaction.SEARCH)).handler(this::search);
-    router.post("/fhir/:type/_search").handler(body).handler(guard(Interaction.SEARCH)).handler(this::search);
-    router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
-    router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(this::update);
-    router.patch("/fhir/:type/:id").handler(body).handler(guard(Interaction.PATCH)).handler(this::patch);
-    router.delete("/fhir/:type/:id").handler(guard(Interaction.DELETE)).handler(this::delete);
+    router.get("/fhir/_history").handler(mark("history-system", Action.R)).handler(guard(Interaction.HISTORY)).handler(this::systemHistory);
+    router.get("/fhir/:type/_history").handler(mark("history-type", Action.R)).handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
+    router.get("/fhir/:type/:id/_history").handler(mark("history-instance", Action.R)).handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
+    router.get("/fhir/:type/:id/_history/:vid").handler(mark("vread", Action.R)).handler(guard(Interaction.VREAD)).handler(this::vread);
+    router.get("/fhir/:type/:id").handler(mark("read", Action.R)).handler(guard(Interaction.READ)).handler(this::read);
+    router.get("/fhir/:type").handler(mark("search-type", Action.E)).handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.post("/fhir/:type/_search").handler(body).handler(mark("search-type", Action.E)).handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.post("/fhir/:type").handler(body).handler(mark("create", Action.C)).handler(guard(Interaction.CREATE)).handler(this::create);
+    router.put("/fhir/:type/:id").handler(body).handler(mark("update", Action.U)).handler(guard(Interaction.UPDATE)).handler(this::update);
+    router.patch("/fhir/:type/:id").handler(body).handler(mark("patch", Action.U)).handler(guard(Interaction.PATCH)).handler(this::patch);
+    router.delete("/fhir/:type/:id").handler(mark("delete", Action.D)).handler(guard(Interaction.DELETE)).handler(this::delete);
   }
 
   /**
    * The route's SMART scope check when auth.enabled, else nothing. Patient-compartment and restricted
    * scopes are refused until the handlers confine results to them (SmartScopeHandler#requireUnrestricted).
    */
+  private Handler<RoutingContext> mark(String interaction, Action action) {
+    return audit == null ? RoutingContext::next : audit.mark(interaction, action);
+  }
+
   private Handler<RoutingContext> guard(Interaction interaction) {
     return policy == null ? RoutingContext::next : SmartScopeHandler.requireUnrestricted(policy, interaction);
   }
@@ -113,13 +127,13 @@ public final class FhirRoutes implements RouteModule {
 
   private void read(RoutingContext ctx) {
     try {
-      store.read(type(ctx), id(ctx)).onSuccess(version -> {
+      store.read(type(ctx), id(ctx)).onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> {
         if (FhirHeaders.noneMatchHits(ctx, version.version())) {
           versionHeaders(ctx.response(), version).setStatusCode(304).end();
         } else {
           sendResource(ctx, 200, version);
         }
-      }).onFailure(e -> fail(ctx, e));
+      })).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -132,7 +146,7 @@ public final class FhirRoutes implements RouteModule {
         throw FhirException.of(400, "value", "the version id in the path must be a positive integer");
       }
       store.vread(type(ctx), id(ctx), Integer.parseInt(vid))
-          .onSuccess(version -> sendResource(ctx, 200, version))
+          .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> sendResource(ctx, 200, version)))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -195,14 +209,15 @@ public final class FhirRoutes implements RouteModule {
     try {
       String type = type(ctx);
       String id = id(ctx);
-      store.delete(type, id, FhirHeaders.ifMatch(ctx)).onSuccess(deletion -> {
+      store.delete(type, id, FhirHeaders.ifMatch(ctx)).onSuccess(deletion -> FhirAudit.respond(ctx,
+          FhirAudit.entities(type, id), () -> {
         HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deletion.version()));
         if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
           sendOutcome(ctx, 200, "the resource is deleted");
         } else {
           response.setStatusCode(204).end();
         }
-      }).onFailure(e -> fail(ctx, e));
+      })).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -243,13 +258,15 @@ public final class FhirRoutes implements RouteModule {
       HistoryCursor after = cursorText == null ? HistoryCursor.TOP : cursor(cursorText);
       String base = FhirHeaders.base(ctx);
       String path = ctx.request().path().substring("/fhir".length());
-      store.history(new HistoryQuery(type, id, since, count, after)).onSuccess(page -> {
+      store.history(new HistoryQuery(type, id, since, count, after)).onSuccess(page -> FhirAudit.respond(ctx,
+          FhirAudit.pageEntities(type == null ? null : Entity.resource(id == null ? type : type + "/" + id),
+              page.entries().stream().map(v -> new String[] {v.type(), v.id(), v.json()}).toList()), () -> {
         String query = "_count=" + count + (sinceText == null ? "" : "&_since=" + encode(sinceText));
         String self = base + path + "?" + query + (cursorText == null ? "" : "&_cursor=" + encode(cursorText));
         String next = page.next() == null ? null : base + path + "?" + query + "&_cursor=" + page.next().encode();
         ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx))
             .end(HistoryBundle.render(base, self, next, page, clock.instant()));
-      }).onFailure(e -> fail(ctx, e));
+      })).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -269,9 +286,12 @@ public final class FhirRoutes implements RouteModule {
       SearchRequest request = SearchRequest.parse(searchParameters, type, params, FhirHeaders.strictHandling(ctx),
           new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock.instant());
       String current = ctx.request().getParam("_cursor");
-      search.search(request).onSuccess(result -> ctx.response()
+      search.search(request).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
+          Entity.query(type + "?" + (ctx.request().query() == null ? "" : ctx.request().query())),
+          java.util.stream.Stream.concat(result.matches().stream(), result.included().stream())
+              .map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> ctx.response()
           .putHeader("Content-Type", FhirFormats.responseType(ctx))
-          .end(SearchBundle.render(FhirHeaders.base(ctx), request, result, current, clock.instant())))
+          .end(SearchBundle.render(FhirHeaders.base(ctx), request, result, current, clock.instant()))))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -343,6 +363,10 @@ public final class FhirRoutes implements RouteModule {
   }
 
   private void sendWritten(RoutingContext ctx, Written written) {
+    FhirAudit.respond(ctx, FhirAudit.entities(written.resource()), () -> sendWrittenNow(ctx, written));
+  }
+
+  private void sendWrittenNow(RoutingContext ctx, Written written) {
     ResourceVersion version = written.resource();
     HttpServerResponse response = versionHeaders(ctx.response(), version);
     String location = FhirHeaders.base(ctx) + "/" + version.type() + "/" + version.id() + "/_history/" + version.version();
@@ -369,7 +393,7 @@ public final class FhirRoutes implements RouteModule {
   /** The one exit for errors under /fhir: client errors as OperationOutcomes, the rest as 500. */
   static void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof FhirException fhir) {
-      ErrorRenderer.renderOutcome(ctx, fhir.status(), fhir.issues());
+      FhirAudit.failed(ctx, fhir.status(), () -> ErrorRenderer.renderOutcome(ctx, fhir.status(), fhir.issues()));
     } else if (failure instanceof StoreException refused) {
       int status = switch (refused.reason()) {
         case NOT_FOUND -> 404;
@@ -382,10 +406,10 @@ public final class FhirRoutes implements RouteModule {
         case GONE -> "deleted";
         case VERSION_MISMATCH, CONFLICT -> "conflict";
       };
-      ErrorRenderer.renderOutcome(ctx, status, new JsonArray().add(FhirException.issue("error", code,
-          refused.getMessage(), null)));
+      FhirAudit.failed(ctx, status, () -> ErrorRenderer.renderOutcome(ctx, status,
+          new JsonArray().add(FhirException.issue("error", code, refused.getMessage(), null))));
     } else {
-      ctx.fail(failure);
+      FhirAudit.failed(ctx, 500, () -> ctx.fail(failure));
     }
   }
 
