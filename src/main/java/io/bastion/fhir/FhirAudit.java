@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the BALP AuditEvent of each FHIR interaction and holds the response until the record is durable.
- * {@link #mark} runs first on each audited route and remembers the interaction; the handler then answers
+ * {@link #mark} runs on each audited route right after the SMART scope check (authorisation handlers must
+ * come first in Vert.x, so a 403 from the scope check is not audited yet) and remembers the interaction; the handler then answers
  * through {@link #respond} (success) or {@link FhirRoutes#fail} (which calls {@link #failed}). If the
  * append fails, the request is answered 503 instead: a response that was not audited is never sent.
  */

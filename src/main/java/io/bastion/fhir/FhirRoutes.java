@@ -96,17 +96,17 @@ public final class FhirRoutes implements RouteModule {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
     router.route("/fhir/*").handler(new FhirFormats());
     router.get("/fhir/metadata").handler(this::capabilities);
-    router.get("/fhir/_history").handler(mark("history-system", Action.R)).handler(guard(Interaction.HISTORY)).handler(this::systemHistory);
-    router.get("/fhir/:type/_history").handler(mark("history-type", Action.R)).handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
-    router.get("/fhir/:type/:id/_history").handler(mark("history-instance", Action.R)).handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
-    router.get("/fhir/:type/:id/_history/:vid").handler(mark("vread", Action.R)).handler(guard(Interaction.VREAD)).handler(this::vread);
-    router.get("/fhir/:type/:id").handler(mark("read", Action.R)).handler(guard(Interaction.READ)).handler(this::read);
-    router.get("/fhir/:type").handler(mark("search-type", Action.E)).handler(guard(Interaction.SEARCH)).handler(this::search);
-    router.post("/fhir/:type/_search").handler(body).handler(mark("search-type", Action.E)).handler(guard(Interaction.SEARCH)).handler(this::search);
-    router.post("/fhir/:type").handler(body).handler(mark("create", Action.C)).handler(guard(Interaction.CREATE)).handler(this::create);
-    router.put("/fhir/:type/:id").handler(body).handler(mark("update", Action.U)).handler(guard(Interaction.UPDATE)).handler(this::update);
-    router.patch("/fhir/:type/:id").handler(body).handler(mark("patch", Action.U)).handler(guard(Interaction.PATCH)).handler(this::patch);
-    router.delete("/fhir/:type/:id").handler(mark("delete", Action.D)).handler(guard(Interaction.DELETE)).handler(this::delete);
+    router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(mark("history-system", Action.R)).handler(this::systemHistory);
+    router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(mark("history-type", Action.R)).handler(this::typeHistory);
+    router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(mark("history-instance", Action.R)).handler(this::instanceHistory);
+    router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(mark("vread", Action.R)).handler(this::vread);
+    router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(mark("read", Action.R)).handler(this::read);
+    router.get("/fhir/:type").handler(guard(Interaction.SEARCH)).handler(mark("search-type", Action.E)).handler(this::search);
+    router.post("/fhir/:type/_search").handler(body).handler(guard(Interaction.SEARCH)).handler(mark("search-type", Action.E)).handler(this::search);
+    router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(mark("create", Action.C)).handler(this::create);
+    router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(mark("update", Action.U)).handler(this::update);
+    router.patch("/fhir/:type/:id").handler(body).handler(guard(Interaction.PATCH)).handler(mark("patch", Action.U)).handler(this::patch);
+    router.delete("/fhir/:type/:id").handler(guard(Interaction.DELETE)).handler(mark("delete", Action.D)).handler(this::delete);
   }
 
   /**
