@@ -194,7 +194,8 @@ public final class Node {
           CtlTokens ctlTokens = new CtlTokens(pool, clock, random);
           AdminRoutes.logMfaStorage(config.admin());
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
-              new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random),
+              new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
+                  .audited(audit.trail(), info.id()),
               fhir), verifier == null ? null
               : BearerAuthenticationHandler.create(verifier, registry, java.util.Set.of("/fhir/metadata")));
           return accounts.ensureFirstAdmin(config.admin())
