@@ -164,6 +164,15 @@ public final class FhirAudit {
     return entities;
   }
 
+  /** The search as the query entity: {@code Type?name=value&...}, POST _search form parameters included. */
+  static String query(String type, List<java.util.Map.Entry<String, String>> params) {
+    StringBuilder query = new StringBuilder(type).append('?');
+    for (int i = 0; i < params.size(); i++) {
+      query.append(i == 0 ? "" : "&").append(params.get(i).getKey()).append('=').append(params.get(i).getValue());
+    }
+    return query.toString();
+  }
+
   /**
    * The patient the resource belongs to: itself when a Patient, else the Patient its {@code subject} or
    * {@code patient} reference points at. Parses the JSON only when one of those names occurs in it.

@@ -287,7 +287,7 @@ public final class FhirRoutes implements RouteModule {
           new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock.instant());
       String current = ctx.request().getParam("_cursor");
       search.search(request).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
-          Entity.query(type + "?" + (ctx.request().query() == null ? "" : ctx.request().query())),
+          Entity.query(FhirAudit.query(type, params)),
           java.util.stream.Stream.concat(result.matches().stream(), result.included().stream())
               .map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> ctx.response()
           .putHeader("Content-Type", FhirFormats.responseType(ctx))
