@@ -60,6 +60,60 @@ public final class FhirAudit {
     };
   }
 
+  /**
+   * Wraps the route's SMART scope check (an authorization handler, so it stays one for the router's
+   * ordering): when it refuses (401/403), the refusal is audited as a failure. That record is appended after
+   * the refusal was sent, since the check writes its answer itself; a refusal carries no data.
+   */
+  public Handler<RoutingContext> refusalsAudited(io.bastion.auth.Interaction interaction, Handler<RoutingContext> guard) {
+    Marked marked = new Marked(this, AuditCodes.interaction(switch (interaction) {
+      case SEARCH -> "search-type";
+      case HISTORY -> "history-type";
+      case HISTORY_INSTANCE -> "history-instance";
+      default -> interaction.name().toLowerCase(java.util.Locale.ROOT);
+    }), switch (interaction) {
+      case CREATE -> Action.C;
+      case UPDATE, PATCH -> Action.U;
+      case DELETE -> Action.D;
+      case SEARCH, BATCH, TRANSACTION, EVERYTHING, EXPORT -> Action.E;
+      default -> Action.R;
+    });
+    return new RefusalAudit(marked, guard);
+  }
+
+  private static final class RefusalAudit implements io.vertx.ext.web.handler.AuthorizationHandler {
+
+    private final Marked marked;
+    private final Handler<RoutingContext> guard;
+
+    RefusalAudit(Marked marked, Handler<RoutingContext> guard) {
+      this.marked = marked;
+      this.guard = guard;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+      guard.handle(ctx);
+      if (ctx.response().ended()) {
+        int status = ctx.response().getStatusCode();
+        marked.audit.append(ctx, marked, Outcome.MINOR_FAILURE, "HTTP " + status, pathEntities(ctx), () -> {
+        });
+      }
+    }
+
+    @Override
+    public io.vertx.ext.web.handler.AuthorizationHandler addAuthorizationProvider(
+        io.vertx.ext.auth.authorization.AuthorizationProvider provider) {
+      throw new UnsupportedOperationException("the SMART scope check uses no authorization provider");
+    }
+
+    @Override
+    public io.vertx.ext.web.handler.AuthorizationHandler variableConsumer(
+        java.util.function.BiConsumer<RoutingContext, io.vertx.ext.auth.authorization.AuthorizationContext> handler) {
+      throw new UnsupportedOperationException("the SMART scope check takes no variables");
+    }
+  }
+
   /** Appends a success record with these entities, then runs {@code send}; 503 if the append fails. */
   static void respond(RoutingContext ctx, List<Entity> entities, Runnable send) {
     Marked marked = ctx.get(KEY);

@@ -118,7 +118,11 @@ public final class FhirRoutes implements RouteModule {
   }
 
   private Handler<RoutingContext> guard(Interaction interaction) {
-    return policy == null ? RoutingContext::next : SmartScopeHandler.requireUnrestricted(policy, interaction);
+    if (policy == null) {
+      return RoutingContext::next;
+    }
+    Handler<RoutingContext> check = SmartScopeHandler.requireUnrestricted(policy, interaction);
+    return audit == null ? check : audit.refusalsAudited(interaction, check);
   }
 
   private void capabilities(RoutingContext ctx) {
