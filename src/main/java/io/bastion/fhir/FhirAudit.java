@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the BALP AuditEvent of each FHIR interaction and holds the response until the record is durable.
- * {@link #mark} runs on each audited route right after the SMART scope check (authorisation handlers must
- * come first in Vert.x, so a 403 from the scope check is not audited yet) and remembers the interaction; the handler then answers
+ * {@link #guard} wraps each audited route's SMART scope check and remembers the interaction; the handler then answers
  * through {@link #respond} (success) or {@link FhirRoutes#fail} (which calls {@link #failed}). If the
  * append fails, the request is answered 503 instead: a response that was not audited is never sent.
  */
@@ -47,54 +46,63 @@ public final class FhirAudit {
     this.clock = clock;
   }
 
-  /** What the current request is: remembered in the routing context by {@link #mark}. */
+  /** What the current request is: remembered in the routing context by {@link #guard}. */
   private record Marked(FhirAudit audit, Coding subtype, Action action) {
   }
 
-  /** The first handler of an audited route: remembers the interaction (a FHIR restful-interaction code). */
-  public Handler<RoutingContext> mark(String interaction, Action action) {
-    Marked marked = new Marked(this, AuditCodes.interaction(interaction), action);
-    return ctx -> {
-      ctx.put(KEY, marked);
-      ctx.next();
-    };
-  }
-
   /**
-   * Wraps the route's SMART scope check (an authorization handler, so it stays one for the router's
-   * ordering): when it refuses (401/403), the refusal is audited as a failure. That record is appended after
-   * the refusal was sent, since the check writes its answer itself; a refusal carries no data.
+   * The route's guard with auditing: remembers the interaction for {@link #respond} and {@link #failed},
+   * then runs the SMART scope check ({@code check}, null when auth is off). With a check, the result is
+   * itself an authorization handler (so the router keeps it first) and a refusal (401/403) is audited as a
+   * failure; that record is appended just after the refusal was sent, as the check writes its answer
+   * itself (a refusal carries no data).
    */
-  public Handler<RoutingContext> refusalsAudited(io.bastion.auth.Interaction interaction, Handler<RoutingContext> guard) {
-    Marked marked = new Marked(this, AuditCodes.interaction(switch (interaction) {
-      case SEARCH -> "search-type";
-      case HISTORY -> "history-type";
-      case HISTORY_INSTANCE -> "history-instance";
-      default -> interaction.name().toLowerCase(java.util.Locale.ROOT);
-    }), switch (interaction) {
+  public Handler<RoutingContext> guard(io.bastion.auth.Interaction interaction, Handler<RoutingContext> check) {
+    Action action = switch (interaction) {
       case CREATE -> Action.C;
       case UPDATE, PATCH -> Action.U;
       case DELETE -> Action.D;
       case SEARCH, BATCH, TRANSACTION, EVERYTHING, EXPORT -> Action.E;
       default -> Action.R;
-    });
-    return new RefusalAudit(marked, guard);
+    };
+    Marked typed = new Marked(this, AuditCodes.interaction(switch (interaction) {
+      case SEARCH -> "search-type";
+      case HISTORY -> "history-type";
+      case HISTORY_INSTANCE -> "history-instance";
+      default -> interaction.name().toLowerCase(java.util.Locale.ROOT);
+    }), action);
+    Marked system = interaction == io.bastion.auth.Interaction.HISTORY
+        ? new Marked(this, AuditCodes.interaction("history-system"), action)
+        : interaction == io.bastion.auth.Interaction.SEARCH
+            ? new Marked(this, AuditCodes.interaction("search-system"), action) : typed;
+    if (check == null) {
+      return ctx -> {
+        ctx.put(KEY, ctx.pathParam("type") == null ? system : typed);
+        ctx.next();
+      };
+    }
+    return new Guard(typed, system, check);
   }
 
-  private static final class RefusalAudit implements io.vertx.ext.web.handler.AuthorizationHandler {
+  private static final class Guard implements io.vertx.ext.web.handler.AuthorizationHandler {
 
-    private final Marked marked;
-    private final Handler<RoutingContext> guard;
+    private final Marked typed;
+    private final Marked system;
+    private final Handler<RoutingContext> check;
 
-    RefusalAudit(Marked marked, Handler<RoutingContext> guard) {
-      this.marked = marked;
-      this.guard = guard;
+    Guard(Marked typed, Marked system, Handler<RoutingContext> check) {
+      this.typed = typed;
+      this.system = system;
+      this.check = check;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-      guard.handle(ctx);
+      Marked marked = ctx.pathParam("type") == null ? system : typed;
+      ctx.put(KEY, marked);
+      check.handle(ctx);
       if (ctx.response().ended()) {
+        ctx.remove(KEY);
         int status = ctx.response().getStatusCode();
         marked.audit.append(ctx, marked, Outcome.MINOR_FAILURE, "HTTP " + status, pathEntities(ctx), () -> {
         });

@@ -1,7 +1,6 @@
 package io.bastion.fhir;
 
 import io.bastion.NodeInfo;
-import io.bastion.audit.AuditRecord.Action;
 import io.bastion.audit.AuditRecord.Entity;
 import io.bastion.auth.AccessPolicy;
 import io.bastion.auth.Interaction;
@@ -67,8 +66,6 @@ public final class FhirRoutes implements RouteModule {
   private final String capabilityStatement;
   private final SearchParameters searchParameters;
   private final SearchService search;
-  /** Audits each interaction before it is answered; null: not audited (set by {@link #audited}). */
-  private FhirAudit audit;
 
   public FhirRoutes(NodeInfo node, ResourceTypes types, ResourceStore store, SearchParameters searchParameters,
       SearchService search, FhirLimits limits, Clock clock, AccessPolicy policy) {
@@ -85,6 +82,9 @@ public final class FhirRoutes implements RouteModule {
         clock.instant()).encode();
   }
 
+  /** Audits each interaction before it is answered; null: not audited (set by {@link #audited}). */
+  private FhirAudit audit;
+
   /** Audits every interaction through this (call before mounting). */
   public FhirRoutes audited(FhirAudit audit) {
     this.audit = audit;
@@ -96,33 +96,29 @@ public final class FhirRoutes implements RouteModule {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
     router.route("/fhir/*").handler(new FhirFormats());
     router.get("/fhir/metadata").handler(this::capabilities);
-    router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(mark("history-system", Action.R)).handler(this::systemHistory);
-    router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(mark("history-type", Action.R)).handler(this::typeHistory);
-    router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(mark("history-instance", Action.R)).handler(this::instanceHistory);
-    router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(mark("vread", Action.R)).handler(this::vread);
-    router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(mark("read", Action.R)).handler(this::read);
-    router.get("/fhir/:type").handler(guard(Interaction.SEARCH)).handler(mark("search-type", Action.E)).handler(this::search);
-    router.post("/fhir/:type/_search").handler(body).handler(guard(Interaction.SEARCH)).handler(mark("search-type", Action.E)).handler(this::search);
-    router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(mark("create", Action.C)).handler(this::create);
-    router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(mark("update", Action.U)).handler(this::update);
-    router.patch("/fhir/:type/:id").handler(body).handler(guard(Interaction.PATCH)).handler(mark("patch", Action.U)).handler(this::patch);
-    router.delete("/fhir/:type/:id").handler(guard(Interaction.DELETE)).handler(mark("delete", Action.D)).handler(this::delete);
+    router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(this::systemHistory);
+    router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
+    router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
+    router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(this::vread);
+    router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
+    router.get("/fhir/:type").handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.post("/fhir/:type/_search").handler(body).handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
+    router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(this::update);
+    router.patch("/fhir/:type/:id").handler(body).handler(guard(Interaction.PATCH)).handler(this::patch);
+    router.delete("/fhir/:type/:id").handler(guard(Interaction.DELETE)).handler(this::delete);
   }
 
   /**
    * The route's SMART scope check when auth.enabled, else nothing. Patient-compartment and restricted
    * scopes are refused until the handlers confine results to them (SmartScopeHandler#requireUnrestricted).
    */
-  private Handler<RoutingContext> mark(String interaction, Action action) {
-    return audit == null ? RoutingContext::next : audit.mark(interaction, action);
-  }
-
   private Handler<RoutingContext> guard(Interaction interaction) {
-    if (policy == null) {
-      return RoutingContext::next;
+    Handler<RoutingContext> check = policy == null ? null : SmartScopeHandler.requireUnrestricted(policy, interaction);
+    if (audit != null) {
+      return audit.guard(interaction, check); // remembers the interaction for the audit record, audits refusals
     }
-    Handler<RoutingContext> check = SmartScopeHandler.requireUnrestricted(policy, interaction);
-    return audit == null ? check : audit.refusalsAudited(interaction, check);
+    return check == null ? RoutingContext::next : check;
   }
 
   private void capabilities(RoutingContext ctx) {
