@@ -187,13 +187,15 @@ public final class Node {
               new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), new SearchIndexer(searchParameters)),
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
-              verifier == null ? null : new AccessPolicy());
+              verifier == null ? null : new AccessPolicy())
+              .audited(new io.bastion.fhir.FhirAudit(audit.trail(), info.id(), clock));
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           CtlTokens ctlTokens = new CtlTokens(pool, clock, random);
           AdminRoutes.logMfaStorage(config.admin());
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
-              new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random),
+              new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
+                  .audited(audit.trail(), info.id()),
               fhir), verifier == null ? null
               : BearerAuthenticationHandler.create(verifier, registry, java.util.Set.of("/fhir/metadata")));
           return accounts.ensureFirstAdmin(config.admin())

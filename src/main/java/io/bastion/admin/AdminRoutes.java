@@ -1,5 +1,9 @@
 package io.bastion.admin;
 
+import io.bastion.audit.AuditCodes;
+import io.bastion.audit.AuditRecord;
+import io.bastion.audit.AuditRecord.Outcome;
+import io.bastion.audit.AuditTrail;
 import io.bastion.gateway.ErrorRenderer;
 import io.bastion.gateway.RequestContext;
 import io.bastion.gateway.RouteModule;
@@ -48,6 +52,9 @@ public final class AdminRoutes implements RouteModule {
   private final AdminGuards guards;
   private final UserRoutes users;
   private final String uplotPath;
+  /** Sign-ins, failures, lock-outs and logouts go here before they are answered; null: not audited. */
+  private AuditTrail trail;
+  private String node;
 
   public AdminRoutes(AdminAccounts accounts, CtlTokens tokens, Pool pool, AdminConfig config, boolean tls, Clock clock,
       SecureRandom random) {
@@ -61,6 +68,49 @@ public final class AdminRoutes implements RouteModule {
     this.guards = new AdminGuards(accounts, clock, config.sessionAbsolute());
     this.users = new UserRoutes(accounts, mfa, throttle, tokens, guards);
     this.uplotPath = Webjars.path("uplot") + "/dist";
+  }
+
+  /** Audits sign-ins, failed sign-ins and second factors, lock-outs and logouts (call before mounting). */
+  public AdminRoutes audited(AuditTrail trail, String node) {
+    this.trail = trail;
+    this.node = node;
+    return this;
+  }
+
+  /**
+   * Appends a user-authentication AuditEvent (never a password or code: the username, role, IP and a fixed
+   * reason only), then runs {@code send}; answers 503 instead if the append fails. Always succeeds, so the
+   * caller's chain does not answer twice.
+   */
+  private Future<Void> audit(RoutingContext ctx, boolean login, String username, AdminUser user, Outcome outcome,
+      String reason, Runnable send) {
+    if (trail == null) {
+      send.run();
+      return Future.succeededFuture();
+    }
+    String role = user == null ? null : String.join(" ", user.roleNames());
+    AuditRecord record = new AuditRecord(AuditCodes.USER_AUTHENTICATION, login ? AuditCodes.LOGIN : AuditCodes.LOGOUT,
+        AuditRecord.Action.E, clock.instant(), outcome, reason,
+        List.of(new AuditRecord.Agent(AuditCodes.AGENT_USER, username == null ? "unknown" : username, role, true,
+            clientIp(ctx))), node, List.of(), requestId(ctx));
+    return trail.append(record).transform(done -> {
+      if (done.succeeded()) {
+        send.run();
+      } else {
+        LOG.error("audit append failed for a sign-in event ({}); answering 503", done.cause().getClass().getSimpleName());
+        if (login && outcome == Outcome.SUCCESS && ctx.session() != null) {
+          ctx.session().destroy(); // an unaudited sign-in must not leave a working session behind
+          ctx.userContext().clear();
+        }
+        ErrorRenderer.render(ctx, 503, "the audit trail is unavailable; try again later");
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private static String requestId(RoutingContext ctx) {
+    RequestContext request = RequestContext.of(ctx);
+    return request == null ? null : request.requestId();
   }
 
   /** Says once per node how TOTP secrets are stored. */
@@ -124,12 +174,12 @@ public final class AdminRoutes implements RouteModule {
     String ip = clientIp(ctx);
     throttle.lock(username, ip).compose(lock -> {
       if (lock != null) {
-        refuseLocked(ctx, lock);
-        return Future.succeededFuture();
+        return refuseLocked(ctx, username, lock);
       }
       return accounts.authenticate(username, password).compose(found -> {
         if (found.isEmpty()) {
-          return throttle.failed(username, ip).onSuccess(v -> ErrorRenderer.render(ctx, 401, WRONG_CREDENTIALS));
+          return throttle.failed(username, ip).compose(v -> audit(ctx, true, username, null, Outcome.MINOR_FAILURE,
+              "unknown username or wrong password", () -> ErrorRenderer.render(ctx, 401, WRONG_CREDENTIALS)));
         }
         AdminUser user = found.get();
         if (user.mfaEnrolled() || user.mfaRequired()) {
@@ -165,8 +215,7 @@ public final class AdminRoutes implements RouteModule {
     String ip = clientIp(ctx);
     throttle.lock(username, ip).compose(lock -> {
       if (lock != null) {
-        refuseLocked(ctx, lock);
-        return Future.succeededFuture();
+        return refuseLocked(ctx, username, lock);
       }
       return accounts.find(AdminSession.userId(session)).compose(found -> {
         if (found.isEmpty() || found.get().disabled()) {
@@ -177,7 +226,9 @@ public final class AdminRoutes implements RouteModule {
         long id = found.get().id();
         return (code != null ? mfa.verifyCode(id, code.trim()) : mfa.useRecoveryCode(id, recovery)).compose(ok -> {
           if (!ok) {
-            return throttle.failed(username, ip).onSuccess(v -> ErrorRenderer.render(ctx, 401, "wrong, expired or already used code"));
+            return throttle.failed(username, ip).compose(v -> audit(ctx, true, username, found.get(),
+                Outcome.MINOR_FAILURE, "wrong second factor",
+                () -> ErrorRenderer.render(ctx, 401, "wrong, expired or already used code")));
           }
           if (recovery != null) {
             LOG.info("admin user {} signed in with a recovery code", id);
@@ -234,13 +285,13 @@ public final class AdminRoutes implements RouteModule {
     String ip = clientIp(ctx);
     throttle.lock(username, ip).compose(lock -> {
       if (lock != null) {
-        refuseLocked(ctx, lock);
-        return Future.succeededFuture();
+        return refuseLocked(ctx, username, lock);
       }
       return mfa.confirmEnrolment(id.get(), code.trim()).compose(codes -> {
         if (codes == null) {
-          return throttle.failed(username, ip).onSuccess(v -> ErrorRenderer.render(ctx, 400,
-              "the code does not match the new secret (start enrolment first, and check the device's clock)"));
+          return throttle.failed(username, ip).compose(v -> audit(ctx, true, username, null, Outcome.MINOR_FAILURE,
+              "wrong second factor at enrolment", () -> ErrorRenderer.render(ctx, 400,
+              "the code does not match the new secret (start enrolment first, and check the device's clock)")));
         }
         LOG.info("admin user {} enrolled a TOTP authenticator", id.get());
         JsonObject extra = new JsonObject().put("recoveryCodes", MfaService.formatted(codes));
@@ -272,8 +323,9 @@ public final class AdminRoutes implements RouteModule {
     return throttle.succeeded(user.username())
         .compose(v -> accounts.touchLogin(user.id()))
         .compose(v -> sessions.setUser(ctx, user.toVertxUser()))
-        .onSuccess(v -> ctx.json(user.describeSession().put("state", AdminSession.FULL)
-            .put("csrfToken", (String) ctx.session().get(AdminSession.CSRF)).mergeIn(extra)));
+        .compose(v -> audit(ctx, true, user.username(), user, Outcome.SUCCESS, null,
+            () -> ctx.json(user.describeSession().put("state", AdminSession.FULL)
+                .put("csrfToken", (String) ctx.session().get(AdminSession.CSRF)).mergeIn(extra))));
   }
 
   private void currentSession(RoutingContext ctx) {
@@ -299,16 +351,25 @@ public final class AdminRoutes implements RouteModule {
   }
 
   private void logout(RoutingContext ctx) {
+    String username = ctx.session() == null ? null : ctx.session().get(AdminSession.USERNAME);
+    boolean signedIn = ctx.user() != null && AdminSession.FULL.equals(AdminSession.stage(ctx.session()));
     if (ctx.session() != null) {
       ctx.session().destroy();
     }
     ctx.userContext().clear();
-    ctx.response().setStatusCode(204).end();
+    if (username == null) {
+      ctx.response().setStatusCode(204).end();
+      return;
+    }
+    audit(ctx, false, username, null, signedIn ? Outcome.SUCCESS : Outcome.MINOR_FAILURE,
+        signedIn ? null : "sign-in abandoned", () -> ctx.response().setStatusCode(204).end());
   }
 
-  private static void refuseLocked(RoutingContext ctx, LoginThrottle.Lock lock) {
-    ctx.response().putHeader("Retry-After", String.valueOf(lock.retryAfterSeconds()));
-    ErrorRenderer.render(ctx, 429, "too many failed sign-ins; try again in " + lock.retryAfterSeconds() + " s");
+  private Future<Void> refuseLocked(RoutingContext ctx, String username, LoginThrottle.Lock lock) {
+    return audit(ctx, true, username, null, Outcome.SERIOUS_FAILURE, "locked out after failed sign-ins", () -> {
+      ctx.response().putHeader("Retry-After", String.valueOf(lock.retryAfterSeconds()));
+      ErrorRenderer.render(ctx, 429, "too many failed sign-ins; try again in " + lock.retryAfterSeconds() + " s");
+    });
   }
 
   static String clientIp(RoutingContext ctx) {

@@ -33,6 +33,11 @@ abstract class CtlSubcommand implements Callable<Integer> {
   /** Prints the reply for a person; {@code --json} prints it raw instead. */
   abstract void render(JsonObject reply, PrintWriter out);
 
+  /** The exit code for a reply the node sent: {@link CtlCommand#EXIT_OK} unless the reply reports a finding. */
+  int exitCode(JsonObject reply) {
+    return CtlCommand.EXIT_OK;
+  }
+
   @Override
   public final Integer call() {
     validate();
@@ -54,7 +59,7 @@ abstract class CtlSubcommand implements Callable<Integer> {
         render(reply, out);
       }
       out.flush();
-      return CtlCommand.EXIT_OK;
+      return exitCode(reply);
     } catch (BridgeException e) {
       err.println("bastion ctl: " + describe(e));
       err.flush();

@@ -1,6 +1,7 @@
 package io.bastion.fhir;
 
 import io.bastion.NodeInfo;
+import io.bastion.audit.AuditRecord.Entity;
 import io.bastion.auth.AccessPolicy;
 import io.bastion.auth.Interaction;
 import io.bastion.auth.SmartScopeHandler;
@@ -84,6 +85,15 @@ public final class FhirRoutes implements RouteModule {
         clock.instant()).encode();
   }
 
+  /** Audits each interaction before it is answered; null: not audited (set by {@link #audited}). */
+  private FhirAudit audit;
+
+  /** Audits every interaction through this (call before mounting). */
+  public FhirRoutes audited(FhirAudit audit) {
+    this.audit = audit;
+    return this;
+  }
+
   @Override
   public void mount(Vertx vertx, Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
@@ -109,7 +119,11 @@ public final class FhirRoutes implements RouteModule {
    * scopes are refused until the handlers confine results to them (SmartScopeHandler#requireUnrestricted).
    */
   private Handler<RoutingContext> guard(Interaction interaction) {
-    return policy == null ? RoutingContext::next : SmartScopeHandler.requireUnrestricted(policy, interaction);
+    Handler<RoutingContext> check = policy == null ? null : SmartScopeHandler.requireUnrestricted(policy, interaction);
+    if (audit != null) {
+      return audit.guard(interaction, check); // remembers the interaction for the audit record, audits refusals
+    }
+    return check == null ? RoutingContext::next : check;
   }
 
   private void capabilities(RoutingContext ctx) {
@@ -118,13 +132,13 @@ public final class FhirRoutes implements RouteModule {
 
   private void read(RoutingContext ctx) {
     try {
-      store.read(type(ctx), id(ctx)).onSuccess(version -> {
+      store.read(type(ctx), id(ctx)).onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> {
         if (FhirHeaders.noneMatchHits(ctx, version.version())) {
           versionHeaders(ctx.response(), version).setStatusCode(304).end();
         } else {
           sendResource(ctx, 200, version);
         }
-      }).onFailure(e -> fail(ctx, e));
+      })).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -137,7 +151,7 @@ public final class FhirRoutes implements RouteModule {
         throw FhirException.of(400, "value", "the version id in the path must be a positive integer");
       }
       store.vread(type(ctx), id(ctx), Integer.parseInt(vid))
-          .onSuccess(version -> sendResource(ctx, 200, version))
+          .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> sendResource(ctx, 200, version)))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -200,14 +214,15 @@ public final class FhirRoutes implements RouteModule {
     try {
       String type = type(ctx);
       String id = id(ctx);
-      store.delete(type, id, FhirHeaders.ifMatch(ctx)).onSuccess(deletion -> {
+      store.delete(type, id, FhirHeaders.ifMatch(ctx)).onSuccess(deletion -> FhirAudit.respond(ctx,
+          FhirAudit.entities(type, id), () -> {
         HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deletion.version()));
         if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
           sendOutcome(ctx, 200, "the resource is deleted");
         } else {
           response.setStatusCode(204).end();
         }
-      }).onFailure(e -> fail(ctx, e));
+      })).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -248,13 +263,15 @@ public final class FhirRoutes implements RouteModule {
       HistoryCursor after = cursorText == null ? HistoryCursor.TOP : cursor(cursorText);
       String base = FhirHeaders.base(ctx);
       String path = ctx.request().path().substring("/fhir".length());
-      store.history(new HistoryQuery(type, id, since, count, after)).onSuccess(page -> {
+      store.history(new HistoryQuery(type, id, since, count, after)).onSuccess(page -> FhirAudit.respond(ctx,
+          FhirAudit.pageEntities(type == null ? null : Entity.resource(id == null ? type : type + "/" + id),
+              page.entries().stream().map(v -> new String[] {v.type(), v.id(), v.json()}).toList()), () -> {
         String query = "_count=" + count + (sinceText == null ? "" : "&_since=" + encode(sinceText));
         String self = base + path + "?" + query + (cursorText == null ? "" : "&_cursor=" + encode(cursorText));
         String next = page.next() == null ? null : base + path + "?" + query + "&_cursor=" + page.next().encode();
         ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx))
             .end(HistoryBundle.render(base, self, next, page, clock.instant()));
-      }).onFailure(e -> fail(ctx, e));
+      })).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -274,9 +291,12 @@ public final class FhirRoutes implements RouteModule {
       SearchRequest request = SearchRequest.parse(searchParameters, type, params, FhirHeaders.strictHandling(ctx),
           new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock.instant());
       String current = ctx.request().getParam("_cursor");
-      search.search(request).onSuccess(result -> ctx.response()
+      search.search(request).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
+          Entity.query(FhirAudit.query(type, params)),
+          java.util.stream.Stream.concat(result.matches().stream(), result.included().stream())
+              .map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> ctx.response()
           .putHeader("Content-Type", FhirFormats.responseType(ctx))
-          .end(SearchBundle.render(FhirHeaders.base(ctx), request, result, current, clock.instant())))
+          .end(SearchBundle.render(FhirHeaders.base(ctx), request, result, current, clock.instant()))))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -368,6 +388,10 @@ public final class FhirRoutes implements RouteModule {
   }
 
   private void sendWritten(RoutingContext ctx, Written written) {
+    FhirAudit.respond(ctx, FhirAudit.entities(written.resource()), () -> sendWrittenNow(ctx, written));
+  }
+
+  private void sendWrittenNow(RoutingContext ctx, Written written) {
     ResourceVersion version = written.resource();
     HttpServerResponse response = versionHeaders(ctx.response(), version);
     String location = FhirHeaders.base(ctx) + "/" + version.type() + "/" + version.id() + "/_history/" + version.version();
@@ -394,7 +418,7 @@ public final class FhirRoutes implements RouteModule {
   /** The one exit for errors under /fhir: client errors as OperationOutcomes, the rest as 500. */
   static void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof FhirException fhir) {
-      ErrorRenderer.renderOutcome(ctx, fhir.status(), fhir.issues());
+      FhirAudit.failed(ctx, fhir.status(), () -> ErrorRenderer.renderOutcome(ctx, fhir.status(), fhir.issues()));
     } else if (failure instanceof StoreException refused) {
       int status = switch (refused.reason()) {
         case NOT_FOUND -> 404;
@@ -407,10 +431,10 @@ public final class FhirRoutes implements RouteModule {
         case GONE -> "deleted";
         case VERSION_MISMATCH, CONFLICT -> "conflict";
       };
-      ErrorRenderer.renderOutcome(ctx, status, new JsonArray().add(FhirException.issue("error", code,
-          refused.getMessage(), null)));
+      FhirAudit.failed(ctx, status, () -> ErrorRenderer.renderOutcome(ctx, status,
+          new JsonArray().add(FhirException.issue("error", code, refused.getMessage(), null))));
     } else {
-      ctx.fail(failure);
+      FhirAudit.failed(ctx, 500, () -> ctx.fail(failure));
     }
   }
 

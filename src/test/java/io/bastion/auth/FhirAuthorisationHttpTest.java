@@ -70,6 +70,50 @@ class FhirAuthorisationHttpTest {
   }
 
   @Test
+  void theAuditAgentIsTheTokensSubject() throws Exception {
+    String write = token("user/Patient.cruds", null);
+    var created = call(HttpMethod.POST, "/fhir/Patient", write,
+        new JsonObject().put("resourceType", "Patient").put("active", true));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    String id = created.bodyAsJsonObject().getString("id");
+    var server = node.node().postgres();
+    try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.options().getUser(),
+        server.options().getPassword());
+        var s = c.prepareStatement("SELECT agent, entry FROM audit_event WHERE patients @> ARRAY[?]::text[]")) {
+      s.setString(1, id);
+      try (var rows = s.executeQuery()) {
+        assertTrue(rows.next());
+        assertEquals("app-1", rows.getString("agent"));
+        assertTrue(rows.getString("entry").contains("\"code\":\"create\""), rows.getString("entry"));
+      }
+    }
+  }
+
+  @Test
+  void aScopeRefusalIsAuditedAsAFailure() throws Exception {
+    var denied = call(HttpMethod.DELETE, "/fhir/Patient/refused-1", token("user/Patient.rs", null), null);
+    assertEquals(403, denied.statusCode());
+    var server = node.node().postgres();
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (true) {
+      try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.options().getUser(),
+          server.options().getPassword());
+          var s = c.prepareStatement("SELECT agent, entry FROM audit_event WHERE patients @> ARRAY['refused-1']")) {
+        try (var rows = s.executeQuery()) {
+          if (rows.next()) {
+            assertEquals("app-1", rows.getString("agent"));
+            String entry = rows.getString("entry");
+            assertTrue(entry.contains("\"code\":\"delete\"") && entry.contains("\"outcomeDesc\":\"HTTP 403\""), entry);
+            return;
+          }
+        }
+      }
+      assertTrue(System.currentTimeMillis() < deadline, "the refusal was not audited");
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   void scopesDecidePerInteraction() {
     JsonObject patient = new JsonObject().put("resourceType", "Patient").put("active", true);
     String readOnly = token("user/Patient.rs", null);

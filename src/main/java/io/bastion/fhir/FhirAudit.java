@@ -1,0 +1,270 @@
+package io.bastion.fhir;
+
+import io.bastion.audit.AuditCodes;
+import io.bastion.audit.AuditRecord;
+import io.bastion.audit.AuditRecord.Action;
+import io.bastion.audit.AuditRecord.Agent;
+import io.bastion.audit.AuditRecord.Coding;
+import io.bastion.audit.AuditRecord.Entity;
+import io.bastion.audit.AuditRecord.Outcome;
+import io.bastion.audit.AuditTrail;
+import io.bastion.auth.Principal;
+import io.bastion.fhir.store.ResourceVersion;
+import io.bastion.gateway.ErrorRenderer;
+import io.bastion.gateway.RequestContext;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the BALP AuditEvent of each FHIR interaction and holds the response until the record is durable.
+ * {@link #guard} wraps each audited route's SMART scope check and remembers the interaction; the handler then answers
+ * through {@link #respond} (success) or {@link FhirRoutes#fail} (which calls {@link #failed}). If the
+ * append fails, the request is answered 503 instead: a response that was not audited is never sent.
+ */
+public final class FhirAudit {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FhirAudit.class);
+  private static final String KEY = "bastion.fhir.audit";
+  private static final String ANONYMOUS = "anonymous";
+
+  private final AuditTrail trail;
+  private final String node;
+  private final Clock clock;
+
+  public FhirAudit(AuditTrail trail, String node, Clock clock) {
+    this.trail = trail;
+    this.node = node;
+    this.clock = clock;
+  }
+
+  /** What the current request is: remembered in the routing context by {@link #guard}. */
+  private record Marked(FhirAudit audit, Coding subtype, Action action) {
+  }
+
+  /**
+   * The route's guard with auditing: remembers the interaction for {@link #respond} and {@link #failed},
+   * then runs the SMART scope check ({@code check}, null when auth is off). With a check, the result is
+   * itself an authorization handler (so the router keeps it first) and a refusal (401/403) is audited as a
+   * failure; that record is appended just after the refusal was sent, as the check writes its answer
+   * itself (a refusal carries no data).
+   */
+  public Handler<RoutingContext> guard(io.bastion.auth.Interaction interaction, Handler<RoutingContext> check) {
+    Action action = switch (interaction) {
+      case CREATE -> Action.C;
+      case UPDATE, PATCH -> Action.U;
+      case DELETE -> Action.D;
+      case SEARCH, BATCH, TRANSACTION, EVERYTHING, EXPORT -> Action.E;
+      default -> Action.R;
+    };
+    Marked typed = new Marked(this, AuditCodes.interaction(switch (interaction) {
+      case SEARCH -> "search-type";
+      case HISTORY -> "history-type";
+      case HISTORY_INSTANCE -> "history-instance";
+      default -> interaction.name().toLowerCase(java.util.Locale.ROOT);
+    }), action);
+    Marked system = interaction == io.bastion.auth.Interaction.HISTORY
+        ? new Marked(this, AuditCodes.interaction("history-system"), action)
+        : interaction == io.bastion.auth.Interaction.SEARCH
+            ? new Marked(this, AuditCodes.interaction("search-system"), action) : typed;
+    if (check == null) {
+      return ctx -> {
+        ctx.put(KEY, ctx.pathParam("type") == null ? system : typed);
+        ctx.next();
+      };
+    }
+    return new Guard(typed, system, check);
+  }
+
+  private static final class Guard implements io.vertx.ext.web.handler.AuthorizationHandler {
+
+    private final Marked typed;
+    private final Marked system;
+    private final Handler<RoutingContext> check;
+
+    Guard(Marked typed, Marked system, Handler<RoutingContext> check) {
+      this.typed = typed;
+      this.system = system;
+      this.check = check;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+      Marked marked = ctx.pathParam("type") == null ? system : typed;
+      ctx.put(KEY, marked);
+      check.handle(ctx);
+      if (ctx.response().ended()) {
+        ctx.remove(KEY);
+        int status = ctx.response().getStatusCode();
+        marked.audit.append(ctx, marked, Outcome.MINOR_FAILURE, "HTTP " + status, pathEntities(ctx), () -> {
+        });
+      }
+    }
+
+    @Override
+    public io.vertx.ext.web.handler.AuthorizationHandler addAuthorizationProvider(
+        io.vertx.ext.auth.authorization.AuthorizationProvider provider) {
+      throw new UnsupportedOperationException("the SMART scope check uses no authorization provider");
+    }
+
+    @Override
+    public io.vertx.ext.web.handler.AuthorizationHandler variableConsumer(
+        java.util.function.BiConsumer<RoutingContext, io.vertx.ext.auth.authorization.AuthorizationContext> handler) {
+      throw new UnsupportedOperationException("the SMART scope check takes no variables");
+    }
+  }
+
+  /** Appends a success record with these entities, then runs {@code send}; 503 if the append fails. */
+  static void respond(RoutingContext ctx, List<Entity> entities, Runnable send) {
+    Marked marked = ctx.get(KEY);
+    if (marked == null) {
+      send.run();
+      return;
+    }
+    marked.audit.append(ctx, marked, Outcome.SUCCESS, null, entities, send);
+  }
+
+  /** Appends a failure record (entities from the path only), then runs {@code send}; 503 if the append fails. */
+  static void failed(RoutingContext ctx, int status, Runnable send) {
+    Marked marked = ctx.get(KEY);
+    if (marked == null) {
+      send.run();
+      return;
+    }
+    ctx.remove(KEY); // one record per request, even if rendering fails again
+    marked.audit.append(ctx, marked, status >= 500 ? Outcome.SERIOUS_FAILURE : Outcome.MINOR_FAILURE,
+        "HTTP " + status, pathEntities(ctx), send);
+  }
+
+  private void append(RoutingContext ctx, Marked marked, Outcome outcome, String description, List<Entity> entities,
+      Runnable send) {
+    RequestContext request = RequestContext.of(ctx);
+    String ip = request != null ? request.clientIp()
+        : ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    AuditRecord record = new AuditRecord(AuditCodes.REST, marked.subtype, marked.action, clock.instant(), outcome,
+        description, List.of(agent(Principal.of(ctx), ip)), node, entities,
+        request == null ? null : request.requestId());
+    trail.append(record).onComplete(done -> {
+      if (done.succeeded()) {
+        send.run();
+      } else if (!ctx.response().ended()) {
+        // no PHI here: the interaction and the failure's class only
+        LOG.error("audit append failed for a FHIR {} ({}); answering 503", marked.subtype.code(),
+            done.cause().getClass().getSimpleName());
+        ctx.response().headers().remove("ETag").remove("Last-Modified").remove("Location")
+            .remove("Content-Location");
+        ErrorRenderer.renderOutcome(ctx, 503, new JsonArray().add(FhirException.issue("error", "transient",
+            "the audit trail is unavailable; the request was not answered, try again later", null)));
+      }
+    });
+  }
+
+  private static Agent agent(Principal principal, String ip) {
+    if (principal == null) {
+      return new Agent(AuditCodes.AGENT_USER, ANONYMOUS, null, true, ip);
+    }
+    if (principal.subject() != null) {
+      return new Agent(AuditCodes.AGENT_USER, principal.subject(), principal.clientId(), true, ip);
+    }
+    return new Agent(AuditCodes.AGENT_APPLICATION, principal.clientId() == null ? ANONYMOUS : principal.clientId(),
+        null, true, ip);
+  }
+
+  /** The resource in the path (Type/id), and its patient when it is a Patient. */
+  private static List<Entity> pathEntities(RoutingContext ctx) {
+    String type = ctx.pathParam("type");
+    String id = ctx.pathParam("id");
+    if (type == null) {
+      return List.of();
+    }
+    if (id == null) {
+      return List.of(Entity.resource(type));
+    }
+    return "Patient".equals(type) ? List.of(Entity.patient(id), Entity.resource(type + "/" + id))
+        : List.of(Entity.resource(type + "/" + id));
+  }
+
+  /** A read or written version: the resource, and the patient its data belongs to, if any. */
+  static List<Entity> entities(ResourceVersion version) {
+    List<Entity> entities = new ArrayList<>(2);
+    String patient = patientOf(version.type(), version.id(), version.json());
+    if (patient != null) {
+      entities.add(Entity.patient(patient));
+    }
+    entities.add(Entity.resource(version.type() + "/" + version.id()));
+    return entities;
+  }
+
+  /** Just the resource from the path, and its patient when it is a Patient (deletes). */
+  static List<Entity> entities(String type, String id) {
+    return "Patient".equals(type) ? List.of(Entity.patient(id), Entity.resource(type + "/" + id))
+        : List.of(Entity.resource(type + "/" + id));
+  }
+
+  /** A search or history page: the query (or type), and every patient whose data is in the page. */
+  static List<Entity> pageEntities(Entity what, List<String[]> typeIdJson) {
+    Set<String> patients = new LinkedHashSet<>();
+    for (String[] entry : typeIdJson) {
+      String patient = patientOf(entry[0], entry[1], entry[2]);
+      if (patient != null) {
+        patients.add(patient);
+      }
+    }
+    List<Entity> entities = new ArrayList<>(patients.size() + 1);
+    patients.forEach(id -> entities.add(Entity.patient(id)));
+    if (what != null) {
+      entities.add(what);
+    }
+    return entities;
+  }
+
+  /** The search as the query entity: {@code Type?name=value&...}, POST _search form parameters included. */
+  static String query(String type, List<java.util.Map.Entry<String, String>> params) {
+    StringBuilder query = new StringBuilder(type).append('?');
+    for (int i = 0; i < params.size(); i++) {
+      query.append(i == 0 ? "" : "&").append(params.get(i).getKey()).append('=').append(params.get(i).getValue());
+    }
+    return query.toString();
+  }
+
+  /**
+   * The patient the resource belongs to: itself when a Patient, else the Patient its {@code subject} or
+   * {@code patient} reference points at. Parses the JSON only when one of those names occurs in it.
+   */
+  static String patientOf(String type, String id, String json) {
+    if ("Patient".equals(type)) {
+      return id;
+    }
+    if (json == null || (!json.contains("\"subject\"") && !json.contains("\"patient\""))) {
+      return null;
+    }
+    try {
+      JsonObject resource = new JsonObject(json);
+      String patient = patientReference(resource.getValue("subject"));
+      return patient != null ? patient : patientReference(resource.getValue("patient"));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String patientReference(Object value) {
+    if (value instanceof JsonObject reference && reference.getValue("reference") instanceof String text) {
+      int at = text.lastIndexOf("Patient/");
+      if (at >= 0 && (at == 0 || text.charAt(at - 1) == '/')) {
+        String id = text.substring(at + "Patient/".length());
+        int slash = id.indexOf('/');
+        id = slash < 0 ? id : id.substring(0, slash);
+        return id.matches("[A-Za-z0-9\\-.]{1,64}") ? id : null;
+      }
+    }
+    return null;
+  }
+}

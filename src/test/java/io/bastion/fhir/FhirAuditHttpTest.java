@@ -1,0 +1,145 @@
+package io.bastion.fhir;
+
+import static io.bastion.fhir.FhirHttp.patient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bastion.testsupport.TestNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every FHIR interaction leaves an AuditEvent, with the patient entity, before it is answered. */
+class FhirAuditHttpTest {
+
+  private static TestNode node;
+  private static FhirHttp fhir;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.startWithout(Map.of());
+    fhir = new FhirHttp(node);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  /** Who accessed patient X, as one query: the audit events whose patients column holds X, oldest first. */
+  static List<JsonObject> eventsFor(TestNode node, String patientId) throws Exception {
+    var server = node.node().postgres();
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.options().getUser(),
+        server.options().getPassword());
+        PreparedStatement s = c.prepareStatement(
+            "SELECT entry FROM audit_event WHERE patients @> ARRAY[?]::text[] ORDER BY seq")) {
+      s.setString(1, patientId);
+      List<JsonObject> events = new ArrayList<>();
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          events.add(new JsonObject(rows.getString(1)).getJsonObject("event"));
+        }
+      }
+      return events;
+    }
+  }
+
+  private static String subtype(JsonObject event) {
+    return event.getJsonArray("subtype").getJsonObject(0).getString("code");
+  }
+
+  private static boolean hasEntity(JsonObject event, String reference) {
+    JsonArray entities = event.getJsonArray("entity");
+    for (int i = 0; i < entities.size(); i++) {
+      JsonObject what = entities.getJsonObject(i).getJsonObject("what");
+      if (what != null && reference.equals(what.getString("reference"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void createReadAndSearchAreAuditedWithThePatientEntity() throws Exception {
+    String patientId = fhir.create(patient("Audited")).getString("id");
+    JsonObject observation = new JsonObject().put("resourceType", "Observation").put("status", "final")
+        .put("code", new JsonObject().put("text", "weight"))
+        .put("subject", new JsonObject().put("reference", "Patient/" + patientId));
+    String observationId = fhir.create(observation).getString("id");
+    assertEquals(200, fhir.get("/fhir/Patient/" + patientId).statusCode());
+    assertEquals(200, fhir.get("/fhir/Observation/" + observationId).statusCode());
+    var found = fhir.get("/fhir/Observation?subject=Patient/" + patientId);
+    assertEquals(200, found.statusCode(), found.bodyAsString());
+    assertEquals(1, found.bodyAsJsonObject().getJsonArray("entry").size());
+
+    List<JsonObject> events = eventsFor(node, patientId);
+    List<String> interactions = events.stream().map(e -> subtype(e) + " " + e.getString("action")).toList();
+    assertEquals(List.of("create C", "create C", "read R", "read R", "search-type E"), interactions);
+    for (JsonObject event : events) {
+      assertEquals("0", event.getString("outcome"));
+      assertEquals("rest", event.getJsonObject("type").getString("code"));
+      assertTrue(hasEntity(event, "Patient/" + patientId), event.encode());
+      JsonObject agent = event.getJsonArray("agent").getJsonObject(0);
+      assertEquals("anonymous", agent.getJsonObject("who").getJsonObject("identifier").getString("value"));
+      assertTrue(agent.getJsonObject("network").getString("address").contains("127.0.0.1")
+          || agent.getJsonObject("network").getString("address").contains(":"), agent.encode());
+    }
+    assertTrue(hasEntity(events.get(1), "Observation/" + observationId), events.get(1).encode());
+    assertTrue(hasEntity(events.get(3), "Observation/" + observationId), events.get(3).encode());
+    String query = events.get(4).getJsonArray("entity").stream().map(JsonObject.class::cast)
+        .filter(e -> e.containsKey("query")).findFirst().orElseThrow().getString("query");
+    assertTrue(new String(java.util.Base64.getDecoder().decode(query)).startsWith("Observation?subject="));
+  }
+
+  @Test
+  void aMissingResourceIsAuditedAsAFailure() throws Exception {
+    var missing = fhir.get("/fhir/Patient/no-such-patient");
+    assertEquals(404, missing.statusCode());
+    List<JsonObject> events = eventsFor(node, "no-such-patient");
+    assertEquals(1, events.size());
+    JsonObject event = events.get(0);
+    assertEquals("read", subtype(event));
+    assertNotEquals("0", event.getString("outcome"));
+    assertEquals("HTTP 404", event.getString("outcomeDesc"));
+  }
+
+  @Test
+  void updateAndDeleteAreAudited() throws Exception {
+    String patientId = fhir.create(patient("Changing")).getString("id");
+    assertEquals(200, fhir.put("/fhir/Patient/" + patientId, patient("Changed").put("id", patientId)).statusCode());
+    assertEquals(204, fhir.delete("/fhir/Patient/" + patientId).statusCode());
+    assertEquals(410, fhir.get("/fhir/Patient/" + patientId).statusCode());
+    List<String> interactions = eventsFor(node, patientId).stream()
+        .map(e -> subtype(e) + " " + e.getString("action") + " " + e.getString("outcome")).toList();
+    assertEquals(List.of("create C 0", "update U 0", "delete D 0", "read R 4"), interactions);
+  }
+
+  /** Its own node: the trail is closed, so every append fails and nothing may be answered 200. */
+  @Test
+  void anAppendFailureAnswers503AndNeverTheData() {
+    try (TestNode broken = TestNode.startWithout(Map.of())) {
+      FhirHttp http = new FhirHttp(broken);
+      String id = http.create(patient("Unaudited")).getString("id");
+      broken.node().auditTrail().close().await(10, TimeUnit.SECONDS);
+      var read = http.get("/fhir/Patient/" + id);
+      assertEquals(503, read.statusCode(), read.bodyAsString());
+      assertEquals("OperationOutcome", read.bodyAsJsonObject().getString("resourceType"));
+      assertTrue(!read.bodyAsString().contains("Unaudited"), "no PHI in the refusal");
+      assertEquals(503, http.post("/fhir/Patient", patient("Other")).statusCode());
+      assertEquals(503, http.get("/fhir/Patient?family=Unaudited").statusCode());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
