@@ -39,6 +39,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -315,12 +317,28 @@ public final class FhirRoutes implements RouteModule {
         return decision.compartmentRestricted() || !decision.restrictions().isEmpty()
             ? "Bundles cannot yet be confined to a patient compartment or to scope restrictions" : null;
       };
-      bundles.process(bundle, FhirHeaders.base(ctx), authorizer).onSuccess(response -> ctx.response()
-          .putHeader("Content-Type", FhirFormats.responseType(ctx)).end(response.encode()))
+      bundles.process(bundle, FhirHeaders.base(ctx), authorizer).onSuccess(response ->
+              FhirAudit.respond(ctx, FhirAudit.pageEntities(null, bundleResources(response)), () -> ctx.response()
+                  .putHeader("Content-Type", FhirFormats.responseType(ctx)).end(response.encode())))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
+  }
+
+  /** Type, id and JSON of every resource a Bundle response carries, for the audit record's patient entities. */
+  private static List<String[]> bundleResources(JsonObject response) {
+    List<String[]> resources = new ArrayList<>();
+    JsonArray entries = response.getJsonArray("entry", new JsonArray());
+    for (int i = 0; i < entries.size(); i++) {
+      JsonObject resource = entries.getJsonObject(i).getJsonObject("resource");
+      if (resource != null && "Bundle".equals(resource.getString("resourceType"))) {
+        resources.addAll(bundleResources(resource)); // a search entry answers with a searchset
+      } else if (resource != null && resource.getString("resourceType") != null && resource.getString("id") != null) {
+        resources.add(new String[] {resource.getString("resourceType"), resource.getString("id"), resource.encode()});
+      }
+    }
+    return resources;
   }
 
   /** If-None-Match on a write (create-only PUT) is not implemented; refusing beats silently overwriting. */

@@ -103,6 +103,25 @@ class FhirAuditHttpTest {
   }
 
   @Test
+  void aTransactionBundleIsAuditedWithThePatientsItTouched() throws Exception {
+    String fullUrl = "urn:uuid:" + java.util.UUID.randomUUID();
+    JsonObject bundle = new JsonObject().put("resourceType", "Bundle").put("type", "transaction").put("entry", new JsonArray()
+        .add(new JsonObject().put("fullUrl", fullUrl).put("resource", patient("Bundled"))
+            .put("request", new JsonObject().put("method", "POST").put("url", "Patient")))
+        .add(new JsonObject().put("resource", new JsonObject().put("resourceType", "Observation").put("status", "final")
+                .put("code", new JsonObject().put("text", "pulse")).put("subject", new JsonObject().put("reference", fullUrl)))
+            .put("request", new JsonObject().put("method", "POST").put("url", "Observation"))));
+    var response = fhir.post("/fhir", bundle);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    String location = response.bodyAsJsonObject().getJsonArray("entry").getJsonObject(0)
+        .getJsonObject("response").getString("location");
+    String patientId = location.split("/")[1];
+    List<JsonObject> events = eventsFor(node, patientId);
+    assertEquals(1, events.size(), events.toString());
+    assertEquals("0", events.get(0).getString("outcome"));
+  }
+
+  @Test
   void aMissingResourceIsAuditedAsAFailure() throws Exception {
     var missing = fhir.get("/fhir/Patient/no-such-patient");
     assertEquals(404, missing.statusCode());
