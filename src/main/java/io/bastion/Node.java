@@ -33,7 +33,9 @@ import io.bastion.gateway.GatewayVerticle;
 import io.bastion.load.LoadVerticle;
 import io.bastion.monitoring.MonitoringVerticle;
 import io.bastion.monitoring.TrafficMeter;
+import io.bastion.security.InlineWaf;
 import io.bastion.security.SecurityVerticle;
+import io.bastion.security.waf.WafConfigException;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -90,6 +92,7 @@ public final class Node {
   private Audit audit;
   private Gateway gateway;
   private TokenVerifier verifier;
+  private InlineWaf waf;
 
   private Node(BastionConfig config, Vertx vertx, Clock clock) {
     this.config = config;
@@ -145,7 +148,12 @@ public final class Node {
     blocking = vertx.createSharedWorkerExecutor(BLOCKING_POOL, 4, 5, TimeUnit.MINUTES);
     SecureRandom random = new SecureRandom();
     TrafficMeter traffic = new TrafficMeter();
-    return new PostgresSource(vertx, blocking, config.postgres()).resolve()
+    // the WAF's rules first: a broken rules file stops the node before anything else starts
+    return blocking.executeBlocking(() -> loadWaf(), false)
+        .compose(loaded -> {
+          waf = loaded;
+          return new PostgresSource(vertx, blocking, config.postgres()).resolve();
+        })
         .compose(server -> {
           postgres = server;
           return blocking.executeBlocking(() -> Migrations.apply(server), false);
@@ -197,7 +205,7 @@ public final class Node {
               new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
                   .audited(audit.trail(), info.id()),
               fhir), verifier == null ? null
-              : BearerAuthenticationHandler.create(verifier, registry, java.util.Set.of("/fhir/metadata")));
+              : BearerAuthenticationHandler.create(verifier, registry, java.util.Set.of("/fhir/metadata"))).waf(waf);
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
               .compose(v -> deploy("SecurityVerticle", SecurityVerticle::new, 1))
@@ -212,6 +220,23 @@ public final class Node {
                   config.http().effectiveInstances()))
               .mapEmpty();
         }));
+  }
+
+  /** Compiles waf.rules (blocking: runs on the worker pool); null when waf.mode is off. */
+  private InlineWaf loadWaf() {
+    try {
+      InlineWaf loaded = InlineWaf.load(config.waf());
+      if (loaded != null) {
+        LOG.info("WAF {}: {} rules from {}", config.waf().mode(), loaded.rules().ruleCount(), config.waf().rules());
+        for (String warning : loaded.rules().warnings()) {
+          LOG.warn("waf.rules: {}", warning);
+        }
+      }
+      return loaded;
+    } catch (WafConfigException e) {
+      throw new IllegalStateException("waf.rules: " + e.problems().size() + " problem(s):\n  "
+          + String.join("\n  ", e.problems()), e);
+    }
   }
 
   private Future<String> deploy(String name, Supplier<? extends Deployable> verticle, int instances) {

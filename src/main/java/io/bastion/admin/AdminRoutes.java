@@ -123,6 +123,11 @@ public final class AdminRoutes implements RouteModule {
   }
 
   @Override
+  public java.util.Map<String, Long> bodyLimits() {
+    return java.util.Map.of("/admin/api/*", (long) API_BODY_LIMIT);
+  }
+
+  @Override
   public void mount(Vertx vertx, Router router) {
     SessionStore store = LocalSessionStore.create(vertx);
     SessionHandler sessions = SessionHandler.create(store)

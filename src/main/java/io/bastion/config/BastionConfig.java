@@ -7,6 +7,7 @@ import io.bastion.db.PostgresConfig;
 import io.bastion.db.RedisConfig;
 import io.bastion.gateway.HttpConfig;
 import io.bastion.monitoring.MonitoringConfig;
+import io.bastion.security.WafConfig;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -24,6 +25,7 @@ public record BastionConfig(
     CtlConfig ctl,
     AuthConfig auth,
     MonitoringConfig monitoring,
+    WafConfig waf,
     LogConfig log,
     JsonObject effective) {
 
@@ -38,6 +40,7 @@ public record BastionConfig(
         CtlConfig.read(r),
         AuthConfig.read(r),
         MonitoringConfig.read(r),
+        WafConfig.read(r),
         LogConfig.read(r),
         effective);
   }

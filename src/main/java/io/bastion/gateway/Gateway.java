@@ -3,11 +3,14 @@ package io.bastion.gateway;
 import io.bastion.NodeInfo;
 import io.bastion.db.StoreHealth;
 import io.bastion.monitoring.TrafficMeter;
+import io.bastion.security.InlineWaf;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +32,8 @@ public final class Gateway {
   /** Bearer-token authentication for /fhir, or null when auth.enabled is false. */
   private final Handler<RoutingContext> authentication;
   private final AtomicInteger boundPort = new AtomicInteger(-1);
+  /** The compiled WAF shared by every instance, or null when waf.mode is off. */
+  private InlineWaf waf;
 
   public Gateway(HttpConfig http, boolean accessLog, TrafficMeter traffic, NodeInfo node, StoreHealth stores,
       PrometheusMeterRegistry registry, List<RouteModule> modules, Handler<RoutingContext> authentication) {
@@ -42,6 +47,12 @@ public final class Gateway {
     this.authentication = authentication;
   }
 
+  /** Runs this WAF inline (pipeline step 5); null: off. Call before the gateway is deployed. */
+  public Gateway waf(InlineWaf waf) {
+    this.waf = waf;
+    return this;
+  }
+
   /** One router per gateway instance: handlers are cheap, the shared state they consult is not copied. */
   Router router(Vertx vertx) {
     Router router = Router.router(vertx);
@@ -50,7 +61,19 @@ public final class Gateway {
     router.route().handler(new ResponseObserver(traffic, accessLog));
     router.route().handler(new SecurityHeadersHandler(http));
     router.route().handler(new BodyLimitHandler(http.maxBodyBytes()));
-    // 3-5 (blocklist, rate limit, WAF) and 7 (cache) arrive with their issues.
+    // 3-4 (blocklist, rate limit) and 7 (cache) arrive with their issues.
+    // 5: WAF phase 1 -> body read under the limits -> WAF phase 2 (only when waf.mode is not off)
+    if (waf != null) {
+      WafHandler handler = new WafHandler(waf, vertx.eventBus(), registry);
+      router.route().handler(handler::headers);
+      for (RouteModule module : modules) {
+        for (Map.Entry<String, Long> limit : module.bodyLimits().entrySet()) {
+          router.route(limit.getKey()).handler(BodyHandler.create(false).setBodyLimit(limit.getValue()));
+        }
+      }
+      router.route().handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()));
+      router.route().handler(handler::body);
+    }
     // 6: authentication (bearer JWT) for the FHIR API; authorisation is per route, in the modules.
     if (authentication != null) {
       router.route("/fhir/*").handler(authentication);

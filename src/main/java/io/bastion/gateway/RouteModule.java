@@ -10,4 +10,12 @@ import io.vertx.ext.web.Router;
 public interface RouteModule {
 
   void mount(Vertx vertx, Router router);
+
+  /**
+   * Route paths whose bodies this module reads with a smaller limit than http.max-body-bytes. When the WAF
+   * reads bodies (pipeline step 5, before the module's own BodyHandler) it applies these limits too.
+   */
+  default java.util.Map<String, Long> bodyLimits() {
+    return java.util.Map.of();
+  }
 }

@@ -45,7 +45,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   private final RuleSet rules;
   private final BodyProcessors bodyProcessors;
-  private final WafRequest request;
+  private WafRequest request;
   private final long startNanos = System.nanoTime();
   private final Map<Variable, KeyedValues> collections = new EnumMap<>(Variable.class);
   private final Map<Variable, String> scalars = new EnumMap<>(Variable.class);
@@ -107,6 +107,16 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     runPhase(1);
     return interruption;
+  }
+
+  /**
+   * Supplies the body after phase 1 ran on the request line and headers (the gateway reads the body only
+   * once phase 1 has let the request through). Call before {@link #processRequestBody()}.
+   */
+  public void attachRequestBody(byte[] body) {
+    request = new WafRequest(request.method(), request.uri(), request.protocol(), request.headers(), body,
+        request.remoteAddr());
+    scalars.put(Variable.REQUEST_BODY_LENGTH, Integer.toString(request.body().length));
   }
 
   /** Phase 2: the body, parsed by the selected processor. Returns the interruption, if any. */

@@ -1,0 +1,144 @@
+package io.bastion.gateway;
+
+import io.bastion.security.InlineWaf;
+import io.bastion.security.SecurityAddresses;
+import io.bastion.security.WafConfig;
+import io.bastion.security.waf.Transaction;
+import io.bastion.security.waf.WafRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pipeline step 5: the WAF, inline on the event loop (the engine bounds its own cost per request).
+ * {@link #headers} runs phase 1 on the request line and headers; the router's BodyHandler then reads the
+ * body under the gateway's limit; {@link #body} runs phase 2 and decides. A block answers 403 (request id,
+ * no rule details); every block or detection is published fire-and-forget on {@link SecurityAddresses#EVENT}
+ * once the response is done (so a detection names the route template that served it).
+ */
+final class WafHandler {
+
+  private static final String TX_KEY = "bastion.waf.tx";
+  private static final String NANOS_KEY = "bastion.waf.nanos";
+  static final String BLOCK_DETAIL = "the request was refused by the web application firewall; "
+      + "quote the request id to the operators";
+
+  private final InlineWaf waf;
+  private final EventBus events;
+  private final Map<InlineWaf.Outcome, Counter> outcomes = new EnumMap<>(InlineWaf.Outcome.class);
+  private final Map<InlineWaf.Outcome, Timer> timers = new EnumMap<>(InlineWaf.Outcome.class);
+
+  WafHandler(InlineWaf waf, EventBus events, MeterRegistry registry) {
+    this.waf = waf;
+    this.events = events;
+    for (InlineWaf.Outcome o : InlineWaf.Outcome.values()) {
+      outcomes.put(o, Counter.builder("bastion.waf.requests").description("Requests evaluated by the WAF")
+          .tag("outcome", o.label()).register(registry));
+      timers.put(o, Timer.builder("bastion.waf.evaluation").description("WAF evaluation time (phases 1 and 2)")
+          .tag("outcome", o.label()).register(registry));
+    }
+  }
+
+  /** Phase 1: request line, URI, arguments and headers. */
+  void headers(RoutingContext ctx) {
+    long start = System.nanoTime();
+    HttpServerRequest request = ctx.request();
+    RequestContext rc = RequestContext.of(ctx);
+    Transaction tx = waf.begin(new WafRequest(request.method().name(), request.uri(), protocol(request),
+        headers(request.headers()), null, rc == null ? null : rc.clientIp()));
+    tx.processRequestHeaders();
+    long spent = System.nanoTime() - start;
+    if (waf.outcome(tx) == InlineWaf.Outcome.BLOCKED) {
+      finish(ctx, tx, InlineWaf.Outcome.BLOCKED, spent);
+      return;
+    }
+    ctx.put(TX_KEY, tx);
+    ctx.put(NANOS_KEY, spent);
+    ctx.next();
+  }
+
+  /** Phase 2: the body (read by the BodyHandler mounted before this), then the verdict. */
+  void body(RoutingContext ctx) {
+    Transaction tx = ctx.get(TX_KEY);
+    if (tx == null) {
+      ctx.next();
+      return;
+    }
+    long start = System.nanoTime();
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    if (body != null && body.length() > 0) {
+      if (body.length() > waf.requestBodyLimit()) {
+        if (waf.mode() == WafConfig.Mode.ON) {
+          record(InlineWaf.Outcome.BLOCKED, (long) ctx.get(NANOS_KEY));
+          ctx.response().putHeader("Connection", "close");
+          ErrorRenderer.render(ctx, 413, "the request body is larger than the firewall inspects ("
+              + waf.requestBodyLimit() + " bytes)");
+          return;
+        }
+        body = body.getBuffer(0, waf.requestBodyLimit());
+      }
+      tx.attachRequestBody(body.getBytes());
+    }
+    tx.processRequestBody();
+    long spent = (long) ctx.get(NANOS_KEY) + System.nanoTime() - start;
+    InlineWaf.Outcome outcome = waf.outcome(tx);
+    if (outcome == InlineWaf.Outcome.BLOCKED) {
+      finish(ctx, tx, outcome, spent);
+      return;
+    }
+    record(outcome, spent);
+    if (outcome == InlineWaf.Outcome.DETECTED) {
+      ctx.addEndHandler(done -> publish(ctx, tx, outcome));
+    }
+    ctx.next();
+  }
+
+  private void finish(RoutingContext ctx, Transaction tx, InlineWaf.Outcome outcome, long nanos) {
+    record(outcome, nanos);
+    publish(ctx, tx, outcome);
+    ErrorRenderer.render(ctx, 403, BLOCK_DETAIL);
+  }
+
+  private void record(InlineWaf.Outcome outcome, long nanos) {
+    outcomes.get(outcome).increment();
+    timers.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void publish(RoutingContext ctx, Transaction tx, InlineWaf.Outcome outcome) {
+    RequestContext rc = RequestContext.of(ctx);
+    JsonObject event = waf.event(tx, outcome)
+        .put("requestId", rc == null ? null : rc.requestId())
+        .put("clientIp", rc == null ? null : rc.clientIp())
+        .put("method", ctx.request().method().name())
+        .put("route", outcome == InlineWaf.Outcome.BLOCKED ? "(blocked before routing)" : ResponseObserver.routeTemplate(ctx))
+        .put("time", System.currentTimeMillis());
+    events.publish(SecurityAddresses.EVENT, event);
+  }
+
+  private static String protocol(HttpServerRequest request) {
+    return switch (request.version()) {
+      case HTTP_1_0 -> "HTTP/1.0";
+      case HTTP_2 -> "HTTP/2.0";
+      default -> "HTTP/1.1";
+    };
+  }
+
+  private static List<WafRequest.Header> headers(MultiMap headers) {
+    List<WafRequest.Header> list = new ArrayList<>(headers.size());
+    for (Map.Entry<String, String> h : headers) {
+      list.add(new WafRequest.Header(h.getKey(), h.getValue()));
+    }
+    return list;
+  }
+}

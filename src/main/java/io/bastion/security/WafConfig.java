@@ -1,0 +1,49 @@
+package io.bastion.security;
+
+import io.bastion.config.ConfigReader;
+import java.util.List;
+
+/**
+ * The {@code waf:} section of conf/bastion.yaml: whether the gateway runs the WAF inline (pipeline step 5),
+ * which SecLang files it loads, the CRS paranoia level and how much of a body it inspects.
+ *
+ * @param mode              off, detection-only or on
+ * @param rules             SecLang files or globs, loaded in order (e.g. crs-setup.conf, rules/*.conf)
+ * @param paranoiaLevel     0: leave it to the rules (crs-setup.conf); 1-4: set tx.blocking_paranoia_level
+ * @param requestBodyLimit  bodies up to this many bytes are inspected; larger ones are refused (413) in
+ *                          {@code on} mode and inspected up to the limit in {@code detection-only}
+ */
+public record WafConfig(Mode mode, List<String> rules, int paranoiaLevel, int requestBodyLimit) {
+
+  /** What the gateway does with the WAF's verdict. */
+  public enum Mode { OFF, DETECTION_ONLY, ON }
+
+  public static WafConfig read(ConfigReader r) {
+    // YAML 1.1 reads an unquoted `off` as false (and `on` as true): accept those spellings too
+    String word = r.string("waf.mode").toLowerCase(java.util.Locale.ROOT);
+    Mode mode = switch (word) {
+      case "on", "true" -> Mode.ON;
+      case "detection-only" -> Mode.DETECTION_ONLY;
+      case "off", "false" -> Mode.OFF;
+      default -> {
+        r.problem("waf.mode", word, "one of off, detection-only, on");
+        yield Mode.OFF;
+      }
+    };
+    List<String> rules = r.list("waf.rules");
+    if (mode != Mode.OFF && rules.isEmpty()) {
+      r.problem("waf.rules", "[]", "at least one SecLang file or glob when waf.mode is not off");
+    }
+    for (String rule : rules) {
+      if (rule.isBlank()) {
+        r.problem("waf.rules", rule, "file paths or globs");
+      }
+    }
+    return new WafConfig(mode, rules, r.integer("waf.paranoia-level", 0, 4),
+        r.integer("waf.request-body-limit", 1024, 512 * 1024 * 1024));
+  }
+
+  public boolean enabled() {
+    return mode != Mode.OFF;
+  }
+}
