@@ -107,6 +107,9 @@ final class WafHandler {
   private void finish(RoutingContext ctx, Transaction tx, InlineWaf.Outcome outcome, long nanos) {
     record(outcome, nanos);
     publish(ctx, tx, outcome);
+    if (!ctx.request().isEnded()) {
+      ctx.response().putHeader("Connection", "close"); // a body was never read: do not reuse the connection
+    }
     ErrorRenderer.render(ctx, 403, BLOCK_DETAIL);
   }
 
