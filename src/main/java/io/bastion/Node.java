@@ -91,6 +91,7 @@ public final class Node {
   private RedisStore redis;
   private Audit audit;
   private Gateway gateway;
+  private io.bastion.fhir.store.ResourceStore fhirStore;
   private TokenVerifier verifier;
   private InlineWaf waf;
 
@@ -191,8 +192,9 @@ public final class Node {
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
-          return new FhirRoutes(info, ResourceTypes.r4(),
-              new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), new SearchIndexer(searchParameters)),
+          fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(),
+              new SearchIndexer(searchParameters));
+          return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
               verifier == null ? null : new AccessPolicy())
@@ -215,6 +217,7 @@ public final class Node {
                   () -> new MonitoringVerticle(info.id(), config.monitoring(), traffic, health), 1))
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
+              .compose(v -> deploy("SeedVerticle", () -> new io.bastion.fhir.seed.SeedVerticle(fhirStore), 1))
               .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl(), ctlTokens), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))

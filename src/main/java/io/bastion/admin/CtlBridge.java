@@ -2,6 +2,7 @@ package io.bastion.admin;
 
 import io.bastion.audit.AuditAddresses;
 import io.bastion.backup.BackupAddresses;
+import io.bastion.fhir.FhirAddresses;
 import io.bastion.security.SecurityAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,7 +44,8 @@ final class CtlBridge {
       AuditAddresses.VERIFY, Permission.AUDIT_VIEW,
       BackupAddresses.RUN, Permission.BACKUPS_MANAGE,
       SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE,
-      SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE));
+      SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE,
+      FhirAddresses.SEED, Permission.FHIR_SEED));
   static final String TOKEN_HEADER = "token";
   static final String FORBIDDEN_PREFIX = "forbidden: ";
   private static final int MAX_LOGGED_ADDRESS = 120;

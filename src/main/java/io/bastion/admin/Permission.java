@@ -18,7 +18,9 @@ public enum Permission {
   AUDIT_VIEW("audit.view"),
   NODE_STATUS("node.status"),
   USERS_MANAGE("users.manage"),
-  CTL_TOKENS_MANAGE("ctl-tokens.manage");
+  CTL_TOKENS_MANAGE("ctl-tokens.manage"),
+  /** Writing synthetic FHIR data ({@code bastion ctl seed}): admin only. */
+  FHIR_SEED("fhir.seed");
 
   private final String wireName;
 

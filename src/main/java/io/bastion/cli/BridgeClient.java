@@ -92,7 +92,8 @@ public final class BridgeClient {
         .put("type", "send")
         .put("address", address)
         .put("replyAddress", request.replyAddress())
-        .put("headers", new JsonObject().put("token", token))
+        // timeout: the bridge's own wait for the consumer's reply (30 s by default) follows the client's
+        .put("headers", new JsonObject().put("token", token).put("timeout", timeout.toMillis()))
         .put("body", body);
     FrameHelper.writeFrame(frame, socket);
     return request.reply().future().onComplete(done -> vertx.cancelTimer(timer));

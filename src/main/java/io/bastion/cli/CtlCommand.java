@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  * 6 {@code audit verify} found the audit chain tampered with.
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true, description = "Operate a running node.",
-    synopsisSubcommandLabel = "COMMAND", subcommands = {CtlStatusCommand.class, CtlAuditCommand.class})
+    synopsisSubcommandLabel = "COMMAND", subcommands = {CtlStatusCommand.class, CtlAuditCommand.class,
+        CtlSeedCommand.class})
 public final class CtlCommand implements Callable<Integer> {
 
   static final int EXIT_OK = 0;

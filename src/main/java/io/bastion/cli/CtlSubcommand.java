@@ -38,8 +38,13 @@ abstract class CtlSubcommand implements Callable<Integer> {
     return CtlCommand.EXIT_OK;
   }
 
+  /** Called before anything is sent: a subcommand may adjust its options (defaults that depend on others). */
+  void prepare() {
+  }
+
   @Override
   public final Integer call() {
+    prepare();
     validate();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

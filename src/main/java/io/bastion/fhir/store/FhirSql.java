@@ -33,6 +33,11 @@ final class FhirSql {
    * members of one statement see the same snapshot, so the deletes never see the rows being inserted.
    */
   static String indexWrites(int param, boolean replace) {
+    return indexWrites("cur", "$" + param + "::jsonb", replace);
+  }
+
+  /** As above, the rows read from the JSON expression {@code json}, in scope in {@code from}. */
+  private static String indexWrites(String from, String json, boolean replace) {
     StringBuilder sql = new StringBuilder();
     for (String[] table : INDEX_TABLES) {
       if (replace) {
@@ -50,7 +55,7 @@ final class FhirSql {
       }
       sql.append(",\n  i_").append(table[0]).append(" AS (INSERT INTO ").append(table[1])
           .append(" (res_pk, res_type, name").append(columns).append(") SELECT cur.res_pk, cur.res_type, x.n")
-          .append(keys).append(" FROM cur, jsonb_to_recordset($").append(param).append("::jsonb -> '")
+          .append(keys).append(" FROM ").append(from).append(", jsonb_to_recordset(").append(json).append(" -> '")
           .append(table[0]).append("') AS x(n text, ").append(record).append("))");
     }
     return sql.toString();
@@ -114,6 +119,24 @@ final class FhirSql {
       INSERT INTO fhir_resource_history (%s)
       SELECT res_pk, version, res_type, res_id, last_updated, 'DELETE', NULL FROM cur
       RETURNING version, last_updated""".formatted(indexDeletes(), HISTORY_COLUMNS);
+
+  /**
+   * Many new resources in one statement. $1 last_updated, $2 a JSON array of {@code {t: type, i: id, c: content,
+   * x: index rows}}: the current rows, history rows and index rows of all of them (the index rows joined back
+   * to their resource by type and id). Returns the number of resources inserted.
+   */
+  static final String INSERT_BATCH = """
+      WITH src AS (
+        SELECT e ->> 't' AS t, e ->> 'i' AS i, e -> 'c' AS c, e -> 'x' AS x FROM jsonb_array_elements($2::jsonb) AS e),
+      cur AS (
+        INSERT INTO fhir_resource (res_type, res_id, version, last_updated, deleted, content)
+        SELECT t, i, 1, $1, false, c FROM src
+        RETURNING res_pk, version, res_type, res_id, last_updated, content),
+      hist AS (
+        INSERT INTO fhir_resource_history (%s)
+        SELECT res_pk, version, res_type, res_id, last_updated, 'POST', content FROM cur)%s
+      SELECT count(*) AS inserted FROM cur""".formatted(HISTORY_COLUMNS,
+      indexWrites("cur JOIN src ON src.t = cur.res_type AND src.i = cur.res_id", "src.x", false));
 
   /** $1 type, $2 id. */
   static final String READ = """

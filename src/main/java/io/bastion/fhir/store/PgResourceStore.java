@@ -79,6 +79,23 @@ public final class PgResourceStore implements ResourceStore {
         .recover(PgResourceStore::mapFailure);
   }
 
+  @Override
+  public Future<Integer> createBatch(List<NewResource> resources) {
+    if (resources.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    Instant now = now();
+    io.vertx.core.json.JsonArray batch = new io.vertx.core.json.JsonArray(new ArrayList<>(resources.size()));
+    for (NewResource r : resources) {
+      JsonObject stored = stamp(r.resource(), r.id(), 1, now);
+      batch.add(new JsonObject().put("t", r.type()).put("i", r.id()).put("c", stored)
+          .put("x", indexer.rows(r.type(), stored)));
+    }
+    return client.preparedQuery(FhirSql.INSERT_BATCH).execute(Tuple.of(utc(now), batch))
+        .map(rows -> rows.iterator().next().getLong("inserted").intValue())
+        .recover(PgResourceStore::mapFailure);
+  }
+
   /**
    * Runs the work against a store bound to one connection in one transaction: every write the work makes
    * commits together when its future succeeds, and rolls back when it fails. Nested use joins the outer one.

@@ -2,6 +2,7 @@ package io.bastion.fhir.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -16,6 +17,19 @@ public interface ResourceStore {
 
   /** Stores a new resource under an id the caller chose from {@link #newId()}, version 1. */
   Future<Written> create(String type, String id, JsonObject resource);
+
+  /** A resource for {@link #createBatch}: its type, the id the caller chose, its content. */
+  record NewResource(String type, String id, JsonObject resource) {
+  }
+
+  /**
+   * Stores many new resources, version 1, under the ids given, with their search-index rows, in one
+   * statement (so one transaction): all or none. Meant for bulk loads (seeding): the index rows are computed
+   * on the calling thread, so call it from a worker, with batches of a few hundred resources.
+   *
+   * @return the number of resources stored
+   */
+  Future<Integer> createBatch(List<NewResource> resources);
 
   /** A fresh server id, as create would assign (transactions reserve ids before writing). */
   String newId();

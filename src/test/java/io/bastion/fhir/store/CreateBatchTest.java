@@ -1,0 +1,82 @@
+package io.bastion.fhir.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bastion.fhir.search.SearchIndexer;
+import io.bastion.fhir.search.SearchParameters;
+import io.bastion.fhir.seed.SyntheticPatients;
+import io.bastion.fhir.store.ResourceStore.NewResource;
+import io.bastion.testsupport.TestNode;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The batch insert: the same rows as one create per resource (index included), and all or nothing. */
+class CreateBatchTest {
+
+  private static final String[] INDEX_TABLES = {"fhir_idx_string", "fhir_idx_token", "fhir_idx_date",
+      "fhir_idx_reference", "fhir_idx_number", "fhir_idx_quantity", "fhir_idx_uri", "fhir_idx_composite"};
+  private static TestNode node;
+  private static PgResourceStore store;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.startWithout(Map.of());
+    store = new PgResourceStore(node.node().pool(), Clock.systemUTC(), () -> UUID.randomUUID().toString(),
+        new SearchIndexer(SearchParameters.r4()));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void batchWritesWhatSingleCreatesWrite() {
+    List<NewResource> patient = new SyntheticPatients(99).patient(0);
+    assertEquals(patient.size(), store.createBatch(patient).await());
+    for (NewResource r : patient) {
+      String copy = "copy-" + r.id().substring(5);
+      store.create(r.type(), copy, r.resource()).await();
+      assertTrue(!indexRows("fhir_idx_token", r.type(), r.id()).isEmpty(), r.type() + " has token rows");
+      for (String table : INDEX_TABLES) {
+        assertEquals(indexRows(table, r.type(), copy), indexRows(table, r.type(), r.id()), table + " of " + r.type());
+      }
+      assertEquals(1L, count("SELECT count(*) AS n FROM fhir_resource_history h JOIN fhir_resource r USING (res_pk) "
+          + "WHERE r.res_type = $1 AND r.res_id = $2 AND h.version = 1 AND h.method = 'POST'", r.type(), r.id()));
+    }
+  }
+
+  @Test
+  void aBatchWithOneCollisionWritesNothing() {
+    List<NewResource> first = new SyntheticPatients(98).patient(0);
+    store.createBatch(first).await();
+    List<NewResource> second = new ArrayList<>(new SyntheticPatients(98).patient(1));
+    second.add(first.get(0));
+    StoreException failed = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
+        () -> store.createBatch(second).await());
+    assertEquals(StoreException.Reason.CONFLICT, failed.reason());
+    assertEquals(0L, count("SELECT count(*) AS n FROM fhir_resource WHERE res_type = $1 AND res_id = $2",
+        second.get(0).type(), second.get(0).id()));
+    assertTrue(store.createBatch(List.of()).await() == 0);
+  }
+
+  private static List<String> indexRows(String table, String type, String id) {
+    List<String> rows = new ArrayList<>();
+    node.node().pool().preparedQuery("SELECT to_jsonb(i) - 'res_pk' - 'id' AS row FROM " + table + " i JOIN fhir_resource r "
+            + "USING (res_pk) WHERE r.res_type = $1 AND r.res_id = $2 ORDER BY 1")
+        .execute(Tuple.of(type, id)).await().forEach(row -> rows.add(String.valueOf(row.getValue("row"))));
+    return rows;
+  }
+
+  private static long count(String sql, String type, String id) {
+    return node.node().pool().preparedQuery(sql).execute(Tuple.of(type, id)).await().iterator().next().getLong("n");
+  }
+}
