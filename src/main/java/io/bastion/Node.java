@@ -21,11 +21,13 @@ import io.bastion.db.PostgresSource;
 import io.bastion.db.RedisSource;
 import io.bastion.db.RedisStore;
 import io.bastion.db.StoreHealth;
+import io.bastion.fhir.FhirAudit;
 import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
 import io.bastion.fhir.search.PgSearchService;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
+import io.bastion.fhir.seed.SeedVerticle;
 import io.bastion.fhir.store.PgResourceStore;
 import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.gateway.Gateway;
@@ -63,6 +65,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -176,19 +179,10 @@ public final class Node {
               audit = opened;
               return health;
             }))
-        .compose(health -> {
-          if (!config.auth().enabled()) {
-            LOG.warn("auth.enabled is false: the FHIR API at /fhir accepts requests without a token; "
-                + "set auth.issuer, auth.audience and auth.jwks-url (or public-key-files) and auth.enabled: true");
-          }
-          return Future.succeededFuture(health);
-        })
-        .compose(health -> (config.auth().enabled()
-            ? TokenVerifier.create(vertx, config.auth(), clock)
-            : Future.<TokenVerifier>succeededFuture()).map(created -> {
-              verifier = created;
-              return health;
-            }))
+        .compose(health -> startTokenVerifier().map(created -> {
+          verifier = created;
+          return health;
+        }))
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
@@ -198,7 +192,7 @@ public final class Node {
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
               verifier == null ? null : new AccessPolicy())
-              .audited(new io.bastion.fhir.FhirAudit(audit.trail(), info.id(), clock));
+              .audited(new FhirAudit(audit.trail(), info.id(), clock));
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           CtlTokens ctlTokens = new CtlTokens(pool, clock, random);
@@ -207,7 +201,7 @@ public final class Node {
               new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
                   .audited(audit.trail(), info.id()),
               fhir), verifier == null ? null
-              : BearerAuthenticationHandler.create(verifier, registry, java.util.Set.of("/fhir/metadata"))).waf(waf);
+              : BearerAuthenticationHandler.create(verifier, registry, Set.of("/fhir/metadata"))).waf(waf);
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
               .compose(v -> deploy("SecurityVerticle", SecurityVerticle::new, 1))
@@ -217,7 +211,7 @@ public final class Node {
                   () -> new MonitoringVerticle(info.id(), config.monitoring(), traffic, health), 1))
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
-              .compose(v -> deploy("SeedVerticle", () -> new io.bastion.fhir.seed.SeedVerticle(fhirStore), 1))
+              .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(fhirStore), 1))
               .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl(), ctlTokens), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
@@ -240,6 +234,16 @@ public final class Node {
       throw new IllegalStateException("waf.rules: " + e.problems().size() + " problem(s):\n  "
           + String.join("\n  ", e.problems()), e);
     }
+  }
+
+  /** The bearer-token verifier when auth.enabled, else null after a loud warning: /fhir is then open. */
+  private Future<TokenVerifier> startTokenVerifier() {
+    if (config.auth().enabled()) {
+      return TokenVerifier.create(vertx, config.auth(), clock);
+    }
+    LOG.warn("auth.enabled is false: the FHIR API at /fhir accepts requests without a token; "
+        + "set auth.issuer, auth.audience and auth.jwks-url (or public-key-files) and auth.enabled: true");
+    return Future.succeededFuture();
   }
 
   private Future<String> deploy(String name, Supplier<? extends Deployable> verticle, int instances) {
