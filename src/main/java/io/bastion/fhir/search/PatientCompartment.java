@@ -1,0 +1,93 @@
+package io.bastion.fhir.search;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The R4 Patient compartment (CompartmentDefinition {@code patient}): which search parameters link each
+ * resource type to a patient. Derived from the R4 definitions into {@value #TABLE} (see its test).
+ * <p>
+ * Membership is decided on the resource's own content, through the same reference extraction the search
+ * index uses: a resource is in patient P's compartment when one of its type's compartment parameters
+ * references {@code Patient/P}; the Patient resource P itself is in it. A type without parameters (or whose
+ * parameters Bastion does not index) is never in a compartment: fail-closed.
+ */
+public final class PatientCompartment {
+
+  static final String TABLE = "/fhir/r4-compartment-patient.tsv";
+
+  private final Map<String, List<String>> params;
+  private final SearchIndexer indexer;
+
+  private PatientCompartment(Map<String, List<String>> params, SearchIndexer indexer) {
+    this.params = params;
+    this.indexer = indexer;
+  }
+
+  /** Loads the table from the classpath; call once at start-up. */
+  public static PatientCompartment r4(SearchParameters parameters) {
+    Map<String, List<String>> params = new HashMap<>();
+    try (InputStream in = PatientCompartment.class.getResourceAsStream(TABLE)) {
+      if (in == null) {
+        throw new IllegalStateException(TABLE + " is missing from the classpath");
+      }
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] cols = line.split("\t", -1);
+        params.put(cols[0], cols[1].isEmpty() ? List.of() : List.copyOf(Arrays.asList(cols[1].split(","))));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + TABLE, e);
+    }
+    return new PatientCompartment(Map.copyOf(params), new SearchIndexer(parameters));
+  }
+
+  /** The compartment parameters of a type; empty when the type is not in the compartment. */
+  public List<String> params(String type) {
+    return params.getOrDefault(type, List.of());
+  }
+
+  /** Whether this resource (of this type) is in patient {@code patientId}'s compartment. */
+  public boolean contains(String type, JsonObject resource, String patientId) {
+    if (resource == null || patientId == null) {
+      return false;
+    }
+    if ("Patient".equals(type)) {
+      return patientId.equals(resource.getString("id"));
+    }
+    List<String> linking = params(type);
+    if (linking.isEmpty()) {
+      return false;
+    }
+    JsonArray references = indexer.rows(type, resource).getJsonArray("reference");
+    if (references == null) {
+      return false;
+    }
+    for (int i = 0; i < references.size(); i++) {
+      JsonObject row = references.getJsonObject(i);
+      if (linking.contains(row.getString("n")) && "Patient".equals(row.getString("tt"))
+          && patientId.equals(row.getString("ti"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Same, on the resource's JSON text (null, e.g. a deletion: not in the compartment). */
+  public boolean contains(String type, String json, String patientId) {
+    return json != null && contains(type, new JsonObject(json), patientId);
+  }
+}
