@@ -384,33 +384,13 @@ public final class FhirRoutes implements RouteModule {
     return decision.patient();
   }
 
-  /**
-   * The search condition that confines a type to a patient's compartment: the Patient itself by _id, else
-   * one reference parameter of the compartment definition (patient, else subject, else the first indexed
-   * one). One parameter is narrower than the definition's OR of all of them: never broader.
-   */
+  /** The search condition confining a type to a patient's compartment; 403 for a type that cannot be. */
   private Map.Entry<String, String> compartmentCondition(String type, String patient) {
-    if ("Patient".equals(type)) {
-      return Map.entry("_id", patient);
-    }
-    List<String> params = compartment.params(type);
-    String chosen = null;
-    for (String preferred : List.of("patient", "subject")) {
-      if (params.contains(preferred) && searchParameters.find(type, preferred) != null) {
-        chosen = preferred;
-        break;
-      }
-    }
-    for (int i = 0; chosen == null && i < params.size(); i++) {
-      var p = searchParameters.find(type, params.get(i));
-      if (p != null && p.type() == io.bastion.fhir.search.SearchParamType.REFERENCE) {
-        chosen = params.get(i);
-      }
-    }
-    if (chosen == null) {
+    Map.Entry<String, String> condition = compartment.searchCondition(type, patient);
+    if (condition == null) {
       throw FhirException.of(403, "forbidden", type + " is not in the Patient compartment (or not searchable by it)");
     }
-    return Map.entry(chosen, "Patient/" + patient);
+    return condition;
   }
 
   /** A read or vread outside the compartment answers as if the resource did not exist. */
@@ -478,13 +458,26 @@ public final class FhirRoutes implements RouteModule {
   private void bundle(RoutingContext ctx) {
     try {
       JsonObject bundle = json.parseObject(body(ctx));
-      BundleProcessor.Authorizer authorizer = policy == null ? null : (interaction, type) -> {
-        io.bastion.auth.AccessDecision decision = policy.decide(io.bastion.auth.Principal.of(ctx), interaction, type);
-        if (!decision.allowed()) {
-          return decision.reason();
+      BundleProcessor.Authorizer authorizer = policy == null ? null : new BundleProcessor.Authorizer() {
+        @Override
+        public String refusal(Interaction interaction, String type) {
+          AccessDecision decision = policy.decide(io.bastion.auth.Principal.of(ctx), interaction, type);
+          if (!decision.allowed()) {
+            return decision.reason();
+          }
+          if (!decision.restrictions().isEmpty()) {
+            return "Bundles cannot yet be confined to scope restrictions";
+          }
+          if (decision.compartmentRestricted() && (interaction.writes() || !validator.isValidId(decision.patient()))) {
+            return "Bundle write entries cannot yet be confined to a patient compartment; use the REST interaction";
+          }
+          return null;
         }
-        return decision.compartmentRestricted() || !decision.restrictions().isEmpty()
-            ? "Bundles cannot yet be confined to a patient compartment or to scope restrictions" : null;
+
+        @Override
+        public String compartment(Interaction interaction, String type) {
+          return policy.decide(io.bastion.auth.Principal.of(ctx), interaction, type).patient();
+        }
       };
       bundles.process(bundle, FhirHeaders.base(ctx), authorizer).onSuccess(response ->
               FhirAudit.respond(ctx, FhirAudit.pageEntities(null, bundleResources(response)), () -> ctx.response()

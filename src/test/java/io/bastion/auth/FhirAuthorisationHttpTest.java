@@ -196,12 +196,29 @@ class FhirAuthorisationHttpTest {
     onlyA(call(HttpMethod.GET, "/fhir/Observation/" + obsA + "/_history", reader, null), obsA, obsB, b);
     onlyA(call(HttpMethod.GET, "/fhir/Observation/" + obsB + "/_history", reader, null), null, obsB, b);
     onlyA(call(HttpMethod.GET, "/fhir/Observation/_history", reader, null), obsA, obsB, b);
-    // Bundles are still refused for patient-context tokens (not yet confined)
+    // Bundle GET entries: read, vread and search confined the same way
     JsonObject batch = new JsonObject().put("resourceType", "Bundle").put("type", "batch").put("entry",
-        new io.vertx.core.json.JsonArray().add(new JsonObject().put("request",
-            new JsonObject().put("method", "GET").put("url", "Observation/" + obsB))));
-    var bundle = call(HttpMethod.POST, "/fhir", token("patient/*.cruds", a), batch);
-    assertTrue(bundle.statusCode() == 403 || !bundle.bodyAsString().contains(obsB), bundle.bodyAsString());
+        new io.vertx.core.json.JsonArray()
+            .add(get("Observation/" + obsA)).add(get("Observation/" + obsB)).add(get("Observation/" + obsB + "/_history/1"))
+            .add(get("Observation?_include=Observation:performer")).add(get("Patient/" + b))
+            .add(get("Observation?subject=Patient/" + b)));
+    var bundle = call(HttpMethod.POST, "/fhir", reader, batch);
+    assertEquals(200, bundle.statusCode(), bundle.bodyAsString());
+    io.vertx.core.json.JsonArray entries = bundle.bodyAsJsonObject().getJsonArray("entry");
+    assertTrue(entries.getJsonObject(0).getJsonObject("response").getString("status").startsWith("200"));
+    assertTrue(entries.getJsonObject(1).getJsonObject("response").getString("status").startsWith("404"));
+    assertTrue(entries.getJsonObject(2).getJsonObject("response").getString("status").startsWith("404"));
+    assertTrue(entries.getJsonObject(4).getJsonObject("response").getString("status").startsWith("404"));
+    assertTrue(hasId(entries.getJsonObject(3).encode(), obsA));
+    for (String forbidden : new String[] {obsB, b}) {
+      assertTrue(!hasId(bundle.bodyAsString(), forbidden), forbidden + " in " + bundle.bodyAsString());
+    }
+    // Bundle write entries are still refused for patient-context tokens
+    JsonObject write = new JsonObject().put("resourceType", "Bundle").put("type", "batch").put("entry",
+        new io.vertx.core.json.JsonArray().add(new JsonObject().put("resource", observation(null, a))
+            .put("request", new JsonObject().put("method", "POST").put("url", "Observation"))));
+    var refused = call(HttpMethod.POST, "/fhir", token("patient/*.cruds", a), write);
+    assertTrue(refused.statusCode() == 403 || refused.bodyAsString().contains("403"), refused.bodyAsString());
 
     // writes
     String writer = token("patient/*.cruds", a);
@@ -229,6 +246,10 @@ class FhirAuthorisationHttpTest {
   void restrictedScopesAreStillRefused() {
     var response = call(HttpMethod.GET, "/fhir/Observation", token("patient/Observation.rs?category=laboratory", "p-1"), null);
     assertEquals(403, response.statusCode(), "?param=value restrictions are not yet enforced");
+  }
+
+  private static JsonObject get(String url) {
+    return new JsonObject().put("request", new JsonObject().put("method", "GET").put("url", url));
   }
 
   private static JsonObject observation(String id, String patient) {

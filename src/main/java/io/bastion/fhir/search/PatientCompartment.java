@@ -27,10 +27,12 @@ public final class PatientCompartment {
 
   private final Map<String, List<String>> params;
   private final SearchIndexer indexer;
+  private final SearchParameters parameters;
 
-  private PatientCompartment(Map<String, List<String>> params, SearchIndexer indexer) {
+  private PatientCompartment(Map<String, List<String>> params, SearchParameters parameters) {
     this.params = params;
-    this.indexer = indexer;
+    this.parameters = parameters;
+    this.indexer = new SearchIndexer(parameters);
   }
 
   /** Loads the table from the classpath; call once at start-up. */
@@ -52,7 +54,7 @@ public final class PatientCompartment {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + TABLE, e);
     }
-    return new PatientCompartment(Map.copyOf(params), new SearchIndexer(parameters));
+    return new PatientCompartment(Map.copyOf(params), parameters);
   }
 
   /** The compartment parameters of a type; empty when the type is not in the compartment. */
@@ -84,6 +86,35 @@ public final class PatientCompartment {
       }
     }
     return false;
+  }
+
+  /**
+   * The search condition (name, value) that confines a search of this type to a patient's compartment: the
+   * Patient itself by _id, else one reference parameter of the definition (patient, else subject, else the
+   * first indexed one). One parameter is narrower than the definition's OR of all of them: never broader.
+   * Null when the type cannot be confined (not in the compartment, or no indexed parameter).
+   */
+  public Map.Entry<String, String> searchCondition(String type, String patientId) {
+    if ("Patient".equals(type)) {
+      return Map.entry("_id", patientId);
+    }
+    List<String> linking = params(type);
+    for (String preferred : List.of("patient", "subject")) {
+      if (linking.contains(preferred) && isReference(type, preferred)) {
+        return Map.entry(preferred, "Patient/" + patientId);
+      }
+    }
+    for (String name : linking) {
+      if (isReference(type, name)) {
+        return Map.entry(name, "Patient/" + patientId);
+      }
+    }
+    return null;
+  }
+
+  private boolean isReference(String type, String name) {
+    SearchParameter p = parameters.find(type, name);
+    return p != null && p.type() == SearchParamType.REFERENCE;
   }
 
   /** Same, on the resource's JSON text (null, e.g. a deletion: not in the compartment). */
