@@ -50,6 +50,11 @@ final class BundleProcessor {
     default String compartment(Interaction interaction, String type) {
       return null;
     }
+
+    /** Whether an _include/_revinclude result of a search entry may be returned. */
+    default boolean mayInclude(String type, String json) {
+      return true;
+    }
   }
 
   private static final String URN_UUID = "urn:uuid:";
@@ -172,7 +177,7 @@ final class BundleProcessor {
       return store.inTransaction(tx -> {
         Future<Void> chain = Future.succeededFuture();
         for (Entry entry : ordered) {
-          chain = chain.compose(x -> execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()))
+          chain = chain.compose(x -> execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
               .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
               .<Void>map(response -> {
                 responses[entry.index()] = response;
@@ -221,7 +226,7 @@ final class BundleProcessor {
           Future<Plan> plan = !"POST".equals(entry.method()) ? Future.succeededFuture(null)
               : entry.ifNoneExist() == null ? Future.succeededFuture(new Plan(store.newId(), null))
               : existing(entry).map(found -> new Plan(found == null ? store.newId() : found.id(), found));
-          one = plan.compose(p -> execute(store, entry, p, base, patient));
+          one = plan.compose(p -> execute(store, entry, p, base, patient, authorizer));
         } catch (RuntimeException e) {
           one = Future.failedFuture(e);
         }
@@ -421,7 +426,8 @@ final class BundleProcessor {
     return new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), maxIncludes);
   }
 
-  private Future<JsonObject> execute(ResourceStore on, Entry entry, Plan plan, String base, String patient) {
+  private Future<JsonObject> execute(ResourceStore on, Entry entry, Plan plan, String base, String patient,
+      Authorizer authorizer) {
     try {
       return switch (entry.method()) {
         case "POST" -> {
@@ -446,14 +452,14 @@ final class BundleProcessor {
         case "DELETE" -> on.delete(entry.type(), entry.id(), entry.ifMatch()).map(deletion -> new JsonObject()
             .put("response", new JsonObject().put("status", status(204))
                 .put("etag", FhirHeaders.etag(deletion.version()))));
-        default -> get(on, entry, base, patient);
+        default -> get(on, entry, base, patient, authorizer);
       };
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
-  private Future<JsonObject> get(ResourceStore on, Entry entry, String base, String patient) {
+  private Future<JsonObject> get(ResourceStore on, Entry entry, String base, String patient, Authorizer authorizer) {
     if (entry.id() == null) {
       SearchRequest request = SearchRequest.parse(searchParameters, entry.type(), entry.query(), false, searchLimits(),
           clock.instant());
@@ -472,9 +478,10 @@ final class BundleProcessor {
             parsed.summary(), parsed.elements(), parsed.includes(), parsed.revincludes(), parsed.cursor(),
             request.ignored(), request.linkQuery());
       }
-      return search.search(confined).map(result -> patient == null ? result : new SearchResult(
-          result.matches().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
-          result.included().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
+      return search.search(confined).map(result -> authorizer == null ? result : new SearchResult(
+          patient == null ? result.matches()
+              : result.matches().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
+          result.included().stream().filter(e -> authorizer.mayInclude(e.type(), e.json())).toList(),
           result.nextCursor(), result.total())).map(result -> new JsonObject()
           .put("resource", new JsonObject(SearchBundle.render(base, request, result, null, clock.instant())))
           .put("response", new JsonObject().put("status", status(200))));

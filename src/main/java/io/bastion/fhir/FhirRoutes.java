@@ -359,7 +359,7 @@ public final class FhirRoutes implements RouteModule {
             request.ignored(), request.linkQuery());
       }
       String current = ctx.request().getParam("_cursor");
-      search.search(confined).map(result -> visible(result, patient)).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
+      search.search(confined).map(result -> visible(ctx, result, patient)).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
           Entity.query(FhirAudit.query(type, params)),
           java.util.stream.Stream.concat(result.matches().stream(), result.included().stream())
               .map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> ctx.response()
@@ -444,20 +444,39 @@ public final class FhirRoutes implements RouteModule {
   }
 
   /** Search matches and _include/_revinclude results outside the compartment are left out. */
-  private SearchResult visible(SearchResult result, String patient) {
-    if (patient == null) {
+  private SearchResult visible(RoutingContext ctx, SearchResult result, String patient) {
+    if (policy == null) {
       return result;
     }
-    return new SearchResult(
-        result.matches().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
-        result.included().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
+    Map<String, AccessDecision> decisions = new java.util.HashMap<>();
+    return new SearchResult(patient == null ? result.matches()
+        : result.matches().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
+        result.included().stream().filter(e -> mayInclude(ctx, decisions, e.type(), e.json())).toList(),
         result.nextCursor(), result.total());
+  }
+
+  /**
+   * Whether an _include/_revinclude result may be shown: its own type's read decision must allow it, confined
+   * to that decision's compartment; a restricted ({@code ?param=value}) grant is not checked here, so refused.
+   */
+  private boolean mayInclude(RoutingContext ctx, Map<String, AccessDecision> decisions, String type, String json) {
+    if (policy == null) {
+      return true;
+    }
+    AccessDecision decision = decisions.computeIfAbsent(type,
+        t -> policy.decide(io.bastion.auth.Principal.of(ctx), Interaction.READ, t));
+    if (!decision.allowed() || !decision.restrictions().isEmpty()) {
+      return false;
+    }
+    return !decision.compartmentRestricted()
+        || (validator.isValidId(decision.patient()) && compartment.contains(type, json, decision.patient()));
   }
 
   /** POST /fhir: a batch or transaction Bundle (see {@link BundleProcessor}); each entry is authorised on its own. */
   private void bundle(RoutingContext ctx) {
     try {
       JsonObject bundle = json.parseObject(body(ctx));
+      Map<String, AccessDecision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
       BundleProcessor.Authorizer authorizer = policy == null ? null : new BundleProcessor.Authorizer() {
         @Override
         public String refusal(Interaction interaction, String type) {
@@ -477,6 +496,11 @@ public final class FhirRoutes implements RouteModule {
         @Override
         public String compartment(Interaction interaction, String type) {
           return policy.decide(io.bastion.auth.Principal.of(ctx), interaction, type).patient();
+        }
+
+        @Override
+        public boolean mayInclude(String type, String json) {
+          return FhirRoutes.this.mayInclude(ctx, decisions, type, json);
         }
       };
       bundles.process(bundle, FhirHeaders.base(ctx), authorizer).onSuccess(response ->

@@ -188,6 +188,11 @@ class FhirAuthorisationHttpTest {
     assertTrue(hasId(included.bodyAsString(), a), included.bodyAsString());
     onlyA(call(HttpMethod.GET, "/fhir/Patient?_revinclude=Observation:subject", reader, null), obsA, obsB, b);
     onlyA(call(HttpMethod.GET, "/fhir/Patient?_id=" + b + "&_revinclude=Observation:subject", reader, null), null, obsB, b);
+    // an included type is confined by its own decision even when the searched type is not
+    var mixed = call(HttpMethod.GET, "/fhir/Observation?_id=" + obsA + "," + obsB + "&_include=Observation:subject",
+        token("user/Observation.rs patient/Patient.rs", a), null);
+    onlyA(mixed, obsB, b);
+    assertTrue(hasId(mixed.bodyAsString(), a), mixed.bodyAsString());
     // compartment search
     onlyA(call(HttpMethod.GET, "/fhir/Patient/" + a + "/Observation", reader, null), obsA, obsB, b);
     onlyA(call(HttpMethod.GET, "/fhir/Patient/" + b + "/Observation", reader, null), null, obsB, b);
