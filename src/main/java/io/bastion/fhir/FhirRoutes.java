@@ -112,12 +112,12 @@ public final class FhirRoutes implements RouteModule {
     router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
     router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(this::vread);
     // compartment search Patient/{id}/{type}: ':type' is the searched type, so the scope check sees it
-    router.get("/fhir/Patient/:pid/:type").handler(guard(Interaction.SEARCH)).handler(this::compartmentSearch);
+    router.get("/fhir/Patient/:pid/:type").handler(searchGuard()).handler(this::compartmentSearch);
     router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
-    router.get("/fhir/:type").handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.get("/fhir/:type").handler(searchGuard()).handler(this::search);
     router.post("/fhir").handler(body).handler(guard(Interaction.TRANSACTION)).handler(this::bundle);
     router.post("/fhir/").handler(body).handler(guard(Interaction.TRANSACTION)).handler(this::bundle);
-    router.post("/fhir/:type/_search").handler(body).handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.post("/fhir/:type/_search").handler(body).handler(searchGuard()).handler(this::search);
     router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(this::update);
     router.patch("/fhir/:type/:id").handler(body).handler(guard(Interaction.PATCH)).handler(this::patch);
@@ -130,7 +130,15 @@ public final class FhirRoutes implements RouteModule {
    * compartment (see {@link #patientOf}). Restricted ({@code ?param=value}) scopes are still refused.
    */
   private Handler<RoutingContext> guard(Interaction interaction) {
-    Handler<RoutingContext> check = policy == null ? null : SmartScopeHandler.requireCompartment(policy, interaction);
+    return guard(interaction, policy == null ? null : SmartScopeHandler.requireCompartment(policy, interaction));
+  }
+
+  /** Type-level search also enforces a restricted scope's conditions (see {@link #restriction}). */
+  private Handler<RoutingContext> searchGuard() {
+    return guard(Interaction.SEARCH, policy == null ? null : SmartScopeHandler.require(policy, Interaction.SEARCH));
+  }
+
+  private Handler<RoutingContext> guard(Interaction interaction, Handler<RoutingContext> check) {
     if (audit != null) {
       return audit.guard(interaction, check); // remembers the interaction for the audit record, audits refusals
     }
@@ -347,11 +355,15 @@ public final class FhirRoutes implements RouteModule {
       SearchRequest request = SearchRequest.parse(searchParameters, type, params, FhirHeaders.strictHandling(ctx),
           searchLimits, clock.instant());
       String patient = patientOf(ctx);
+      List<Map.Entry<String, String>> restriction = restriction(ctx, type, searchLimits);
       SearchRequest confined = request;
-      if (patient != null) {
-        // the token's compartment is an added AND condition; links keep the client's own query
+      if (patient != null || !restriction.isEmpty()) {
+        // the token's compartment and scope restriction are added AND conditions; links keep the client's query
         List<Map.Entry<String, String>> withCompartment = new ArrayList<>(params);
-        withCompartment.add(compartmentCondition(type, patient));
+        if (patient != null) {
+          withCompartment.add(compartmentCondition(type, patient));
+        }
+        withCompartment.addAll(restriction);
         SearchRequest parsed = SearchRequest.parse(searchParameters, type, withCompartment,
             FhirHeaders.strictHandling(ctx), searchLimits, clock.instant());
         confined = new SearchRequest(parsed.type(), parsed.criteria(), parsed.sort(), parsed.count(), parsed.total(),
@@ -369,6 +381,33 @@ public final class FhirRoutes implements RouteModule {
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
+  }
+
+  /**
+   * A restricted scope's {@code ?param=value} conditions, to add to a search (AND). One restriction only:
+   * several restricted grants would OR, which a search cannot add, so they are refused (403); so is a
+   * restriction naming a parameter this server cannot search (it would otherwise be ignored).
+   */
+  private List<Map.Entry<String, String>> restriction(RoutingContext ctx, String type, SearchRequest.Limits searchLimits) {
+    AccessDecision decision = policy == null ? null : AccessDecision.of(ctx);
+    if (decision == null || decision.restrictions().isEmpty()) {
+      return List.of();
+    }
+    if (decision.restrictions().size() > 1) {
+      throw FhirException.of(403, "forbidden", "several restricted scopes grant this search; their union cannot be "
+          + "enforced yet: use one restricted scope per type");
+    }
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    decision.restrictions().get(0).forEach((name, values) -> values.forEach(value -> out.add(Map.entry(name, value))));
+    try {
+      SearchRequest strict = SearchRequest.parse(searchParameters, type, out, true, searchLimits, clock.instant());
+      if (!strict.ignored().isEmpty() || strict.criteria().isEmpty()) {
+        throw new IllegalArgumentException("ignored");
+      }
+    } catch (RuntimeException e) {
+      throw FhirException.of(403, "forbidden", "the scope's restriction is not a search this server can enforce");
+    }
+    return out;
   }
 
   /** The patient whose compartment confines this request (a patient-context token), or null. */

@@ -248,9 +248,29 @@ class FhirAuthorisationHttpTest {
   }
 
   @Test
-  void restrictedScopesAreStillRefused() {
-    var response = call(HttpMethod.GET, "/fhir/Observation", token("patient/Observation.rs?category=laboratory", "p-1"), null);
-    assertEquals(403, response.statusCode(), "?param=value restrictions are not yet enforced");
+  void restrictedScopesNarrowSearchesAndAreRefusedElsewhere() {
+    String admin = token("user/*.cruds", null);
+    String suffix = Long.toString(System.nanoTime(), 36);
+    String a = "ra-" + suffix;
+    put(admin, "Patient", a, new JsonObject().put("resourceType", "Patient").put("id", a));
+    String lab = "lab-" + suffix;
+    String other = "oth-" + suffix;
+    put(admin, "Observation", lab, observation(lab, a).put("category", new io.vertx.core.json.JsonArray().add(
+        new JsonObject().put("coding", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("system", "http://terminology.hl7.org/CodeSystem/observation-category").put("code", "laboratory"))))));
+    put(admin, "Observation", other, observation(other, a));
+    for (String token : new String[] {token("patient/Observation.rs?category=laboratory", a),
+        token("user/Observation.rs?category=laboratory", null)}) {
+      onlyA(call(HttpMethod.GET, "/fhir/Observation?subject=Patient/" + a, token, null), lab, other);
+      onlyA(call(HttpMethod.GET, "/fhir/Patient/" + a + "/Observation", token, null), lab, other);
+      assertEquals(403, call(HttpMethod.GET, "/fhir/Observation/" + other, token, null).statusCode(),
+          "reads under a restricted scope are not enforced yet: refused");
+    }
+    assertEquals(403, call(HttpMethod.GET, "/fhir/Observation",
+        token("user/Observation.rs?category=laboratory user/Observation.rs?category=vital-signs", null), null)
+        .statusCode(), "an OR of restrictions is refused");
+    assertEquals(403, call(HttpMethod.GET, "/fhir/Observation", token("user/Observation.rs?nonsense=1", null), null)
+        .statusCode(), "a restriction the server cannot search is refused, not ignored");
   }
 
   private static JsonObject get(String url) {
