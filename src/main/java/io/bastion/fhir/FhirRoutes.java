@@ -111,6 +111,8 @@ public final class FhirRoutes implements RouteModule {
     router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
     router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
     router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(this::vread);
+    router.get("/fhir/Patient/:id/$everything").handler(guard(Interaction.EVERYTHING,
+        policy == null ? null : SmartScopeHandler.require(policy, Interaction.EVERYTHING, "Patient"))).handler(this::everything);
     // compartment search Patient/{id}/{type}: ':type' is the searched type, so the scope check sees it
     router.get("/fhir/Patient/:pid/:type").handler(searchGuard()).handler(this::compartmentSearch);
     router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
@@ -328,6 +330,55 @@ public final class FhirRoutes implements RouteModule {
         params.addAll(ctx.request().formAttributes().entries());
       }
       search(ctx, type, params);
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  /**
+   * Patient/{id}/$everything, paged by res_pk (_count, _cursor): the Patient and every resource of its
+   * compartment, each shown only when its own type's read decision allows it (and confines it).
+   */
+  private void everything(RoutingContext ctx) {
+    try {
+      String id = id(ctx);
+      String patient = patientOf(ctx);
+      int count = Math.max(1, count(ctx.request().getParam("_count")));
+      String cursorText = ctx.request().getParam("_cursor");
+      if (cursorText != null && !cursorText.matches("[0-9]{1,18}")) {
+        throw FhirException.of(400, "value", "_cursor is not a page token from this server; start from the first page");
+      }
+      long after = cursorText == null ? 0 : Long.parseLong(cursorText);
+      if (patient != null && !patient.equals(id)) {
+        throw new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found");
+      }
+      Map<String, AccessDecision> decisions = new java.util.HashMap<>();
+      String base = FhirHeaders.base(ctx);
+      store.read("Patient", id)
+          .compose(found -> search.everything(id, compartment.links(), after, count))
+          .map(result -> new SearchResult(result.matches().stream()
+              .filter(e -> compartment.contains(e.type(), e.json(), id) && mayInclude(ctx, decisions, e.type(), e.json()))
+              .toList(), List.of(), result.nextCursor(), null))
+          .onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(Entity.resource("Patient/" + id),
+              result.matches().stream().map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> {
+            String self = base + "/Patient/" + id + "/$everything?_count=" + count
+                + (cursorText == null ? "" : "&_cursor=" + cursorText);
+            JsonArray links = new JsonArray().add(new JsonObject().put("relation", "self").put("url", self));
+            if (result.nextCursor() != null) {
+              links.add(new JsonObject().put("relation", "next").put("url", base + "/Patient/" + id
+                  + "/$everything?_count=" + count + "&_cursor=" + result.nextCursor()));
+            }
+            JsonArray entries = new JsonArray();
+            for (SearchResult.Entry e : result.matches()) {
+              entries.add(new JsonObject().put("fullUrl", base + "/" + e.type() + "/" + e.id())
+                  .put("resource", new JsonObject(e.json())).put("search", new JsonObject().put("mode", "match")));
+            }
+            ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx)).end(new JsonObject()
+                .put("resourceType", "Bundle").put("type", "searchset")
+                .put("meta", new JsonObject().put("lastUpdated", clock.instant().toString()))
+                .put("link", links).put("entry", entries).encode());
+          }))
+          .onFailure(e -> fail(ctx, hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }

@@ -197,6 +197,26 @@ class FhirAuthorisationHttpTest {
     onlyA(call(HttpMethod.GET, "/fhir/Patient/" + a + "/Observation", reader, null), obsA, obsB, b);
     onlyA(call(HttpMethod.GET, "/fhir/Patient/" + b + "/Observation", reader, null), null, obsB, b);
     onlyA(call(HttpMethod.GET, "/fhir/Patient/" + b + "/Observation", admin, null), obsB, obsA, a);
+    // $everything: the patient's own record only, paged
+    onlyA(call(HttpMethod.GET, "/fhir/Patient/" + a + "/$everything", reader, null), obsA, obsB, b);
+    onlyA(call(HttpMethod.GET, "/fhir/Patient/" + a + "/$everything", reader, null), a, obsB, b);
+    assertEquals(404, call(HttpMethod.GET, "/fhir/Patient/" + b + "/$everything", reader, null).statusCode());
+    var everything = call(HttpMethod.GET, "/fhir/Patient/" + b + "/$everything", admin, null);
+    onlyA(everything, obsB, a); // obsA names B as performer: in both compartments
+    java.util.Set<String> walked = new java.util.HashSet<>();
+    String next = "/fhir/Patient/" + a + "/$everything?_count=1";
+    for (int pages = 0; next != null && pages < 10; pages++) {
+      JsonObject page = call(HttpMethod.GET, next, admin, null).bodyAsJsonObject();
+      page.getJsonArray("entry").forEach(e -> walked.add(((JsonObject) e).getJsonObject("resource").getString("id")));
+      next = null;
+      for (Object link : page.getJsonArray("link")) {
+        if ("next".equals(((JsonObject) link).getString("relation"))) {
+          String url = ((JsonObject) link).getString("url");
+          next = url.substring(url.indexOf("/fhir/"));
+        }
+      }
+    }
+    assertEquals(java.util.Set.of(a, obsA), walked);
     // history
     onlyA(call(HttpMethod.GET, "/fhir/Observation/" + obsA + "/_history", reader, null), obsA, obsB, b);
     onlyA(call(HttpMethod.GET, "/fhir/Observation/" + obsB + "/_history", reader, null), null, obsB, b);

@@ -112,6 +112,19 @@ public final class PatientCompartment {
     return null;
   }
 
+  /** Every (type, parameter) pair linking a type to the patient through an indexed reference parameter. */
+  public List<String[]> links() {
+    List<String[]> out = new java.util.ArrayList<>();
+    params.keySet().stream().sorted().forEach(type -> {
+      for (String name : params.get(type)) {
+        if (isReference(type, name)) {
+          out.add(new String[] {type, name});
+        }
+      }
+    });
+    return out;
+  }
+
   private boolean isReference(String type, String name) {
     SearchParameter p = parameters.find(type, name);
     return p != null && p.type() == SearchParamType.REFERENCE;
