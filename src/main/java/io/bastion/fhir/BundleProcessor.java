@@ -470,6 +470,12 @@ final class BundleProcessor {
           throw FhirException.of(403, "forbidden", entry.where() + ": " + entry.type()
               + " is not in the Patient compartment", entry.where());
         }
+        String escaping = compartment.escapingParameter(entry.type(), patient,
+            entry.query().stream().map(Map.Entry::getKey).toList());
+        if (escaping != null) {
+          throw FhirException.of(403, "forbidden", entry.where() + ": " + escaping
+              + " would reach beyond the patient's compartment", entry.where());
+        }
         List<Map.Entry<String, String>> params = new ArrayList<>(entry.query());
         params.add(condition);
         SearchRequest parsed = SearchRequest.parse(searchParameters, entry.type(), params, false, searchLimits(),

@@ -413,6 +413,11 @@ public final class FhirRoutes implements RouteModule {
         List<Map.Entry<String, String>> withCompartment = new ArrayList<>(params);
         if (patient != null) {
           withCompartment.add(compartmentCondition(type, patient));
+          String escaping = compartment.escapingParameter(type, patient, params.stream().map(Map.Entry::getKey).toList());
+          if (escaping != null) {
+            throw FhirException.of(403, "forbidden", escaping + " would reach beyond the patient's compartment; "
+                + "_has and chains (except through the compartment's own parameter) are refused for this token");
+          }
         }
         withCompartment.addAll(restriction);
         SearchRequest parsed = SearchRequest.parse(searchParameters, type, withCompartment,

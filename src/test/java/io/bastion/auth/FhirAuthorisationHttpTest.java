@@ -181,6 +181,10 @@ class FhirAuthorisationHttpTest {
     onlyA(call(HttpMethod.GET, "/fhir/Observation?subject=Patient/" + b, reader, null), null, obsB, b);
     onlyA(call(HttpMethod.GET, "/fhir/Observation?subject:Patient.family=Alpha" + suffix, reader, null), obsA, obsB, b);
     onlyA(call(HttpMethod.GET, "/fhir/Observation?subject:Patient.family=Beta" + suffix, reader, null), null, obsB, b);
+    // chains through another parameter and _has could test data outside the compartment: refused
+    assertEquals(403, call(HttpMethod.GET, "/fhir/Observation?performer:Patient.family=Beta" + suffix, reader, null)
+        .statusCode(), "obsA's performer is B: a chain through performer would reveal B's name");
+    assertEquals(403, call(HttpMethod.GET, "/fhir/Patient?_has:Observation:subject:code=x", reader, null).statusCode());
     // _include and _revinclude
     var included = call(HttpMethod.GET, "/fhir/Observation?_include=Observation:performer&_include=Observation:subject",
         reader, null);

@@ -112,6 +112,29 @@ public final class PatientCompartment {
     return null;
   }
 
+  /**
+   * Search parameters that would let a compartment-confined search learn about resources outside the
+   * compartment: {@code _has} (tests other resources) and chains through any parameter but the compartment
+   * condition's own (whose target is the patient). Returns the first such parameter name, or null.
+   */
+  public String escapingParameter(String type, String patientId, Iterable<String> names) {
+    Map.Entry<String, String> condition = searchCondition(type, patientId);
+    for (String name : names) {
+      if (name.startsWith("_has")) {
+        return name;
+      }
+      int dot = name.indexOf('.');
+      if (dot > 0) {
+        int colon = name.indexOf(':');
+        String base = name.substring(0, colon > 0 && colon < dot ? colon : dot);
+        if (condition == null || !base.equals(condition.getKey())) {
+          return name;
+        }
+      }
+    }
+    return null;
+  }
+
   /** Every (type, parameter) pair linking a type to the patient through an indexed reference parameter. */
   public List<String[]> links() {
     List<String[]> out = new java.util.ArrayList<>();
