@@ -28,12 +28,27 @@ public final class SmartScopeHandler implements AuthorizationHandler {
   private final Interaction interaction;
   private final String fixedType;
   private final boolean restrictionsEnforced;
+  private final boolean compartmentEnforced;
 
   private SmartScopeHandler(AccessPolicy policy, Interaction interaction, String fixedType, boolean restrictionsEnforced) {
+    this(policy, interaction, fixedType, restrictionsEnforced, restrictionsEnforced);
+  }
+
+  private SmartScopeHandler(AccessPolicy policy, Interaction interaction, String fixedType, boolean restrictionsEnforced,
+      boolean compartmentEnforced) {
     this.policy = policy;
     this.interaction = interaction;
     this.fixedType = fixedType;
     this.restrictionsEnforced = restrictionsEnforced;
+    this.compartmentEnforced = compartmentEnforced;
+  }
+
+  /**
+   * For routes whose handler confines results to the patient's compartment ({@link AccessDecision#patient()})
+   * but not (yet) to a scope's {@code ?param=value} restrictions: restricted decisions are refused.
+   */
+  public static SmartScopeHandler requireCompartment(AccessPolicy policy, Interaction interaction) {
+    return new SmartScopeHandler(policy, interaction, null, false, true);
   }
 
   /** For routes with a {@code :type} path parameter, or system-level routes without one. */
@@ -63,8 +78,8 @@ public final class SmartScopeHandler implements AuthorizationHandler {
     }
     String type = fixedType != null ? fixedType : ctx.pathParam("type");
     AccessDecision decision = policy.decide(principal, interaction, type, params(ctx.queryParams()));
-    if (decision.allowed() && !restrictionsEnforced
-        && (decision.compartmentRestricted() || !decision.restrictions().isEmpty())) {
+    if (decision.allowed() && ((!compartmentEnforced && decision.compartmentRestricted())
+        || (!restrictionsEnforced && !decision.restrictions().isEmpty()))) {
       decision = AccessDecision.deny("this interaction cannot yet be confined to a patient compartment or to "
           + "scope restrictions; use a user/ or system/ scope without restrictions");
     }

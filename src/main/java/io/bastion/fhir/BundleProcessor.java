@@ -1,7 +1,9 @@
 package io.bastion.fhir;
 
 import io.bastion.auth.Interaction;
+import io.bastion.fhir.search.PatientCompartment;
 import io.bastion.fhir.search.SearchBundle;
+import io.bastion.fhir.search.SearchResult;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
@@ -43,6 +45,16 @@ final class BundleProcessor {
   /** Checks one entry's interaction on one type against the caller's scopes: null when allowed, else why not. */
   interface Authorizer {
     String refusal(Interaction interaction, String type);
+
+    /** The patient whose compartment confines this (allowed) entry, or null when it is not confined. */
+    default String compartment(Interaction interaction, String type) {
+      return null;
+    }
+
+    /** Whether an _include/_revinclude result of a search entry may be returned. */
+    default boolean mayInclude(String type, String json) {
+      return true;
+    }
   }
 
   private static final String URN_UUID = "urn:uuid:";
@@ -78,6 +90,7 @@ final class BundleProcessor {
   private final FhirJson json;
   private final Clock clock;
   private final int maxIncludes;
+  private final PatientCompartment compartment;
 
   BundleProcessor(ResourceTypes types, ResourceValidator validator, ResourceStore store,
       SearchParameters searchParameters, SearchService search, FhirLimits limits, FhirJson json, Clock clock,
@@ -91,6 +104,7 @@ final class BundleProcessor {
     this.json = json;
     this.clock = clock;
     this.maxIncludes = maxIncludes;
+    this.compartment = PatientCompartment.r4(searchParameters);
   }
 
   /** The response Bundle, or a failed future with a FhirException (the whole request refused). */
@@ -122,9 +136,10 @@ final class BundleProcessor {
 
   private Future<JsonObject> transaction(JsonArray list, String base, Authorizer authorizer) {
     List<Entry> entries = new ArrayList<>();
+    List<String> patients = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       Entry entry = parse(i, list.getValue(i));
-      authorize(entry, authorizer);
+      patients.add(authorize(entry, authorizer));
       entries.add(entry);
     }
     checkDuplicates(entries);
@@ -162,7 +177,7 @@ final class BundleProcessor {
       return store.inTransaction(tx -> {
         Future<Void> chain = Future.succeededFuture();
         for (Entry entry : ordered) {
-          chain = chain.compose(x -> execute(tx, entry, plans[entry.index()], base)
+          chain = chain.compose(x -> execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
               .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
               .<Void>map(response -> {
                 responses[entry.index()] = response;
@@ -207,11 +222,11 @@ final class BundleProcessor {
         Future<JsonObject> one;
         try {
           Entry entry = parse(index, list.getValue(index));
-          authorize(entry, authorizer);
+          String patient = authorize(entry, authorizer);
           Future<Plan> plan = !"POST".equals(entry.method()) ? Future.succeededFuture(null)
               : entry.ifNoneExist() == null ? Future.succeededFuture(new Plan(store.newId(), null))
               : existing(entry).map(found -> new Plan(found == null ? store.newId() : found.id(), found));
-          one = plan.compose(p -> execute(store, entry, p, base));
+          one = plan.compose(p -> execute(store, entry, p, base, patient, authorizer));
         } catch (RuntimeException e) {
           one = Future.failedFuture(e);
         }
@@ -344,9 +359,10 @@ final class BundleProcessor {
     return params;
   }
 
-  private static void authorize(Entry entry, Authorizer authorizer) {
+  /** Refuses the entry (403) or answers the patient whose compartment confines it (null: unconfined). */
+  private static String authorize(Entry entry, Authorizer authorizer) {
     if (authorizer == null) {
-      return;
+      return null;
     }
     Interaction interaction = switch (entry.method()) {
       case "POST" -> Interaction.CREATE;
@@ -362,6 +378,13 @@ final class BundleProcessor {
     if (refusal != null) {
       throw FhirException.of(403, "forbidden", entry.where() + ": " + refusal, entry.where());
     }
+    String patient = authorizer.compartment(interaction, entry.type());
+    if (patient != null && !"GET".equals(entry.method())) {
+      // the authorizer should have refused it: only read and search entries are confined here
+      throw FhirException.of(403, "forbidden", entry.where() + ": write entries cannot be confined to a patient "
+          + "compartment", entry.where());
+    }
+    return patient;
   }
 
   /** The one resource ifNoneExist matches, null for none; more than one is 412. */
@@ -403,7 +426,8 @@ final class BundleProcessor {
     return new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), maxIncludes);
   }
 
-  private Future<JsonObject> execute(ResourceStore on, Entry entry, Plan plan, String base) {
+  private Future<JsonObject> execute(ResourceStore on, Entry entry, Plan plan, String base, String patient,
+      Authorizer authorizer) {
     try {
       return switch (entry.method()) {
         case "POST" -> {
@@ -428,23 +452,54 @@ final class BundleProcessor {
         case "DELETE" -> on.delete(entry.type(), entry.id(), entry.ifMatch()).map(deletion -> new JsonObject()
             .put("response", new JsonObject().put("status", status(204))
                 .put("etag", FhirHeaders.etag(deletion.version()))));
-        default -> get(on, entry, base);
+        default -> get(on, entry, base, patient, authorizer);
       };
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
-  private Future<JsonObject> get(ResourceStore on, Entry entry, String base) {
+  private Future<JsonObject> get(ResourceStore on, Entry entry, String base, String patient, Authorizer authorizer) {
     if (entry.id() == null) {
       SearchRequest request = SearchRequest.parse(searchParameters, entry.type(), entry.query(), false, searchLimits(),
           clock.instant());
-      return search.search(request).map(result -> new JsonObject()
+      SearchRequest confined = request;
+      if (patient != null) {
+        Map.Entry<String, String> condition = compartment.searchCondition(entry.type(), patient);
+        if (condition == null) {
+          throw FhirException.of(403, "forbidden", entry.where() + ": " + entry.type()
+              + " is not in the Patient compartment", entry.where());
+        }
+        String escaping = compartment.escapingParameter(entry.type(), patient,
+            entry.query().stream().map(Map.Entry::getKey).toList());
+        if (escaping != null) {
+          throw FhirException.of(403, "forbidden", entry.where() + ": " + escaping
+              + " would reach beyond the patient's compartment", entry.where());
+        }
+        List<Map.Entry<String, String>> params = new ArrayList<>(entry.query());
+        params.add(condition);
+        SearchRequest parsed = SearchRequest.parse(searchParameters, entry.type(), params, false, searchLimits(),
+            clock.instant());
+        confined = new SearchRequest(parsed.type(), parsed.criteria(), parsed.sort(), parsed.count(), parsed.total(),
+            parsed.summary(), parsed.elements(), parsed.includes(), parsed.revincludes(), parsed.cursor(),
+            request.ignored(), request.linkQuery());
+      }
+      return search.search(confined).map(result -> authorizer == null ? result : new SearchResult(
+          patient == null ? result.matches()
+              : result.matches().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
+          result.included().stream().filter(e -> authorizer.mayInclude(e.type(), e.json())).toList(),
+          result.nextCursor(), result.total())).map(result -> new JsonObject()
           .put("resource", new JsonObject(SearchBundle.render(base, request, result, null, clock.instant())))
           .put("response", new JsonObject().put("status", status(200))));
     }
     Future<ResourceVersion> read = entry.vid() != null
         ? on.vread(entry.type(), entry.id(), Integer.parseInt(entry.vid())) : on.read(entry.type(), entry.id());
+    if (patient != null) {
+      read = read.transform(ar -> ar.succeeded() && compartment.contains(entry.type(), ar.result().json(), patient)
+          ? Future.succeededFuture(ar.result())
+          : ar.failed() && !(ar.cause() instanceof StoreException) ? Future.failedFuture(ar.cause())
+          : Future.failedFuture(new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found")));
+    }
     return read.map(version -> versionResponse(base, version, 200));
   }
 

@@ -56,9 +56,15 @@ final class CapabilityStatementBuilder {
       if (!revIncludes.isEmpty()) {
         resource.put("searchRevInclude", revIncludes);
       }
+      if ("Patient".equals(type)) {
+        resource.put("operation", new JsonArray().add(new JsonObject().put("name", "everything")
+            .put("definition", "http://hl7.org/fhir/OperationDefinition/Patient-everything")
+            .put("documentation", "paged with _count; the Patient and its compartment's current resources")));
+      }
     }
     JsonObject rest = new JsonObject()
         .put("mode", "server")
+        .put("compartment", new JsonArray().add("http://hl7.org/fhir/CompartmentDefinition/patient"))
         .put("resource", resources)
         .put("interaction", new JsonArray()
             .add(new JsonObject().put("code", "history-system"))

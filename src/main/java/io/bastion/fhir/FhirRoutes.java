@@ -6,7 +6,11 @@ import io.bastion.auth.AccessPolicy;
 import io.bastion.auth.Interaction;
 import io.bastion.auth.SmartScopeHandler;
 import io.bastion.fhir.FhirHeaders.Return;
+import io.bastion.auth.AccessDecision;
+import io.bastion.fhir.search.PatientCompartment;
 import io.bastion.fhir.search.SearchBundle;
+import io.bastion.fhir.search.SearchResult;
+import io.bastion.fhir.store.HistoryPage;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
@@ -69,6 +73,7 @@ public final class FhirRoutes implements RouteModule {
   private final SearchParameters searchParameters;
   private final SearchService search;
   private final BundleProcessor bundles;
+  private final PatientCompartment compartment;
 
   public FhirRoutes(NodeInfo node, ResourceTypes types, ResourceStore store, SearchParameters searchParameters,
       SearchService search, FhirLimits limits, Clock clock, AccessPolicy policy) {
@@ -76,6 +81,7 @@ public final class FhirRoutes implements RouteModule {
     this.types = types;
     this.searchParameters = searchParameters;
     this.search = search;
+    this.compartment = PatientCompartment.r4(searchParameters);
     this.validator = new ResourceValidator(types);
     this.store = store;
     this.limits = limits;
@@ -105,11 +111,15 @@ public final class FhirRoutes implements RouteModule {
     router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
     router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
     router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(this::vread);
+    router.get("/fhir/Patient/:id/$everything").handler(guard(Interaction.EVERYTHING,
+        policy == null ? null : SmartScopeHandler.require(policy, Interaction.EVERYTHING, "Patient"))).handler(this::everything);
+    // compartment search Patient/{id}/{type}: ':type' is the searched type, so the scope check sees it
+    router.get("/fhir/Patient/:pid/:type").handler(searchGuard()).handler(this::compartmentSearch);
     router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
-    router.get("/fhir/:type").handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.get("/fhir/:type").handler(searchGuard()).handler(this::search);
     router.post("/fhir").handler(body).handler(guard(Interaction.TRANSACTION)).handler(this::bundle);
     router.post("/fhir/").handler(body).handler(guard(Interaction.TRANSACTION)).handler(this::bundle);
-    router.post("/fhir/:type/_search").handler(body).handler(guard(Interaction.SEARCH)).handler(this::search);
+    router.post("/fhir/:type/_search").handler(body).handler(searchGuard()).handler(this::search);
     router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(this::update);
     router.patch("/fhir/:type/:id").handler(body).handler(guard(Interaction.PATCH)).handler(this::patch);
@@ -117,11 +127,20 @@ public final class FhirRoutes implements RouteModule {
   }
 
   /**
-   * The route's SMART scope check when auth.enabled, else nothing. Patient-compartment and restricted
-   * scopes are refused until the handlers confine results to them (SmartScopeHandler#requireUnrestricted).
+   * The route's SMART scope check when auth.enabled, else nothing. Patient-compartment decisions are let
+   * through: every handler here confines what it reads and writes to {@link AccessDecision#patient()}'s
+   * compartment (see {@link #patientOf}). Restricted ({@code ?param=value}) scopes are still refused.
    */
   private Handler<RoutingContext> guard(Interaction interaction) {
-    Handler<RoutingContext> check = policy == null ? null : SmartScopeHandler.requireUnrestricted(policy, interaction);
+    return guard(interaction, policy == null ? null : SmartScopeHandler.requireCompartment(policy, interaction));
+  }
+
+  /** Type-level search also enforces a restricted scope's conditions (see {@link #restriction}). */
+  private Handler<RoutingContext> searchGuard() {
+    return guard(Interaction.SEARCH, policy == null ? null : SmartScopeHandler.require(policy, Interaction.SEARCH));
+  }
+
+  private Handler<RoutingContext> guard(Interaction interaction, Handler<RoutingContext> check) {
     if (audit != null) {
       return audit.guard(interaction, check); // remembers the interaction for the audit record, audits refusals
     }
@@ -134,13 +153,16 @@ public final class FhirRoutes implements RouteModule {
 
   private void read(RoutingContext ctx) {
     try {
-      store.read(type(ctx), id(ctx)).onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> {
+      String type = type(ctx);
+      String patient = patientOf(ctx);
+      store.read(type, id(ctx)).map(version -> visible(type, version, patient))
+          .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> {
         if (FhirHeaders.noneMatchHits(ctx, version.version())) {
           versionHeaders(ctx.response(), version).setStatusCode(304).end();
         } else {
           sendResource(ctx, 200, version);
         }
-      })).onFailure(e -> fail(ctx, e));
+      })).onFailure(e -> fail(ctx, hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -152,9 +174,11 @@ public final class FhirRoutes implements RouteModule {
       if (!vid.matches("[1-9][0-9]{0,8}")) {
         throw FhirException.of(400, "value", "the version id in the path must be a positive integer");
       }
-      store.vread(type(ctx), id(ctx), Integer.parseInt(vid))
+      String type = type(ctx);
+      String patient = patientOf(ctx);
+      store.vread(type, id(ctx), Integer.parseInt(vid)).map(version -> visible(type, version, patient))
           .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> sendResource(ctx, 200, version)))
-          .onFailure(e -> fail(ctx, e));
+          .onFailure(e -> fail(ctx, hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -170,6 +194,7 @@ public final class FhirRoutes implements RouteModule {
       refuseIfNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForCreate(type, resource);
+      requireInCompartment(type, resource, patientOf(ctx));
       store.create(type, resource).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -184,7 +209,10 @@ public final class FhirRoutes implements RouteModule {
       refuseIfNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForUpdate(type, id, resource);
-      store.update(type, id, resource, ifMatch).onSuccess(written -> sendWritten(ctx, written))
+      String patient = patientOf(ctx);
+      requireInCompartment(type, resource, patient);
+      currentInCompartment(type, id, patient, true)
+          .compose(ok -> store.update(type, id, resource, ifMatch)).onSuccess(written -> sendWritten(ctx, written))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -202,11 +230,17 @@ public final class FhirRoutes implements RouteModule {
         throw FhirException.of(400, "invalid", "the request body is empty; a JSON Patch document is required");
       }
       JsonPatch patch = JsonPatch.parse(json.parse(body.getBytes()));
+      String patient = patientOf(ctx);
       store.patch(type, id, ifMatch, current -> {
-        JsonObject patched = patch.apply(json.parseObject(current.getBytes(StandardCharsets.UTF_8)));
+        JsonObject before = json.parseObject(current.getBytes(StandardCharsets.UTF_8));
+        if (patient != null && !compartment.contains(type, before, patient)) {
+          throw new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found");
+        }
+        JsonObject patched = patch.apply(before);
         validator.checkPatched(type, id, patched);
+        requireInCompartment(type, patched, patient);
         return patched;
-      }).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
+      }).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -216,7 +250,10 @@ public final class FhirRoutes implements RouteModule {
     try {
       String type = type(ctx);
       String id = id(ctx);
-      store.delete(type, id, FhirHeaders.ifMatch(ctx)).onSuccess(deletion -> FhirAudit.respond(ctx,
+      String patient = patientOf(ctx);
+      Integer ifMatch = FhirHeaders.ifMatch(ctx);
+      currentInCompartment(type, id, patient, false)
+          .compose(ok -> store.delete(type, id, ifMatch)).onSuccess(deletion -> FhirAudit.respond(ctx,
           FhirAudit.entities(type, id), () -> {
         HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deletion.version()));
         if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
@@ -224,7 +261,7 @@ public final class FhirRoutes implements RouteModule {
         } else {
           response.setStatusCode(204).end();
         }
-      })).onFailure(e -> fail(ctx, e));
+      })).onFailure(e -> fail(ctx, hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -265,7 +302,9 @@ public final class FhirRoutes implements RouteModule {
       HistoryCursor after = cursorText == null ? HistoryCursor.TOP : cursor(cursorText);
       String base = FhirHeaders.base(ctx);
       String path = ctx.request().path().substring("/fhir".length());
-      store.history(new HistoryQuery(type, id, since, count, after)).onSuccess(page -> FhirAudit.respond(ctx,
+      String patient = patientOf(ctx);
+      store.history(new HistoryQuery(type, id, since, count, after)).map(page -> visible(page, patient))
+          .onSuccess(page -> FhirAudit.respond(ctx,
           FhirAudit.pageEntities(type == null ? null : Entity.resource(id == null ? type : type + "/" + id),
               page.entries().stream().map(v -> new String[] {v.type(), v.id(), v.json()}).toList()), () -> {
         String query = "_count=" + count + (sinceText == null ? "" : "&_since=" + encode(sinceText));
@@ -290,10 +329,105 @@ public final class FhirRoutes implements RouteModule {
       if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST) {
         params.addAll(ctx.request().formAttributes().entries());
       }
+      search(ctx, type, params);
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  /**
+   * Patient/{id}/$everything, paged by res_pk (_count, _cursor): the Patient and every resource of its
+   * compartment, each shown only when its own type's read decision allows it (and confines it).
+   */
+  private void everything(RoutingContext ctx) {
+    try {
+      String id = id(ctx);
+      String patient = patientOf(ctx);
+      int count = Math.max(1, count(ctx.request().getParam("_count")));
+      String cursorText = ctx.request().getParam("_cursor");
+      if (cursorText != null && !cursorText.matches("[0-9]{1,18}")) {
+        throw FhirException.of(400, "value", "_cursor is not a page token from this server; start from the first page");
+      }
+      long after = cursorText == null ? 0 : Long.parseLong(cursorText);
+      if (patient != null && !patient.equals(id)) {
+        throw new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found");
+      }
+      Map<String, AccessDecision> decisions = new java.util.HashMap<>();
+      String base = FhirHeaders.base(ctx);
+      store.read("Patient", id)
+          .compose(found -> search.everything(id, compartment.links(), after, count))
+          .map(result -> new SearchResult(result.matches().stream()
+              .filter(e -> compartment.contains(e.type(), e.json(), id) && mayInclude(ctx, decisions, e.type(), e.json()))
+              .toList(), List.of(), result.nextCursor(), null))
+          .onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(Entity.resource("Patient/" + id),
+              result.matches().stream().map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> {
+            String self = base + "/Patient/" + id + "/$everything?_count=" + count
+                + (cursorText == null ? "" : "&_cursor=" + cursorText);
+            JsonArray links = new JsonArray().add(new JsonObject().put("relation", "self").put("url", self));
+            if (result.nextCursor() != null) {
+              links.add(new JsonObject().put("relation", "next").put("url", base + "/Patient/" + id
+                  + "/$everything?_count=" + count + "&_cursor=" + result.nextCursor()));
+            }
+            JsonArray entries = new JsonArray();
+            for (SearchResult.Entry e : result.matches()) {
+              entries.add(new JsonObject().put("fullUrl", base + "/" + e.type() + "/" + e.id())
+                  .put("resource", new JsonObject(e.json())).put("search", new JsonObject().put("mode", "match")));
+            }
+            ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx)).end(new JsonObject()
+                .put("resourceType", "Bundle").put("type", "searchset")
+                .put("meta", new JsonObject().put("lastUpdated", clock.instant().toString()))
+                .put("link", links).put("entry", entries).encode());
+          }))
+          .onFailure(e -> fail(ctx, hidden(e, patient)));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  /** Patient/{pid}/{type}: the type's search with the compartment condition of patient pid added. */
+  private void compartmentSearch(RoutingContext ctx) {
+    try {
+      String type = type(ctx);
+      String pid = ctx.pathParam("pid");
+      if (!validator.isValidId(pid)) {
+        throw FhirException.of(400, "value", "the patient id in the path is not a FHIR id");
+      }
+      List<Map.Entry<String, String>> params = new java.util.ArrayList<>(ctx.queryParams().entries());
+      params.add(compartmentCondition(type, pid));
+      search(ctx, type, params);
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  private void search(RoutingContext ctx, String type, List<Map.Entry<String, String>> params) {
+    try {
+      SearchRequest.Limits searchLimits = new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES);
       SearchRequest request = SearchRequest.parse(searchParameters, type, params, FhirHeaders.strictHandling(ctx),
-          new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock.instant());
+          searchLimits, clock.instant());
+      String patient = patientOf(ctx);
+      List<Map.Entry<String, String>> restriction = restriction(ctx, type, searchLimits);
+      SearchRequest confined = request;
+      if (patient != null || !restriction.isEmpty()) {
+        // the token's compartment and scope restriction are added AND conditions; links keep the client's query
+        List<Map.Entry<String, String>> withCompartment = new ArrayList<>(params);
+        if (patient != null) {
+          withCompartment.add(compartmentCondition(type, patient));
+          String escaping = compartment.escapingParameter(type, patient, params.stream().map(Map.Entry::getKey).toList());
+          if (escaping != null) {
+            throw FhirException.of(403, "forbidden", escaping + " would reach beyond the patient's compartment; "
+                + "_has and chains (except through the compartment's own parameter) are refused for this token");
+          }
+        }
+        withCompartment.addAll(restriction);
+        SearchRequest parsed = SearchRequest.parse(searchParameters, type, withCompartment,
+            FhirHeaders.strictHandling(ctx), searchLimits, clock.instant());
+        confined = new SearchRequest(parsed.type(), parsed.criteria(), parsed.sort(), parsed.count(), parsed.total(),
+            parsed.summary(), parsed.elements(), parsed.includes(), parsed.revincludes(), parsed.cursor(),
+            request.ignored(), request.linkQuery());
+      }
       String current = ctx.request().getParam("_cursor");
-      search.search(request).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
+      search.search(confined).map(result -> visible(ctx, result, patient)).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
           Entity.query(FhirAudit.query(type, params)),
           java.util.stream.Stream.concat(result.matches().stream(), result.included().stream())
               .map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> ctx.response()
@@ -305,17 +439,164 @@ public final class FhirRoutes implements RouteModule {
     }
   }
 
+  /**
+   * A restricted scope's {@code ?param=value} conditions, to add to a search (AND). One restriction only:
+   * several restricted grants would OR, which a search cannot add, so they are refused (403); so is a
+   * restriction naming a parameter this server cannot search (it would otherwise be ignored).
+   */
+  private List<Map.Entry<String, String>> restriction(RoutingContext ctx, String type, SearchRequest.Limits searchLimits) {
+    AccessDecision decision = policy == null ? null : AccessDecision.of(ctx);
+    if (decision == null || decision.restrictions().isEmpty()) {
+      return List.of();
+    }
+    if (decision.restrictions().size() > 1) {
+      throw FhirException.of(403, "forbidden", "several restricted scopes grant this search; their union cannot be "
+          + "enforced yet: use one restricted scope per type");
+    }
+    List<Map.Entry<String, String>> out = new ArrayList<>();
+    decision.restrictions().get(0).forEach((name, values) -> values.forEach(value -> out.add(Map.entry(name, value))));
+    try {
+      SearchRequest strict = SearchRequest.parse(searchParameters, type, out, true, searchLimits, clock.instant());
+      if (!strict.ignored().isEmpty() || strict.criteria().isEmpty()) {
+        throw new IllegalArgumentException("ignored");
+      }
+    } catch (RuntimeException e) {
+      throw FhirException.of(403, "forbidden", "the scope's restriction is not a search this server can enforce");
+    }
+    return out;
+  }
+
+  /** The patient whose compartment confines this request (a patient-context token), or null. */
+  private String patientOf(RoutingContext ctx) {
+    AccessDecision decision = policy == null ? null : AccessDecision.of(ctx);
+    if (decision == null || !decision.compartmentRestricted()) {
+      return null;
+    }
+    if (!validator.isValidId(decision.patient())) {
+      // the id goes into search conditions: a comma or a slash would widen them
+      throw FhirException.of(403, "forbidden", "the token's patient context is not a FHIR id");
+    }
+    return decision.patient();
+  }
+
+  /** The search condition confining a type to a patient's compartment; 403 for a type that cannot be. */
+  private Map.Entry<String, String> compartmentCondition(String type, String patient) {
+    Map.Entry<String, String> condition = compartment.searchCondition(type, patient);
+    if (condition == null) {
+      throw FhirException.of(403, "forbidden", type + " is not in the Patient compartment (or not searchable by it)");
+    }
+    return condition;
+  }
+
+  /** A read or vread outside the compartment answers as if the resource did not exist. */
+  private ResourceVersion visible(String type, ResourceVersion version, String patient) {
+    if (patient != null && !compartment.contains(type, version.json(), patient)) {
+      throw new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found");
+    }
+    return version;
+  }
+
+  /** Gone (a deleted resource) would reveal that it existed; in a compartment it is simply not found. */
+  private static Throwable hidden(Throwable failure, String patient) {
+    if (patient != null && failure instanceof StoreException refused && refused.reason() == StoreException.Reason.GONE) {
+      return new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found");
+    }
+    return failure;
+  }
+
+  private void requireInCompartment(String type, JsonObject resource, String patient) {
+    if (patient != null && !compartment.contains(type, resource, patient)) {
+      throw FhirException.of(403, "forbidden", "the resource would not be in the patient's compartment "
+          + "(the token's patient context)");
+    }
+  }
+
+  /** Before an update or delete: the current version, if any, must be in the compartment. */
+  private io.vertx.core.Future<Void> currentInCompartment(String type, String id, String patient, boolean absentOk) {
+    if (patient == null) {
+      return io.vertx.core.Future.succeededFuture();
+    }
+    return store.read(type, id).transform(ar -> {
+      if (ar.succeeded()) {
+        return compartment.contains(type, ar.result().json(), patient) ? io.vertx.core.Future.<Void>succeededFuture()
+            : io.vertx.core.Future.<Void>failedFuture(new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found"));
+      }
+      if (absentOk && ar.cause() instanceof StoreException refused
+          && (refused.reason() == StoreException.Reason.NOT_FOUND || refused.reason() == StoreException.Reason.GONE)) {
+        return io.vertx.core.Future.<Void>succeededFuture();
+      }
+      return io.vertx.core.Future.<Void>failedFuture(ar.cause());
+    });
+  }
+
+  /** History entries outside the compartment (and deletions, whose content cannot be checked) are left out. */
+  private HistoryPage visible(HistoryPage page, String patient) {
+    if (patient == null) {
+      return page;
+    }
+    return new HistoryPage(page.entries().stream()
+        .filter(v -> compartment.contains(v.type(), v.json(), patient)).toList(), page.next(), null);
+  }
+
+  /** Search matches and _include/_revinclude results outside the compartment are left out. */
+  private SearchResult visible(RoutingContext ctx, SearchResult result, String patient) {
+    if (policy == null) {
+      return result;
+    }
+    Map<String, AccessDecision> decisions = new java.util.HashMap<>();
+    return new SearchResult(patient == null ? result.matches()
+        : result.matches().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
+        result.included().stream().filter(e -> mayInclude(ctx, decisions, e.type(), e.json())).toList(),
+        result.nextCursor(), result.total());
+  }
+
+  /**
+   * Whether an _include/_revinclude result may be shown: its own type's read decision must allow it, confined
+   * to that decision's compartment; a restricted ({@code ?param=value}) grant is not checked here, so refused.
+   */
+  private boolean mayInclude(RoutingContext ctx, Map<String, AccessDecision> decisions, String type, String json) {
+    if (policy == null) {
+      return true;
+    }
+    AccessDecision decision = decisions.computeIfAbsent(type,
+        t -> policy.decide(io.bastion.auth.Principal.of(ctx), Interaction.READ, t));
+    if (!decision.allowed() || !decision.restrictions().isEmpty()) {
+      return false;
+    }
+    return !decision.compartmentRestricted()
+        || (validator.isValidId(decision.patient()) && compartment.contains(type, json, decision.patient()));
+  }
+
   /** POST /fhir: a batch or transaction Bundle (see {@link BundleProcessor}); each entry is authorised on its own. */
   private void bundle(RoutingContext ctx) {
     try {
       JsonObject bundle = json.parseObject(body(ctx));
-      BundleProcessor.Authorizer authorizer = policy == null ? null : (interaction, type) -> {
-        io.bastion.auth.AccessDecision decision = policy.decide(io.bastion.auth.Principal.of(ctx), interaction, type);
-        if (!decision.allowed()) {
-          return decision.reason();
+      Map<String, AccessDecision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+      BundleProcessor.Authorizer authorizer = policy == null ? null : new BundleProcessor.Authorizer() {
+        @Override
+        public String refusal(Interaction interaction, String type) {
+          AccessDecision decision = policy.decide(io.bastion.auth.Principal.of(ctx), interaction, type);
+          if (!decision.allowed()) {
+            return decision.reason();
+          }
+          if (!decision.restrictions().isEmpty()) {
+            return "Bundles cannot yet be confined to scope restrictions";
+          }
+          if (decision.compartmentRestricted() && (interaction.writes() || !validator.isValidId(decision.patient()))) {
+            return "Bundle write entries cannot yet be confined to a patient compartment; use the REST interaction";
+          }
+          return null;
         }
-        return decision.compartmentRestricted() || !decision.restrictions().isEmpty()
-            ? "Bundles cannot yet be confined to a patient compartment or to scope restrictions" : null;
+
+        @Override
+        public String compartment(Interaction interaction, String type) {
+          return policy.decide(io.bastion.auth.Principal.of(ctx), interaction, type).patient();
+        }
+
+        @Override
+        public boolean mayInclude(String type, String json) {
+          return FhirRoutes.this.mayInclude(ctx, decisions, type, json);
+        }
       };
       bundles.process(bundle, FhirHeaders.base(ctx), authorizer).onSuccess(response ->
               FhirAudit.respond(ctx, FhirAudit.pageEntities(null, bundleResources(response)), () -> ctx.response()

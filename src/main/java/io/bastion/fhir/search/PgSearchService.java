@@ -234,6 +234,29 @@ public final class PgSearchService implements SearchService {
         .map(PgSearchService::list);
   }
 
+  @Override
+  public Future<SearchResult> everything(String patientId, List<String[]> links, long afterPk, int count) {
+    String[] types = links.stream().map(l -> l[0]).toArray(String[]::new);
+    String[] names = links.stream().map(l -> l[1]).toArray(String[]::new);
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM fhir_resource r WHERE NOT r.deleted AND r.res_pk > $1 AND ("
+        + "(r.res_type = 'Patient' AND r.res_id = $2) OR r.res_pk IN (SELECT i.res_pk FROM fhir_idx_reference i"
+        + " JOIN unnest($3::text[], $4::text[]) AS c(ct, cn) ON i.res_type = c.ct AND i.name = c.cn"
+        + " WHERE i.target_id = $2 AND i.target_type = 'Patient')) ORDER BY r.res_pk LIMIT $5")
+        .execute(Tuple.of(afterPk, patientId, types, names, count + 1))
+        .map(rows -> {
+          List<Entry> page = new ArrayList<>();
+          for (Row row : rows) {
+            page.add(entry(row));
+          }
+          String next = null;
+          if (page.size() > count) {
+            page = new ArrayList<>(page.subList(0, count));
+            next = Long.toString(page.get(page.size() - 1).pk());
+          }
+          return new SearchResult(page, List.of(), next, null);
+        });
+  }
+
   private static List<Row> list(RowSet<Row> rows) {
     List<Row> out = new ArrayList<>(rows.size());
     rows.forEach(out::add);

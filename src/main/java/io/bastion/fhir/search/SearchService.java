@@ -1,10 +1,18 @@
 package io.bastion.fhir.search;
 
 import io.vertx.core.Future;
+import java.util.List;
 
 /** Runs type-level searches against the search index. */
 public interface SearchService {
 
   /** One page of a parsed search; bad cursors and values PostgreSQL rejects fail with a FhirException (400). */
   Future<SearchResult> search(SearchRequest request);
+
+  /**
+   * One page of Patient/{id}/$everything: the Patient and every current resource whose compartment
+   * parameters ({@code links}: {type, parameter} pairs) reference it, in res_pk order after {@code afterPk};
+   * {@link SearchResult#nextCursor()} is the last res_pk when more follow.
+   */
+  Future<SearchResult> everything(String patientId, List<String[]> links, long afterPk, int count);
 }
