@@ -30,10 +30,6 @@ public final class SmartScopeHandler implements AuthorizationHandler {
   private final boolean restrictionsEnforced;
   private final boolean compartmentEnforced;
 
-  private SmartScopeHandler(AccessPolicy policy, Interaction interaction, String fixedType, boolean restrictionsEnforced) {
-    this(policy, interaction, fixedType, restrictionsEnforced, restrictionsEnforced);
-  }
-
   private SmartScopeHandler(AccessPolicy policy, Interaction interaction, String fixedType, boolean restrictionsEnforced,
       boolean compartmentEnforced) {
     this.policy = policy;
@@ -53,20 +49,12 @@ public final class SmartScopeHandler implements AuthorizationHandler {
 
   /** For routes with a {@code :type} path parameter, or system-level routes without one. */
   public static SmartScopeHandler require(AccessPolicy policy, Interaction interaction) {
-    return new SmartScopeHandler(policy, interaction, null, true);
-  }
-
-  /**
-   * For routes whose handler does not (yet) confine results to a patient's compartment or to a scope's
-   * {@code ?param=value} restrictions: such decisions are refused rather than let through unconfined.
-   */
-  public static SmartScopeHandler requireUnrestricted(AccessPolicy policy, Interaction interaction) {
-    return new SmartScopeHandler(policy, interaction, null, false);
+    return new SmartScopeHandler(policy, interaction, null, true, true);
   }
 
   /** For routes of one resource type (Patient/:id/$everything). */
   public static SmartScopeHandler require(AccessPolicy policy, Interaction interaction, String resourceType) {
-    return new SmartScopeHandler(policy, interaction, resourceType, true);
+    return new SmartScopeHandler(policy, interaction, resourceType, true, true);
   }
 
   @Override
