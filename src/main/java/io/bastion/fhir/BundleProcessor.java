@@ -399,27 +399,50 @@ final class BundleProcessor {
   private Future<ResourceVersion> searchExisting(Entry entry) {
     String text = entry.ifNoneExist();
     int q = text.indexOf('?');
-    List<Map.Entry<String, String>> params = new ArrayList<>(query(q >= 0 ? text.substring(q + 1) : text));
-    if (params.isEmpty()) {
-      throw FhirException.of(400, "invalid", entry.where() + ": request.ifNoneExist names no search parameters",
-          entry.where() + ".request.ifNoneExist");
+    return findOne(entry.type(), query(q >= 0 ? text.substring(q + 1) : text),
+        entry.where() + ": request.ifNoneExist", entry.where() + ".request.ifNoneExist");
+  }
+
+  /**
+   * The conditional interactions' search (conditional create, update, delete; REST and Bundle entries): the
+   * criteria parsed in strict mode (an unknown parameter is a 400), at most two matches fetched. Answers the
+   * one match, null for none; more than one fails 412. Not atomic with the write that follows (see
+   * docs/fhir.md, "Conditional interactions").
+   *
+   * @param what       names the criteria in error messages ("If-None-Exist", "entry[2]: request.ifNoneExist")
+   * @param expression the OperationOutcome expression for errors
+   */
+  Future<ResourceVersion> findOne(String type, List<Map.Entry<String, String>> criteria, String what,
+      String expression) {
+    try {
+      List<Map.Entry<String, String>> params = new ArrayList<>(criteria);
+      params.removeIf(p -> p.getKey().equals("_count") || p.getKey().equals("_format") || p.getKey().equals("_pretty"));
+      if (params.isEmpty()) {
+        throw FhirException.of(400, "invalid", what + " names no search parameters", expression);
+      }
+      params.add(new AbstractMap.SimpleImmutableEntry<>("_count", "2"));
+      SearchRequest request = SearchRequest.parse(searchParameters, type, params, true, searchLimits(),
+          clock.instant());
+      return search.search(request).map(result -> {
+        if (result.matches().size() > 1) {
+          throw FhirException.of(412, "duplicate", what + " matches more than one resource", expression);
+        }
+        if (result.matches().isEmpty()) {
+          return null;
+        }
+        var match = result.matches().get(0);
+        return new ResourceVersion(match.type(), match.id(), match.version(), match.lastUpdated(), false, null,
+            match.json());
+      });
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
-    params.removeIf(p -> p.getKey().equals("_count"));
-    params.add(new AbstractMap.SimpleImmutableEntry<>("_count", "2"));
-    SearchRequest request = SearchRequest.parse(searchParameters, entry.type(), params, true, searchLimits(),
-        clock.instant());
-    return search.search(request).map(result -> {
-      if (result.matches().size() > 1) {
-        throw FhirException.of(412, "duplicate", entry.where() + ": request.ifNoneExist matches more than one resource",
-            entry.where() + ".request.ifNoneExist");
-      }
-      if (result.matches().isEmpty()) {
-        return null;
-      }
-      var match = result.matches().get(0);
-      return new ResourceVersion(match.type(), match.id(), match.version(), match.lastUpdated(), false, null,
-          match.json());
-    });
+  }
+
+  /** A query string ("a=1&b=2", with or without a leading "Type?") as decoded parameters. */
+  static List<Map.Entry<String, String>> criteria(String text) {
+    int q = text.indexOf('?');
+    return query(q >= 0 ? text.substring(q + 1) : text);
   }
 
   private SearchRequest.Limits searchLimits() {

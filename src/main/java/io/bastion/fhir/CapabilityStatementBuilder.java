@@ -42,10 +42,10 @@ final class CapabilityStatementBuilder {
           .put("versioning", "versioned-update")
           .put("readHistory", true)
           .put("updateCreate", true)
-          .put("conditionalCreate", false)
+          .put("conditionalCreate", true)
           .put("conditionalRead", "not-supported")
-          .put("conditionalUpdate", false)
-          .put("conditionalDelete", "not-supported")
+          .put("conditionalUpdate", true)
+          .put("conditionalDelete", "single")
           .put("searchParam", searchParams(type, searchParameters)));
       JsonObject resource = resources.getJsonObject(resources.size() - 1);
       JsonArray includes = includes(type, searchParameters);

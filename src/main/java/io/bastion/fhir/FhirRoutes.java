@@ -24,6 +24,7 @@ import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.fhir.validation.ResourceValidator;
 import io.bastion.gateway.ErrorRenderer;
 import io.bastion.gateway.RouteModule;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -122,8 +123,10 @@ public final class FhirRoutes implements RouteModule {
     router.post("/fhir/:type/_search").handler(body).handler(searchGuard()).handler(this::search);
     router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(this::update);
+    router.put("/fhir/:type").handler(body).handler(guard(Interaction.UPDATE)).handler(this::conditionalUpdate);
     router.patch("/fhir/:type/:id").handler(body).handler(guard(Interaction.PATCH)).handler(this::patch);
     router.delete("/fhir/:type/:id").handler(guard(Interaction.DELETE)).handler(this::delete);
+    router.delete("/fhir/:type").handler(guard(Interaction.DELETE)).handler(this::conditionalDelete);
   }
 
   /**
@@ -187,15 +190,30 @@ public final class FhirRoutes implements RouteModule {
   private void create(RoutingContext ctx) {
     try {
       String type = type(ctx);
-      if (ctx.request().getHeader("If-None-Exist") != null) {
-        throw FhirException.of(400, "not-supported",
-            "conditional create (If-None-Exist) is not supported yet; nothing was created");
-      }
+      String ifNoneExist = ctx.request().getHeader("If-None-Exist");
       refuseIfNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForCreate(type, resource);
-      requireInCompartment(type, resource, patientOf(ctx));
-      store.create(type, resource).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
+      String patient = patientOf(ctx);
+      requireInCompartment(type, resource, patient);
+      if (ifNoneExist == null) {
+        store.create(type, resource).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
+        return;
+      }
+      refuseConditionalForPatientContext(patient, "conditional create (If-None-Exist)");
+      bundles.findOne(type, BundleProcessor.criteria(ifNoneExist), "If-None-Exist", "If-None-Exist")
+          .compose(existing -> existing == null
+              ? store.create(type, resource).map(written -> (Object) written)
+              : Future.<Object>succeededFuture(existing))
+          .onSuccess(outcome -> {
+            if (outcome instanceof Written written) {
+              sendWritten(ctx, written);
+            } else {
+              ResourceVersion existing = (ResourceVersion) outcome;
+              // nothing written: the one match is answered as a read would answer it
+              FhirAudit.respond(ctx, FhirAudit.entities(existing), () -> sendResource(ctx, 200, existing));
+            }
+          }).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -214,6 +232,99 @@ public final class FhirRoutes implements RouteModule {
       currentInCompartment(type, id, patient, true)
           .compose(ok -> store.update(type, id, resource, ifMatch)).onSuccess(written -> sendWritten(ctx, written))
           .onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  /** The query of a conditional update or delete: every parameter of the request's query string. */
+  private static List<Map.Entry<String, String>> conditionalCriteria(RoutingContext ctx) {
+    return new ArrayList<>(ctx.queryParams().entries());
+  }
+
+  /**
+   * Conditional interactions search with criteria the client chose; a patient-context token's compartment is
+   * not applied to that search, so they are refused for such tokens (fail closed).
+   */
+  private static void refuseConditionalForPatientContext(String patient, String what) {
+    if (patient != null) {
+      throw FhirException.of(403, "forbidden", what + " is not available to patient-context tokens; "
+          + "use the plain interaction on the resource's id");
+    }
+  }
+
+  /**
+   * PUT /fhir/{type}?criteria: no match creates (under the body's id when given and free, else a server id),
+   * one match updates it (If-Match honoured; a body id must be the match's), more than one is 412.
+   */
+  private void conditionalUpdate(RoutingContext ctx) {
+    try {
+      String type = type(ctx);
+      Integer ifMatch = FhirHeaders.ifMatch(ctx);
+      refuseIfNoneMatch(ctx);
+      refuseConditionalForPatientContext(patientOf(ctx), "conditional update");
+      List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
+      JsonObject resource = json.parseObject(body(ctx));
+      validator.checkForCreate(type, resource);
+      String bodyId = resource.getValue("id") instanceof String s ? s : null;
+      bundles.findOne(type, criteria, "the conditional update's search", null).compose(match -> {
+        if (match != null) {
+          if (bodyId != null && !bodyId.equals(match.id())) {
+            throw FhirException.of(400, "invalid", "the body's id is not the id of the resource the search matched",
+                "Resource.id");
+          }
+          resource.put("id", match.id());
+          validator.checkForUpdate(type, match.id(), resource);
+          return store.update(type, match.id(), resource, ifMatch);
+        }
+        if (ifMatch != null) {
+          throw FhirException.of(412, "conflict", "If-Match was given but the search matched no resource");
+        }
+        if (bodyId == null) {
+          return store.create(type, resource);
+        }
+        validator.checkForUpdate(type, bodyId, resource);
+        // the body's id must be free: a resource under it did not match the criteria, so it is not replaced
+        return store.read(type, bodyId).transform(read -> {
+          if (read.succeeded()) {
+            return Future.failedFuture(FhirException.of(409, "conflict", "no resource matched the search, "
+                + "but the body's id belongs to another resource", "Resource.id"));
+          }
+          return store.update(type, bodyId, resource, null);
+        });
+      }).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
+    } catch (RuntimeException e) {
+      fail(ctx, e);
+    }
+  }
+
+  /** DELETE /fhir/{type}?criteria (single): no match deletes nothing, one is deleted, more than one is 412. */
+  private void conditionalDelete(RoutingContext ctx) {
+    try {
+      String type = type(ctx);
+      Integer ifMatch = FhirHeaders.ifMatch(ctx);
+      refuseConditionalForPatientContext(patientOf(ctx), "conditional delete");
+      bundles.findOne(type, conditionalCriteria(ctx), "the conditional delete's search", null).onSuccess(match -> {
+        if (match == null) {
+          FhirAudit.respond(ctx, List.of(Entity.resource(type)), () -> {
+            if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
+              sendOutcome(ctx, 200, "no resource matched the search; nothing was deleted");
+            } else {
+              ctx.response().setStatusCode(204).end();
+            }
+          });
+          return;
+        }
+        store.delete(type, match.id(), ifMatch).onSuccess(deletion -> FhirAudit.respond(ctx,
+            FhirAudit.entities(match), () -> {
+          HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deletion.version()));
+          if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
+            sendOutcome(ctx, 200, "the resource is deleted");
+          } else {
+            response.setStatusCode(204).end();
+          }
+        })).onFailure(e -> fail(ctx, e));
+      }).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }

@@ -271,6 +271,25 @@ class FhirAuthorisationHttpTest {
     assertTrue(call(HttpMethod.GET, "/fhir/Observation/" + obsA, admin, null).bodyAsString().contains("Patient/" + a));
   }
 
+  /** Conditional interactions search outside the compartment, so patient-context tokens are refused (fail closed). */
+  @Test
+  void conditionalInteractionsAreRefusedForPatientContextTokens() {
+    String admin = token("user/*.cruds", null);
+    String a = call(HttpMethod.POST, "/fhir/Patient", admin, new JsonObject().put("resourceType", "Patient")
+        .put("active", true)).bodyAsJsonObject().getString("id");
+    String obs = call(HttpMethod.POST, "/fhir/Observation", admin, observation(null, a)).bodyAsJsonObject().getString("id");
+    String writer = token("patient/*.cruds", a);
+    Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/fhir+json",
+        "Authorization", "Bearer " + writer, "If-None-Exist", "_id=" + obs));
+    var create = node.send(HttpMethod.POST, "/fhir/Observation", headers, observation(null, a).toBuffer());
+    assertEquals(403, create.statusCode(), create.bodyAsString());
+    assertEquals(403, call(HttpMethod.PUT, "/fhir/Observation?_id=" + obs, writer, observation(null, a)).statusCode());
+    assertEquals(403, call(HttpMethod.DELETE, "/fhir/Observation?_id=" + obs, writer, null).statusCode());
+    assertEquals(200, call(HttpMethod.GET, "/fhir/Observation/" + obs, admin, null).statusCode(), "nothing deleted");
+    // an unconfined token may
+    assertEquals(204, call(HttpMethod.DELETE, "/fhir/Observation?_id=" + obs, admin, null).statusCode());
+  }
+
   @Test
   void restrictedScopesNarrowSearchesAndAreRefusedElsewhere() {
     String admin = token("user/*.cruds", null);

@@ -225,11 +225,4 @@ class FhirCrudHttpTest {
     assertOutcome(missingVersion, 404, "not-found");
     assertFalse(missingVersion.bodyAsString().contains(marker), missingVersion.bodyAsString());
   }
-
-  @Test
-  void conditionalCreateIsRefusedClearlyUntilSearchExists() {
-    var response = fhir.send(HttpMethod.POST, "/fhir/Patient", patient("Cond"), Map.of("If-None-Exist", "identifier=x|1"));
-    var issues = assertOutcome(response, 400, "not-supported");
-    assertTrue(issues.getJsonObject(0).getString("diagnostics").contains("If-None-Exist"));
-  }
 }
