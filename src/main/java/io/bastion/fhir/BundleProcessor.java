@@ -142,6 +142,20 @@ final class BundleProcessor {
       patients.add(authorize(entry, authorizer));
       entries.add(entry);
     }
+    // conditional updates and deletes resolve to their match (or a new id) first, against committed data
+    Future<Void> resolved = Future.succeededFuture();
+    for (int i = 0; i < entries.size(); i++) {
+      int index = i;
+      Entry entry = entries.get(i);
+      resolved = resolved.compose(v -> resolveConditional(entry).<Void>map(r -> {
+        entries.set(index, r);
+        return null;
+      }).recover(e -> Future.failedFuture(named(entry, e))));
+    }
+    return resolved.compose(v -> planned(entries, patients, base, authorizer));
+  }
+
+  private Future<JsonObject> planned(List<Entry> entries, List<String> patients, String base, Authorizer authorizer) {
     checkDuplicates(entries);
     Plan[] plans = new Plan[entries.size()];
     // conditional creates first, against committed data, so their urn:uuid resolves to what they find
@@ -221,12 +235,14 @@ final class BundleProcessor {
       chain = chain.compose(v -> {
         Future<JsonObject> one;
         try {
-          Entry entry = parse(index, list.getValue(index));
-          String patient = authorize(entry, authorizer);
-          Future<Plan> plan = !"POST".equals(entry.method()) ? Future.succeededFuture(null)
-              : entry.ifNoneExist() == null ? Future.succeededFuture(new Plan(store.newId(), null))
-              : existing(entry).map(found -> new Plan(found == null ? store.newId() : found.id(), found));
-          one = plan.compose(p -> execute(store, entry, p, base, patient, authorizer));
+          Entry parsed = parse(index, list.getValue(index));
+          String patient = authorize(parsed, authorizer);
+          one = resolveConditional(parsed).compose(entry -> {
+            Future<Plan> plan = !"POST".equals(entry.method()) ? Future.succeededFuture(null)
+                : entry.ifNoneExist() == null ? Future.succeededFuture(new Plan(store.newId(), null))
+                : existing(entry).map(found -> new Plan(found == null ? store.newId() : found.id(), found));
+            return plan.compose(p -> execute(store, entry, p, base, patient, authorizer));
+          });
         } catch (RuntimeException e) {
           one = Future.failedFuture(e);
         }
@@ -308,7 +324,7 @@ final class BundleProcessor {
         }
       }
       case "PUT", "PATCH", "DELETE" -> {
-        if (id == null) {
+        if (id == null && !(conditional && !"PATCH".equals(method))) {
           throw FhirException.of(400, "not-supported", where + ": conditional " + method.toLowerCase()
               + " (Type?parameters) is not supported; name the resource as Type/id", where + ".request.url");
         }
@@ -372,7 +388,7 @@ final class BundleProcessor {
       default -> entry.id() == null ? Interaction.SEARCH : entry.vid() != null ? Interaction.VREAD : Interaction.READ;
     };
     String refusal = authorizer.refusal(interaction, entry.type());
-    if (refusal == null && entry.ifNoneExist() != null) {
+    if (refusal == null && (entry.ifNoneExist() != null || entry.conditional() && !"GET".equals(entry.method()))) {
       refusal = authorizer.refusal(Interaction.SEARCH, entry.type());
     }
     if (refusal != null) {
@@ -445,6 +461,49 @@ final class BundleProcessor {
     return query(q >= 0 ? text.substring(q + 1) : text);
   }
 
+  /**
+   * A conditional PUT or DELETE entry (Type?params) as the entry on the one resource its search matched: PUT
+   * with no match creates under the body's id (when free) or a new server id; DELETE with no match keeps a
+   * null id (nothing to delete). Other entries are answered unchanged.
+   */
+  private Future<Entry> resolveConditional(Entry entry) {
+    if (!entry.conditional() || !("PUT".equals(entry.method()) || "DELETE".equals(entry.method()))) {
+      return Future.succeededFuture(entry);
+    }
+    return findOne(entry.type(), entry.query(), entry.where() + ": request.url", entry.where() + ".request.url")
+        .compose(match -> {
+          if ("DELETE".equals(entry.method())) {
+            return Future.succeededFuture(match == null ? entry : withId(entry, match.id(), entry.resource()));
+          }
+          JsonObject resource = entry.resource().copy();
+          String bodyId = resource.getValue("id") instanceof String s ? s : null;
+          if (match != null) {
+            if (bodyId != null && !bodyId.equals(match.id())) {
+              throw FhirException.of(400, "invalid", entry.where() + ": the resource's id is not the id of the "
+                  + "resource the search matched", entry.where() + ".resource.id");
+            }
+            return Future.succeededFuture(withId(entry, match.id(), resource.put("id", match.id())));
+          }
+          if (entry.ifMatch() != null) {
+            throw FhirException.of(412, "conflict", entry.where() + ": request.ifMatch was given but the search "
+                + "matched no resource", entry.where() + ".request.ifMatch");
+          }
+          if (bodyId == null) {
+            String id = store.newId();
+            return Future.succeededFuture(withId(entry, id, resource.put("id", id)));
+          }
+          return store.read(entry.type(), bodyId).transform(read -> read.succeeded()
+              ? Future.failedFuture(FhirException.of(409, "conflict", entry.where() + ": no resource matched the "
+                  + "search, but the resource's id belongs to another resource", entry.where() + ".resource.id"))
+              : Future.succeededFuture(withId(entry, bodyId, resource)));
+        });
+  }
+
+  private static Entry withId(Entry e, String id, JsonObject resource) {
+    return new Entry(e.index(), e.method(), e.type(), id, e.vid(), e.query(), false, resource, e.ifMatch(),
+        e.ifNoneExist(), e.fullUrl());
+  }
+
   private SearchRequest.Limits searchLimits() {
     return new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), maxIncludes);
   }
@@ -472,7 +531,10 @@ final class BundleProcessor {
             return patched;
           }).map(w -> written(base, w));
         }
-        case "DELETE" -> on.delete(entry.type(), entry.id(), entry.ifMatch()).map(deletion -> new JsonObject()
+        case "DELETE" -> entry.id() == null
+            // a conditional delete that matched nothing
+            ? Future.succeededFuture(new JsonObject().put("response", new JsonObject().put("status", status(204))))
+            : on.delete(entry.type(), entry.id(), entry.ifMatch()).map(deletion -> new JsonObject()
             .put("response", new JsonObject().put("status", status(204))
                 .put("etag", FhirHeaders.etag(deletion.version()))));
         default -> get(on, entry, base, patient, authorizer);

@@ -23,7 +23,8 @@ final class CapabilityStatementBuilder {
 
   static final String TRANSACTION_DOC = "POST [base] with a transaction Bundle: all-or-nothing in one database "
       + "transaction; entries GET (read, vread, search), POST (with ifNoneExist), PUT and PATCH (Binary JSON Patch) "
-      + "by Type/id with ifMatch, DELETE by Type/id; urn:uuid fullUrls rewritten; no conditional update or delete; "
+      + "by Type/id with ifMatch, DELETE by Type/id; PUT and DELETE by Type?params (conditional, single match); "
+      + "urn:uuid fullUrls rewritten; "
       + "at most " + FhirLimits.DEFAULT_MAX_BUNDLE_ENTRIES + " entries";
   static final String BATCH_DOC = "POST [base] with a batch Bundle: the same entries as a transaction, each "
       + "processed on its own with its own response status";

@@ -280,7 +280,7 @@ class FhirBundleHttpTest {
     assertOutcome(fhir.post("/fhir", new JsonObject().put("resourceType", "Bundle").put("type", "collection")), 400,
         "not-supported");
     assertOutcome(fhir.post("/fhir", patient("x")), 400, "invalid");
-    var badUrl = fhir.post("/fhir", bundle("transaction", entry(null, null, "DELETE", "Patient?name=x")));
+    var badUrl = fhir.post("/fhir", bundle("transaction", entry(null, null, "PATCH", "Patient?name=x")));
     assertTrue(assertOutcome(badUrl, 400, "not-supported").encode().contains("Bundle.entry[0]"));
     String urn = "urn:uuid:" + UUID.randomUUID();
     var twice = fhir.post("/fhir", bundle("transaction", entry(urn, patient("a"), "POST", "Patient"),

@@ -158,4 +158,47 @@ class FhirConditionalHttpTest {
     assertNotEquals(0, interactions.size());
     assertTrue(interactions.stream().allMatch(i -> i.endsWith(" 0")));
   }
+
+  private static JsonObject entry(String method, String url, JsonObject resource) {
+    JsonObject entry = new JsonObject().put("request", new JsonObject().put("method", method).put("url", url));
+    return resource == null ? entry : entry.put("resource", resource);
+  }
+
+  private static JsonObject bundle(String type, JsonObject... entries) {
+    return new JsonObject().put("resourceType", "Bundle").put("type", type).put("entry", new JsonArray(List.of(entries)));
+  }
+
+  private static String status(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response, int index) {
+    return response.bodyAsJsonObject().getJsonArray("entry").getJsonObject(index).getJsonObject("response")
+        .getString("status");
+  }
+
+  @Test
+  void bundleEntriesPutAndDeleteByCriteria() {
+    String value = UUID.randomUUID().toString();
+    String url = "Patient?" + criteria(value);
+    var created = fhir.post("/fhir", bundle("transaction", entry("PUT", url, identified("InBundle", value))));
+    assertEquals(200, created.statusCode(), created.bodyAsString());
+    assertEquals("201 Created", status(created, 0));
+    var updated = fhir.post("/fhir", bundle("batch", entry("PUT", url, identified("InBundle2", value))));
+    assertEquals("200 OK", status(updated, 0), updated.bodyAsString());
+    assertEquals(1, countOf(value));
+
+    var mismatch = fhir.post("/fhir", bundle("transaction", entry("PUT", url, identified("X", value).put("id", "nope"))));
+    assertTrue(assertOutcome(mismatch, 400, "invalid").encode().contains("Bundle.entry[0]"));
+
+    fhir.create(identified("Dup", value));
+    var many = fhir.post("/fhir", bundle("transaction", entry("DELETE", url, null)));
+    assertOutcome(many, 412, "duplicate");
+    assertEquals(2, countOf(value));
+
+    String other = UUID.randomUUID().toString();
+    fhir.create(identified("Single", other));
+    var deleted = fhir.post("/fhir", bundle("transaction", entry("DELETE", "Patient?" + criteria(other), null),
+        entry("DELETE", "Patient?" + criteria(UUID.randomUUID().toString()), null)));
+    assertEquals(200, deleted.statusCode(), deleted.bodyAsString());
+    assertEquals("204 No Content", status(deleted, 0));
+    assertEquals("204 No Content", status(deleted, 1));
+    assertEquals(0, countOf(other));
+  }
 }
