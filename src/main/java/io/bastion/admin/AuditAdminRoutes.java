@@ -1,6 +1,12 @@
 package io.bastion.admin;
 
 import io.bastion.audit.AuditAddresses;
+import io.bastion.audit.AuditCodes;
+import io.bastion.audit.AuditRecord;
+import io.bastion.audit.AuditTrail;
+import io.bastion.gateway.RequestContext;
+import java.time.Clock;
+import java.util.List;
 import io.bastion.audit.ChainHash;
 import io.bastion.gateway.ErrorRenderer;
 import io.vertx.core.Vertx;
@@ -29,10 +35,18 @@ final class AuditAdminRoutes {
   private final Pool pool;
   private final AdminGuards guards;
 
-  AuditAdminRoutes(Vertx vertx, Pool pool, AdminGuards guards) {
+  /** Each patient search is audited here (a query record, no patient entity); null: not audited. */
+  private final AuditTrail trail;
+  private final String node;
+  private final Clock clock;
+
+  AuditAdminRoutes(Vertx vertx, Pool pool, AdminGuards guards, AuditTrail trail, String node, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.guards = guards;
+    this.trail = trail;
+    this.node = node;
+    this.clock = clock;
   }
 
   void mount(Router router) {
@@ -81,7 +95,29 @@ final class AuditAdminRoutes {
           for (Row row : rows) {
             list.add(summary(row));
           }
-          ctx.json(new JsonObject().put("patient", id).put("events", list));
+          JsonObject reply = new JsonObject().put("patient", id).put("events", list);
+          if (trail == null) {
+            ctx.json(reply);
+            return;
+          }
+          // reading the trail is itself audited: one query record, without the patient entity, so reading
+          // who accessed patient X does not itself show up as an access to X
+          AdminUser user = AdminGuards.currentUser(ctx);
+          RequestContext request = RequestContext.of(ctx);
+          AuditRecord record = new AuditRecord(AuditCodes.REST, AuditCodes.interaction("search-type"),
+              AuditRecord.Action.E, clock.instant(), AuditRecord.Outcome.SUCCESS, null,
+              List.of(new AuditRecord.Agent(AuditCodes.AGENT_USER, user == null ? "unknown" : user.username(),
+                  user == null ? null : String.join(" ", user.roleNames()), true,
+                  request == null ? null : request.clientIp())),
+              node, List.of(AuditRecord.Entity.query("AuditEvent?patient=" + id)),
+              request == null ? null : request.requestId());
+          trail.append(record).onComplete(done -> {
+            if (done.succeeded()) {
+              ctx.json(reply);
+            } else {
+              ErrorRenderer.render(ctx, 503, "the audit trail is unavailable; try again later");
+            }
+          });
         }).onFailure(ctx::fail);
   }
 

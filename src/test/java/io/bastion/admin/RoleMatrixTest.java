@@ -100,6 +100,9 @@ class RoleMatrixTest {
     assertTrue(events.getJsonObject(0).getJsonArray("entity").contains("Patient/" + patientId));
     assertEquals("create", events.getJsonObject(1).getString("interaction"));
     assertEquals(400, http.send(HttpMethod.GET, "/admin/api/audit/events", admin, null).statusCode());
+    // the search itself is audited as a query by the signed-in user, without the patient entity
+    JsonObject byOfficer = node.send(HttpMethod.GET, "/fhir/AuditEvent?agent=so1", Map.of(), null).bodyAsJsonObject();
+    assertTrue(byOfficer.getJsonArray("entry").encode().contains("\"query\""), byOfficer.encode());
   }
 
   @Test

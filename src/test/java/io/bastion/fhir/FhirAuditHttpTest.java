@@ -226,5 +226,10 @@ class FhirAuditHttpTest {
     assertEquals(405, fhir.put("/fhir/AuditEvent/" + seq, read.bodyAsJsonObject()).statusCode());
     assertEquals(405, fhir.delete("/fhir/AuditEvent/" + seq).statusCode());
     assertEquals(200, fhir.get("/fhir/AuditEvent/" + seq).statusCode());
+    JsonObject transaction = new JsonObject().put("resourceType", "Bundle").put("type", "transaction").put("entry",
+        new JsonArray().add(new JsonObject().put("resource", new JsonObject().put("resourceType", "AuditEvent"))
+            .put("request", new JsonObject().put("method", "POST").put("url", "AuditEvent"))));
+    var viaBundle = fhir.post("/fhir", transaction);
+    assertEquals(405, viaBundle.statusCode(), viaBundle.bodyAsString());
   }
 }
