@@ -192,6 +192,7 @@ public final class Node {
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
               verifier == null ? null : new AccessPolicy())
+              .auditEvents(pool)
               .audited(new FhirAudit(audit.trail(), info.id(), clock));
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);

@@ -42,6 +42,9 @@
     if (active === 'overview') {
       overview.resize();
     }
+    if (active === 'audit' && window.Bastion.Audit) {
+      window.Bastion.Audit.show(session);
+    }
     if (active === 'users' && window.Bastion.Users) {
       window.Bastion.Users.show(session);
     }

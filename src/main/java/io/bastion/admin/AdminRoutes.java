@@ -52,6 +52,7 @@ public final class AdminRoutes implements RouteModule {
   private final AdminGuards guards;
   private final UserRoutes users;
   private final String uplotPath;
+  private final Pool pool;
   /** Sign-ins, failures, lock-outs and logouts go here before they are answered; null: not audited. */
   private AuditTrail trail;
   private String node;
@@ -68,6 +69,7 @@ public final class AdminRoutes implements RouteModule {
     this.guards = new AdminGuards(accounts, clock, config.sessionAbsolute());
     this.users = new UserRoutes(accounts, mfa, throttle, tokens, guards);
     this.uplotPath = Webjars.path("uplot") + "/dist";
+    this.pool = pool;
   }
 
   /** Audits sign-ins, failed sign-ins and second factors, lock-outs and logouts (call before mounting). */
@@ -147,6 +149,7 @@ public final class AdminRoutes implements RouteModule {
     router.post("/admin/api/mfa/enrolment").handler(this::startEnrolment);
     router.post("/admin/api/mfa/enrolment/confirm").handler(ctx -> confirmEnrolment(ctx, sessions));
     users.mount(router);
+    new AuditAdminRoutes(vertx, pool, guards, trail, node, clock).mount(router);
     router.route("/admin/eventbus/*").subRouter(DashboardBridge.create(vertx, store, guards));
     router.get("/admin").handler(ctx -> {
       if ("/admin".equals(ctx.request().path())) {

@@ -57,6 +57,14 @@ public final class SmartScopeHandler implements AuthorizationHandler {
     return new SmartScopeHandler(policy, interaction, resourceType, true, true);
   }
 
+  /**
+   * For routes of one type whose handler confines nothing (AuditEvent): patient-compartment and restricted
+   * decisions are refused.
+   */
+  public static SmartScopeHandler requireUnconfined(AccessPolicy policy, Interaction interaction, String resourceType) {
+    return new SmartScopeHandler(policy, interaction, resourceType, false, false);
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     Principal principal = Principal.of(ctx);

@@ -295,6 +295,10 @@ final class BundleProcessor {
     }
     String[] parts = path.split("/", -1);
     String type = parts[0];
+    if (AuditEventRoutes.TYPE.equals(type)) {
+      throw FhirException.of(405, "not-supported", where + ": AuditEvent is read-only here; read and search it at "
+          + "/fhir/AuditEvent", where + ".request.url");
+    }
     if (!types.isKnown(type)) {
       throw FhirException.of(404, "not-supported", where + ": request.url does not start with an R4 resource type",
           where + ".request.url");

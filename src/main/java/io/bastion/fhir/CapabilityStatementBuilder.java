@@ -35,6 +35,10 @@ final class CapabilityStatementBuilder {
   static JsonObject build(NodeInfo node, Iterable<String> types, SearchParameters searchParameters, Instant published) {
     JsonArray resources = new JsonArray();
     for (String type : types) {
+      if (AuditEventRoutes.TYPE.equals(type)) {
+        resources.add(auditEvent());
+        continue;
+      }
       JsonArray interactions = new JsonArray();
       TYPE_INTERACTIONS.forEach(code -> interactions.add(new JsonObject().put("code", code)));
       resources.add(new JsonObject()
@@ -82,6 +86,22 @@ final class CapabilityStatementBuilder {
         .put("format", new JsonArray().add(FhirFormats.FHIR_JSON).add("json"))
         .put("patchFormat", new JsonArray().add(FhirFormats.JSON_PATCH))
         .put("rest", new JsonArray().add(rest));
+  }
+
+  /** AuditEvent: read and search over the audit chain only (security-officer role when auth is on). */
+  private static JsonObject auditEvent() {
+    JsonArray params = new JsonArray();
+    for (String[] p : new String[][] {{"patient", "reference"}, {"entity", "reference"}, {"agent", "token"},
+        {"date", "date"}}) {
+      params.add(new JsonObject().put("name", p[0]).put("type", p[1]));
+    }
+    return new JsonObject().put("type", "AuditEvent")
+        .put("documentation", "read-only, served from the tamper-evident audit chain; id = sequence number; "
+            + "searches page newest first")
+        .put("interaction", new JsonArray().add(new JsonObject().put("code", "read"))
+            .add(new JsonObject().put("code", "search-type")))
+        .put("versioning", "no-version").put("readHistory", false).put("updateCreate", false)
+        .put("searchParam", params);
   }
 
   private static JsonArray searchParams(String type, SearchParameters parameters) {

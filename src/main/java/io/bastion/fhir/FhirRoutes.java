@@ -97,6 +97,15 @@ public final class FhirRoutes implements RouteModule {
   /** Audits each interaction before it is answered; null: not audited (set by {@link #audited}). */
   private FhirAudit audit;
 
+  /** /fhir/AuditEvent over the audit chain; null: AuditEvent is refused (set by {@link #auditEvents}). */
+  private AuditEventRoutes auditEvents;
+
+  /** Serves /fhir/AuditEvent read and search from audit_event in this pool (call before mounting). */
+  public FhirRoutes auditEvents(io.vertx.sqlclient.Pool pool) {
+    this.auditEvents = new AuditEventRoutes(pool);
+    return this;
+  }
+
   /** Audits every interaction through this (call before mounting). */
   public FhirRoutes audited(FhirAudit audit) {
     this.audit = audit;
@@ -108,6 +117,15 @@ public final class FhirRoutes implements RouteModule {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
     router.route("/fhir/*").handler(new FhirFormats());
     router.get("/fhir/metadata").handler(this::capabilities);
+    // AuditEvent lives in the audit chain, never in fhir_resource: its routes come before the generic ones
+    if (auditEvents != null) {
+      auditEvents.mount(router,
+          guard(Interaction.READ, policy == null ? null : SmartScopeHandler.requireUnconfined(policy, Interaction.READ, AuditEventRoutes.TYPE)),
+          guard(Interaction.SEARCH, policy == null ? null : SmartScopeHandler.requireUnconfined(policy, Interaction.SEARCH, AuditEventRoutes.TYPE)));
+    } else {
+      router.route("/fhir/AuditEvent").handler(ctx -> fail(ctx, FhirException.of(405, "not-supported", "AuditEvent is not served here")));
+      router.route("/fhir/AuditEvent/*").handler(ctx -> fail(ctx, FhirException.of(405, "not-supported", "AuditEvent is not served here")));
+    }
     router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(this::systemHistory);
     router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
     router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);

@@ -51,7 +51,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardBrowserTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final List<String> PANELS = List.of("security", "api", "database", "backups", "load", "alerts", "audit");
+  private static final List<String> PANELS = List.of("security", "api", "database", "backups", "load", "alerts");
 
   private static TestNode node;
   private static AdminHttp http;
@@ -221,8 +221,7 @@ class DashboardBrowserTest {
         "database", "slow queries",
         "backups", "point-in-time restore",
         "load", "load-test runs",
-        "alerts", "Firing and resolved alerts",
-        "audit", "hash-chain verification");
+        "alerts", "Firing and resolved alerts");
     for (String panel : PANELS) {
       driver.findElement(By.cssSelector("#panel-links a[data-panel='" + panel + "']")).click();
       WebElement section = waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-" + panel)));
@@ -235,6 +234,29 @@ class DashboardBrowserTest {
     driver.findElement(By.cssSelector("#panel-links a[data-panel='overview']")).click();
     waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-overview")));
     assertFalse(driver.findElement(By.id("panel-audit")).isDisplayed());
+  }
+
+  @Test
+  @Order(4)
+  void auditPanelShowsAnIntactChainAndWhoAccessedAPatient() {
+    ensureSignedIn();
+    String patientId = node.send(io.vertx.core.http.HttpMethod.POST, "/fhir/Patient",
+        Map.of("Content-Type", "application/fhir+json"), new io.vertx.core.json.JsonObject()
+            .put("resourceType", "Patient").put("active", true).toBuffer()).bodyAsJsonObject().getString("id");
+    assertEquals(200, node.send(io.vertx.core.http.HttpMethod.GET, "/fhir/Patient/" + patientId, Map.of(), null)
+        .statusCode());
+    driver.findElement(By.cssSelector("#panel-links a[data-panel='audit']")).click();
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-audit")));
+    waitFor(ExpectedConditions.textToBe(By.id("audit-chain-status"), "intact"));
+    assertTrue(text("audit-chain-detail").contains("records"), text("audit-chain-detail"));
+    typeInto("audit-patient", patientId);
+    driver.findElement(By.id("audit-search-button")).click();
+    waitFor(d -> d.findElements(By.cssSelector("#audit-rows tr")).size() == 2);
+    String rows = driver.findElement(By.id("audit-rows")).getText();
+    assertTrue(rows.contains("read") && rows.contains("create") && rows.contains("Patient/" + patientId)
+        && rows.contains("anonymous"), rows);
+    driver.findElement(By.cssSelector("#panel-links a[data-panel='overview']")).click();
+    waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("panel-overview")));
   }
 
   @Test

@@ -73,6 +73,39 @@ class RoleMatrixTest {
   }
 
   @Test
+  void auditApiIsForAdminsAndSecurityOfficers() {
+    String patientId = node.send(HttpMethod.POST, "/fhir/Patient", Map.of("Content-Type", "application/fhir+json"),
+        new JsonObject().put("resourceType", "Patient").put("active", true).toBuffer()).bodyAsJsonObject().getString("id");
+    assertEquals(200, node.send(HttpMethod.GET, "/fhir/Patient/" + patientId, Map.of(), null).statusCode());
+    List<String> paths = List.of("/admin/api/audit/verify", "/admin/api/audit/checkpoints",
+        "/admin/api/audit/events?patient=" + patientId);
+    for (String path : paths) {
+      for (String role : List.of("ops", "viewer")) {
+        assertEquals(403, http.send(HttpMethod.GET, path, byRole.get(role), null).statusCode(), role + " " + path);
+      }
+      assertEquals(401, http.send(HttpMethod.GET, path, null, null).statusCode(), path);
+      for (AdminHttp.Session allowed : List.of(admin, byRole.get("security-officer"))) {
+        HttpResponse<Buffer> ok = http.send(HttpMethod.GET, path, allowed, null);
+        assertEquals(200, ok.statusCode(), path + " " + ok.bodyAsString());
+      }
+    }
+    JsonObject verified = http.send(HttpMethod.GET, "/admin/api/audit/verify", admin, null).bodyAsJsonObject();
+    assertTrue(verified.getBoolean("ok"), verified.encode());
+    JsonArray events = http.send(HttpMethod.GET, "/admin/api/audit/events?patient=" + patientId,
+        byRole.get("security-officer"), null).bodyAsJsonObject().getJsonArray("events");
+    assertEquals(2, events.size(), events.encode());
+    assertEquals("read", events.getJsonObject(0).getString("interaction"));
+    assertEquals("R", events.getJsonObject(0).getString("action"));
+    assertEquals("anonymous", events.getJsonObject(0).getString("agent"));
+    assertTrue(events.getJsonObject(0).getJsonArray("entity").contains("Patient/" + patientId));
+    assertEquals("create", events.getJsonObject(1).getString("interaction"));
+    assertEquals(400, http.send(HttpMethod.GET, "/admin/api/audit/events", admin, null).statusCode());
+    // the search itself is audited as a query by the signed-in user, without the patient entity
+    JsonObject byOfficer = node.send(HttpMethod.GET, "/fhir/AuditEvent?agent=so1", Map.of(), null).bodyAsJsonObject();
+    assertTrue(byOfficer.getJsonArray("entry").encode().contains("\"query\""), byOfficer.encode());
+  }
+
+  @Test
   void onlyAdminsReachTheUsersAndTokensApi() {
     for (Call call : adminOnlyCalls()) {
       for (var entry : byRole.entrySet()) {

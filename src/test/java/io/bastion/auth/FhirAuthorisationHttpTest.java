@@ -113,6 +113,32 @@ class FhirAuthorisationHttpTest {
     }
   }
 
+  private static String tokenWithRoles(String scope, String... roles) {
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", "officer-1")
+        .put("exp", now + 300).put("iat", now).put("scope", scope)
+        .put("roles", new io.vertx.core.json.JsonArray(java.util.List.of((Object[]) roles)));
+    return TestKeys.sign(key, claims);
+  }
+
+  @Test
+  void auditEventsNeedTheSecurityOfficerRoleAndAreReadOnly() {
+    var plain = call(HttpMethod.GET, "/fhir/AuditEvent?_count=5", token("user/*.cruds", null), null);
+    assertEquals(403, plain.statusCode(), plain.bodyAsString());
+    var ops = call(HttpMethod.GET, "/fhir/AuditEvent?_count=5", tokenWithRoles("user/*.rs", "ops"), null);
+    assertEquals(403, ops.statusCode(), ops.bodyAsString());
+    String officer = tokenWithRoles("user/AuditEvent.rs", "security-officer");
+    var found = call(HttpMethod.GET, "/fhir/AuditEvent?_count=5", officer, null);
+    assertEquals(200, found.statusCode(), found.bodyAsString());
+    assertEquals("searchset", found.bodyAsJsonObject().getString("type"));
+    String seq = found.bodyAsJsonObject().getJsonArray("entry").getJsonObject(0).getJsonObject("resource").getString("id");
+    assertEquals(200, call(HttpMethod.GET, "/fhir/AuditEvent/" + seq, officer, null).statusCode());
+    var write = call(HttpMethod.POST, "/fhir/AuditEvent", tokenWithRoles("user/*.cruds", "security-officer"),
+        new JsonObject().put("resourceType", "AuditEvent"));
+    assertTrue(write.statusCode() == 403 || write.statusCode() == 405, write.bodyAsString());
+    assertEquals(401, call(HttpMethod.GET, "/fhir/AuditEvent", null, null).statusCode());
+  }
+
   @Test
   void scopesDecidePerInteraction() {
     JsonObject patient = new JsonObject().put("resourceType", "Patient").put("active", true);

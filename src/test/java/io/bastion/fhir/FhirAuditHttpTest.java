@@ -161,4 +161,75 @@ class FhirAuditHttpTest {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void auditEventsAreReadAndSearchedOverFhirAndAreReadOnly() throws Exception {
+    String mine = fhir.create(patient("Searched")).getString("id");
+    String other = fhir.create(patient("Other")).getString("id");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, fhir.get("/fhir/Patient/" + mine).statusCode());
+    }
+    assertEquals(200, fhir.get("/fhir/Patient/" + other).statusCode());
+
+    // who accessed patient X: exactly that patient's events (create + 3 reads), newest first
+    var found = fhir.get("/fhir/AuditEvent?patient=" + mine);
+    assertEquals(200, found.statusCode(), found.bodyAsString());
+    JsonObject bundle = found.bodyAsJsonObject();
+    assertEquals("Bundle", bundle.getString("resourceType"));
+    JsonArray entries = bundle.getJsonArray("entry");
+    assertEquals(4, entries.size(), bundle.encode());
+    long previous = Long.MAX_VALUE;
+    for (int i = 0; i < entries.size(); i++) {
+      JsonObject event = entries.getJsonObject(i).getJsonObject("resource");
+      assertEquals("AuditEvent", event.getString("resourceType"));
+      assertTrue(hasEntity(event, "Patient/" + mine), event.encode());
+      assertTrue(!hasEntity(event, "Patient/" + other), event.encode());
+      long seq = Long.parseLong(event.getString("id"));
+      assertTrue(seq < previous);
+      previous = seq;
+      assertTrue(event.getJsonObject("meta").containsKey("lastUpdated"));
+    }
+    assertEquals("create", subtype(entries.getJsonObject(3).getJsonObject("resource")));
+    assertEquals(4, fhir.get("/fhir/AuditEvent?patient=Patient/" + mine).bodyAsJsonObject().getJsonArray("entry").size());
+    assertEquals(4, fhir.get("/fhir/AuditEvent?entity=Patient/" + mine).bodyAsJsonObject().getJsonArray("entry").size());
+    assertEquals(4, fhir.get("/fhir/AuditEvent?patient=" + mine + "&agent=anonymous&date=ge2000-01-01")
+        .bodyAsJsonObject().getJsonArray("entry").size());
+    assertEquals(0, fhir.get("/fhir/AuditEvent?patient=" + mine + "&date=lt2000-01-01")
+        .bodyAsJsonObject().getJsonArray("entry").size());
+
+    // keyset paging: 3 then 1, the same events in the same order
+    JsonObject first = fhir.get("/fhir/AuditEvent?patient=" + mine + "&_count=3").bodyAsJsonObject();
+    assertEquals(3, first.getJsonArray("entry").size());
+    String next = first.getJsonArray("link").stream().map(JsonObject.class::cast)
+        .filter(l -> "next".equals(l.getString("relation"))).findFirst().orElseThrow().getString("url");
+    JsonObject second = fhir.get(next.substring(next.indexOf("/fhir/"))).bodyAsJsonObject();
+    assertEquals(1, second.getJsonArray("entry").size());
+    assertEquals(entries.getJsonObject(3).getJsonObject("resource").getString("id"),
+        second.getJsonArray("entry").getJsonObject(0).getJsonObject("resource").getString("id"));
+    assertTrue(second.getJsonArray("link").stream().map(JsonObject.class::cast)
+        .noneMatch(l -> "next".equals(l.getString("relation"))));
+
+    // read by seq: the stored event with id = seq
+    String seq = entries.getJsonObject(0).getJsonObject("resource").getString("id");
+    var read = fhir.get("/fhir/AuditEvent/" + seq);
+    assertEquals(200, read.statusCode());
+    assertEquals(entries.getJsonObject(0).getJsonObject("resource"), read.bodyAsJsonObject());
+    assertEquals(404, fhir.get("/fhir/AuditEvent/999999999").statusCode());
+
+    // reading the trail is audited once per request, without the patient entity (no recursion, no noise)
+    assertEquals(4, eventsFor(node, mine).size());
+
+    // read-only: writes refused with 405 and an OperationOutcome, nothing stored in fhir_resource
+    var post = fhir.post("/fhir/AuditEvent", new JsonObject().put("resourceType", "AuditEvent"));
+    assertEquals(405, post.statusCode(), post.bodyAsString());
+    assertEquals("OperationOutcome", post.bodyAsJsonObject().getString("resourceType"));
+    assertEquals(405, fhir.put("/fhir/AuditEvent/" + seq, read.bodyAsJsonObject()).statusCode());
+    assertEquals(405, fhir.delete("/fhir/AuditEvent/" + seq).statusCode());
+    assertEquals(200, fhir.get("/fhir/AuditEvent/" + seq).statusCode());
+    JsonObject transaction = new JsonObject().put("resourceType", "Bundle").put("type", "transaction").put("entry",
+        new JsonArray().add(new JsonObject().put("resource", new JsonObject().put("resourceType", "AuditEvent"))
+            .put("request", new JsonObject().put("method", "POST").put("url", "AuditEvent"))));
+    var viaBundle = fhir.post("/fhir", transaction);
+    assertEquals(405, viaBundle.statusCode(), viaBundle.bodyAsString());
+  }
 }
