@@ -1,16 +1,13 @@
 package io.bastion.cli;
 
+import static io.bastion.cli.CtlRun.ctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.Bastion;
 import io.bastion.audit.AuditCodes;
 import io.bastion.audit.AuditRecord;
+import io.bastion.testsupport.FreePort;
 import io.bastion.testsupport.TestNode;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -21,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** `bastion ctl audit verify` in-process against a real node: 0 on an intact chain, 6 after tampering. */
 class CtlAuditVerifyTest {
@@ -32,7 +28,7 @@ class CtlAuditVerifyTest {
 
   @BeforeAll
   static void start() {
-    ctlPort = freePort();
+    ctlPort = FreePort.next();
     node = TestNode.start(Map.of("ctl.token", TOKEN, "ctl.port", String.valueOf(ctlPort)));
   }
 
@@ -51,9 +47,9 @@ class CtlAuditVerifyTest {
           List.of(new AuditRecord.Agent(AuditCodes.AGENT_USER, "user-" + i, null, true, "127.0.0.1")), "test-node",
           List.of(AuditRecord.Entity.patient("p" + i)), null)).await(10, TimeUnit.SECONDS);
     }
-    Run intact = ctl("audit", "verify", "--port", String.valueOf(ctlPort), "--token", TOKEN);
-    assertEquals(0, intact.exit, intact.out + intact.err);
-    assertTrue(intact.out.startsWith("ok: "), intact.out);
+    CtlRun intact = ctl("audit", "verify", "--port", String.valueOf(ctlPort), "--token", TOKEN);
+    assertEquals(0, intact.exit(), intact.out() + intact.err());
+    assertTrue(intact.out().startsWith("ok: "), intact.out());
 
     var server = node.node().postgres();
     long target;
@@ -64,33 +60,12 @@ class CtlAuditVerifyTest {
       target = rows.getLong(1);
       s.executeUpdate("UPDATE audit_event SET entry = replace(entry, 'user-2', 'user-9') WHERE seq = " + target);
     }
-    Run tampered = ctl("audit", "verify", "--port", String.valueOf(ctlPort), "--token", TOKEN);
-    assertEquals(6, tampered.exit, tampered.out + tampered.err);
-    assertTrue(tampered.out.contains("first bad sequence " + target + ", kind MODIFIED"), tampered.out);
+    CtlRun tampered = ctl("audit", "verify", "--port", String.valueOf(ctlPort), "--token", TOKEN);
+    assertEquals(6, tampered.exit(), tampered.out() + tampered.err());
+    assertTrue(tampered.out().contains("first bad sequence " + target + ", kind MODIFIED"), tampered.out());
 
-    Run json = ctl("audit", "verify", "--json", "--port", String.valueOf(ctlPort), "--token", TOKEN);
-    assertEquals(6, json.exit, json.err);
-    assertEquals(target, new io.vertx.core.json.JsonObject(json.out).getLong("firstBadSequence"));
-  }
-
-  private record Run(int exit, String out, String err) {
-  }
-
-  private static Run ctl(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = "ctl";
-    System.arraycopy(args, 0, all, 1, args.length);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new Bastion()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    CtlRun json = ctl("audit", "verify", "--json", "--port", String.valueOf(ctlPort), "--token", TOKEN);
+    assertEquals(6, json.exit(), json.err());
+    assertEquals(target, new io.vertx.core.json.JsonObject(json.out()).getLong("firstBadSequence"));
   }
 }

@@ -1,9 +1,9 @@
 package io.bastion.cli;
 
+import static io.bastion.cli.CtlRun.ctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.Bastion;
 import io.bastion.admin.AdminHttp;
 import io.bastion.fhir.FhirAddresses;
 import io.bastion.fhir.seed.SyntheticPatients;
@@ -14,8 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,6 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code bastion ctl seed} against a real node: the data lands with its search index; only admins may seed. */
 class CtlSeedTest {
@@ -51,10 +48,10 @@ class CtlSeedTest {
 
   @Test
   void seedsPatientsThatSearchesFind() {
-    Run run = ctl("seed", "--patients", "50", "--seed", "5", "--port", String.valueOf(ctlPort), "--token", BOOTSTRAP,
+    CtlRun run = ctl("seed", "--patients", "50", "--seed", "5", "--port", String.valueOf(ctlPort), "--token", BOOTSTRAP,
         "--json", "--timeout", "60");
-    assertEquals(0, run.exit, run.err);
-    JsonObject reply = new JsonObject(run.out);
+    assertEquals(0, run.exit(), run.err());
+    JsonObject reply = new JsonObject(run.out());
     List<NewResource> expected = new ArrayList<>();
     SyntheticPatients generator = new SyntheticPatients(5);
     for (int n = 0; n < 50; n++) {
@@ -88,9 +85,9 @@ class CtlSeedTest {
     assertEquals(Set.of(patient.id()), ids(node.get("/fhir/Patient?identifier=" + SyntheticPatients.MRN_SYSTEM + "%7C" + mrn)
         .bodyAsJsonObject()));
     // the same seed again collides with its own ids: refused, nothing half-written
-    Run again = ctl("seed", "--patients", "5", "--seed", "5", "--port", String.valueOf(ctlPort), "--token", BOOTSTRAP);
-    assertEquals(1, again.exit, again.out);
-    assertTrue(again.err.contains("written to this database already"), again.err);
+    CtlRun again = ctl("seed", "--patients", "5", "--seed", "5", "--port", String.valueOf(ctlPort), "--token", BOOTSTRAP);
+    assertEquals(1, again.exit(), again.out());
+    assertTrue(again.err().contains("written to this database already"), again.err());
   }
 
   @Test
@@ -101,10 +98,10 @@ class CtlSeedTest {
       var created = http.send(HttpMethod.POST, "/admin/api/ctl-tokens", admin,
           new JsonObject().put("name", role).put("role", role).put("expiresInDays", 30));
       assertEquals(201, created.statusCode(), created.bodyAsString());
-      Run run = ctl("seed", "--patients", "1", "--port", String.valueOf(ctlPort), "--token",
+      CtlRun run = ctl("seed", "--patients", "1", "--port", String.valueOf(ctlPort), "--token",
           created.bodyAsJsonObject().getString("token"));
-      assertEquals(4, run.exit, run.err);
-      assertTrue(run.err.contains("may not use " + FhirAddresses.SEED), run.err);
+      assertEquals(4, run.exit(), run.err());
+      assertTrue(run.err().contains("may not use " + FhirAddresses.SEED), run.err());
     }
   }
 
@@ -115,18 +112,5 @@ class CtlSeedTest {
       ids.add(entries.getJsonObject(i).getJsonObject("resource").getString("id"));
     }
     return ids;
-  }
-
-  private record Run(int exit, String out, String err) {
-  }
-
-  private static Run ctl(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = "ctl";
-    System.arraycopy(args, 0, all, 1, args.length);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new Bastion()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-    return new Run(exit, out.toString(), err.toString());
   }
 }

@@ -1,5 +1,6 @@
 package io.bastion.cli;
 
+import static io.bastion.cli.CtlRun.ctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,11 +12,10 @@ import ch.qos.logback.core.read.ListAppender;
 import io.bastion.Bastion;
 import io.bastion.admin.NodeAddresses;
 import io.bastion.db.DbAddresses;
+import io.bastion.testsupport.FreePort;
 import io.bastion.testsupport.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /** `bastion ctl status` in-process against a real node's ctl bridge. */
 class CtlStatusTest {
@@ -40,7 +39,7 @@ class CtlStatusTest {
     Logger logger = (Logger) LoggerFactory.getLogger("io.bastion.admin.CtlBridge");
     bridgeLog.start();
     logger.addAppender(bridgeLog);
-    ctlPort = freePort();
+    ctlPort = FreePort.next();
     node = TestNode.start(Map.of("ctl.token", TOKEN, "ctl.port", String.valueOf(ctlPort)));
   }
 
@@ -54,36 +53,36 @@ class CtlStatusTest {
 
   @Test
   void goodTokenShowsTheNode() {
-    Run run = ctl("status", "--port", String.valueOf(ctlPort), "--token", TOKEN);
-    assertEquals(0, run.exit, run.err);
-    assertTrue(run.out.contains("test-node"), run.out);
-    assertTrue(run.out.contains(node.node().info().version()), run.out);
-    assertTrue(run.out.contains("postgres"), run.out);
-    assertTrue(run.out.contains("redis"), run.out);
-    assertTrue(run.out.contains("GatewayVerticle"), run.out);
-    assertTrue(run.out.matches("(?s).*uptime\\s+\\d+h \\d+m \\d+s.*"), run.out);
-    assertEquals("", run.err);
-    assertFalse(run.out.contains(TOKEN));
+    CtlRun run = ctl("status", "--port", String.valueOf(ctlPort), "--token", TOKEN);
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("test-node"), run.out());
+    assertTrue(run.out().contains(node.node().info().version()), run.out());
+    assertTrue(run.out().contains("postgres"), run.out());
+    assertTrue(run.out().contains("redis"), run.out());
+    assertTrue(run.out().contains("GatewayVerticle"), run.out());
+    assertTrue(run.out().matches("(?s).*uptime\\s+\\d+h \\d+m \\d+s.*"), run.out());
+    assertEquals("", run.err());
+    assertFalse(run.out().contains(TOKEN));
   }
 
   @Test
   void jsonPrintsTheRawReply() {
-    Run run = ctl("status", "--json", "--port", String.valueOf(ctlPort), "--token", TOKEN);
-    assertEquals(0, run.exit, run.err);
-    JsonObject status = new JsonObject(run.out);
+    CtlRun run = ctl("status", "--json", "--port", String.valueOf(ctlPort), "--token", TOKEN);
+    assertEquals(0, run.exit(), run.err());
+    JsonObject status = new JsonObject(run.out());
     assertEquals("test-node", status.getString("node"));
     assertTrue(status.getJsonArray("verticles").stream()
         .anyMatch(v -> "GatewayVerticle".equals(((JsonObject) v).getString("name"))
-            && ((JsonObject) v).getInteger("instances") == 2), run.out);
+            && ((JsonObject) v).getInteger("instances") == 2), run.out());
   }
 
   @Test
   void wrongTokenIsRefusedAndTheNodeStaysHealthy() {
     bridgeLog.list.clear();
-    Run run = ctl("status", "--port", String.valueOf(ctlPort), "--token", "wrong-token-0123456789");
-    assertEquals(4, run.exit, run.err);
-    assertEquals("bastion ctl: the node refused the token", run.err.strip());
-    assertEquals("", run.out);
+    CtlRun run = ctl("status", "--port", String.valueOf(ctlPort), "--token", "wrong-token-0123456789");
+    assertEquals(4, run.exit(), run.err());
+    assertEquals("bastion ctl: the node refused the token", run.err().strip());
+    assertEquals("", run.out());
 
     List<ILoggingEvent> refusals = List.copyOf(bridgeLog.list);
     assertEquals(1, refusals.size(), refusals.toString());
@@ -92,34 +91,34 @@ class CtlStatusTest {
     assertFalse(refusals.get(0).getFormattedMessage().contains("wrong-token"), "never log a presented token");
 
     assertEquals(200, node.get("/health/live").statusCode());
-    assertEquals(0, ctl("status", "--port", String.valueOf(ctlPort), "--token", TOKEN).exit, "the bridge still serves");
+    assertEquals(0, ctl("status", "--port", String.valueOf(ctlPort), "--token", TOKEN).exit(), "the bridge still serves");
   }
 
   @Test
   void noTokenFailsWithoutConnecting() {
     Assumptions.assumeTrue(System.getenv("BASTION_CTL_TOKEN") == null, "BASTION_CTL_TOKEN is set in this environment");
-    Run run = ctl("status", "--port", String.valueOf(ctlPort));
-    assertEquals(2, run.exit);
-    assertEquals("bastion ctl: no token: set BASTION_CTL_TOKEN or pass --token", run.err.strip());
-    Run blank = ctl("status", "--port", String.valueOf(ctlPort), "--token", "");
-    assertEquals(2, blank.exit);
+    CtlRun run = ctl("status", "--port", String.valueOf(ctlPort));
+    assertEquals(2, run.exit());
+    assertEquals("bastion ctl: no token: set BASTION_CTL_TOKEN or pass --token", run.err().strip());
+    CtlRun blank = ctl("status", "--port", String.valueOf(ctlPort), "--token", "");
+    assertEquals(2, blank.exit());
   }
 
   @Test
   void unreachablePortSaysSo() {
-    int closed = freePort();
-    Run run = ctl("status", "--port", String.valueOf(closed), "--token", TOKEN);
-    assertEquals(3, run.exit, run.err);
-    assertEquals("bastion ctl: cannot reach a Bastion node at 127.0.0.1:" + closed + " (connection refused)", run.err.strip());
+    int closed = FreePort.next();
+    CtlRun run = ctl("status", "--port", String.valueOf(closed), "--token", TOKEN);
+    assertEquals(3, run.exit(), run.err());
+    assertEquals("bastion ctl: cannot reach a Bastion node at 127.0.0.1:" + closed + " (connection refused)", run.err().strip());
   }
 
   @Test
   void aListenerThatNeverAnswersTimesOut() throws IOException {
     // The kernel completes the TCP handshake for a bound socket nobody reads from: connected, no reply.
     try (ServerSocket silent = new ServerSocket(0)) {
-      Run run = ctl("status", "--port", String.valueOf(silent.getLocalPort()), "--token", TOKEN, "--timeout", "1");
-      assertEquals(5, run.exit, run.err);
-      assertEquals("bastion ctl: no reply from the node at 127.0.0.1:" + silent.getLocalPort() + " within 1 s", run.err.strip());
+      CtlRun run = ctl("status", "--port", String.valueOf(silent.getLocalPort()), "--token", TOKEN, "--timeout", "1");
+      assertEquals(5, run.exit(), run.err());
+      assertEquals("bastion ctl: no reply from the node at 127.0.0.1:" + silent.getLocalPort() + " within 1 s", run.err().strip());
     }
   }
 
@@ -154,32 +153,11 @@ class CtlStatusTest {
 
   @Test
   void withoutATokenTheBridgeDoesNotListen() {
-    int port = freePort();
+    int port = FreePort.next();
     try (TestNode disabled = TestNode.start(Map.of("ctl.port", String.valueOf(port)))) {
-      Run run = ctl("status", "--port", String.valueOf(port), "--token", TOKEN);
-      assertEquals(3, run.exit, run.err);
-      assertTrue(run.err.contains("connection refused"), run.err);
-    }
-  }
-
-  private record Run(int exit, String out, String err) {
-  }
-
-  private static Run ctl(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = "ctl";
-    System.arraycopy(args, 0, all, 1, args.length);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new Bastion()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+      CtlRun run = ctl("status", "--port", String.valueOf(port), "--token", TOKEN);
+      assertEquals(3, run.exit(), run.err());
+      assertTrue(run.err().contains("connection refused"), run.err());
     }
   }
 }

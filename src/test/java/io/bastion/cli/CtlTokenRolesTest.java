@@ -1,12 +1,12 @@
 package io.bastion.cli;
 
+import static io.bastion.cli.CtlRun.ctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.Bastion;
 import io.bastion.admin.AdminHttp;
 import io.bastion.admin.NodeAddresses;
 import io.bastion.audit.AuditAddresses;
@@ -16,15 +16,12 @@ import io.bastion.testsupport.TestNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * ctl tokens from the admin API against the real ctl bridge: the role decides the addresses, expiry and
@@ -96,9 +93,9 @@ class CtlTokenRolesTest {
     assertEquals(null, attempt(BOOTSTRAP, BackupAddresses.RUN));
 
     // `bastion ctl status` with a database token, and a clear message when the role is not enough.
-    Run status = ctl("status", "--port", String.valueOf(ctlPort), "--token", viewer);
-    assertEquals(0, status.exit, status.err);
-    assertTrue(status.out.contains("test-node"), status.out);
+    CtlRun status = ctl("status", "--port", String.valueOf(ctlPort), "--token", viewer);
+    assertEquals(0, status.exit(), status.err());
+    assertTrue(status.out().contains("test-node"), status.out());
   }
 
   @Test
@@ -131,9 +128,9 @@ class CtlTokenRolesTest {
 
     clock.advance(Duration.ofDays(1).plusMinutes(1));
     assertEquals(BridgeException.Kind.TOKEN_REFUSED, attempt(shortLived.getString("token"), NodeAddresses.STATUS), "expired");
-    Run run = ctl("status", "--port", String.valueOf(ctlPort), "--token", shortLived.getString("token"));
-    assertEquals(4, run.exit);
-    assertEquals("bastion ctl: the node refused the token", run.err.strip());
+    CtlRun run = ctl("status", "--port", String.valueOf(ctlPort), "--token", shortLived.getString("token"));
+    assertEquals(4, run.exit());
+    assertEquals("bastion ctl: the node refused the token", run.err().strip());
     // a day later the admin's dashboard session is past its absolute timeout too: sign in again
     admin = http.signIn("admin", TestNode.ADMIN_PASSWORD, phone);
   }
@@ -152,18 +149,5 @@ class CtlTokenRolesTest {
         new JsonObject().put("name", "x").put("role", "root").put("expiresInDays", 1)).statusCode());
     assertEquals(400, http.send(HttpMethod.POST, "/admin/api/ctl-tokens", admin,
         new JsonObject().put("name", "x").put("role", "ops").put("expiresInDays", 10_000)).statusCode());
-  }
-
-  private record Run(int exit, String out, String err) {
-  }
-
-  private static Run ctl(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = "ctl";
-    System.arraycopy(args, 0, all, 1, args.length);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new Bastion()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-    return new Run(exit, out.toString(), err.toString());
   }
 }
