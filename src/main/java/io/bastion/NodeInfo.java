@@ -43,10 +43,6 @@ public final class NodeInfo {
     deployments.put(verticle, instances);
   }
 
-  void undeployed(String verticle) {
-    deployments.remove(verticle);
-  }
-
   public JsonArray verticles() {
     JsonArray list = new JsonArray();
     deployments.forEach((name, instances) -> list.add(new JsonObject().put("name", name).put("instances", instances)));
