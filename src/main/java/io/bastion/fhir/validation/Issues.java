@@ -14,13 +14,10 @@ final class Issues {
   static final int MAX = 1000;
 
   private final List<JsonObject> list = new ArrayList<>();
-  private boolean truncated;
 
   void add(String code, String expression, String diagnostics) {
     if (list.size() < MAX) {
       list.add(FhirException.issue("error", code, expression + " " + diagnostics, expression));
-    } else {
-      truncated = true;
     }
   }
 
@@ -28,14 +25,14 @@ final class Issues {
     return list.size() >= MAX;
   }
 
-  /** The issues found, ending with a note when the bound cut the list short. */
+  /** The issues found; at the bound, validation stopped there, which a last note says. */
   List<JsonObject> list() {
-    if (!truncated) {
+    if (!full()) {
       return list;
     }
     List<JsonObject> all = new ArrayList<>(list);
-    all.add(FhirException.issue("information", "too-costly", "more than " + MAX
-        + " problems; the rest are not listed", null));
+    all.add(FhirException.issue("information", "too-costly", "validation stopped after " + MAX
+        + " problems; there may be more", null));
     return all;
   }
 

@@ -13,6 +13,7 @@ final class Slot {
   private final String typeCode;
   private final Set<String> targets;
   private final String key;
+  private final String pathSegment;
   private final String companionKey;
   private TypeModel type;
 
@@ -28,6 +29,8 @@ final class Slot {
     this.typeCode = typeCode;
     this.targets = Set.copyOf(targets);
     this.key = jsonKey;
+    // FHIRPath names a choice by its element and type: value.ofType(Quantity), not valueQuantity
+    this.pathSegment = element.choice() ? element.jsonName() + ".ofType(" + typeCode + ")" : jsonKey;
     this.companionKey = "_" + jsonKey;
   }
 
@@ -50,6 +53,11 @@ final class Slot {
   /** The property name this slot is found under. */
   String key() {
     return key;
+  }
+
+  /** How an expression names this slot: {@code birthDate}, {@code value.ofType(Quantity)}. */
+  String pathSegment() {
+    return pathSegment;
   }
 
   /** {@code _name}: for primitives, the property holding the value's id and extensions. */

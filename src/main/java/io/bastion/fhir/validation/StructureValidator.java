@@ -91,11 +91,11 @@ public final class StructureValidator {
         if (key.startsWith("_")) {
           String name = key.substring(1);
           Slot slot = type.slot(name);
+          hasChild = true;
           if (slot == null || !slot.type().primitive()) {
             unknown(type, key);
             continue;
           }
-          hasChild = true;
           if (slot.element().choice()) {
             choices = choice(choices, slot);
           }
@@ -106,11 +106,11 @@ public final class StructureValidator {
           continue;
         }
         Slot slot = type.slot(key);
+        hasChild |= !key.equals("id");
         if (slot == null) {
           unknown(type, key);
           continue;
         }
-        hasChild |= !key.equals("id");
         if (slot.element().choice()) {
           choices = choice(choices, slot);
         }
@@ -166,7 +166,7 @@ public final class StructureValidator {
     /** One element's value (and the _ companion of a primitive), array or single as its cardinality says. */
     private void element(Slot slot, Object value, Object companion) {
       int mark = path.length();
-      path.append('.').append(slot.key());
+      path.append('.').append(slot.pathSegment());
       if (slot.element().array()) {
         array(slot, value, companion);
       } else if (isArray(value) || isArray(companion)) {
