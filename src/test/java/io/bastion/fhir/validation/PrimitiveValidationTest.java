@@ -163,6 +163,30 @@ class PrimitiveValidationTest {
   }
 
   @Test
+  void nonCapturingCopiesOfTheSpecRegexesMatchExactlyTheSame() throws Exception {
+    String[] samples = {"", "2024", "2024-02-29", "2024-13-01", "2024-03-01T10:15:00Z", "2024-03-01T10:15:00+15:00",
+        "10:00:00", "25:00:00", "true", "maybe", "-1.50e3", "1.", "0", "01", "+1", "a b", "a  b", " a", "QUJDRA==",
+        "QUJ", "urn:oid:1.2.3", "urn:oid:3", "urn:uuid:c757873d-ec9a-4326-a141-556f43239520", "http://x.org/(a)",
+        "[x]", "a\tb", "id-1.2", "x".repeat(65)};
+    int checked = 0;
+    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("src/main/resources" + StructureModel.TABLE))) {
+      String[] f = line.split("\t", -1);
+      if (!f[0].equals("P") || f[2].isEmpty()) {
+        continue;
+      }
+      java.util.regex.Pattern spec = java.util.regex.Pattern.compile(f[2]);
+      java.util.regex.Pattern copy = java.util.regex.Pattern.compile(PrimitiveFormat.withoutCaptures(f[2]));
+      assertEquals(0, copy.matcher("").groupCount(), f[2]);
+      for (String sample : samples) {
+        assertEquals(spec.matcher(sample).matches(), copy.matcher(sample).matches(), f[1] + " on " + sample);
+        checked++;
+      }
+    }
+    assertEquals(19 * samples.length, checked);
+    assertEquals("[(]a(?:b)\\((?:c|d)(?:x)", PrimitiveFormat.withoutCaptures("[(]a(?:b)\\((c|d)(x)"));
+  }
+
+  @Test
   void everyPrimitiveOfTheModelHasItsFormat() {
     for (String type : new String[] {"base64Binary", "boolean", "canonical", "code", "date", "dateTime", "decimal",
         "id", "instant", "integer", "markdown", "oid", "positiveInt", "string", "time", "unsignedInt", "uri", "url",
