@@ -17,6 +17,10 @@ record ElementModel(String name, String jsonName, int min, int max, List<String>
 
   static final int UNBOUNDED = Integer.MAX_VALUE;
 
+  ElementModel {
+    presence = List.copyOf(presence);
+  }
+
   /** In JSON, an element is an array exactly when it may repeat. */
   boolean array() {
     return max > 1;
