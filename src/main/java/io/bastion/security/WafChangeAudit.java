@@ -1,0 +1,71 @@
+package io.bastion.security;
+
+import io.bastion.audit.AuditCodes;
+import io.bastion.audit.AuditRecord;
+import io.bastion.audit.AuditTrail;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Records WAF operations in the audit trail as Application Activity events: the actor (dashboard user,
+ * ctl token or signal), its role and address, and what changed, as a subtype from Bastion's own code
+ * system ({@value #SYSTEM}): {@code waf-mode}, {@code waf-rule-disable}, {@code waf-rule-enable},
+ * {@code waf-rules-reload}, with the detail in the display (e.g. "WAF mode set to on").
+ */
+final class WafChangeAudit {
+
+  static final String SYSTEM = "urn:bastion:admin-action";
+
+  /** Who asked, from the headers the admin API or the ctl bridge set (never from the client). */
+  record Actor(String who, String role, String address, String requestId) {
+
+    static final Actor SIGHUP = new Actor("signal:SIGHUP", null, null, null);
+
+    static Actor of(Message<?> m) {
+      String who = m.headers().get(SecurityAddresses.ACTOR_HEADER);
+      return new Actor(who == null || who.isBlank() ? "unknown" : who, m.headers().get(SecurityAddresses.ACTOR_ROLE_HEADER),
+          m.headers().get(SecurityAddresses.ACTOR_IP_HEADER), m.headers().get(SecurityAddresses.REQUEST_ID_HEADER));
+    }
+  }
+
+  private final AuditTrail trail;
+  private final String node;
+  private final Clock clock;
+
+  /** A null trail audits nothing (unit tests of the verticle without a database). */
+  WafChangeAudit(AuditTrail trail, String node, Clock clock) {
+    this.trail = trail;
+    this.node = node;
+    this.clock = clock;
+  }
+
+  Future<Void> modeChanged(Actor actor, String mode) {
+    return append(actor, "waf-mode", "WAF mode set to " + mode, AuditRecord.Outcome.SUCCESS, null);
+  }
+
+  Future<Void> ruleToggled(Actor actor, int id, boolean disabled) {
+    return append(actor, disabled ? "waf-rule-disable" : "waf-rule-enable",
+        "WAF rule " + id + (disabled ? " disabled" : " enabled"), AuditRecord.Outcome.SUCCESS, null);
+  }
+
+  Future<Void> reloaded(Actor actor, int rules) {
+    return append(actor, "waf-rules-reload", "WAF rules reloaded (" + rules + " rules)", AuditRecord.Outcome.SUCCESS, null);
+  }
+
+  Future<Void> reloadFailed(Actor actor, int problems) {
+    return append(actor, "waf-rules-reload", "WAF rules not reloaded", AuditRecord.Outcome.MINOR_FAILURE,
+        problems + " problem(s) in waf.rules; the running set stays");
+  }
+
+  private Future<Void> append(Actor actor, String code, String display, AuditRecord.Outcome outcome, String reason) {
+    if (trail == null) {
+      return Future.succeededFuture();
+    }
+    return trail.append(new AuditRecord(AuditCodes.APPLICATION_ACTIVITY, new AuditRecord.Coding(SYSTEM, code, display),
+        AuditRecord.Action.E, clock.instant(), outcome, reason,
+        List.of(new AuditRecord.Agent(AuditCodes.AGENT_USER, actor.who(), actor.role(), true, actor.address())),
+        node, List.of(), actor.requestId()));
+  }
+}
