@@ -112,6 +112,7 @@ final class WafHandler {
       finish(ctx, waf, tx, outcome, spent);
       return;
     }
+    tx.persistCollections();
     record(outcome, spent);
     if (outcome == InlineWaf.Outcome.DETECTED) {
       ctx.addEndHandler(done -> publish(ctx, waf, tx, outcome));
@@ -120,6 +121,7 @@ final class WafHandler {
   }
 
   private void finish(RoutingContext ctx, InlineWaf waf, Transaction tx, InlineWaf.Outcome outcome, long nanos) {
+    tx.persistCollections();
     record(outcome, nanos);
     publish(ctx, waf, tx, outcome);
     if (!ctx.request().isEnded()) {

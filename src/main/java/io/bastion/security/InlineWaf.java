@@ -8,6 +8,7 @@ import io.bastion.security.waf.Transaction;
 import io.bastion.security.waf.WafConfigException;
 import io.bastion.security.waf.WafEngine;
 import io.bastion.security.waf.WafRequest;
+import io.bastion.security.waf.collections.PersistentCollections;
 import io.bastion.security.waf.parser.SecLangParser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -66,16 +67,18 @@ public final class InlineWaf {
     if (config.rules().isEmpty()) {
       return null;
     }
-    return new InlineWaf(compile(config), config.mode(), config.requestBodyLimit(), Set.of());
+    PersistentCollections collections = new PersistentCollections(config.collectionsMaxRecords(), System::currentTimeMillis);
+    return new InlineWaf(compile(config, collections), config.mode(), config.requestBodyLimit(), Set.of());
   }
 
   /**
    * Parses and compiles waf.rules into a new rule set (blocking: call on a worker). Used at start-up and by
-   * every reload; the result is swapped in whole, so a failure leaves the running set untouched.
+   * every reload; the result is swapped in whole, so a failure leaves the running set untouched. The IP and
+   * GLOBAL collections are the node's store, handed from set to set so a reload keeps them.
    *
    * @throws WafConfigException listing every problem as {@code file:line: message}
    */
-  public static CompiledRules compile(WafConfig config) throws WafConfigException {
+  public static CompiledRules compile(WafConfig config, PersistentCollections collections) throws WafConfigException {
     SecLangParser parser = SecLangParser.standard();
     if (config.paranoiaLevel() > 0) {
       parser.parseText(Path.of("(waf.paranoia-level)"), "SecAction \"id:" + PARANOIA_RULE_ID
@@ -85,7 +88,8 @@ public final class InlineWaf {
       parser.parseFile(Path.of(rule));
     }
     RuleSet rules = parser.compile();
-    return new CompiledRules(new WafEngine(rules), config.rules(), java.time.Instant.now());
+    return new CompiledRules(new WafEngine(rules, collections, parser.collectionTimeoutSeconds()), config.rules(),
+        java.time.Instant.now());
   }
 
   /** The same rules and controls in another mode. */

@@ -2,6 +2,7 @@ package io.bastion.security;
 
 import io.bastion.audit.AuditTrail;
 import io.bastion.security.waf.WafConfigException;
+import io.bastion.security.waf.collections.PersistentCollections;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -93,7 +94,8 @@ public final class SecurityVerticle extends VerticleBase {
       waf.put("mode", InlineWaf.modeName(current.mode())).put("ruleCount", rules.ruleCount())
           .put("files", new JsonArray(rules.files())).put("loadedAt", rules.loadedAt().toString())
           .put("disabledRules", new JsonArray(List.copyOf(current.disabledRules())))
-          .put("paranoiaLevel", config.paranoiaLevel());
+          .put("paranoiaLevel", config.paranoiaLevel())
+          .put("collectionRecords", rules.engine().collections() == null ? 0 : rules.engine().collections().size());
     }
     waf.put("lastReload", lastReload);
     return new JsonObject().put("waf", waf).put("activity", stats.snapshot(clock.millis())).put("recent", stats.recent());
@@ -106,7 +108,8 @@ public final class SecurityVerticle extends VerticleBase {
           "waf.rules is empty: there is nothing to reload"));
     }
     long began = System.nanoTime();
-    return blocking.<CompiledRules>executeBlocking(() -> InlineWaf.compile(config), true)
+    PersistentCollections collections = runtime.current().compiled().engine().collections();
+    return blocking.<CompiledRules>executeBlocking(() -> InlineWaf.compile(config, collections), true)
         .recover(e -> {
           if (e instanceof WafConfigException invalid) {
             String problems = String.join("\n", invalid.problems());

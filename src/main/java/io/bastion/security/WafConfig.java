@@ -14,9 +14,10 @@ import java.util.List;
  *                          {@code on} mode and inspected up to the limit in {@code detection-only}
  * @param auditLog          the audit log of blocked transactions (JSON lines), relative to node.data-dir
  *                          unless absolute; null when {@code off}
+ * @param collectionsMaxRecords bound on the node's persistent IP/GLOBAL collection records (initcol)
  */
 public record WafConfig(Mode mode, List<String> rules, int paranoiaLevel, int requestBodyLimit,
-    String auditLog) {
+    String auditLog, int collectionsMaxRecords) {
 
   /** What the gateway does with the WAF's verdict. */
   public enum Mode { OFF, DETECTION_ONLY, ON }
@@ -48,7 +49,8 @@ public record WafConfig(Mode mode, List<String> rules, int paranoiaLevel, int re
     }
     return new WafConfig(mode, rules, r.integer("waf.paranoia-level", 0, 4),
         r.integer("waf.request-body-limit", 1024, 512 * 1024 * 1024),
-        auditLog.equalsIgnoreCase("off") || auditLog.equalsIgnoreCase("false") ? null : auditLog);
+        auditLog.equalsIgnoreCase("off") || auditLog.equalsIgnoreCase("false") ? null : auditLog,
+        r.integer("waf.collections-max-records", 1, 10_000_000));
   }
 
   /** Where the audit log of blocked transactions goes, or null when waf.audit-log is off. */
