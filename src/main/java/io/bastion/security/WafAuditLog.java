@@ -54,15 +54,24 @@ public final class WafAuditLog implements AutoCloseable {
   }
 
   static WafAuditLog open(Path file, int capacity, MeterRegistry registry) throws IOException {
+    WafAuditLog log = openIdle(file, capacity, registry);
+    log.writer.start();
+    return log;
+  }
+
+  /** Opened, writer not started yet (tests fill the queue first). */
+  static WafAuditLog openIdle(Path file, int capacity, MeterRegistry registry) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
     BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    WafAuditLog log = new WafAuditLog(file, out, capacity, registry);
-    log.writer.start();
-    return log;
+    return new WafAuditLog(file, out, capacity, registry);
+  }
+
+  void startWriter() {
+    writer.start();
   }
 
   /** Queues one entry; never blocks. False (and counted) when the queue is full. */
