@@ -95,6 +95,7 @@ final class WafHandler {
     if (body != null && body.length() > 0) {
       if (body.length() > waf.requestBodyLimit()) {
         if (waf.mode() == WafConfig.Mode.ON) {
+          tx.persistCollections();
           record(InlineWaf.Outcome.BLOCKED, (long) ctx.get(NANOS_KEY));
           ctx.response().putHeader("Connection", "close");
           ErrorRenderer.render(ctx, 413, "the request body is larger than the firewall inspects ("
