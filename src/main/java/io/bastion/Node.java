@@ -238,7 +238,7 @@ public final class Node {
    */
   private InlineWaf loadWaf(PrometheusMeterRegistry registry) {
     try {
-      InlineWaf loaded = InlineWaf.load(config.waf());
+      InlineWaf loaded = InlineWaf.load(config.waf(), clock);
       if (loaded != null) {
         LOG.info("WAF {}: {} rules from {}", config.waf().mode(), loaded.rules().ruleCount(), config.waf().rules());
         for (String warning : loaded.rules().warnings()) {

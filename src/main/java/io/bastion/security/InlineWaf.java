@@ -53,21 +53,26 @@ public final class InlineWaf {
     this.compiled = compiled;
     this.mode = mode;
     this.requestBodyLimit = requestBodyLimit;
-    this.disabledRules = Set.copyOf(new TreeSet<>(disabledRules));
+    this.disabledRules = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(disabledRules));
     this.disabledIds = new TreeSet<>(disabledRules).stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**
    * Compiles the configured rules (blocking file I/O and regex compilation: call off the event loop).
-   * Returns null when the WAF is off.
+   * Returns null when waf.rules is empty (nothing to run, whatever the mode).
    *
    * @throws WafConfigException listing every problem as {@code file:line: message}
    */
   public static InlineWaf load(WafConfig config) throws WafConfigException {
+    return load(config, java.time.Clock.systemUTC());
+  }
+
+  /** As above; {@code clock} times the persistent collections' expiry. */
+  public static InlineWaf load(WafConfig config, java.time.Clock clock) throws WafConfigException {
     if (config.rules().isEmpty()) {
       return null;
     }
-    PersistentCollections collections = new PersistentCollections(config.collectionsMaxRecords(), System::currentTimeMillis);
+    PersistentCollections collections = new PersistentCollections(config.collectionsMaxRecords(), clock::millis);
     return new InlineWaf(compile(config, collections), config.mode(), config.requestBodyLimit(), Set.of());
   }
 
