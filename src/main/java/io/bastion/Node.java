@@ -24,6 +24,11 @@ import io.bastion.db.StoreHealth;
 import io.bastion.fhir.FhirAudit;
 import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
+import io.bastion.fhir.phi.LocalMasterKey;
+import io.bastion.fhir.phi.PhiCipher;
+import io.bastion.fhir.phi.PhiKeyRing;
+import io.bastion.fhir.phi.PhiProtection;
+import io.bastion.fhir.phi.PhiVerticle;
 import io.bastion.fhir.search.PgSearchService;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
@@ -101,6 +106,10 @@ public final class Node {
   private TokenVerifier verifier;
   private WafRuntime waf;
   private WafAuditLog wafAuditLog;
+  private PhiProtection phi = PhiProtection.NONE;
+  /** Null when PHI encryption is off. */
+  private PhiKeyRing phiKeys;
+  private PhiCipher phiCipher;
 
   /** SIGHUP reloads the WAF rules: on for a node run by `bastion serve`, off for nodes inside tests. */
   private boolean reloadOnSighup;
@@ -194,13 +203,17 @@ public final class Node {
           verifier = created;
           return health;
         }))
+        .compose(health -> openPhi(random).map(opened -> {
+          phi = opened;
+          return health;
+        }))
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
           fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(),
-              new SearchIndexer(searchParameters));
+              new SearchIndexer(searchParameters, phi), phi);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
-              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
+              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED, phi),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
               verifier == null ? null : new AccessPolicy())
               .auditEvents(pool)
@@ -225,6 +238,8 @@ public final class Node {
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
               .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(fhirStore), 1))
+              .compose(v -> phiKeys == null ? Future.<String>succeededFuture() : deploy("PhiVerticle",
+                  () -> new PhiVerticle(pool, phiKeys, phiCipher, config.phi(), audit.trail(), info.id(), clock), 1))
               .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl(), ctlTokens), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
@@ -258,6 +273,24 @@ public final class Node {
       throw new IllegalStateException("waf.rules: " + e.problems().size() + " problem(s):\n  "
           + String.join("\n  ", e.problems()), e);
     }
+  }
+
+  /** PHI encryption at rest: the master key (file I/O on a worker), then the data keys from PostgreSQL. */
+  private Future<PhiProtection> openPhi(SecureRandom random) {
+    if (!config.phi().enabled()) {
+      LOG.warn("phi.encryption is false: identifiers, contact details, address lines and birth dates are stored "
+          + "in plaintext");
+      return Future.succeededFuture(PhiProtection.NONE);
+    }
+    return blocking.executeBlocking(() -> LocalMasterKey.resolve(config.phi(), random), false)
+        .compose(master -> PhiKeyRing.open(pool, master, random, clock))
+        .map(ring -> {
+          phiKeys = ring;
+          LOG.info("PHI encryption: {} sealed with AES-256-GCM (data key {})", config.phi().elements(),
+              ring.activeKeyId());
+          phiCipher = new PhiCipher(ring, config.phi().elements(), random);
+          return phiCipher;
+        });
   }
 
   /** The bearer-token verifier when auth.enabled, else null after a loud warning: /fhir is then open. */

@@ -46,7 +46,9 @@ final class CtlBridge {
       BackupAddresses.RUN, Permission.BACKUPS_MANAGE,
       SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE,
       SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE,
-      FhirAddresses.SEED, Permission.FHIR_SEED));
+      FhirAddresses.SEED, Permission.FHIR_SEED,
+      FhirAddresses.PHI_STATUS, Permission.PHI_KEYS_MANAGE,
+      FhirAddresses.PHI_ROTATE, Permission.PHI_KEYS_MANAGE));
   /** `bastion ctl waf ...`: status for security-view, changes for security-manage (security-officer, admin). */
   static final Map<String, Permission> WAF_COMMANDS = Map.of(
       SecurityAddresses.STATUS, Permission.SECURITY_VIEW,

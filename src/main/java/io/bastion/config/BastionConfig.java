@@ -5,6 +5,7 @@ import io.bastion.admin.CtlConfig;
 import io.bastion.auth.AuthConfig;
 import io.bastion.db.PostgresConfig;
 import io.bastion.db.RedisConfig;
+import io.bastion.fhir.phi.PhiConfig;
 import io.bastion.gateway.HttpConfig;
 import io.bastion.monitoring.MonitoringConfig;
 import io.bastion.security.WafConfig;
@@ -26,6 +27,7 @@ public record BastionConfig(
     AuthConfig auth,
     MonitoringConfig monitoring,
     WafConfig waf,
+    PhiConfig phi,
     LogConfig log,
     JsonObject effective) {
 
@@ -41,6 +43,7 @@ public record BastionConfig(
         AuthConfig.read(r),
         MonitoringConfig.read(r),
         WafConfig.read(r),
+        PhiConfig.read(r, node),
         LogConfig.read(r),
         effective);
   }

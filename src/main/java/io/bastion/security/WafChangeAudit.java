@@ -9,14 +9,13 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Records WAF operations in the audit trail as Application Activity events: the actor (dashboard user,
- * ctl token or signal), its role and address, and what changed, as a subtype from Bastion's own code
- * system ({@value #SYSTEM}): {@code waf-mode}, {@code waf-rule-disable}, {@code waf-rule-enable},
- * {@code waf-rules-reload}, with the detail in the display (e.g. "WAF mode set to on").
+ * Records WAF operations in the audit trail as Application Activity events (configuration and rule
+ * changes), in the shape of the other admin actions: the actor (dashboard user, ctl token or signal) with
+ * role and address, the action as an {@link AuditCodes#adminAction} subtype ({@code waf.mode},
+ * {@code waf.rule-disable}, {@code waf.rule-enable}, {@code waf.rules-reload}) and what it changed as the
+ * entity ({@code waf-mode/on}, {@code waf-rule/942100}, {@code waf-rules}).
  */
 final class WafChangeAudit {
-
-  static final String SYSTEM = "urn:bastion:admin-action";
 
   /** Who asked, from the headers the admin API or the ctl bridge set (never from the client). */
   record Actor(String who, String role, String address, String requestId) {
@@ -42,30 +41,30 @@ final class WafChangeAudit {
   }
 
   Future<Void> modeChanged(Actor actor, String mode) {
-    return append(actor, "waf-mode", "WAF mode set to " + mode, AuditRecord.Outcome.SUCCESS, null);
+    return append(actor, "waf.mode", "waf-mode/" + mode, AuditRecord.Outcome.SUCCESS, null);
   }
 
   Future<Void> ruleToggled(Actor actor, int id, boolean disabled) {
-    return append(actor, disabled ? "waf-rule-disable" : "waf-rule-enable",
-        "WAF rule " + id + (disabled ? " disabled" : " enabled"), AuditRecord.Outcome.SUCCESS, null);
+    return append(actor, disabled ? "waf.rule-disable" : "waf.rule-enable", "waf-rule/" + id,
+        AuditRecord.Outcome.SUCCESS, null);
   }
 
   Future<Void> reloaded(Actor actor, int rules) {
-    return append(actor, "waf-rules-reload", "WAF rules reloaded (" + rules + " rules)", AuditRecord.Outcome.SUCCESS, null);
+    return append(actor, "waf.rules-reload", "waf-rules", AuditRecord.Outcome.SUCCESS, null);
   }
 
   Future<Void> reloadFailed(Actor actor, int problems) {
-    return append(actor, "waf-rules-reload", "WAF rules not reloaded", AuditRecord.Outcome.MINOR_FAILURE,
+    return append(actor, "waf.rules-reload", "waf-rules", AuditRecord.Outcome.MINOR_FAILURE,
         problems + " problem(s) in waf.rules; the running set stays");
   }
 
-  private Future<Void> append(Actor actor, String code, String display, AuditRecord.Outcome outcome, String reason) {
+  private Future<Void> append(Actor actor, String code, String entity, AuditRecord.Outcome outcome, String reason) {
     if (trail == null) {
       return Future.succeededFuture();
     }
-    return trail.append(new AuditRecord(AuditCodes.APPLICATION_ACTIVITY, new AuditRecord.Coding(SYSTEM, code, display),
-        AuditRecord.Action.E, clock.instant(), outcome, reason,
+    return trail.append(new AuditRecord(AuditCodes.APPLICATION_ACTIVITY, AuditCodes.adminAction(code),
+        AuditRecord.Action.U, clock.instant(), outcome, reason,
         List.of(new AuditRecord.Agent(AuditCodes.AGENT_USER, actor.who(), actor.role(), true, actor.address())),
-        node, List.of(), actor.requestId()));
+        node, List.of(new AuditRecord.Entity(entity, AuditCodes.ENTITY_SYSTEM_OBJECT, null, null)), actor.requestId()));
   }
 }

@@ -81,12 +81,12 @@ class WafAdminApiTest {
 
     List<String> changes = new ArrayList<>();
     for (Row row : node.node().pool().preparedQuery("SELECT entry FROM audit_event WHERE agent = $1 AND entry LIKE $2 "
-        + "ORDER BY seq").execute(Tuple.of("officer", "%urn:bastion:admin-action%")).await()) {
+        + "ORDER BY seq").execute(Tuple.of("officer", "%\"code\":\"waf.%")).await()) {
       JsonObject event = new JsonObject(row.getString("entry")).getJsonObject("event");
       JsonObject agent = event.getJsonArray("agent").getJsonObject(0);
       assertEquals("security-officer", agent.getJsonArray("role").getJsonObject(0).getString("text"));
       changes.add(event.getJsonArray("subtype").getJsonObject(0).getString("code"));
     }
-    assertEquals(List.of("waf-mode", "waf-rule-disable", "waf-rule-enable", "waf-rules-reload"), changes);
+    assertEquals(List.of("waf.mode", "waf.rule-disable", "waf.rule-enable", "waf.rules-reload"), changes);
   }
 }

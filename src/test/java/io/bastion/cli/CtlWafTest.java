@@ -111,7 +111,7 @@ class CtlWafTest {
 
     List<String> agents = new ArrayList<>();
     for (Row row : node.node().pool().preparedQuery("SELECT agent FROM audit_event WHERE entry LIKE $1 ORDER BY seq")
-        .execute(Tuple.of("%urn:bastion:admin-action%")).await()) {
+        .execute(Tuple.of("%\"code\":\"waf.%")).await()) {
       agents.add(row.getString("agent"));
     }
     assertEquals(List.of("ctl:bootstrap", "ctl:bootstrap", "ctl:bootstrap", "ctl:bootstrap", "ctl:bootstrap",

@@ -116,11 +116,13 @@ class WafOperationsTest {
         .execute(Tuple.of("ops-tester")).await()) {
       JsonObject event = new JsonObject(row.getString("entry")).getJsonObject("event");
       JsonObject subtype = event.getJsonArray("subtype").getJsonObject(0);
-      assertEquals(WafChangeAudit.SYSTEM, subtype.getString("system"));
-      actions.add(subtype.getString("display") + " [" + event.getString("outcome") + "]");
+      assertEquals("urn:bastion:admin-action", subtype.getString("system"));
+      actions.add(subtype.getString("code") + " " + event.getJsonArray("entity").getJsonObject(0).getJsonObject("what")
+          .getString("reference") + " [" + event.getString("outcome") + "]");
     }
-    assertEquals(List.of("WAF mode set to on [0]", "WAF rule 1001 disabled [0]", "WAF rules not reloaded [4]",
-        "WAF rules reloaded (3 rules) [0]", "WAF rule 1001 enabled [0]", "WAF mode set to detection-only [0]"), actions);
+    assertEquals(List.of("waf.mode waf-mode/on [0]", "waf.rule-disable waf-rule/1001 [0]", "waf.rules-reload waf-rules [4]",
+        "waf.rules-reload waf-rules [0]", "waf.rule-enable waf-rule/1001 [0]", "waf.mode waf-mode/detection-only [0]"),
+        actions);
   }
 
   @Test
