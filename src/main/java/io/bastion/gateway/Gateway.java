@@ -69,17 +69,17 @@ public final class Gateway {
     router.route().handler(new SecurityHeadersHandler(http));
     router.route().handler(new BodyLimitHandler(http.maxBodyBytes()));
     // 3-4 (blocklist, rate limit) and 7 (cache) arrive with their issues.
-    // 5: WAF phase 1 -> body read under the limits -> WAF phase 2 (when rules are loaded; the handler itself
-    // passes everything through while the mode is off)
+    // 5: WAF phase 1 -> body read under the limits -> WAF phase 2 (when rules are loaded). While the mode is
+    // off, phase 1 starts no transaction and the body is left to the handlers, as without a WAF.
     if (waf != null) {
       WafHandler handler = new WafHandler(waf, wafAuditLog, vertx.eventBus(), registry);
       router.route().handler(handler::headers);
       for (RouteModule module : modules) {
         for (Map.Entry<String, Long> limit : module.bodyLimits().entrySet()) {
-          router.route(limit.getKey()).handler(BodyHandler.create(false).setBodyLimit(limit.getValue()));
+          router.route(limit.getKey()).handler(handler.whenInspecting(BodyHandler.create(false).setBodyLimit(limit.getValue())));
         }
       }
-      router.route().handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()));
+      router.route().handler(handler.whenInspecting(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes())));
       router.route().handler(handler::body);
     }
     // 6: authentication (bearer JWT) for the FHIR API; authorisation is per route, in the modules.

@@ -11,6 +11,7 @@ import io.bastion.security.waf.WafRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -80,6 +81,17 @@ final class WafHandler {
     ctx.put(TX_KEY, tx);
     ctx.put(NANOS_KEY, spent);
     ctx.next();
+  }
+
+  /** Runs {@code next} (the body read) only for requests phase 1 is inspecting: not while the mode is off. */
+  Handler<RoutingContext> whenInspecting(Handler<RoutingContext> next) {
+    return ctx -> {
+      if (ctx.get(TX_KEY) == null) {
+        ctx.next();
+      } else {
+        next.handle(ctx);
+      }
+    };
   }
 
   /** Phase 2: the body (read by the BodyHandler mounted before this), then the verdict. */

@@ -78,6 +78,13 @@ class WafOperationsTest {
     // configured off, but the rules are loaded: switching on needs no restart
     assertEquals("off", waf().getString("mode"));
     assertEquals(200, status("q=evil"));
+    var created = node.send(io.vertx.core.http.HttpMethod.POST, "/fhir/Patient", Map.of("Content-Type",
+        "application/fhir+json"), io.vertx.core.buffer.Buffer.buffer("{\"resourceType\":\"Patient\",\"active\":true}"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    String metrics = node.get("/metrics").bodyAsString();
+    for (String outcome : List.of("pass", "detected", "blocked")) {
+      assertTrue(metrics.contains("bastion_waf_requests_total{outcome=\"" + outcome + "\"} 0.0"), "off: nothing evaluated");
+    }
     assertEquals("on", send(SecurityAddresses.WAF_MODE, new JsonObject().put("mode", "on")).getString("mode"));
     assertEquals(403, status("q=evil-secret-4711"));
     assertEquals(403, status("q=bad"));
