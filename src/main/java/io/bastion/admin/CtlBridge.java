@@ -1,6 +1,7 @@
 package io.bastion.admin;
 
 import io.bastion.audit.AuditAddresses;
+import io.bastion.auth.server.ClientAddresses;
 import io.bastion.backup.BackupAddresses;
 import io.bastion.fhir.FhirAddresses;
 import io.bastion.security.SecurityAddresses;
@@ -39,13 +40,17 @@ final class CtlBridge {
    * Addresses a ctl client may send to, and the permission each requires of the token's role. Add one
    * line per new `bastion ctl` subcommand.
    */
-  static final Map<String, Permission> INBOUND = new TreeMap<>(Map.of(
-      NodeAddresses.STATUS, Permission.NODE_STATUS,
-      AuditAddresses.VERIFY, Permission.AUDIT_VIEW,
-      BackupAddresses.RUN, Permission.BACKUPS_MANAGE,
-      SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE,
-      SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE,
-      FhirAddresses.SEED, Permission.FHIR_SEED));
+  static final Map<String, Permission> INBOUND = new TreeMap<>(Map.ofEntries(
+      Map.entry(NodeAddresses.STATUS, Permission.NODE_STATUS),
+      Map.entry(AuditAddresses.VERIFY, Permission.AUDIT_VIEW),
+      Map.entry(BackupAddresses.RUN, Permission.BACKUPS_MANAGE),
+      Map.entry(SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE),
+      Map.entry(SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE),
+      Map.entry(FhirAddresses.SEED, Permission.FHIR_SEED),
+      Map.entry(ClientAddresses.LIST, Permission.CLIENTS_MANAGE),
+      Map.entry(ClientAddresses.ADD, Permission.CLIENTS_MANAGE),
+      Map.entry(ClientAddresses.DISABLE, Permission.CLIENTS_MANAGE),
+      Map.entry(ClientAddresses.REMOVE, Permission.CLIENTS_MANAGE)));
   static final String TOKEN_HEADER = "token";
   static final String FORBIDDEN_PREFIX = "forbidden: ";
   private static final int MAX_LOGGED_ADDRESS = 120;
@@ -92,8 +97,10 @@ final class CtlBridge {
     Object value = headers == null ? null : headers.getValue(TOKEN_HEADER);
     String presented = value instanceof String s ? s : null;
     if (headers != null) {
-      // The bridge copies frame headers onto the event-bus message: the secret stops here.
+      // The bridge copies frame headers onto the event-bus message: the secret stops here, and the actor
+      // header is the bridge's to set, never the sender's.
       headers.remove(TOKEN_HEADER);
+      headers.remove(ClientAddresses.ACTOR_HEADER);
     }
     Object address = frame.getValue("address");
     roleOf(presented).onComplete(found -> {
@@ -108,6 +115,9 @@ final class CtlBridge {
       if (needed == null) {
         event.complete(true); // not on the list: the bridge itself answers access_denied
       } else if (role.get().may(needed)) {
+        if (headers != null) {
+          headers.put(ClientAddresses.ACTOR_HEADER, "ctl-token (" + role.get().wireName() + ")");
+        }
         event.complete(true);
       } else {
         LOG.warn("ctl bridge refused a {} to '{}' from {}: role {} lacks {}", type.name().toLowerCase(), loggable(address),

@@ -34,6 +34,8 @@ public final class Gateway {
   private final AtomicInteger boundPort = new AtomicInteger(-1);
   /** The compiled WAF shared by every instance, or null when waf.mode is off. */
   private InlineWaf waf;
+  /** CORS for SMART apps, or null when http.cors.allowed-origins is empty. */
+  private CorsConfig cors;
 
   public Gateway(HttpConfig http, boolean accessLog, TrafficMeter traffic, NodeInfo node, StoreHealth stores,
       PrometheusMeterRegistry registry, List<RouteModule> modules, Handler<RoutingContext> authentication) {
@@ -53,6 +55,12 @@ public final class Gateway {
     return this;
   }
 
+  /** Answers CORS (preflights before WAF and authentication) on the SMART-facing paths; call before deploying. */
+  public Gateway cors(CorsConfig cors) {
+    this.cors = cors != null && cors.enabled() ? cors : null;
+    return this;
+  }
+
   /** One router per gateway instance: handlers are cheap, the shared state they consult is not copied. */
   Router router(Vertx vertx) {
     Router router = Router.router(vertx);
@@ -61,6 +69,12 @@ public final class Gateway {
     router.route().handler(new ResponseObserver(traffic, accessLog));
     router.route().handler(new SecurityHeadersHandler(http));
     router.route().handler(new BodyLimitHandler(http.maxBodyBytes()));
+    if (cors != null) {
+      CorsHandler corsHandler = new CorsHandler(cors);
+      for (String path : List.of("/fhir/*", "/auth/*", "/.well-known/*")) {
+        router.route(path).handler(corsHandler);
+      }
+    }
     // 3-4 (blocklist, rate limit) and 7 (cache) arrive with their issues.
     // 5: WAF phase 1 -> body read under the limits -> WAF phase 2 (only when waf.mode is not off)
     if (waf != null) {

@@ -70,7 +70,10 @@ public final class TestNode implements AutoCloseable {
     return new TestNode(node);
   }
 
-  /** The test defaults: port 0, a fresh database, a temporary data dir, a known admin password. */
+  /**
+   * The test defaults: port 0, a fresh database, a temporary data dir, a known admin password, and
+   * auth.enabled=false (set it to true to test the deny-by-default node).
+   */
   public static BastionConfig config(Map<String, String> settings) {
     Map<String, String> flags = new HashMap<>();
     flags.put("http.port", "0");
@@ -79,6 +82,8 @@ public final class TestNode implements AutoCloseable {
     flags.put("admin.password", ADMIN_PASSWORD);
     flags.put("redis.mode", "off"); // no Redis unless a test asks for it
     flags.put("node.id", "test-node");
+    // Nodes deny by default (auth.enabled: true); tests see an open API unless they ask for auth.
+    flags.put("auth.enabled", "false");
     try {
       flags.put("node.data-dir", Files.createTempDirectory("bastion-test").toString());
     } catch (IOException e) {
