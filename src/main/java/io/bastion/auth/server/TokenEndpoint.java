@@ -62,7 +62,8 @@ public final class TokenEndpoint implements RouteModule {
 
   @Override
   public void mount(Vertx vertx, Router router) {
-    router.post(LocalIssuer.TOKEN_PATH).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::token);
+    router.post(LocalIssuer.TOKEN_PATH).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::token)
+        .failureHandler(this::unreadable);
     router.route(LocalIssuer.TOKEN_PATH).handler(ctx -> {
       ctx.put("allowed-methods", "POST");
       ErrorRenderer.render(ctx, 405, "the token endpoint takes POST");
@@ -112,6 +113,20 @@ public final class TokenEndpoint implements RouteModule {
             ctx.fail(done.cause());
           }
         });
+  }
+
+  /**
+   * A form the server could not decode: a parameter over the HTTP server's form-attribute limit (8 KiB,
+   * the size of auth.max-token-bytes) is almost always an oversized client assertion.
+   */
+  private void unreadable(RoutingContext ctx) {
+    if (ctx.failure() instanceof java.io.IOException) {
+      ctx.response().putHeader("Cache-Control", "no-store");
+      ctx.response().setStatusCode(400);
+      oauthJson(ctx, OAuthError.INVALID_REQUEST, "the request or one of its parameters is larger than this server accepts");
+    } else {
+      ctx.next();
+    }
   }
 
   private record Issued(ApiClient client, JsonObject response) {
