@@ -63,7 +63,7 @@ public record AuthServerConfig(
     } catch (URISyntaxException e) {
       // reported below
     }
-    r.problem("auth.server.base-url", text, "an http(s) URL without credentials, query or fragment, e.g. https://fhir.example.org");
+    r.problem("auth.server.base-url", io.bastion.config.Secrets.redactUrl(text), "an http(s) URL without credentials, query or fragment, e.g. https://fhir.example.org");
     return "";
   }
 
