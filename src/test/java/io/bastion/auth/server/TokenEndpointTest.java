@@ -105,6 +105,28 @@ class TokenEndpointTest {
   }
 
   @Test
+  void aJwksUriIsFetchedAndRefetchedWhenTheClientRotatesItsKey() {
+    TokenClient first = TokenClient.es256("uri-1");
+    TokenClient second = TokenClient.es256("uri-2");
+    JsonObject[] published = {first.publicJwks()};
+    var server = node.node().vertx().createHttpServer().requestHandler(request -> request.response()
+        .putHeader("Content-Type", "application/json").end(published[0].encode())).listen(0).await();
+    try {
+      String clientId = register(new JsonObject().put("name", "uri client").put("scopes", "system/Patient.rs")
+          .put("jwksUri", "http://127.0.0.1:" + server.actualPort() + "/jwks")).client().clientId();
+      first.clientId = clientId;
+      second.clientId = clientId;
+      assertEquals(200, first.token(node, clock, null).statusCode(), "keys fetched from the jwks_uri");
+      published[0] = second.publicJwks(); // the client rotates: a kid the cached set lacks
+      clock.advance(ClientJwks.MIN_REFETCH.plusSeconds(1));
+      assertEquals(200, second.token(node, clock, null).statusCode(), "an unknown kid refetches the set");
+      assertInvalidClient(first.token(node, clock, null), "the retired key is gone from the refetched set");
+    } finally {
+      server.close().await();
+    }
+  }
+
+  @Test
   void wrongAudienceIsRefused() {
     assertInvalidClient(TokenClient.withAssertion(node, ec.sign(ec.claims(node, clock)
         .audience("https://other.example.org/auth/token").build()), null), "wrong aud");
