@@ -1,55 +1,36 @@
 package io.bastion.auth.server;
 
-import java.nio.ByteBuffer;
+import io.bastion.config.AesGcmBox;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Seals private signing keys before they reach PostgreSQL: AES-256-GCM under auth.server.key-encryption-key
- * (or admin.mfa-key, the key the TOTP secrets are sealed with), the kid as associated data so a sealed key
- * copied onto another row does not open. Without either key the JWK is stored as {@code plain:} base64 and
- * the node warns: whoever reads the database could then mint tokens.
+ * Seals private signing keys before they reach PostgreSQL: {@code v1:} AES-256-GCM ({@link AesGcmBox}) under
+ * auth.server.key-encryption-key (or admin.mfa-key, the key the TOTP secrets are sealed with), the kid as
+ * associated data so a sealed key copied onto another row does not open. Without either key the JWK is stored
+ * as {@code plain:} base64 and the node warns: whoever reads the database could then mint tokens.
  */
 final class SigningKeySealer {
 
   private static final String SEALED = "v1:";
   private static final String PLAIN = "plain:";
-  private static final int IV_BYTES = 12;
-  private static final int TAG_BITS = 128;
 
-  private final SecretKeySpec key;
-  private final SecureRandom random;
+  private final AesGcmBox box;
 
   SigningKeySealer(byte[] key, SecureRandom random) {
-    this.key = key == null ? null : new SecretKeySpec(key, "AES");
-    this.random = random;
+    this.box = key == null ? null : new AesGcmBox(key, random);
   }
 
   boolean encrypts() {
-    return key != null;
+    return box != null;
   }
 
   String seal(String kid, String privateJwk) {
     byte[] plain = privateJwk.getBytes(StandardCharsets.UTF_8);
-    if (key == null) {
-      return PLAIN + Base64.getEncoder().encodeToString(plain);
-    }
-    try {
-      byte[] iv = new byte[IV_BYTES];
-      random.nextBytes(iv);
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-      cipher.updateAAD(aad(kid));
-      byte[] sealed = cipher.doFinal(plain);
-      return SEALED + Base64.getEncoder().encodeToString(ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM unavailable", e);
-    }
+    return box == null ? PLAIN + Base64.getEncoder().encodeToString(plain)
+        : SEALED + Base64.getEncoder().encodeToString(box.seal(plain, aad(kid)));
   }
 
   /** The private JWK; throws IllegalStateException when it cannot be opened (wrong key, other row, tampered). */
@@ -57,15 +38,12 @@ final class SigningKeySealer {
     if (stored.startsWith(PLAIN)) {
       return new String(Base64.getDecoder().decode(stored.substring(PLAIN.length())), StandardCharsets.UTF_8);
     }
-    if (!stored.startsWith(SEALED) || key == null) {
+    if (!stored.startsWith(SEALED) || box == null) {
       throw new IllegalStateException("signing key " + kid + " is sealed, and no key-encryption key is configured");
     }
     try {
-      byte[] all = Base64.getDecoder().decode(stored.substring(SEALED.length()));
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, IV_BYTES));
-      cipher.updateAAD(aad(kid));
-      return new String(cipher.doFinal(all, IV_BYTES, all.length - IV_BYTES), StandardCharsets.UTF_8);
+      return new String(box.open(Base64.getDecoder().decode(stored.substring(SEALED.length())), aad(kid)),
+          StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException("signing key " + kid + " cannot be opened (wrong key-encryption key?)", e);
     }
@@ -77,6 +55,6 @@ final class SigningKeySealer {
 
   @Override
   public String toString() {
-    return "SigningKeySealer[" + (key == null ? "plain" : "aes-256-gcm") + "]";
+    return "SigningKeySealer[" + (box == null ? "plain" : "aes-256-gcm") + "]";
   }
 }
