@@ -11,6 +11,9 @@ import io.bastion.audit.AuditTrail;
 import io.bastion.audit.AuditVerticle;
 import io.bastion.auth.AccessPolicy;
 import io.bastion.auth.BearerAuthenticationHandler;
+import io.bastion.auth.LocalIssuer;
+import io.bastion.auth.server.AuthServer;
+import io.bastion.auth.server.ClientVerticle;
 import io.bastion.auth.TokenVerifier;
 import io.bastion.backup.BackupVerticle;
 import io.bastion.config.BastionConfig;
@@ -110,6 +113,8 @@ public final class Node {
   /** Null when PHI encryption is off. */
   private PhiKeyRing phiKeys;
   private PhiCipher phiCipher;
+  private AuthServer authServer;
+  private LocalIssuer localIssuer;
 
   /** SIGHUP reloads the WAF rules: on for a node run by `bastion serve`, off for nodes inside tests. */
   private boolean reloadOnSighup;
@@ -199,7 +204,7 @@ public final class Node {
               audit = opened;
               return health;
             }))
-        .compose(health -> startTokenVerifier().map(created -> {
+        .compose(health -> startAuthServer().compose(v -> startTokenVerifier()).map(created -> {
           verifier = created;
           return health;
         }))
@@ -222,11 +227,17 @@ public final class Node {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           CtlTokens ctlTokens = new CtlTokens(pool, clock, random);
           AdminRoutes.logMfaStorage(config.admin());
-          gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
-              new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
-                  .audited(audit.trail(), info.id()),
-              fhir), verifier == null ? null
-              : BearerAuthenticationHandler.create(verifier, registry, Set.of("/fhir/metadata"))).waf(waf, wafAuditLog);
+          List<io.bastion.gateway.RouteModule> modules = new java.util.ArrayList<>();
+          modules.add(new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
+              .audited(audit.trail(), info.id()).clients(authServer == null ? null : authServer.clients()));
+          if (authServer != null) {
+            modules.add(authServer.routes()); // before FHIR: it serves /fhir/.well-known/smart-configuration
+          }
+          modules.add(fhir);
+          gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, modules,
+              verifier == null ? null : BearerAuthenticationHandler.create(verifier, registry,
+                  Set.of("/fhir/metadata", "/fhir/.well-known/smart-configuration")))
+              .waf(waf, wafAuditLog).cors(config.cors());
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
               .compose(v -> deploy("SecurityVerticle", () -> new SecurityVerticle(waf, config.waf(), blocking,
@@ -240,6 +251,8 @@ public final class Node {
               .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(fhirStore), 1))
               .compose(v -> phiKeys == null ? Future.<String>succeededFuture() : deploy("PhiVerticle",
                   () -> new PhiVerticle(pool, phiKeys, phiCipher, config.phi(), audit.trail(), info.id(), clock), 1))
+              .compose(v -> authServer == null ? Future.<String>succeededFuture()
+                  : deploy("ClientVerticle", () -> new ClientVerticle(authServer.clients()), 1))
               .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl(), ctlTokens), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
@@ -296,11 +309,21 @@ public final class Node {
   /** The bearer-token verifier when auth.enabled, else null after a loud warning: /fhir is then open. */
   private Future<TokenVerifier> startTokenVerifier() {
     if (config.auth().enabled()) {
-      return TokenVerifier.create(vertx, config.auth(), clock);
+      return TokenVerifier.create(vertx, config.auth(), clock, authServer == null ? null : localIssuer);
     }
-    LOG.warn("auth.enabled is false: the FHIR API at /fhir accepts requests without a token; "
-        + "set auth.issuer, auth.audience and auth.jwks-url (or public-key-files) and auth.enabled: true");
+    LOG.warn("auth.enabled is false: the FHIR API at /fhir accepts requests without a token (development only)");
     return Future.succeededFuture();
+  }
+
+  /** Bastion's own token endpoint and signing keys (auth.server.enabled), before the verifier that trusts them. */
+  private Future<Void> startAuthServer() {
+    if (!config.authServer().enabled()) {
+      return Future.succeededFuture();
+    }
+    localIssuer = new LocalIssuer(config.authServer().baseUrl(), () -> gateway == null ? -1 : gateway.port(),
+        config.http().tls());
+    return AuthServer.start(vertx, pool, blocking, clock, config.auth(), config.authServer(), config.admin().mfaKey(),
+        localIssuer, audit.trail(), info.id(), new SecureRandom()).onSuccess(started -> authServer = started).mapEmpty();
   }
 
   private Future<String> deploy(String name, Supplier<? extends Deployable> verticle, int instances) {
@@ -332,6 +355,9 @@ public final class Node {
         .andThen(v -> {
           if (verifier != null) {
             verifier.close();
+          }
+          if (authServer != null) {
+            authServer.close();
           }
         })
         .compose(v -> wafAuditLog == null ? Future.<Void>succeededFuture()

@@ -8,7 +8,7 @@
   var LOGIN_PAGE = '/admin/login.html';
   var SNAPSHOT = 'bastion.metrics.snapshot';
   var HISTORY = 'bastion.metrics.history';
-  var PANELS = ['overview', 'security', 'api', 'database', 'backups', 'load', 'alerts', 'audit', 'users'];
+  var PANELS = ['overview', 'security', 'api', 'database', 'backups', 'load', 'alerts', 'audit', 'users', 'clients'];
   var STALE_AFTER_MS = 5000;
 
   var overview = new window.Bastion.Overview();
@@ -50,6 +50,9 @@
     }
     if (active === 'users' && window.Bastion.Users) {
       window.Bastion.Users.show(session);
+    }
+    if (active === 'clients' && window.Bastion.Clients) {
+      window.Bastion.Clients.show(session);
     }
   }
 

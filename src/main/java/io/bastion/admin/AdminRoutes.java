@@ -57,6 +57,8 @@ public final class AdminRoutes implements RouteModule {
   /** Sign-ins, failures, lock-outs and logouts go here before they are answered; null: not audited. */
   private AuditTrail trail;
   private String node;
+  /** Client management for the Clients panel, or null when the token endpoint is off. */
+  private io.bastion.auth.server.ClientService clients;
 
   public AdminRoutes(AdminAccounts accounts, CtlTokens tokens, Pool pool, AdminConfig config, boolean tls, Clock clock,
       SecureRandom random) {
@@ -121,6 +123,12 @@ public final class AdminRoutes implements RouteModule {
     return request == null ? null : request.requestId();
   }
 
+  /** Serves the Clients panel's API with this service (call before mounting; null: not served). */
+  public AdminRoutes clients(io.bastion.auth.server.ClientService clients) {
+    this.clients = clients;
+    return this;
+  }
+
   /** Says once per node how TOTP secrets are stored. */
   public static void logMfaStorage(AdminConfig config) {
     if (config.mfaKey() == null) {
@@ -157,6 +165,9 @@ public final class AdminRoutes implements RouteModule {
     users.mount(router);
     new AuditAdminRoutes(vertx, pool, guards, trail, node, clock).mount(router);
     new WafAdminRoutes(vertx, guards).mount(router);
+    if (clients != null) {
+      new ClientAdminRoutes(clients, guards).mount(router);
+    }
     router.route("/admin/eventbus/*").subRouter(DashboardBridge.create(vertx, store, guards));
     router.get("/admin").handler(ctx -> {
       if ("/admin".equals(ctx.request().path())) {

@@ -1,6 +1,7 @@
 package io.bastion.admin;
 
 import io.bastion.audit.AuditAddresses;
+import io.bastion.auth.server.ClientAddresses;
 import io.bastion.backup.BackupAddresses;
 import io.bastion.fhir.FhirAddresses;
 import io.bastion.security.SecurityAddresses;
@@ -40,15 +41,19 @@ final class CtlBridge {
    * Addresses a ctl client may send to, and the permission each requires of the token's role. Add one
    * line per new `bastion ctl` subcommand.
    */
-  static final Map<String, Permission> INBOUND = new TreeMap<>(Map.of(
-      NodeAddresses.STATUS, Permission.NODE_STATUS,
-      AuditAddresses.VERIFY, Permission.AUDIT_VIEW,
-      BackupAddresses.RUN, Permission.BACKUPS_MANAGE,
-      SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE,
-      SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE,
-      FhirAddresses.SEED, Permission.FHIR_SEED,
-      FhirAddresses.PHI_STATUS, Permission.PHI_KEYS_MANAGE,
-      FhirAddresses.PHI_ROTATE, Permission.PHI_KEYS_MANAGE));
+  static final Map<String, Permission> INBOUND = new TreeMap<>(Map.ofEntries(
+      Map.entry(NodeAddresses.STATUS, Permission.NODE_STATUS),
+      Map.entry(AuditAddresses.VERIFY, Permission.AUDIT_VIEW),
+      Map.entry(BackupAddresses.RUN, Permission.BACKUPS_MANAGE),
+      Map.entry(SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE),
+      Map.entry(SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE),
+      Map.entry(FhirAddresses.SEED, Permission.FHIR_SEED),
+      Map.entry(FhirAddresses.PHI_STATUS, Permission.PHI_KEYS_MANAGE),
+      Map.entry(FhirAddresses.PHI_ROTATE, Permission.PHI_KEYS_MANAGE),
+      Map.entry(ClientAddresses.LIST, Permission.CLIENTS_MANAGE),
+      Map.entry(ClientAddresses.ADD, Permission.CLIENTS_MANAGE),
+      Map.entry(ClientAddresses.DISABLE, Permission.CLIENTS_MANAGE),
+      Map.entry(ClientAddresses.REMOVE, Permission.CLIENTS_MANAGE)));
   /** `bastion ctl waf ...`: status for security-view, changes for security-manage (security-officer, admin). */
   static final Map<String, Permission> WAF_COMMANDS = Map.of(
       SecurityAddresses.STATUS, Permission.SECURITY_VIEW,
@@ -112,6 +117,7 @@ final class CtlBridge {
       // message is what this bridge says (set below), never what the client claims.
       headers.remove(TOKEN_HEADER);
       ACTOR_HEADERS.forEach(headers::remove);
+      headers.remove(ClientAddresses.ACTOR_HEADER);
     }
     Object address = frame.getValue("address");
     holderOf(presented).onComplete(found -> {
@@ -129,7 +135,8 @@ final class CtlBridge {
       } else if (role.get().may(needed)) {
         headers.put(SecurityAddresses.ACTOR_HEADER, "ctl:" + holder.get().name())
             .put(SecurityAddresses.ACTOR_ROLE_HEADER, role.get().wireName())
-            .put(SecurityAddresses.ACTOR_IP_HEADER, event.socket().remoteAddress().hostAddress());
+            .put(SecurityAddresses.ACTOR_IP_HEADER, event.socket().remoteAddress().hostAddress())
+            .put(ClientAddresses.ACTOR_HEADER, "ctl:" + holder.get().name() + " (" + role.get().wireName() + ")");
         event.complete(true);
       } else {
         LOG.warn("ctl bridge refused a {} to '{}' from {}: role {} lacks {}", type.name().toLowerCase(), loggable(address),

@@ -37,6 +37,8 @@ public final class Gateway {
   private WafRuntime waf;
   /** The audit log of blocked transactions, or null when waf.audit-log is off. */
   private WafAuditLog wafAuditLog;
+  /** CORS for SMART apps, or null when http.cors.allowed-origins is empty. */
+  private CorsConfig cors;
 
   public Gateway(HttpConfig http, boolean accessLog, TrafficMeter traffic, NodeInfo node, StoreHealth stores,
       PrometheusMeterRegistry registry, List<RouteModule> modules, Handler<RoutingContext> authentication) {
@@ -60,6 +62,12 @@ public final class Gateway {
     return this;
   }
 
+  /** Answers CORS (preflights before WAF and authentication) on the SMART-facing paths; call before deploying. */
+  public Gateway cors(CorsConfig cors) {
+    this.cors = cors != null && cors.enabled() ? cors : null;
+    return this;
+  }
+
   /** One router per gateway instance: handlers are cheap, the shared state they consult is not copied. */
   Router router(Vertx vertx) {
     Router router = Router.router(vertx);
@@ -68,6 +76,12 @@ public final class Gateway {
     router.route().handler(new ResponseObserver(traffic, accessLog));
     router.route().handler(new SecurityHeadersHandler(http));
     router.route().handler(new BodyLimitHandler(http.maxBodyBytes()));
+    if (cors != null) {
+      CorsHandler corsHandler = new CorsHandler(cors);
+      for (String path : List.of("/fhir/*", "/auth/*", "/.well-known/*")) {
+        router.route(path).handler(corsHandler);
+      }
+    }
     // 3-4 (blocklist, rate limit) and 7 (cache) arrive with their issues.
     // 5: WAF phase 1 -> body read under the limits -> WAF phase 2 (when rules are loaded). While the mode is
     // off, phase 1 starts no transaction and the body is left to the handlers, as without a WAF.

@@ -72,7 +72,10 @@ public final class TestNode implements AutoCloseable {
     return new TestNode(node);
   }
 
-  /** The test defaults: port 0, a fresh database, a temporary data dir, a known admin password. */
+  /**
+   * The test defaults: port 0, a fresh database, a temporary data dir, a known admin password, and
+   * auth.enabled=false (set it to true to test the deny-by-default node).
+   */
   public static BastionConfig config(Map<String, String> settings) {
     Map<String, String> flags = new HashMap<>();
     flags.put("http.port", "0");
@@ -83,6 +86,8 @@ public final class TestNode implements AutoCloseable {
     flags.put("node.id", "test-node");
     // one master key for every test node, so a test that restarts a node on the same database can read it
     flags.put("phi.master-key", PHI_MASTER_KEY);
+    // Nodes deny by default (auth.enabled: true); tests see an open API unless they ask for auth.
+    flags.put("auth.enabled", "false");
     try {
       flags.put("node.data-dir", Files.createTempDirectory("bastion-test").toString());
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.bastion.audit.AuditCodes;
 import io.bastion.audit.AuditRecord;
 import io.bastion.audit.AuditTrail;
 import io.bastion.fhir.FhirAddresses;
+import io.bastion.security.SecurityAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -95,7 +96,7 @@ public final class PhiVerticle extends VerticleBase {
     keys.rotate().onSuccess(id -> {
       LOG.info("PHI data key rotated: {} replaces {}; re-encrypting", id, previous);
       startJob();
-      audit(id).onComplete(audited -> {
+      audit(id, message).onComplete(audited -> {
         if (audited.succeeded()) {
           message.reply(new JsonObject().put("activeKey", id).put("previousKey", previous)
               .put("reencryption", jobJson()));
@@ -123,11 +124,17 @@ public final class PhiVerticle extends VerticleBase {
     });
   }
 
-  /** A config action in the audit trail, naming the new key (key ids are not secrets). */
-  private Future<Void> audit(String id) {
+  /**
+   * A config action in the audit trail, naming the new key (key ids are not secrets) and who asked: the ctl
+   * bridge sets the actor headers from the token it checked, never from what the client sent.
+   */
+  private Future<Void> audit(String id, Message<JsonObject> message) {
+    String actor = message.headers().get(SecurityAddresses.ACTOR_HEADER);
     AuditRecord record = new AuditRecord(AuditCodes.APPLICATION_ACTIVITY, null, AuditRecord.Action.U, clock.instant(),
         AuditRecord.Outcome.SUCCESS, null,
-        List.of(new AuditRecord.Agent(AuditCodes.AGENT_APPLICATION, "bastion ctl", "admin", true, null)), node,
+        List.of(new AuditRecord.Agent(AuditCodes.AGENT_USER, actor == null ? "bastion" : actor,
+            message.headers().get(SecurityAddresses.ACTOR_ROLE_HEADER), true,
+            message.headers().get(SecurityAddresses.ACTOR_IP_HEADER))), node,
         List.of(new AuditRecord.Entity("phi-key/" + id, AuditCodes.ENTITY_SYSTEM_OBJECT, null,
             null)), null);
     return trail.append(record);
