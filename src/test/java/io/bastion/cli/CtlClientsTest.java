@@ -101,8 +101,8 @@ class CtlClientsTest {
           audited.add(event.getJsonArray("subtype").getJsonObject(0).getString("code") + " by "
               + event.getJsonArray("agent").getJsonObject(0).getJsonObject("who").getJsonObject("identifier").getString("value"));
         });
-    assertEquals(List.of("client-register by ctl-token (admin)", "client-disable by ctl-token (admin)",
-        "client-remove by ctl-token (admin)"), audited);
+    assertEquals(List.of("client-register by ctl:bootstrap (admin)", "client-disable by ctl:bootstrap (admin)",
+        "client-remove by ctl:bootstrap (admin)"), audited);
   }
 
   @Test
