@@ -128,7 +128,7 @@ public final class FhirRoutes implements RouteModule {
     // an XML body becomes JSON before any handler reads it
     router.route("/fhir/*").method(HttpMethod.POST).method(HttpMethod.PUT)
         .handler(xml.readXmlBody(body)).handler(xml::convertRequestBody);
-    xml.warmUpLater(vertx);
+    xml.warmUpLater(vertx, capabilityStatement);
     router.get("/fhir/metadata").handler(this::capabilities);
     // AuditEvent lives in the audit chain, never in fhir_resource: its routes come before the generic ones
     if (auditEvents != null) {

@@ -36,9 +36,9 @@ final class FhirXmlEdge {
   }
 
   /** Builds HAPI's context in the background shortly after start, so the first XML request is not slow. */
-  void warmUpLater(Vertx vertx) {
+  void warmUpLater(Vertx vertx, String capabilityStatement) {
     vertx.setTimer(WARM_UP_DELAY_MS, id -> workers.executeBlocking(() -> {
-      converter.warmUp();
+      converter.warmUp(capabilityStatement);
       return null;
     }, false).onFailure(e -> LOG.warn("FHIR XML warm-up failed ({}); the first XML request builds the parser instead",
         e.getClass().getName())));

@@ -56,10 +56,19 @@ public final class FhirXmlConverter {
     return fhir.newXmlParser().encodeResourceToString(resource);
   }
 
-  /** Builds the HAPI context and both parsers' lazy state, so the first XML request does not pay for it. */
-  public void warmUp() {
-    String json = "{\"resourceType\":\"Patient\",\"id\":\"warm\",\"name\":[{\"family\":\"Up\"}]}";
+  /**
+   * Builds the HAPI context and loads what the common responses need (each R4 type's model classes load on
+   * first use), so the first XML request does not pay for it: a Patient both ways, a Bundle with an
+   * OperationOutcome, and the given documents (the CapabilityStatement, ~200 KB, the largest constant one).
+   */
+  public void warmUp(String... documents) {
+    String json = "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":{\"resourceType\":"
+        + "\"Patient\",\"id\":\"warm\",\"name\":[{\"family\":\"Up\"}]}},{\"resource\":{\"resourceType\":"
+        + "\"OperationOutcome\",\"issue\":[{\"severity\":\"information\",\"code\":\"informational\"}]}}]}";
     xmlToJson(jsonToXml(json).getBytes(StandardCharsets.UTF_8));
+    for (String document : documents) {
+      jsonToXml(document);
+    }
   }
 
   private FhirContext context() {

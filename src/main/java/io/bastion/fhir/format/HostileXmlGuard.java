@@ -17,13 +17,18 @@ import javax.xml.stream.XMLStreamReader;
  */
 public final class HostileXmlGuard {
 
-  private final XMLInputFactory factory;
   private final int maxDepth;
 
   public HostileXmlGuard(int maxDepth) {
     this.maxDepth = maxDepth;
-    // the JDK's own StAX implementation, whatever else is on the classpath: its settings below are known
-    factory = XMLInputFactory.newDefaultFactory();
+  }
+
+  /**
+   * The JDK's own StAX implementation, whatever else is on the classpath, so the settings below are known to
+   * hold. One per check: factories are not documented as thread-safe, and this one is a plain constructor.
+   */
+  private static XMLInputFactory factory() {
+    XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
     factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
@@ -31,13 +36,14 @@ public final class HostileXmlGuard {
     factory.setXMLResolver((publicId, systemId, base, namespace) -> {
       throw new XMLStreamException("external resources are not resolved");
     });
+    return factory;
   }
 
   /** Returns normally when the document is well-formed, has no DOCTYPE or entity references, and is not too deep. */
   public void check(String xml) {
     XMLStreamReader reader = null;
     try {
-      reader = factory.createXMLStreamReader(new StringReader(xml));
+      reader = factory().createXMLStreamReader(new StringReader(xml));
       int depth = 0;
       boolean root = false;
       while (reader.hasNext()) {

@@ -100,6 +100,13 @@ class FhirXmlConverterTest {
   }
 
   @Test
+  void warmUpConvertsTheDocumentsItIsGiven() {
+    CONVERTER.warmUp("{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"kind\":\"instance\","
+        + "\"format\":[\"json\",\"xml\"]}");
+    assertThrows(RuntimeException.class, () -> CONVERTER.warmUp("{\"resourceType\":\"NoSuchType\"}"));
+  }
+
+  @Test
   void notUtf8IsRefused() {
     byte[] latin1 = "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"Müller\"/></name></Patient>"
         .getBytes(StandardCharsets.ISO_8859_1);
