@@ -449,7 +449,9 @@ public final class FhirRoutes implements RouteModule {
           .onSuccess(page -> FhirAudit.respond(ctx,
           FhirAudit.pageEntities(type == null ? null : Entity.resource(id == null ? type : type + "/" + id),
               page.entries().stream().map(v -> new String[] {v.type(), v.id(), v.json()}).toList()), () -> {
-        String query = "_count=" + count + (sinceText == null ? "" : "&_since=" + encode(sinceText));
+        String format = ctx.request().getParam("_format");
+        String query = "_count=" + count + (sinceText == null ? "" : "&_since=" + encode(sinceText))
+            + (format == null ? "" : "&_format=" + encode(format)); // every page in the format asked for
         String self = base + path + "?" + query + (cursorText == null ? "" : "&_cursor=" + encode(cursorText));
         String next = page.next() == null ? null : base + path + "?" + query + "&_cursor=" + page.next().encode();
         FhirFormats.end(ctx, HistoryBundle.render(base, self, next, page, clock.instant()));

@@ -107,11 +107,18 @@ class FhirXmlHttpTest {
     assertEquals(Bundle.BundleType.SEARCHSET, page.getType());
     assertEquals(2, page.getEntry().size());
     assertNotNull(page.getLink("next"), "paging links survive the conversion");
+    // a client that chose XML by _format gets XML on every page: the links keep _format
+    String next = page.getLink("next").getUrl();
+    Bundle second = xml(node.send(HttpMethod.GET, next.substring(next.indexOf("/fhir/")), Map.of(), null), 200, Bundle.class);
+    assertEquals(1, second.getEntry().size());
     assertEquals("Bundled", ((Patient) page.getEntryFirstRep().getResource()).getNameFirstRep().getFamily());
     Bundle history = xml(fhir.get("/fhir/Patient/_history?_count=2", Map.of("Accept", "application/fhir+xml")), 200,
         Bundle.class);
     assertEquals(Bundle.BundleType.HISTORY, history.getType());
     assertEquals(2, history.getEntry().size());
+    String historyNext = xml(fhir.get("/fhir/Patient/_history?_count=1&_format=xml"), 200, Bundle.class)
+        .getLink("next").getUrl();
+    xml(node.send(HttpMethod.GET, historyNext.substring(historyNext.indexOf("/fhir/")), Map.of(), null), 200, Bundle.class);
     assertNotNull(history.getEntryFirstRep().getRequest().getMethod());
   }
 
