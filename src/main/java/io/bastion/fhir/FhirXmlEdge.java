@@ -1,6 +1,7 @@
 package io.bastion.fhir;
 
 import io.bastion.fhir.format.FhirXmlConverter;
+import io.bastion.fhir.format.OperationOutcomeXml;
 import io.bastion.fhir.format.XmlRejectedException;
 import io.bastion.gateway.ErrorRenderer;
 import io.bastion.gateway.RequestContext;
@@ -9,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import org.slf4j.Logger;
@@ -46,7 +48,17 @@ final class FhirXmlEdge {
 
   /** The writer that ends responses as XML of this media type (put in the routing context by FhirFormats). */
   ErrorRenderer.FhirBodyWriter writer(String mediaType) {
-    return (ctx, json) -> endAsXml(ctx, json, mediaType);
+    return new ErrorRenderer.FhirBodyWriter() {
+      @Override
+      public void end(RoutingContext ctx, String json) {
+        endAsXml(ctx, json, mediaType);
+      }
+
+      @Override
+      public void endOutcomeNow(RoutingContext ctx, JsonObject outcome) {
+        ctx.response().putHeader("Content-Type", mediaType + "; charset=utf-8").end(OperationOutcomeXml.encode(outcome));
+      }
+    };
   }
 
   private void endAsXml(RoutingContext ctx, String json, String mediaType) {

@@ -23,10 +23,13 @@ public final class ErrorRenderer {
    */
   public static final String FHIR_BODY_WRITER = "bastion.fhir.bodyWriter";
 
-  /** Ends a /fhir response whose status and headers are set, with a JSON resource in the negotiated format. */
-  @FunctionalInterface
+  /** Ends a /fhir response whose status and headers are set, in the negotiated format. */
   public interface FhirBodyWriter {
+    /** Any resource given as JSON; may finish later (off the event loop). */
     void end(RoutingContext ctx, String json);
+
+    /** A simple error OperationOutcome, ended before returning: router error handlers cannot wait. */
+    void endOutcomeNow(RoutingContext ctx, JsonObject outcome);
   }
 
   private ErrorRenderer() {
@@ -69,7 +72,13 @@ public final class ErrorRenderer {
       response.putHeader("Allow", (String) ctx.get("allowed-methods"));
     }
     if (ctx.normalizedPath().startsWith("/fhir")) {
-      endFhir(ctx, operationOutcome(status, detail, requestId));
+      FhirBodyWriter writer = ctx.get(FHIR_BODY_WRITER);
+      JsonObject outcome = operationOutcome(status, detail, requestId);
+      if (writer == null) {
+        response.putHeader("Content-Type", "application/fhir+json; charset=utf-8").end(outcome.encode());
+      } else {
+        writer.endOutcomeNow(ctx, outcome); // this may run in a router error handler: it must end now
+      }
     } else {
       JsonObject problem = new JsonObject().put("type", "about:blank").put("title", title(status))
           .put("status", status).put("detail", detail);
