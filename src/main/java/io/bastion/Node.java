@@ -24,6 +24,10 @@ import io.bastion.db.StoreHealth;
 import io.bastion.fhir.FhirAudit;
 import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
+import io.bastion.fhir.bulk.BulkExport;
+import io.bastion.fhir.bulk.ExportRoutes;
+import io.bastion.fhir.bulk.ExportVerticle;
+import io.bastion.fhir.search.PatientCompartment;
 import io.bastion.fhir.search.PgSearchService;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
@@ -95,6 +99,7 @@ public final class Node {
   private Audit audit;
   private Gateway gateway;
   private io.bastion.fhir.store.ResourceStore fhirStore;
+  private BulkExport exports;
   private TokenVerifier verifier;
   private InlineWaf waf;
 
@@ -186,13 +191,16 @@ public final class Node {
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
+          AccessPolicy policy = verifier == null ? null : new AccessPolicy();
+          exports = new BulkExport(vertx, pool, postgres, config.export(), PatientCompartment.r4(searchParameters),
+              info.id(), clock);
           fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(),
               new SearchIndexer(searchParameters));
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
-              FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
-              verifier == null ? null : new AccessPolicy())
+              FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock, policy)
               .auditEvents(pool)
+              .exports(ExportRoutes.r4(exports, ResourceTypes.r4(), PatientCompartment.r4(searchParameters), policy))
               .audited(new FhirAudit(audit.trail(), info.id(), clock));
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
@@ -213,6 +221,7 @@ public final class Node {
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
               .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(fhirStore), 1))
+              .compose(v -> deploy("ExportVerticle", () -> new ExportVerticle(exports), 1))
               .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl(), ctlTokens), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))

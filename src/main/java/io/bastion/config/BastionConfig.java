@@ -5,6 +5,7 @@ import io.bastion.admin.CtlConfig;
 import io.bastion.auth.AuthConfig;
 import io.bastion.db.PostgresConfig;
 import io.bastion.db.RedisConfig;
+import io.bastion.fhir.bulk.ExportConfig;
 import io.bastion.gateway.HttpConfig;
 import io.bastion.monitoring.MonitoringConfig;
 import io.bastion.security.WafConfig;
@@ -27,6 +28,7 @@ public record BastionConfig(
     MonitoringConfig monitoring,
     WafConfig waf,
     LogConfig log,
+    ExportConfig export,
     JsonObject effective) {
 
   static BastionConfig read(ConfigReader r, JsonObject effective) {
@@ -42,6 +44,7 @@ public record BastionConfig(
         MonitoringConfig.read(r),
         WafConfig.read(r),
         LogConfig.read(r),
+        ExportConfig.read(r, node),
         effective);
   }
 

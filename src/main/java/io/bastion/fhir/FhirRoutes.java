@@ -106,6 +106,15 @@ public final class FhirRoutes implements RouteModule {
     return this;
   }
 
+  /** Bulk Data $export; null: not mounted (set by {@link #exports}). */
+  private io.bastion.fhir.bulk.ExportRoutes exports;
+
+  /** Serves $export kick-off, status and downloads through these routes (call before mounting). */
+  public FhirRoutes exports(io.bastion.fhir.bulk.ExportRoutes exports) {
+    this.exports = exports;
+    return this;
+  }
+
   /** Audits every interaction through this (call before mounting). */
   public FhirRoutes audited(FhirAudit audit) {
     this.audit = audit;
@@ -115,8 +124,14 @@ public final class FhirRoutes implements RouteModule {
   @Override
   public void mount(Vertx vertx, Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
+    if (exports != null) {
+      exports.mountDownloads(router, this::guard); // NDJSON, outside JSON content negotiation
+    }
     router.route("/fhir/*").handler(new FhirFormats());
     router.get("/fhir/metadata").handler(this::capabilities);
+    if (exports != null) {
+      exports.mount(router, this::guard); // before /fhir/:type/:id, which would take $export-status/{job}
+    }
     // AuditEvent lives in the audit chain, never in fhir_resource: its routes come before the generic ones
     if (auditEvents != null) {
       auditEvents.mount(router,
@@ -844,7 +859,7 @@ public final class FhirRoutes implements RouteModule {
   }
 
   /** The one exit for errors under /fhir: client errors as OperationOutcomes, the rest as 500. */
-  static void fail(RoutingContext ctx, Throwable failure) {
+  public static void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof FhirException fhir) {
       FhirAudit.failed(ctx, fhir.status(), () -> ErrorRenderer.renderOutcome(ctx, fhir.status(), fhir.issues()));
     } else if (failure instanceof StoreException refused) {
