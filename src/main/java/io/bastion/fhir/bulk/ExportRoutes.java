@@ -199,7 +199,7 @@ public final class ExportRoutes {
               FhirRoutes.fail(ctx, FhirException.of(404, "not-found", "the export has no such file"));
               return;
             }
-            FhirAudit.respond(ctx, List.of(Entity.query(job.request())), () -> ctx.response()
+            FhirAudit.respond(ctx, List.of(Entity.query(relative(job.request()))), () -> ctx.response()
                 .putHeader("Content-Type", NDJSON).sendFile(path)
                 .onFailure(e -> FhirRoutes.fail(ctx, e)));
           }).onFailure(e -> FhirRoutes.fail(ctx, e));
@@ -227,6 +227,12 @@ public final class ExportRoutes {
       }
       then.accept(job);
     }).onFailure(e -> FhirRoutes.fail(ctx, e));
+  }
+
+  /** The kick-off as the audit's query entity, relative to the base as at kick-off ("$export?_type=…"). */
+  private static String relative(String requestUrl) {
+    int fhir = requestUrl.indexOf("/fhir/");
+    return fhir < 0 ? requestUrl : requestUrl.substring(fhir + "/fhir/".length());
   }
 
   private static FhirException unknownJob() {
