@@ -234,10 +234,13 @@ public final class FhirRoutes implements RouteModule {
         return;
       }
       refuseConditionalForPatientContext(patient, "conditional create (If-None-Exist)");
-      bundles.findOne(type, BundleProcessor.criteria(ifNoneExist), "If-None-Exist", "If-None-Exist")
-          .compose(existing -> existing == null
-              ? store.create(type, resource).map(written -> (Object) written)
-              : Future.<Object>succeededFuture(existing))
+      List<Map.Entry<String, String>> criteria = BundleProcessor.criteria(ifNoneExist);
+      // search and create under the criteria's lock: a concurrent create with the same criteria waits, then finds this one
+      store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
+          bundles.findOne(search.on(connection), type, criteria, "If-None-Exist", "If-None-Exist")
+              .compose(existing -> existing == null
+                  ? tx.create(type, resource).map(written -> (Object) written)
+                  : Future.<Object>succeededFuture(existing)))
           .onSuccess(outcome -> {
             if (outcome instanceof Written written) {
               sendWritten(ctx, written);
@@ -300,7 +303,8 @@ public final class FhirRoutes implements RouteModule {
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForCreate(type, resource);
       String bodyId = resource.getValue("id") instanceof String s ? s : null;
-      bundles.findOne(type, criteria, "the conditional update's search", null).compose(match -> {
+      store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
+          bundles.findOne(search.on(connection), type, criteria, "the conditional update's search", null).compose(match -> {
         if (match != null) {
           if (bodyId != null && !bodyId.equals(match.id())) {
             throw FhirException.of(400, "invalid", "the body's id is not the id of the resource the search matched",
@@ -308,27 +312,31 @@ public final class FhirRoutes implements RouteModule {
           }
           resource.put("id", match.id());
           validator.checkForUpdate(type, match.id(), resource);
-          return store.update(type, match.id(), resource, ifMatch);
+          return tx.update(type, match.id(), resource, ifMatch);
         }
         if (ifMatch != null) {
           throw FhirException.of(412, "conflict", "If-Match was given but the search matched no resource");
         }
         if (bodyId == null) {
-          return store.create(type, resource);
+          return tx.create(type, resource);
         }
         validator.checkForUpdate(type, bodyId, resource);
         // the body's id must be free: a resource under it did not match the criteria, so it is not replaced
-        return store.read(type, bodyId).transform(read -> {
+        return tx.read(type, bodyId).transform(read -> {
           if (read.succeeded()) {
             return Future.failedFuture(FhirException.of(409, "conflict", "no resource matched the search, "
                 + "but the body's id belongs to another resource", "Resource.id"));
           }
-          return store.update(type, bodyId, resource, null);
+          return tx.update(type, bodyId, resource, null);
         });
-      }).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
+      })).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
+  }
+
+  /** What a conditional delete matched and the deletion it wrote. */
+  private record ConditionalDeletion(ResourceVersion match, ResourceVersion deletion) {
   }
 
   /** DELETE /fhir/{type}?criteria (single): no match deletes nothing, one is deleted, more than one is 412. */
@@ -337,8 +345,13 @@ public final class FhirRoutes implements RouteModule {
       String type = type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
       refuseConditionalForPatientContext(patientOf(ctx), "conditional delete");
-      bundles.findOne(type, conditionalCriteria(ctx), "the conditional delete's search", null).onSuccess(match -> {
-        if (match == null) {
+      List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
+      store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
+          bundles.findOne(search.on(connection), type, criteria, "the conditional delete's search", null)
+              .compose(match -> match == null ? Future.<ConditionalDeletion>succeededFuture(null)
+                  : tx.delete(type, match.id(), ifMatch).map(deletion -> new ConditionalDeletion(match, deletion))))
+          .onSuccess(deleted -> {
+        if (deleted == null) {
           FhirAudit.respond(ctx, List.of(Entity.resource(type)), () -> {
             if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
               sendOutcome(ctx, 200, "no resource matched the search; nothing was deleted");
@@ -348,15 +361,14 @@ public final class FhirRoutes implements RouteModule {
           });
           return;
         }
-        store.delete(type, match.id(), ifMatch).onSuccess(deletion -> FhirAudit.respond(ctx,
-            FhirAudit.entities(match), () -> {
-          HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deletion.version()));
+        FhirAudit.respond(ctx, FhirAudit.entities(deleted.match()), () -> {
+          HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deleted.deletion().version()));
           if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
             sendOutcome(ctx, 200, "the resource is deleted");
           } else {
             response.setStatusCode(204).end();
           }
-        })).onFailure(e -> fail(ctx, e));
+        });
       }).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);

@@ -9,6 +9,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,13 +28,23 @@ public final class PgSearchService implements SearchService {
   /** The most resources _include and _revinclude add to one page: bounds the memory a page needs. */
   public static final int MAX_INCLUDED = 1000;
 
-  private final Pool pool;
+  /** The pool, or a transaction's connection ({@link #on}). */
+  private final SqlClient pool;
   private final int maxIncluded;
 
   /** @param maxIncluded the most resources _include and _revinclude add to one page */
   public PgSearchService(Pool pool, int maxIncluded) {
-    this.pool = pool;
+    this((SqlClient) pool, maxIncluded);
+  }
+
+  private PgSearchService(SqlClient client, int maxIncluded) {
+    this.pool = client;
     this.maxIncluded = maxIncluded;
+  }
+
+  @Override
+  public SearchService on(SqlClient connection) {
+    return new PgSearchService(connection, maxIncluded);
   }
 
   @Override
