@@ -454,8 +454,9 @@ final class BundleProcessor {
   /**
    * The conditional interactions' search (conditional create, update, delete; REST and Bundle entries): the
    * criteria parsed in strict mode (an unknown parameter is a 400), at most two matches fetched. Answers the
-   * one match, null for none; more than one fails 412. Not atomic with the write that follows (see
-   * docs/fhir.md, "Conditional interactions").
+   * one match, null for none; more than one fails 412. Atomic with the write that follows only when run
+   * on the connection of a transaction holding the criteria's lock ({@link ResourceStore#inCriteriaLocks},
+   * {@link #criteriaKey}; docs/fhir.md, "Conditional interactions").
    *
    * @param what       names the criteria in error messages ("If-None-Exist", "entry[2]: request.ifNoneExist")
    * @param expression the OperationOutcome expression for errors
