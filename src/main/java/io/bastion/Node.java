@@ -192,15 +192,15 @@ public final class Node {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
           AccessPolicy policy = verifier == null ? null : new AccessPolicy();
-          exports = new BulkExport(vertx, pool, postgres, config.export(), PatientCompartment.r4(searchParameters),
-              info.id(), clock);
+          PatientCompartment compartment = PatientCompartment.r4(searchParameters);
+          exports = new BulkExport(vertx, pool, postgres, config.export(), compartment, info.id(), clock);
           fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(),
               new SearchIndexer(searchParameters));
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock, policy)
               .auditEvents(pool)
-              .exports(ExportRoutes.r4(exports, ResourceTypes.r4(), PatientCompartment.r4(searchParameters), policy))
+              .exports(ExportRoutes.r4(exports, ResourceTypes.r4(), compartment, policy))
               .audited(new FhirAudit(audit.trail(), info.id(), clock));
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);

@@ -165,6 +165,30 @@ public final class BulkExport {
         });
   }
 
+  /**
+   * Removes job directories that no job row names any more (a job deleted through another node of a cluster,
+   * or files left by a crash), except those of jobs running here.
+   */
+  Future<Integer> removeOrphans() {
+    String root = config.dir().toString();
+    return vertx.fileSystem().exists(root).compose(exists -> !exists ? Future.succeededFuture(List.<String>of())
+            : vertx.fileSystem().readDir(root, ExportRoutes.JOB_ID))
+        .compose(paths -> {
+          List<String> ids = paths.stream().map(p -> Path.of(p).getFileName().toString())
+              .filter(id -> !active.containsKey(id)).toList();
+          if (ids.isEmpty()) {
+            return Future.succeededFuture(0);
+          }
+          return pool.preparedQuery(ExportSql.KNOWN_JOBS).execute(Tuple.of(ids.toArray(String[]::new))).compose(rows -> {
+            java.util.Set<String> known = new java.util.HashSet<>();
+            rows.forEach(row -> known.add(row.getString("job_id")));
+            List<Future<Void>> removed = new ArrayList<>();
+            ids.stream().filter(id -> !known.contains(id)).forEach(id -> removed.add(removeFiles(id)));
+            return Future.join(removed).map(done -> removed.size());
+          });
+        });
+  }
+
   /** Tells every running job to stop (they are marked failed) and closes the worker pool. */
   Future<Void> stop() {
     active.values().forEach(job -> job.stop(ActiveJob.Stop.NODE_STOPPING));

@@ -34,7 +34,7 @@ public final class ExportRoutes {
   static final String STATUS_PATH = "/$export-status/";
   static final String FILE_PATH = "/$export-file/";
   static final String NDJSON = "application/fhir+ndjson";
-  private static final String JOB_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  static final String JOB_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
   /** Seconds a client should wait between polls of a running job. */
   private static final int POLL_SECONDS = 2;
   private static final int BUSY_RETRY_SECONDS = 30;

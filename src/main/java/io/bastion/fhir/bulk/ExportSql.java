@@ -19,6 +19,8 @@ final class ExportSql {
   static final String FAIL_INTERRUPTED = "UPDATE fhir_export_job SET status = 'failed', error = $2, finished_at = $3,"
       + " expires_at = $4 WHERE node_id = $1 AND status IN ('accepted', 'running') RETURNING job_id";
 
+  static final String KNOWN_JOBS = "SELECT job_id FROM fhir_export_job WHERE job_id = ANY ($1::text[])";
+
   static final String DELETE_EXPIRED = "DELETE FROM fhir_export_job WHERE node_id = $1 AND expires_at < $2 RETURNING job_id";
 
   // ---- the runner (JDBC on an export worker) ----

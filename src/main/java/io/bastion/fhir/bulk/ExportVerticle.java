@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control-plane side of $export: at start, fails the jobs this node was running when it last stopped;
- * then removes expired jobs and their files every fhir.export.cleanup-interval-seconds; at stop, stops the
+ * then removes expired jobs and their files, and job directories no job row names (deleted through another
+ * node, or left by a crash), every fhir.export.cleanup-interval-seconds; at stop, stops the
  * running jobs. The jobs themselves run on {@link BulkExport}'s worker pool.
  */
 public final class ExportVerticle extends VerticleBase {
@@ -32,11 +33,12 @@ public final class ExportVerticle extends VerticleBase {
   }
 
   private void cleanUp() {
-    exports.removeExpired().onComplete(done -> {
+    exports.removeExpired().compose(expired -> exports.removeOrphans().map(orphans -> expired + orphans))
+        .onComplete(done -> {
       if (done.failed()) {
         LOG.warn("export cleanup failed: {}; retrying at the next interval", done.cause().getClass().getSimpleName());
       } else if (done.result() > 0) {
-        LOG.info("removed {} expired export job(s) and their files", done.result());
+        LOG.info("removed the files of {} expired or deleted export job(s)", done.result());
       }
     });
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A restarted node fails the jobs it was running (a snapshot cannot be resumed) and removes jobs whose
- * retention has passed, with their files.
+ * retention has passed, with their files, and files no job row names.
  */
 class ExportRecoveryTest {
 
@@ -40,6 +40,9 @@ class ExportRecoveryTest {
     Files.createDirectories(exports.resolve(expired));
     Files.writeString(exports.resolve(expired).resolve("Patient-1.ndjson"), "{}\n");
     Files.createDirectories(exports.resolve(kept));
+    String orphan = UUID.randomUUID().toString(); // files whose job row is gone (deleted through another node)
+    Files.createDirectories(exports.resolve(orphan));
+    Files.writeString(exports.resolve(orphan).resolve("Patient-1.ndjson"), "{}\n");
 
     Map<String, String> again = new java.util.HashMap<>(settings);
     again.put("postgres.url", url);
@@ -50,10 +53,12 @@ class ExportRecoveryTest {
       assertTrue(failed.bodyAsString().contains("the node stopped while the export ran"), failed.bodyAsString());
 
       long deadline = System.currentTimeMillis() + 10_000;
-      while (Files.exists(exports.resolve(expired)) && System.currentTimeMillis() < deadline) {
+      while ((Files.exists(exports.resolve(expired)) || Files.exists(exports.resolve(orphan)))
+          && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
       }
       assertFalse(Files.exists(exports.resolve(expired)), "an expired job's files are removed");
+      assertFalse(Files.exists(exports.resolve(orphan)), "files no job row names are removed");
       assertOutcome(export.send(HttpMethod.GET, "/fhir/$export-status/" + expired, Map.of()), 404);
       assertEquals(200, export.send(HttpMethod.GET, "/fhir/$export-status/" + kept, Map.of()).statusCode());
       assertTrue(Files.isDirectory(exports.resolve(kept)), "a job within its retention stays");
