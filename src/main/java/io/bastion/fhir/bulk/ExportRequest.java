@@ -52,7 +52,7 @@ public record ExportRequest(Level level, List<String> types, Instant since) {
       }
     }
     String format = query.get("_outputFormat");
-    if (format != null && !OUTPUT_FORMATS.contains(format.trim().toLowerCase(Locale.ROOT))) {
+    if (format != null && !OUTPUT_FORMATS.contains(plus(format).trim().toLowerCase(Locale.ROOT))) {
       throw FhirException.of(400, "not-supported", "_outputFormat must be application/fhir+ndjson "
           + "(or application/ndjson, ndjson)", "_outputFormat");
     }
@@ -96,7 +96,7 @@ public record ExportRequest(Level level, List<String> types, Instant since) {
       return null;
     }
     try {
-      Instant since = OffsetDateTime.parse(text.trim()).toInstant();
+      Instant since = OffsetDateTime.parse(plus(text.trim())).toInstant();
       if (since.isBefore(EARLIEST) || since.isAfter(LATEST)) {
         throw new DateTimeParseException("out of range", text, 0);
       }
@@ -104,6 +104,14 @@ public record ExportRequest(Level level, List<String> types, Instant since) {
     } catch (DateTimeParseException e) {
       throw FhirException.of(400, "value", "_since must be a FHIR instant such as 2024-01-31T12:00:00Z", "_since");
     }
+  }
+
+  /**
+   * Clients often send {@code application/fhir+ndjson} and {@code +01:00} unencoded, and form decoding turns
+   * the '+' into a space; neither value can hold a space, so it is read back as '+'.
+   */
+  private static String plus(String text) {
+    return text.replace(' ', '+');
   }
 
   private static boolean preferAsync(String prefer) {
