@@ -148,21 +148,20 @@ public final class BulkExport {
     return pool.preparedQuery(ExportSql.FAIL_INTERRUPTED).execute(Tuple.of(nodeId,
             "the node stopped while the export ran; start a new export", now.atOffset(ZoneOffset.UTC),
             now.plus(Duration.ofHours(config.retentionHours())).atOffset(ZoneOffset.UTC)))
-        .compose(rows -> {
-          List<Future<Void>> removed = new ArrayList<>();
-          rows.forEach(row -> removed.add(removeFiles(row.getString("job_id"))));
-          return Future.join(removed).map(done -> rows.size());
-        });
+        .compose(this::removeFilesOf);
   }
 
   /** Removes this node's jobs whose retention has passed, with their files. */
   Future<Integer> removeExpired() {
     return pool.preparedQuery(ExportSql.DELETE_EXPIRED).execute(Tuple.of(nodeId, clock.instant().atOffset(ZoneOffset.UTC)))
-        .compose(rows -> {
-          List<Future<Void>> removed = new ArrayList<>();
-          rows.forEach(row -> removed.add(removeFiles(row.getString("job_id"))));
-          return Future.join(removed).map(done -> rows.size());
-        });
+        .compose(this::removeFilesOf);
+  }
+
+  /** Removes the directories of the jobs in these rows (a job_id column); answers how many. */
+  private Future<Integer> removeFilesOf(io.vertx.sqlclient.RowSet<Row> jobs) {
+    List<Future<Void>> removed = new ArrayList<>();
+    jobs.forEach(row -> removed.add(removeFiles(row.getString("job_id"))));
+    return Future.join(removed).map(done -> jobs.size());
   }
 
   /**
