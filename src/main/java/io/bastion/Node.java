@@ -28,6 +28,11 @@ import io.bastion.fhir.bulk.BulkExport;
 import io.bastion.fhir.bulk.ExportRoutes;
 import io.bastion.fhir.bulk.ExportVerticle;
 import io.bastion.fhir.search.PatientCompartment;
+import io.bastion.fhir.phi.LocalMasterKey;
+import io.bastion.fhir.phi.PhiCipher;
+import io.bastion.fhir.phi.PhiKeyRing;
+import io.bastion.fhir.phi.PhiProtection;
+import io.bastion.fhir.phi.PhiVerticle;
 import io.bastion.fhir.search.PgSearchService;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
@@ -102,6 +107,10 @@ public final class Node {
   private BulkExport exports;
   private TokenVerifier verifier;
   private InlineWaf waf;
+  private PhiProtection phi = PhiProtection.NONE;
+  /** Null when PHI encryption is off. */
+  private PhiKeyRing phiKeys;
+  private PhiCipher phiCipher;
 
   private Node(BastionConfig config, Vertx vertx, Clock clock) {
     this.config = config;
@@ -188,16 +197,20 @@ public final class Node {
           verifier = created;
           return health;
         }))
+        .compose(health -> openPhi(random).map(opened -> {
+          phi = opened;
+          return health;
+        }))
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
           AccessPolicy policy = verifier == null ? null : new AccessPolicy();
           PatientCompartment compartment = PatientCompartment.r4(searchParameters);
-          exports = new BulkExport(vertx, pool, postgres, config.export(), compartment, info.id(), clock);
+          exports = new BulkExport(vertx, pool, postgres, config.export(), compartment, phi, info.id(), clock);
           fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(),
-              new SearchIndexer(searchParameters));
+              new SearchIndexer(searchParameters, phi), phi);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
-              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
+              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED, phi),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock, policy)
               .auditEvents(pool)
               .exports(ExportRoutes.r4(exports, ResourceTypes.r4(), compartment, policy))
@@ -222,6 +235,8 @@ public final class Node {
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
               .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(fhirStore), 1))
               .compose(v -> deploy("ExportVerticle", () -> new ExportVerticle(exports), 1))
+              .compose(v -> phiKeys == null ? Future.<String>succeededFuture() : deploy("PhiVerticle",
+                  () -> new PhiVerticle(pool, phiKeys, phiCipher, config.phi(), audit.trail(), info.id(), clock), 1))
               .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl(), ctlTokens), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
@@ -244,6 +259,24 @@ public final class Node {
       throw new IllegalStateException("waf.rules: " + e.problems().size() + " problem(s):\n  "
           + String.join("\n  ", e.problems()), e);
     }
+  }
+
+  /** PHI encryption at rest: the master key (file I/O on a worker), then the data keys from PostgreSQL. */
+  private Future<PhiProtection> openPhi(SecureRandom random) {
+    if (!config.phi().enabled()) {
+      LOG.warn("phi.encryption is false: identifiers, contact details, address lines and birth dates are stored "
+          + "in plaintext");
+      return Future.succeededFuture(PhiProtection.NONE);
+    }
+    return blocking.executeBlocking(() -> LocalMasterKey.resolve(config.phi(), random), false)
+        .compose(master -> PhiKeyRing.open(pool, master, random, clock))
+        .map(ring -> {
+          phiKeys = ring;
+          LOG.info("PHI encryption: {} sealed with AES-256-GCM (data key {})", config.phi().elements(),
+              ring.activeKeyId());
+          phiCipher = new PhiCipher(ring, config.phi().elements(), random);
+          return phiCipher;
+        });
   }
 
   /** The bearer-token verifier when auth.enabled, else null after a loud warning: /fhir is then open. */

@@ -51,6 +51,7 @@ public final class AdminRoutes implements RouteModule {
   private final MfaService mfa;
   private final AdminGuards guards;
   private final UserRoutes users;
+  private final AdminActionAudit actions;
   private final String uplotPath;
   private final Pool pool;
   /** Sign-ins, failures, lock-outs and logouts go here before they are answered; null: not audited. */
@@ -67,15 +68,20 @@ public final class AdminRoutes implements RouteModule {
     this.throttle = new LoginThrottle(pool, clock, config);
     this.mfa = new MfaService(pool, clock, random, new MfaSecretBox(config.mfaKey(), random));
     this.guards = new AdminGuards(accounts, clock, config.sessionAbsolute());
-    this.users = new UserRoutes(accounts, mfa, throttle, tokens, guards);
+    this.actions = new AdminActionAudit(clock);
+    this.users = new UserRoutes(accounts, mfa, throttle, tokens, guards, actions);
     this.uplotPath = Webjars.path("uplot") + "/dist";
     this.pool = pool;
   }
 
-  /** Audits sign-ins, failed sign-ins and second factors, lock-outs and logouts (call before mounting). */
+  /**
+   * Audits sign-ins, failed sign-ins and second factors, lock-outs, logouts, and administrators' changes to
+   * accounts and ctl tokens (call before mounting).
+   */
   public AdminRoutes audited(AuditTrail trail, String node) {
     this.trail = trail;
     this.node = node;
+    actions.to(trail, node);
     return this;
   }
 

@@ -45,7 +45,9 @@ final class CtlBridge {
       BackupAddresses.RUN, Permission.BACKUPS_MANAGE,
       SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE,
       SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE,
-      FhirAddresses.SEED, Permission.FHIR_SEED));
+      FhirAddresses.SEED, Permission.FHIR_SEED,
+      FhirAddresses.PHI_STATUS, Permission.PHI_KEYS_MANAGE,
+      FhirAddresses.PHI_ROTATE, Permission.PHI_KEYS_MANAGE));
   static final String TOKEN_HEADER = "token";
   static final String FORBIDDEN_PREFIX = "forbidden: ";
   private static final int MAX_LOGGED_ADDRESS = 120;

@@ -20,7 +20,9 @@ public enum Permission {
   USERS_MANAGE("users.manage"),
   CTL_TOKENS_MANAGE("ctl-tokens.manage"),
   /** Writing synthetic FHIR data ({@code bastion ctl seed}): admin only. */
-  FHIR_SEED("fhir.seed");
+  FHIR_SEED("fhir.seed"),
+  /** PHI encryption keys: status and rotation ({@code bastion ctl phi}): admin only. */
+  PHI_KEYS_MANAGE("phi-keys.manage");
 
   private final String wireName;
 

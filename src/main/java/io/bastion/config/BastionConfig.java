@@ -6,6 +6,7 @@ import io.bastion.auth.AuthConfig;
 import io.bastion.db.PostgresConfig;
 import io.bastion.db.RedisConfig;
 import io.bastion.fhir.bulk.ExportConfig;
+import io.bastion.fhir.phi.PhiConfig;
 import io.bastion.gateway.HttpConfig;
 import io.bastion.monitoring.MonitoringConfig;
 import io.bastion.security.WafConfig;
@@ -27,6 +28,7 @@ public record BastionConfig(
     AuthConfig auth,
     MonitoringConfig monitoring,
     WafConfig waf,
+    PhiConfig phi,
     LogConfig log,
     ExportConfig export,
     JsonObject effective) {
@@ -43,6 +45,7 @@ public record BastionConfig(
         AuthConfig.read(r),
         MonitoringConfig.read(r),
         WafConfig.read(r),
+        PhiConfig.read(r, node),
         LogConfig.read(r),
         ExportConfig.read(r, node),
         effective);

@@ -2,6 +2,7 @@ package io.bastion.fhir.bulk;
 
 import io.bastion.db.PostgresServer;
 import io.bastion.fhir.FhirException;
+import io.bastion.fhir.phi.PhiProtection;
 import io.bastion.fhir.search.PatientCompartment;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,14 +46,15 @@ public final class BulkExport {
   private final Map<String, ActiveJob> active = new ConcurrentHashMap<>();
   private final AtomicInteger slots = new AtomicInteger();
 
+  /** @param phi reveals the PHI that is encrypted at rest: exported files hold the plaintext resources */
   public BulkExport(Vertx vertx, Pool pool, PostgresServer postgres, ExportConfig config, PatientCompartment compartment,
-      String nodeId, Clock clock) {
+      PhiProtection phi, String nodeId, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
     this.nodeId = nodeId;
     this.clock = clock;
-    this.runner = new ExportRunner(postgres, config, compartment, clock);
+    this.runner = new ExportRunner(postgres, config, compartment, phi, clock);
     // an export may run for hours: its worker is not "blocked", so no warning before a day has passed
     this.workers = vertx.createSharedWorkerExecutor(WORKER_POOL, config.maxConcurrentJobs(), 24, TimeUnit.HOURS);
   }

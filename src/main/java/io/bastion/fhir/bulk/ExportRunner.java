@@ -1,6 +1,7 @@
 package io.bastion.fhir.bulk;
 
 import io.bastion.db.PostgresServer;
+import io.bastion.fhir.phi.PhiProtection;
 import io.bastion.fhir.search.PatientCompartment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,12 +37,15 @@ final class ExportRunner {
   private final PostgresServer postgres;
   private final ExportConfig config;
   private final PatientCompartment compartment;
+  private final PhiProtection phi;
   private final Clock clock;
 
-  ExportRunner(PostgresServer postgres, ExportConfig config, PatientCompartment compartment, Clock clock) {
+  ExportRunner(PostgresServer postgres, ExportConfig config, PatientCompartment compartment, PhiProtection phi,
+      Clock clock) {
     this.postgres = postgres;
     this.config = config;
     this.compartment = compartment;
+    this.phi = phi;
     this.clock = clock;
   }
 
@@ -116,7 +120,8 @@ final class ExportRunner {
               if (active.stopped() != null) {
                 throw new Stopped();
               }
-              out.write(rows.getString(1));
+              // the elements sealed at rest are opened here, on the export worker: the files are plaintext FHIR
+              out.write(phi.reveal(type, rows.getString(1), rows.getString(2)));
               total++;
             }
           }

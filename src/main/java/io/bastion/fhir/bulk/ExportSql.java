@@ -38,14 +38,14 @@ final class ExportSql {
       + " expires_at = ? WHERE job_id = ? AND status IN ('accepted', 'running')";
 
   /** A type's current resources, in res_pk order (the partial index on (res_type, res_pk) WHERE NOT deleted). */
-  static final String TYPE_ROWS = "SELECT r.content::text FROM fhir_resource r WHERE r.res_type = ? AND NOT r.deleted"
+  static final String TYPE_ROWS = "SELECT r.res_id, r.content::text FROM fhir_resource r WHERE r.res_type = ? AND NOT r.deleted"
       + " AND r.last_updated > ? ORDER BY r.res_pk";
 
   /**
    * A type's current resources that are in some patient's compartment: a compartment parameter of the type
    * references a Patient (the Patients themselves are all in their own).
    */
-  static final String COMPARTMENT_ROWS = "SELECT r.content::text FROM fhir_resource r WHERE r.res_type = ?"
+  static final String COMPARTMENT_ROWS = "SELECT r.res_id, r.content::text FROM fhir_resource r WHERE r.res_type = ?"
       + " AND NOT r.deleted AND r.last_updated > ? AND r.res_pk IN (SELECT i.res_pk FROM fhir_idx_reference i"
       + " WHERE i.res_type = ? AND i.name = ANY (?) AND i.target_type = 'Patient') ORDER BY r.res_pk";
 }

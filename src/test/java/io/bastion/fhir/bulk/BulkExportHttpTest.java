@@ -130,6 +130,28 @@ class BulkExportHttpTest {
   }
 
   @Test
+  void phiEncryptedAtRestIsExportedInPlaintext() throws Exception {
+    String mrn = "MRN-" + UUID.randomUUID();
+    String id = create(new JsonObject().put("resourceType", "Patient").put("birthDate", "1961-07-14")
+        .put("identifier", new JsonArray().add(new JsonObject().put("system", "urn:test:mrn").put("value", mrn))))
+        .getString("id");
+    var server = node.node().postgres();
+    try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.options().getUser(),
+        server.options().getPassword());
+        var s = c.prepareStatement("SELECT content::text FROM fhir_resource WHERE res_type = 'Patient' AND res_id = ?")) {
+      s.setString(1, id);
+      try (var rows = s.executeQuery()) {
+        assertTrue(rows.next());
+        assertFalse(rows.getString(1).contains(mrn), "the identifier is sealed at rest (phi.encryption)");
+      }
+    }
+    JsonObject exported = downloadAll(export.manifest("/fhir/$export?_type=Patient")).get("Patient").stream()
+        .filter(p -> id.equals(p.getString("id"))).findFirst().orElseThrow();
+    assertEquals(mrn, exported.getJsonArray("identifier").getJsonObject(0).getString("value"));
+    assertEquals("1961-07-14", exported.getString("birthDate"));
+  }
+
+  @Test
   void sinceLeavesOutResourcesNotChangedAfterIt() throws Exception {
     JsonObject older = create(new JsonObject().put("resourceType", "Practitioner").put("active", true));
     Thread.sleep(5);
