@@ -46,6 +46,8 @@ import io.bastion.monitoring.MonitoringVerticle;
 import io.bastion.monitoring.TrafficMeter;
 import io.bastion.security.InlineWaf;
 import io.bastion.security.SecurityVerticle;
+import io.bastion.security.WafAuditLog;
+import io.bastion.security.WafRuntime;
 import io.bastion.security.waf.WafConfigException;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -69,6 +71,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -106,11 +109,15 @@ public final class Node {
   private io.bastion.fhir.store.ResourceStore fhirStore;
   private BulkExport exports;
   private TokenVerifier verifier;
-  private InlineWaf waf;
+  private WafRuntime waf;
+  private WafAuditLog wafAuditLog;
   private PhiProtection phi = PhiProtection.NONE;
   /** Null when PHI encryption is off. */
   private PhiKeyRing phiKeys;
   private PhiCipher phiCipher;
+
+  /** SIGHUP reloads the WAF rules: on for a node run by `bastion serve`, off for nodes inside tests. */
+  private boolean reloadOnSighup;
 
   private Node(BastionConfig config, Vertx vertx, Clock clock) {
     this.config = config;
@@ -119,9 +126,9 @@ public final class Node {
     this.info = new NodeInfo(config.node().id(), NodeInfo.versionFromManifest(), Instant.now());
   }
 
-  /** Starts a node with default Vert.x options. */
+  /** Starts a node as `bastion serve` does: default Vert.x options, and SIGHUP reloads the WAF rules. */
   public static Future<Node> start(BastionConfig config) {
-    return start(config, new VertxOptions());
+    return start(config, new VertxOptions(), Clock.systemUTC(), true);
   }
 
   /** Starts a node; on failure everything already started is stopped again before the future fails. */
@@ -131,6 +138,10 @@ public final class Node {
 
   /** As above, with the clock that TOTP, lock-out, session and token expiry (and FHIR timestamps) read. */
   public static Future<Node> start(BastionConfig config, VertxOptions options, Clock clock) {
+    return start(config, options, clock, false);
+  }
+
+  private static Future<Node> start(BastionConfig config, VertxOptions options, Clock clock, boolean reloadOnSighup) {
     long began = System.nanoTime();
     PrometheusMeterRegistry registry = meterRegistry();
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
@@ -138,6 +149,7 @@ public final class Node {
             Label.EB_SIDE, Label.EB_FAILURE)));
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
     Node node = new Node(config, vertx, clock);
+    node.reloadOnSighup = reloadOnSighup;
     Promise<Node> started = Promise.promise();
     node.boot(registry).onComplete(booted -> {
       if (booted.succeeded()) {
@@ -167,9 +179,8 @@ public final class Node {
     SecureRandom random = new SecureRandom();
     TrafficMeter traffic = new TrafficMeter();
     // the WAF's rules first: a broken rules file stops the node before anything else starts
-    return blocking.executeBlocking(() -> loadWaf(), false)
+    return blocking.executeBlocking(() -> loadWaf(registry), false)
         .compose(loaded -> {
-          waf = loaded;
           return new PostgresSource(vertx, blocking, config.postgres()).resolve();
         })
         .compose(server -> {
@@ -223,10 +234,11 @@ public final class Node {
               new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
                   .audited(audit.trail(), info.id()),
               fhir), verifier == null ? null
-              : BearerAuthenticationHandler.create(verifier, registry, Set.of("/fhir/metadata"))).waf(waf);
+              : BearerAuthenticationHandler.create(verifier, registry, Set.of("/fhir/metadata"))).waf(waf, wafAuditLog);
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
-              .compose(v -> deploy("SecurityVerticle", SecurityVerticle::new, 1))
+              .compose(v -> deploy("SecurityVerticle", () -> new SecurityVerticle(waf, config.waf(), blocking,
+                  audit.trail(), info.id(), clock, reloadOnSighup), 1))
               .compose(v -> deploy("CacheVerticle", CacheVerticle::new, 1))
               .compose(v -> deploy("AuditVerticle", () -> new AuditVerticle(audit), 1))
               .compose(v -> deploy("MonitoringVerticle",
@@ -244,17 +256,28 @@ public final class Node {
         }));
   }
 
-  /** Compiles waf.rules (blocking: runs on the worker pool); null when waf.mode is off. */
-  private InlineWaf loadWaf() {
+  /**
+   * Compiles waf.rules and opens waf.audit-log (blocking: runs on the worker pool); no WAF when waf.rules is
+   * empty. Returns the loaded WAF or null.
+   */
+  private InlineWaf loadWaf(PrometheusMeterRegistry registry) {
     try {
-      InlineWaf loaded = InlineWaf.load(config.waf());
+      InlineWaf loaded = InlineWaf.load(config.waf(), clock);
       if (loaded != null) {
         LOG.info("WAF {}: {} rules from {}", config.waf().mode(), loaded.rules().ruleCount(), config.waf().rules());
         for (String warning : loaded.rules().warnings()) {
           LOG.warn("waf.rules: {}", warning);
         }
+        waf = new WafRuntime(loaded);
+        Path auditLog = config.waf().auditLogPath(config.node().dataDir());
+        if (auditLog != null) {
+          wafAuditLog = WafAuditLog.open(auditLog, registry);
+          LOG.info("WAF audit log of blocked transactions: {}", auditLog);
+        }
       }
       return loaded;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("waf.audit-log cannot be opened: " + e.getMessage(), e);
     } catch (WafConfigException e) {
       throw new IllegalStateException("waf.rules: " + e.problems().size() + " problem(s):\n  "
           + String.join("\n  ", e.problems()), e);
@@ -320,6 +343,11 @@ public final class Node {
             verifier.close();
           }
         })
+        .compose(v -> wafAuditLog == null ? Future.<Void>succeededFuture()
+            : vertx.<Void>executeBlocking(() -> {
+              wafAuditLog.close(); // writes what is queued: the gateway is undeployed, nothing more arrives
+              return null;
+            }, false).otherwiseEmpty())
         .compose(v -> pool == null ? Future.<Void>succeededFuture() : pool.close().otherwiseEmpty())
         .compose(v -> {
           if (redis != null && !redis.local()) {

@@ -42,6 +42,9 @@
     if (active === 'overview') {
       overview.resize();
     }
+    if (window.Bastion.Waf) {
+      if (active === 'security') { window.Bastion.Waf.show(session); } else { window.Bastion.Waf.hide(); }
+    }
     if (active === 'audit' && window.Bastion.Audit) {
       window.Bastion.Audit.show(session);
     }

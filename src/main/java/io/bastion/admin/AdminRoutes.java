@@ -156,6 +156,7 @@ public final class AdminRoutes implements RouteModule {
     router.post("/admin/api/mfa/enrolment/confirm").handler(ctx -> confirmEnrolment(ctx, sessions));
     users.mount(router);
     new AuditAdminRoutes(vertx, pool, guards, trail, node, clock).mount(router);
+    new WafAdminRoutes(vertx, guards).mount(router);
     router.route("/admin/eventbus/*").subRouter(DashboardBridge.create(vertx, store, guards));
     router.get("/admin").handler(ctx -> {
       if ("/admin".equals(ctx.request().path())) {

@@ -14,6 +14,7 @@ import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameHelper;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -48,7 +49,20 @@ final class CtlBridge {
       FhirAddresses.SEED, Permission.FHIR_SEED,
       FhirAddresses.PHI_STATUS, Permission.PHI_KEYS_MANAGE,
       FhirAddresses.PHI_ROTATE, Permission.PHI_KEYS_MANAGE));
+  /** `bastion ctl waf ...`: status for security-view, changes for security-manage (security-officer, admin). */
+  static final Map<String, Permission> WAF_COMMANDS = Map.of(
+      SecurityAddresses.STATUS, Permission.SECURITY_VIEW,
+      SecurityAddresses.RULES_RELOAD, Permission.SECURITY_MANAGE,
+      SecurityAddresses.WAF_MODE, Permission.SECURITY_MANAGE,
+      SecurityAddresses.RULES_DISABLE, Permission.SECURITY_MANAGE);
+
+  static {
+    INBOUND.putAll(WAF_COMMANDS);
+  }
+
   static final String TOKEN_HEADER = "token";
+  private static final List<String> ACTOR_HEADERS = List.of(SecurityAddresses.ACTOR_HEADER,
+      SecurityAddresses.ACTOR_ROLE_HEADER, SecurityAddresses.ACTOR_IP_HEADER, SecurityAddresses.REQUEST_ID_HEADER);
   static final String FORBIDDEN_PREFIX = "forbidden: ";
   private static final int MAX_LOGGED_ADDRESS = 120;
   private static final Logger LOG = LoggerFactory.getLogger(CtlBridge.class);
@@ -94,12 +108,15 @@ final class CtlBridge {
     Object value = headers == null ? null : headers.getValue(TOKEN_HEADER);
     String presented = value instanceof String s ? s : null;
     if (headers != null) {
-      // The bridge copies frame headers onto the event-bus message: the secret stops here.
+      // The bridge copies frame headers onto the event-bus message: the secret stops here, and who sent the
+      // message is what this bridge says (set below), never what the client claims.
       headers.remove(TOKEN_HEADER);
+      ACTOR_HEADERS.forEach(headers::remove);
     }
     Object address = frame.getValue("address");
-    roleOf(presented).onComplete(found -> {
-      Optional<Role> role = found.succeeded() ? found.result() : Optional.empty();
+    holderOf(presented).onComplete(found -> {
+      Optional<CtlTokens.Holder> holder = found.succeeded() ? found.result() : Optional.empty();
+      Optional<Role> role = holder.map(CtlTokens.Holder::role);
       if (role.isEmpty()) {
         LOG.warn("ctl bridge refused a {} to '{}' from {}: missing, wrong, expired or revoked token",
             type.name().toLowerCase(), loggable(address), event.socket().remoteAddress());
@@ -110,6 +127,9 @@ final class CtlBridge {
       if (needed == null) {
         event.complete(true); // not on the list: the bridge itself answers access_denied
       } else if (role.get().may(needed)) {
+        headers.put(SecurityAddresses.ACTOR_HEADER, "ctl:" + holder.get().name())
+            .put(SecurityAddresses.ACTOR_ROLE_HEADER, role.get().wireName())
+            .put(SecurityAddresses.ACTOR_IP_HEADER, event.socket().remoteAddress().hostAddress());
         event.complete(true);
       } else {
         LOG.warn("ctl bridge refused a {} to '{}' from {}: role {} lacks {}", type.name().toLowerCase(), loggable(address),
@@ -121,11 +141,11 @@ final class CtlBridge {
     });
   }
 
-  private Future<Optional<Role>> roleOf(String presented) {
+  private Future<Optional<CtlTokens.Holder>> holderOf(String presented) {
     if (bootstrap != null && bootstrap.matches(presented)) {
-      return Future.succeededFuture(Optional.of(Role.ADMIN));
+      return Future.succeededFuture(Optional.of(new CtlTokens.Holder("bootstrap", Role.ADMIN)));
     }
-    return tokens.roleOf(presented);
+    return tokens.holderOf(presented);
   }
 
   private static String loggable(Object address) {
