@@ -230,7 +230,7 @@ public final class Node {
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock, policy)
               .auditEvents(pool)
               .exports(ExportRoutes.r4(exports, ResourceTypes.r4(), compartment, policy))
-              .audited(new FhirAudit(audit.trail(), info.id(), clock));
+              .audited(fhirAudit());
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           CtlTokens ctlTokens = new CtlTokens(pool, clock, random);
@@ -295,6 +295,15 @@ public final class Node {
       throw new IllegalStateException("waf.rules: " + e.problems().size() + " problem(s):\n  "
           + String.join("\n  ", e.problems()), e);
     }
+  }
+
+  /** The FHIR interaction auditor, or null (and a loud warning) when audit.fhir-interactions is false. */
+  private FhirAudit fhirAudit() {
+    if (config.audit().fhirInteractions()) {
+      return new FhirAudit(audit.trail(), info.id(), clock);
+    }
+    LOG.warn("audit.fhir-interactions is false: FHIR reads, searches and writes are NOT audited on this node");
+    return null;
   }
 
   /** PHI encryption at rest: the master key (file I/O on a worker), then the data keys from PostgreSQL. */

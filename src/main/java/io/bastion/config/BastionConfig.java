@@ -7,6 +7,7 @@ import io.bastion.auth.server.AuthServerConfig;
 import io.bastion.db.PostgresConfig;
 import io.bastion.db.RedisConfig;
 import io.bastion.fhir.bulk.ExportConfig;
+import io.bastion.audit.AuditSettings;
 import io.bastion.fhir.phi.PhiConfig;
 import io.bastion.gateway.CorsConfig;
 import io.bastion.gateway.HttpConfig;
@@ -33,6 +34,7 @@ public record BastionConfig(
     MonitoringConfig monitoring,
     WafConfig waf,
     PhiConfig phi,
+    AuditSettings audit,
     LogConfig log,
     ExportConfig export,
     JsonObject effective) {
@@ -52,6 +54,7 @@ public record BastionConfig(
         MonitoringConfig.read(r),
         WafConfig.read(r),
         PhiConfig.read(r, node),
+        AuditSettings.read(r),
         LogConfig.read(r),
         ExportConfig.read(r, node),
         effective);
