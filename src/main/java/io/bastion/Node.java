@@ -28,6 +28,7 @@ import io.bastion.fhir.search.PgSearchService;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.seed.SeedVerticle;
+import io.bastion.fhir.store.PgCopyLoader;
 import io.bastion.fhir.store.PgResourceStore;
 import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.gateway.Gateway;
@@ -95,6 +96,7 @@ public final class Node {
   private Audit audit;
   private Gateway gateway;
   private io.bastion.fhir.store.ResourceStore fhirStore;
+  private PgCopyLoader seedLoader;
   private TokenVerifier verifier;
   private InlineWaf waf;
 
@@ -186,8 +188,9 @@ public final class Node {
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
-          fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(),
-              new SearchIndexer(searchParameters));
+          SearchIndexer indexer = new SearchIndexer(searchParameters);
+          fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), indexer);
+          seedLoader = new PgCopyLoader(postgres, indexer, clock);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
@@ -212,7 +215,7 @@ public final class Node {
                   () -> new MonitoringVerticle(info.id(), config.monitoring(), traffic, health), 1))
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
-              .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(fhirStore), 1))
+              .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(seedLoader), 1))
               .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl(), ctlTokens), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
