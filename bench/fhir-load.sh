@@ -45,9 +45,10 @@ step() { printf '\n== %s (load average %s)\n' "$1" "$(cut -d' ' -f1-3 /proc/load
 step "build"
 # the jar when any main source or resource is newer than it; the driver's classes and classpath always
 if [ ! -f target/bastion.jar ] || [ -n "$(find src/main pom.xml -newer target/bastion.jar -print -quit)" ]; then
-  ./mvnw -q -B -o -DskipTests package
+  ./mvnw -q -B -o -DskipTests package || ./mvnw -q -B -DskipTests package
 fi
-./mvnw -q -B -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+cp_goals=(test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt)
+./mvnw -q -B -o "${cp_goals[@]}" || ./mvnw -q -B "${cp_goals[@]}"
 driver_cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 
 work=$(mktemp -d)
