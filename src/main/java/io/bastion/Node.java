@@ -92,6 +92,7 @@ public final class Node {
   private WorkerExecutor blocking;
   private PostgresServer postgres;
   private Pool pool;
+  private Pool searchPool;
   private RedisStore redis;
   private Audit audit;
   private Gateway gateway;
@@ -171,6 +172,15 @@ public final class Node {
               .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true))
               .using(vertx)
               .build();
+          // searches get their own pool whose sessions never use a generic plan: a cached search statement
+          // planned without its values (rows=1 everywhere) can drive from the least selective index and take
+          // seconds where the plan for the actual values takes a millisecond (docs/fhir.md, SQL)
+          searchPool = PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setName("bastion-search").setShared(false))
+              .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true)
+                  .addProperty("plan_cache_mode", "force_custom_plan"))
+              .using(vertx)
+              .build();
           return new RedisSource(vertx, config.redis()).resolve().map(store -> {
             redis = store;
             return new StoreHealth(pool, postgres, store, schemaVersion);
@@ -192,7 +202,7 @@ public final class Node {
           fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), indexer);
           seedLoader = new PgCopyLoader(postgres, indexer, clock);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
-              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
+              searchParameters, new PgSearchService(searchPool, PgSearchService.MAX_INCLUDED),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
               verifier == null ? null : new AccessPolicy())
               .auditEvents(pool)
@@ -282,6 +292,7 @@ public final class Node {
           }
         })
         .compose(v -> pool == null ? Future.<Void>succeededFuture() : pool.close().otherwiseEmpty())
+        .compose(v -> searchPool == null ? Future.<Void>succeededFuture() : searchPool.close().otherwiseEmpty())
         .compose(v -> {
           if (redis != null && !redis.local()) {
             redis.client().close();
