@@ -40,6 +40,7 @@ import io.bastion.fhir.search.PgSearchService;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.seed.SeedVerticle;
+import io.bastion.fhir.store.PgCopyLoader;
 import io.bastion.fhir.store.PgResourceStore;
 import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.gateway.Gateway;
@@ -106,11 +107,13 @@ public final class Node {
   private WorkerExecutor blocking;
   private PostgresServer postgres;
   private Pool pool;
+  private Pool searchPool;
   private RedisStore redis;
   private Audit audit;
   private Gateway gateway;
   private io.bastion.fhir.store.ResourceStore fhirStore;
   private BulkExport exports;
+  private PgCopyLoader seedLoader;
   private TokenVerifier verifier;
   private WafRuntime waf;
   private WafAuditLog wafAuditLog;
@@ -199,6 +202,15 @@ public final class Node {
               .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true))
               .using(vertx)
               .build();
+          // searches get their own pool whose sessions never use a generic plan: a cached search statement
+          // planned without its values (rows=1 everywhere) can drive from the least selective index and take
+          // seconds where the plan for the actual values takes a millisecond (docs/fhir.md, SQL)
+          searchPool = PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setName("bastion-search").setShared(false))
+              .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true)
+                  .addProperty("plan_cache_mode", "force_custom_plan"))
+              .using(vertx)
+              .build();
           return new RedisSource(vertx, config.redis()).resolve().map(store -> {
             redis = store;
             return new StoreHealth(pool, postgres, store, schemaVersion);
@@ -223,10 +235,11 @@ public final class Node {
           AccessPolicy policy = verifier == null ? null : new AccessPolicy();
           PatientCompartment compartment = PatientCompartment.r4(searchParameters);
           exports = new BulkExport(vertx, pool, postgres, config.export(), compartment, phi, info.id(), clock);
-          fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(),
-              new SearchIndexer(searchParameters, phi), phi);
+          SearchIndexer indexer = new SearchIndexer(searchParameters, phi);
+          fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), indexer, phi);
+          seedLoader = new PgCopyLoader(postgres, indexer, phi, clock);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
-              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED, phi),
+              searchParameters, new PgSearchService(searchPool, PgSearchService.MAX_INCLUDED, phi),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock, policy)
               .auditEvents(pool)
               .exports(ExportRoutes.r4(exports, ResourceTypes.r4(), compartment, policy))
@@ -256,7 +269,7 @@ public final class Node {
                   () -> new MonitoringVerticle(info.id(), config.monitoring(), traffic, health), 1))
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
-              .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(fhirStore), 1))
+              .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(seedLoader), 1))
               .compose(v -> deploy("ExportVerticle", () -> new ExportVerticle(exports), 1))
               .compose(v -> phiKeys == null ? Future.<String>succeededFuture() : deploy("PhiVerticle",
                   () -> new PhiVerticle(pool, phiKeys, phiCipher, config.phi(), audit.trail(), info.id(), clock), 1))
@@ -384,6 +397,7 @@ public final class Node {
               return null;
             }, false).otherwiseEmpty())
         .compose(v -> pool == null ? Future.<Void>succeededFuture() : pool.close().otherwiseEmpty())
+        .compose(v -> searchPool == null ? Future.<Void>succeededFuture() : searchPool.close().otherwiseEmpty())
         .compose(v -> {
           if (redis != null && !redis.local()) {
             redis.client().close();

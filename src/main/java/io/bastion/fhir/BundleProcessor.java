@@ -210,16 +210,62 @@ final class BundleProcessor {
       JsonObject[] responses = new JsonObject[entries.size()];
       // tx is bound to the one transaction: the writes commit together when the chain succeeds
       Future<Void> chain = Future.succeededFuture();
-      for (Entry entry : ordered) {
-        chain = chain.compose(x -> execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
-            .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
-            .<Void>map(response -> {
-              responses[entry.index()] = response;
-              return null;
-            }));
+      for (List<Entry> group : pipelined(ordered, plans)) {
+        chain = chain.compose(x -> {
+          // a group's statements go out together (pipelined on the transaction's connection) and PostgreSQL
+          // runs them in order: after the first failure the rest fail as "transaction aborted", so the
+          // first failure to arrive is the first entry that failed
+          List<Future<Void>> sent = new ArrayList<>(group.size());
+          for (Entry entry : group) {
+            sent.add(execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
+                .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
+                .map(response -> {
+                  responses[entry.index()] = response;
+                  return null;
+                }));
+          }
+          return Future.all(sent).mapEmpty();
+        });
       }
       return chain.map(done -> responseBundle("transaction-response", responses));
     });
+  }
+
+  /**
+   * The entries in execution order, grouped: each run of plain creates (POST without a match found by
+   * ifNoneExist) whose resources validate is one group, sent without waiting for each answer; every other
+   * entry is a group of its own, run after the previous group finished. A create that does not validate
+   * ends its run, so the entries before it are sent and it fails in its own turn, as one by one.
+   */
+  private List<List<Entry>> pipelined(List<Entry> ordered, Plan[] plans) {
+    List<List<Entry>> groups = new ArrayList<>();
+    List<Entry> creates = new ArrayList<>();
+    for (Entry entry : ordered) {
+      boolean plainCreate = "POST".equals(entry.method()) && plans[entry.index()].existing() == null
+          && validForCreate(entry);
+      if (plainCreate) {
+        creates.add(entry);
+        continue;
+      }
+      if (!creates.isEmpty()) {
+        groups.add(creates);
+        creates = new ArrayList<>();
+      }
+      groups.add(List.of(entry));
+    }
+    if (!creates.isEmpty()) {
+      groups.add(creates);
+    }
+    return groups;
+  }
+
+  private boolean validForCreate(Entry entry) {
+    try {
+      validator.checkForCreate(entry.type(), entry.resource());
+      return true;
+    } catch (RuntimeException invalid) {
+      return false;
+    }
   }
 
   /** A transaction may touch each resource once (FHIR forbids two entries on the same Type/id). */

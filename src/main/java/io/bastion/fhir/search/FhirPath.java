@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,34 +34,24 @@ public final class FhirPath {
   private static final Pattern EXISTS_AND_NOT_FALSE = Pattern.compile("(\\S+)\\.exists\\(\\) and \\1 != false");
   private static final Pattern RESOLVE_IS = Pattern.compile("where\\(resolve\\(\\) is ([A-Za-z]+)\\)");
   private static final Pattern WHERE_EQUALS = Pattern.compile("where\\(([a-zA-Z]+)\\s*=\\s*'([^']*)'\\)");
+  private static final Pattern TYPE_NAME = Pattern.compile("[A-Z][A-Za-z]+");
   private static final Pattern TYPE_FUNCTION = Pattern.compile("(?:as|ofType)\\(([A-Za-z]+)\\)");
+
+  /** Expressions parsed so far, by text: only the parameter table's expressions reach these in production. */
+  private static final Map<String, Expression> ROOTED = new ConcurrentHashMap<>();
+  private static final Map<String, Expression> RELATIVE = new ConcurrentHashMap<>();
 
   private FhirPath() {
   }
 
   /** Evaluates an expression that starts with the resource type (or is just the type). */
   public static List<Value> evaluate(JsonObject resource, String expression) {
-    List<Value> out = new ArrayList<>();
-    for (String member : splitUnion(expression)) {
-      Matcher exists = EXISTS_AND_NOT_FALSE.matcher(member);
-      if (exists.matches()) {
-        List<Value> found = evaluateMember(resource, exists.group(1), true);
-        boolean value = !found.isEmpty() && found.stream().noneMatch(v -> Boolean.FALSE.equals(v.value()));
-        out.add(new Value(value, "boolean"));
-      } else {
-        out.addAll(evaluateMember(resource, member, true));
-      }
-    }
-    return out;
+    return ROOTED.computeIfAbsent(expression, e -> Expression.parse(e, true)).evaluate(resource);
   }
 
   /** Evaluates an expression relative to a value (the components of a composite). */
   public static List<Value> evaluateRelative(Object context, String expression) {
-    List<Value> out = new ArrayList<>();
-    for (String member : splitUnion(expression)) {
-      out.addAll(evaluateMember(context, member, false));
-    }
-    return out;
+    return RELATIVE.computeIfAbsent(expression, e -> Expression.parse(e, false)).evaluate(context);
   }
 
   /** Splits at top-level '|' (outside parentheses and quotes), trimmed. */
@@ -67,70 +59,145 @@ public final class FhirPath {
     return split(expression, '|');
   }
 
-  private static List<Value> evaluateMember(Object root, String member, boolean rooted) {
-    String text = member.trim();
-    List<Value> current;
-    List<String> steps;
-    if (text.startsWith("(")) {
-      int close = matching(text, 0);
-      String inner = text.substring(1, close);
-      int as = inner.lastIndexOf(" as ");
-      if (as < 0) {
-        throw new IllegalArgumentException("unsupported FHIRPath: " + member);
+  /**
+   * An expression parsed once into its union members and their steps: every write evaluates the ~40
+   * expressions of its type, and re-reading the text (splits, regular expressions) cost far more than
+   * walking the JSON. An unsupported expression fails to parse, as it failed to evaluate before.
+   */
+  private record Expression(List<Member> members) {
+
+    static Expression parse(String expression, boolean rooted) {
+      List<Member> members = new ArrayList<>();
+      for (String member : splitUnion(expression)) {
+        Matcher exists = EXISTS_AND_NOT_FALSE.matcher(member);
+        members.add(rooted && exists.matches() ? new ExistsNotFalse(Path.parse(exists.group(1), true))
+            : Path.parse(member, rooted));
       }
-      current = filterType(evaluateMember(root, inner.substring(0, as), rooted), inner.substring(as + 4).trim());
-      String rest = text.substring(close + 1);
-      if (!rest.isEmpty() && !rest.startsWith(".")) {
-        throw new IllegalArgumentException("unsupported FHIRPath: " + member);
+      return new Expression(List.copyOf(members));
+    }
+
+    List<Value> evaluate(Object root) {
+      if (members.size() == 1) {
+        return members.get(0).evaluate(root);
       }
-      steps = rest.isEmpty() ? List.of() : split(rest.substring(1), '.');
-    } else {
-      steps = split(text, '.');
-      current = List.of(new Value(root, null));
+      List<Value> out = new ArrayList<>();
+      for (Member member : members) {
+        out.addAll(member.evaluate(root));
+      }
+      return out;
+    }
+  }
+
+  private interface Member {
+    List<Value> evaluate(Object root);
+  }
+
+  /** {@code X.exists() and X != false}: one boolean. */
+  private record ExistsNotFalse(Path path) implements Member {
+    @Override
+    public List<Value> evaluate(Object root) {
+      List<Value> found = path.evaluate(root);
+      boolean value = !found.isEmpty() && found.stream().noneMatch(v -> Boolean.FALSE.equals(v.value()));
+      return List.of(new Value(value, "boolean"));
+    }
+  }
+
+  /** A path: from the root, or from a parenthesised {@code (path as T)}, then steps. */
+  private record Path(Path inner, String asType, List<Step> steps) implements Member {
+
+    static Path parse(String member, boolean rooted) {
+      String text = member.trim();
+      if (text.startsWith("(")) {
+        int close = matching(text, 0);
+        String inner = text.substring(1, close);
+        int as = inner.lastIndexOf(" as ");
+        if (as < 0) {
+          throw new IllegalArgumentException("unsupported FHIRPath: " + member);
+        }
+        Path source = parse(inner.substring(0, as), rooted);
+        String rest = text.substring(close + 1);
+        if (!rest.isEmpty() && !rest.startsWith(".")) {
+          throw new IllegalArgumentException("unsupported FHIRPath: " + member);
+        }
+        return new Path(source, inner.substring(as + 4).trim(),
+            steps(rest.isEmpty() ? List.of() : split(rest.substring(1), '.'), member));
+      }
+      List<String> steps = split(text, '.');
       if (rooted) {
         steps = steps.subList(1, steps.size()); // the resource type (or Resource) names the root
       }
+      return new Path(null, null, steps(steps, member));
     }
-    for (String step : steps) {
-      current = step(current, step.trim(), member);
+
+    private static List<Step> steps(List<String> texts, String member) {
+      List<Step> steps = new ArrayList<>();
+      for (String text : texts) {
+        steps.add(Step.parse(text.trim(), member));
+      }
+      return List.copyOf(steps);
     }
-    return current;
+
+    @Override
+    public List<Value> evaluate(Object root) {
+      List<Value> current = inner == null ? List.of(new Value(root, null)) : filterType(inner.evaluate(root), asType);
+      for (Step step : steps) {
+        current = step.apply(current);
+      }
+      return current;
+    }
   }
 
-  private static List<Value> step(List<Value> values, String step, String member) {
-    Matcher m;
-    if ((m = TYPE_FUNCTION.matcher(step)).matches()) {
-      return filterType(values, m.group(1));
+  /** One step after the parse: which kind, and its argument (a type, an element name, a field and literal). */
+  private record Step(Kind kind, String name, String literal) {
+
+    enum Kind { TYPE, RESOLVE_IS, WHERE_EQUALS, CHILD }
+
+    static Step parse(String step, String member) {
+      Matcher m;
+      if ((m = TYPE_FUNCTION.matcher(step)).matches()) {
+        return new Step(Kind.TYPE, m.group(1), null);
+      }
+      if ((m = RESOLVE_IS.matcher(step)).matches()) {
+        return new Step(Kind.RESOLVE_IS, m.group(1), null);
+      }
+      if ((m = WHERE_EQUALS.matcher(step)).matches()) {
+        return new Step(Kind.WHERE_EQUALS, m.group(1), m.group(2));
+      }
+      if (!step.matches("[a-zA-Z][a-zA-Z0-9]*")) {
+        throw new IllegalArgumentException("unsupported FHIRPath step '" + step + "' in " + member);
+      }
+      return new Step(Kind.CHILD, step, null);
     }
-    if ((m = RESOLVE_IS.matcher(step)).matches()) {
-      String type = m.group(1);
+
+    List<Value> apply(List<Value> values) {
+      if (kind == Kind.TYPE) {
+        return filterType(values, name);
+      }
+      if (values.isEmpty()) {
+        return values;
+      }
       List<Value> out = new ArrayList<>();
       for (Value v : values) {
-        if (v.value() instanceof JsonObject ref && type.equals(referenceType(ref.getValue("reference")))) {
-          out.add(v);
+        switch (kind) {
+          case RESOLVE_IS -> {
+            if (v.value() instanceof JsonObject ref && name.equals(referenceType(ref.getValue("reference")))) {
+              out.add(v);
+            }
+          }
+          case WHERE_EQUALS -> {
+            if (v.value() instanceof JsonObject o && literal.equals(o.getValue(name))) {
+              out.add(v);
+            }
+          }
+          default -> {
+            if (v.value() instanceof JsonObject o) {
+              child(o, name, out);
+            }
+          }
         }
       }
       return out;
     }
-    if ((m = WHERE_EQUALS.matcher(step)).matches()) {
-      List<Value> out = new ArrayList<>();
-      for (Value v : values) {
-        if (v.value() instanceof JsonObject o && m.group(2).equals(o.getValue(m.group(1)))) {
-          out.add(v);
-        }
-      }
-      return out;
-    }
-    if (!step.matches("[a-zA-Z][a-zA-Z0-9]*")) {
-      throw new IllegalArgumentException("unsupported FHIRPath step '" + step + "' in " + member);
-    }
-    List<Value> out = new ArrayList<>();
-    for (Value v : values) {
-      if (v.value() instanceof JsonObject o) {
-        child(o, step, out);
-      }
-    }
-    return out;
   }
 
   private static void child(JsonObject object, String name, List<Value> out) {
@@ -175,7 +242,7 @@ public final class FhirPath {
     if (n >= 4 && parts[n - 2].equals("_history")) {
       n -= 2;
     }
-    return n >= 2 && parts[n - 2].matches("[A-Z][A-Za-z]+") ? parts[n - 2] : null;
+    return n >= 2 && TYPE_NAME.matcher(parts[n - 2]).matches() ? parts[n - 2] : null;
   }
 
   private static List<String> split(String text, char separator) {

@@ -20,10 +20,45 @@ public final class Normalizer {
   }
 
   public static String normalize(String value) {
-    String decomposed = java.text.Normalizer.normalize(value, Form.NFD);
-    String plain = SPACES.matcher(MARKS.matcher(decomposed).replaceAll("")).replaceAll(" ").trim()
-        .toLowerCase(Locale.ROOT);
+    String plain = isAscii(value) ? normalizeAscii(value) : normalizeUnicode(value);
     return plain.length() > MAX_LENGTH ? plain.substring(0, MAX_LENGTH) : plain;
+  }
+
+  /** The general form: decompose, drop marks, collapse whitespace, trim, lower case. */
+  static String normalizeUnicode(String value) {
+    String decomposed = java.text.Normalizer.normalize(value, Form.NFD);
+    return SPACES.matcher(MARKS.matcher(decomposed).replaceAll("")).replaceAll(" ").trim().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The same for ASCII text, which has nothing to decompose and no marks, in one pass: most indexed strings
+   * are ASCII, and the regular expressions were a quarter of the cost of indexing a resource.
+   */
+  private static String normalizeAscii(String value) {
+    StringBuilder out = new StringBuilder(value.length());
+    boolean space = false;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') { // regex \s
+        if (!space) {
+          out.append(' ');
+        }
+        space = true;
+      } else {
+        out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        space = false;
+      }
+    }
+    return out.toString().trim();
+  }
+
+  private static boolean isAscii(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Escapes LIKE wildcards so a user's value matches literally. */

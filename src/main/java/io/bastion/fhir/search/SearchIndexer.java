@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -281,10 +281,10 @@ public final class SearchIndexer {
   /** Rows grouped by table, duplicates dropped (a name given twice indexes once). */
   private static final class Rows {
     private final JsonObject tables = new JsonObject();
-    private final Set<String> seen = new LinkedHashSet<>();
+    private final Set<String> seen = new HashSet<>();
 
     void add(String table, JsonObject row) {
-      if (seen.add(table + row.encode())) {
+      if (seen.add(key(table, row))) {
         JsonArray list = tables.getJsonArray(table);
         if (list == null) {
           list = new JsonArray();
@@ -296,6 +296,13 @@ public final class SearchIndexer {
 
     JsonObject json() {
       return tables;
+    }
+
+    /** The row's identity for de-duplication: its values in order (cheaper than encoding it as JSON). */
+    private static String key(String table, JsonObject row) {
+      StringBuilder key = new StringBuilder(64).append(table);
+      row.getMap().forEach((column, value) -> key.append('\u0000').append(column).append('=').append(value));
+      return key.toString();
     }
   }
 }

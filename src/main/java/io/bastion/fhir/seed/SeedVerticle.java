@@ -1,12 +1,14 @@
 package io.bastion.fhir.seed;
 
 import io.bastion.fhir.FhirAddresses;
-import io.bastion.fhir.store.ResourceStore;
+import io.bastion.fhir.store.PgCopyLoader;
 import io.bastion.fhir.store.ResourceStore.NewResource;
 import io.bastion.fhir.store.StoreException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -17,17 +19,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bastion ctl seed}: answers {@link FhirAddresses#SEED} {@code {patients, seed}} by writing that many
- * {@link SyntheticPatients} through the store's batch insert (resources, history and search index, one
- * statement per batch of {@link #PATIENTS_PER_BATCH} patients, about {@link #BATCH} resources), and replies {@code {patients, seed, resources,
- * millis}} when everything is committed. Generation and indexing run on worker threads; while one batch is
- * written the next one is built. Progress is published on {@link FhirAddresses#SEED_PROGRESS} and logged.
- * One seed at a time: a second request while one runs fails 409.
+ * {@link SyntheticPatients} with the COPY loader (resources, history and search index; one transaction per
+ * batch of {@link #PATIENTS_PER_BATCH} patients), and replies {@code {patients, seed, resources, millis}} when
+ * everything is committed. Each batch is generated, indexed and copied on a worker of the verticle's own
+ * pool, {@link #IN_FLIGHT} at a time, so that generation in Java and index maintenance in PostgreSQL overlap
+ * on every core. Progress is published on {@link FhirAddresses#SEED_PROGRESS} and logged. One seed at a time:
+ * a second request while one runs fails 409.
  */
 public final class SeedVerticle extends VerticleBase {
 
-  static final int BATCH = 500;
-  /** Patients per batch: about {@link #BATCH} resources at some 17 resources a patient. */
-  static final int PATIENTS_PER_BATCH = 30;
+  /** Patients per batch: about 1,800 resources, large enough that a batch's fixed costs do not matter. */
+  static final int PATIENTS_PER_BATCH = 100;
+  /** Batches written at once: one being built in Java while PostgreSQL takes in the others. */
+  static final int IN_FLIGHT = 3;
   public static final int MAX_PATIENTS = 1_000_000;
   static final int BAD_REQUEST = 400;
   static final int BUSY = 409;
@@ -35,16 +39,18 @@ public final class SeedVerticle extends VerticleBase {
   private static final long PROGRESS_EVERY_MS = 2000;
   private static final Logger LOG = LoggerFactory.getLogger(SeedVerticle.class);
 
-  private final ResourceStore store;
+  private final PgCopyLoader loader;
   private MessageConsumer<JsonObject> consumer;
+  private WorkerExecutor workers;
   private boolean running;
 
-  public SeedVerticle(ResourceStore store) {
-    this.store = store;
+  public SeedVerticle(PgCopyLoader loader) {
+    this.loader = loader;
   }
 
   @Override
   public Future<?> start() {
+    workers = vertx.createSharedWorkerExecutor("bastion-seed", IN_FLIGHT);
     consumer = vertx.eventBus().consumer(FhirAddresses.SEED, this::seed);
     return consumer.completion();
   }
@@ -68,6 +74,11 @@ public final class SeedVerticle extends VerticleBase {
     LOG.info("seed: writing {} synthetic patients (seed {})", count, seedNumber);
     new Run(count, seedNumber).start().onComplete(done -> {
       running = false;
+      // the loader's connections are not kept between runs
+      workers.executeBlocking(() -> {
+        loader.close();
+        return null;
+      }, false);
       if (done.succeeded()) {
         LOG.info("seed: {} patients, {} resources in {} ms", count, done.result().getLong("resources"),
             done.result().getLong("millis"));
@@ -82,7 +93,10 @@ public final class SeedVerticle extends VerticleBase {
     });
   }
 
-  /** One seed: batches of whole patients, built on a worker, written one after another. */
+  /**
+   * One seed: batches of whole patients, {@link #IN_FLIGHT} at a time. The first failure stops new batches;
+   * the run fails once those in flight have finished (batches committed before stay committed).
+   */
   private final class Run {
     private final int patients;
     private final long seed;
@@ -90,7 +104,10 @@ public final class SeedVerticle extends VerticleBase {
     private final long started = System.nanoTime();
     private final Promise<JsonObject> result = Promise.promise();
     private int nextPatient;
+    private int patientsDone;
+    private int inFlight;
     private long resources;
+    private Throwable failure;
     private long lastProgress = System.nanoTime();
 
     Run(int patients, long seed) {
@@ -100,61 +117,62 @@ public final class SeedVerticle extends VerticleBase {
     }
 
     Future<JsonObject> start() {
-      build().onComplete(this::write);
+      launch();
       return result.future();
     }
 
-    /** The next batch of patients, built and indexed on a worker with its insert sent, or an empty one when done. */
-    private Future<Prepared> build() {
-      int from = nextPatient;
-      int to = Math.min(patients, from + PATIENTS_PER_BATCH);
-      nextPatient = to;
-      if (from == to) {
-        return Future.succeededFuture(new Prepared(to, null));
+    private void launch() {
+      while (inFlight < IN_FLIGHT && nextPatient < patients && failure == null) {
+        int from = nextPatient;
+        int to = Math.min(patients, from + PATIENTS_PER_BATCH);
+        nextPatient = to;
+        inFlight++;
+        // generation, indexing and COPY are CPU and blocking I/O: on the seed workers
+        workers.executeBlocking(() -> {
+          List<NewResource> batch = new ArrayList<>((to - from) * 20);
+          for (int n = from; n < to; n++) {
+            batch.addAll(generator.patient(n));
+          }
+          return loader.load(batch);
+        }, false).onComplete(loaded -> written(to - from, loaded));
       }
-      // generating and indexing are CPU work: on a worker thread; the insert is sent from there too
-      return vertx.executeBlocking(() -> {
-        List<NewResource> batch = new ArrayList<>(BATCH + 100);
-        for (int n = from; n < to; n++) {
-          batch.addAll(generator.patient(n));
-        }
-        return new Prepared(to, store.createBatch(batch));
-      }, false);
+      if (inFlight == 0) {
+        // what did commit is made durable before the answer, whether the run failed or not
+        workers.executeBlocking(() -> {
+          loader.makeDurable();
+          return null;
+        }, false).onComplete(durable -> {
+          if (failure != null || durable.failed()) {
+            result.tryFail(failure != null ? failure : durable.cause());
+          } else {
+            result.tryComplete(new JsonObject().put("patients", patients).put("seed", seed)
+                .put("resources", resources).put("millis", millis()));
+          }
+        });
+      }
     }
 
-    private void write(io.vertx.core.AsyncResult<Prepared> built) {
-      if (built.failed()) {
-        result.tryFail(built.cause());
-        return;
+    private void written(int batchPatients, AsyncResult<Integer> loaded) {
+      inFlight--;
+      if (loaded.succeeded()) {
+        resources += loaded.result();
+        patientsDone += batchPatients;
+        progress();
+      } else if (failure == null) {
+        failure = loaded.cause();
       }
-      Prepared batch = built.result();
-      if (batch.insert == null) {
-        result.tryComplete(new JsonObject().put("patients", patients).put("seed", seed).put("resources", resources)
-            .put("millis", millis()));
-        return;
-      }
-      // build the next batch while this one is written
-      Future<Prepared> next = build();
-      batch.insert.onComplete(inserted -> {
-        if (inserted.failed()) {
-          result.tryFail(inserted.cause());
-          return;
-        }
-        resources += inserted.result();
-        progress(batch.patientsDone);
-        next.onComplete(this::write);
-      });
+      launch();
     }
 
-    private void progress(int done) {
+    private void progress() {
       long now = System.nanoTime();
-      if (now - lastProgress < PROGRESS_EVERY_MS * 1_000_000 && done < patients) {
+      if (now - lastProgress < PROGRESS_EVERY_MS * 1_000_000 && patientsDone < patients) {
         return;
       }
       lastProgress = now;
-      JsonObject progress = new JsonObject().put("patients", patients).put("done", done).put("resources", resources)
-          .put("millis", millis());
-      LOG.info("seed: {}/{} patients, {} resources", done, patients, resources);
+      JsonObject progress = new JsonObject().put("patients", patients).put("done", patientsDone)
+          .put("resources", resources).put("millis", millis());
+      LOG.info("seed: {}/{} patients, {} resources", patientsDone, patients, resources);
       vertx.eventBus().publish(FhirAddresses.SEED_PROGRESS, progress);
     }
 
@@ -163,11 +181,9 @@ public final class SeedVerticle extends VerticleBase {
     }
   }
 
-  private record Prepared(int patientsDone, Future<Integer> insert) {
-  }
-
   @Override
   public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<?> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.compose(v -> workers == null ? Future.succeededFuture() : workers.close());
   }
 }

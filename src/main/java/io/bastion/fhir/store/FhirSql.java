@@ -15,7 +15,7 @@ final class FhirSql {
   private static final String HISTORY_COLUMNS = "res_pk, version, res_type, res_id, last_updated, method, content";
 
   /** The search-index tables and the columns their rows carry (JSON key, column name, SQL type). */
-  private static final String[][] INDEX_TABLES = {
+  static final String[][] INDEX_TABLES = {
       {"string", "fhir_idx_string", "v value_norm text, e value_exact text"},
       {"token", "fhir_idx_token", "s system text, c code text, t text_norm text"},
       {"date", "fhir_idx_date", "l low timestamptz, h high timestamptz"},
