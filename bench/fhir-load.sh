@@ -13,6 +13,8 @@
 #   --env KEY=VALUE     extra environment for the node, repeatable (e.g. --env BASTION_WAF_MODE=on
 #                       --env BASTION_WAF_RULES=/etc/crs/crs-setup.conf,/etc/crs/rules/*.conf)
 #   --jvm-opt OPT       extra JVM option for the node, repeatable (e.g. --jvm-opt -XX:StartFlightRecording=...)
+#   --auth on|off       on (default, the node's default): the driver uses a bearer token from the node's own
+#                       token endpoint (a client with system/*.cruds); off: BASTION_AUTH_ENABLED=false
 #   --port N            node HTTP port (default 18091; the ctl bridge uses N+1)
 #   --keep-db           keep the database afterwards (its name is printed)
 # The driver alone, against any running node (after `bench/fhir-load.sh --help` has built it once):
@@ -20,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-patients=100000 concurrency=32 warmup=10 duration=30 port=18091 keep_db=false
+patients=100000 concurrency=32 warmup=10 duration=30 port=18091 keep_db=false auth=on
 scenarios=read,search-patient,search-observation,create,transaction
 node_env=() jvm_opts=() driver_args=()
 while [ $# -gt 0 ]; do
@@ -33,8 +35,9 @@ while [ $# -gt 0 ]; do
     --env) node_env+=("$2"); shift 2 ;;
     --jvm-opt) jvm_opts+=("$2"); shift 2 ;;
     --port) port=$2; shift 2 ;;
+    --auth) auth=$2; shift 2 ;;
     --keep-db) keep_db=true; shift ;;
-    --help|-h) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --help|-h) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; driver_args=("$@"); break ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -68,11 +71,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "node on :$port, database $db"
+[ "$auth" = off ] && node_env+=(BASTION_AUTH_ENABLED=false)
+step "node on :$port, database $db (auth $auth)"
 psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
 env BASTION_HTTP_PORT="$port" BASTION_CTL_PORT=$((port + 1)) BASTION_CTL_TOKEN="$token" \
   BASTION_POSTGRES_URL="postgresql://postgres@127.0.0.1:5432/$db" BASTION_NODE_DATA_DIR="$work/data" \
-  BASTION_ADMIN_PASSWORD=bench-password-123 "${node_env[@]}" \
+  BASTION_ADMIN_PASSWORD=bench-password-123 BASTION_AUTH_SERVER_TOKEN_LIFETIME_SECONDS=7200 "${node_env[@]}" \
   java "${jvm_opts[@]}" -jar target/bastion.jar serve > "$work/node.log" 2>&1 &
 node_pid=$!
 for _ in $(seq 1 600); do
@@ -88,11 +92,23 @@ java -jar target/bastion.jar ctl seed --patients "$patients" --seed 1 --port $((
 # fresh planner statistics, as autovacuum would give after a while: the plans must not depend on its timing
 psql -q -h 127.0.0.1 -U postgres -d "$db" -c "VACUUM ANALYZE"
 
+auth_args=()
+if [ "$auth" = on ]; then
+  step "client and bearer token (client_credentials against /auth/token)"
+  added=$(java -jar target/bastion.jar ctl clients add --name fhir-load --scopes "system/*.cruds" --generate-secret \
+    --port $((port + 1)) --token "$token")
+  client_id=$(echo "$added" | awk '/^client_id/ {print $2}')
+  client_secret=$(echo "$added" | awk '/^client_secret/ {print $2}')
+  bearer=$(curl -fsS -u "$client_id:$client_secret" -d grant_type=client_credentials -d scope="system/*.cruds" \
+    "http://127.0.0.1:$port/auth/token" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  auth_args=(--header "Authorization: Bearer $bearer")
+fi
+
 step "load: concurrency $concurrency, ${warmup} s warm-up + ${duration} s measured per scenario"
 status=0
 java -cp "$driver_cp" -Dlogback.configurationFile=src/test/resources/logback-test.xml io.bastion.bench.FhirLoad \
   --url "http://127.0.0.1:$port/fhir" --scenarios "$scenarios" --concurrency "$concurrency" \
-  --warmup "$warmup" --duration "$duration" "${driver_args[@]}" || status=$?
+  --warmup "$warmup" --duration "$duration" "${auth_args[@]}" "${driver_args[@]}" || status=$?
 
 step "PostgreSQL: rows and sizes"
 psql -q -h 127.0.0.1 -U postgres -d "$db" -P footer=off <<'SQL'
