@@ -12,8 +12,9 @@ import java.util.Map;
  * The SecLang rule sets shipped inside the jar (under {@code waf/builtin/}), named in {@code waf.rules} as
  * {@code builtin} (Bastion's own rules, the default) or {@code builtin:NAME}:
  * <ul>
- *   <li>{@code crs-fhir-before}, {@code crs-fhir-after}: the FHIR exclusions for the OWASP CRS, loaded after
- *       {@code crs-setup.conf} and after the CRS rules, as a CRS application-exclusion plugin is;</li>
+ *   <li>{@code crs-fhir-before}: the FHIR exclusions for the OWASP CRS, loaded between {@code crs-setup.conf}
+ *       and the CRS rules, as a CRS application-exclusion plugin's {@code -before} file is (there is no
+ *       {@code -after} part: every exclusion is a runtime {@code ctl} scoped to /fhir);</li>
  *   <li>{@code extras}: Bastion's detections for what the CRS misses (custom headers, Log4Shell, XXE, SSRF,
  *       NoSQL operators), loaded alongside the CRS;</li>
  *   <li>any single file of the set by its name (e.g. {@code builtin:bastion-sqli}), for tests and tuning.</li>
@@ -37,8 +38,7 @@ public final class BuiltinRules {
       DEFAULT, OWN,
       "extras", List.of("bastion-setup", "extras-headers", "bastion-nosqli", "bastion-ssrf", "bastion-xxe",
           "bastion-java", "bastion-template", "bastion-deserialisation", "bastion-blocking"),
-      "crs-fhir-before", List.of("crs-fhir-before"),
-      "crs-fhir-after", List.of("crs-fhir-after"));
+      "crs-fhir-before", List.of("crs-fhir-before"));
 
   private BuiltinRules() {
   }

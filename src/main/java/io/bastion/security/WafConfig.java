@@ -39,8 +39,7 @@ public record WafConfig(Mode mode, List<String> rules, int paranoiaLevel, int re
       if (rule.isBlank()) {
         r.problem("waf.rules", rule, "file paths or globs");
       } else if (BuiltinRules.names(rule) && !BuiltinRules.exists(rule)) {
-        r.problem("waf.rules", rule, "builtin, builtin:extras, builtin:crs-fhir-before, builtin:crs-fhir-after, "
-            + "or a file path or glob");
+        r.problem("waf.rules", rule, "builtin, builtin:extras, builtin:crs-fhir-before, or a file path or glob");
       }
     }
     return new WafConfig(mode, rules, r.integer("waf.paranoia-level", 0, 4),

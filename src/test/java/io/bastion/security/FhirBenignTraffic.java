@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * strings: every resource {@link SyntheticPatients} generates for a few seeds, POSTed and PUT with an XHTML
  * narrative and a {@code meta.profile} (as US Core clients send them); every search URL the project's FHIR
  * tests and docs/fhir.md use; FHIR search syntax, JSON Patch and transaction Bundles; clinical free text and
- * names in values, bodies and a custom header; a few FHIR XML resources. Each request carries the headers a
+ * names in search parameters and bodies; a few FHIR XML resources. Each request carries the headers a
  * real client sends (Accept, a bearer token, User-Agent, traceparent).
  */
 final class FhirBenignTraffic {
@@ -151,12 +151,11 @@ final class FhirBenignTraffic {
       out.add(get("fhir-search-syntax", "/fhir/" + url, n++));
     }
     for (String text : FREE_TEXT) {
-      out.add(get("free-text", "/fhir/Observation?note=" + URLEncoder.encode(text, StandardCharsets.UTF_8)
+      out.add(get("free-text", "/fhir/Observation?code:text=" + URLEncoder.encode(text, StandardCharsets.UTF_8)
           + "&_content=" + URLEncoder.encode(text, StandardCharsets.UTF_8), n++));
       out.add(json("free-text", "POST", "/fhir/Observation", new JsonObject().put("resourceType", "Observation")
           .put("status", "final").put("code", new JsonObject().put("text", text))
           .put("note", new JsonArray().add(new JsonObject().put("text", text))).encode(), n++));
-      out.add(withHeader(get("free-text", "/fhir/Observation?_count=10", n++), "X-Clinical-Note", text));
     }
     for (String name : NAMES) {
       out.add(get("names", "/fhir/Patient?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8), n++));
@@ -284,14 +283,6 @@ final class FhirBenignTraffic {
 
   private static WafSample get(String category, String uri, int n) {
     return new WafSample("benign#" + n, false, category, request("GET", uri, null, null, n));
-  }
-
-  private static WafSample withHeader(WafSample s, String name, String value) {
-    WafRequest r = s.request();
-    List<WafRequest.Header> headers = new ArrayList<>(r.headers());
-    headers.add(new WafRequest.Header(name, value));
-    return new WafSample(s.id(), s.attack(), s.category(), new WafRequest(r.method(), r.uri(), r.protocol(), headers,
-        r.body(), r.remoteAddr()));
   }
 
   private static WafRequest request(String method, String uri, String contentType, String body, int n) {
