@@ -28,11 +28,41 @@ final class GotestwafCorpus {
 
   static List<WafSample> load() throws IOException {
     List<WafSample> out = new ArrayList<>();
-    for (String line : Files.readAllLines(WafCorpus.dir().resolve("converted/gotestwaf.jsonl"), StandardCharsets.UTF_8)) {
-      if (line.isBlank()) {
-        continue;
+    for (JsonObject o : lines("converted/gotestwaf.jsonl")) {
+      out.add(sample(o, o.getString("class")));
+    }
+    return out;
+  }
+
+  /**
+   * The attack stages of the CRS regression suite for the attack families (930 LFI ... 944 Java): requests
+   * the CRS expects to flag, written for the CRS and never used to tune Bastion's rules - a held-out check
+   * of their detection. The category is the family (e.g. {@code crs-942}).
+   */
+  static List<WafSample> crsAttacks() throws IOException {
+    List<WafSample> out = new ArrayList<>();
+    for (JsonObject o : lines("converted/crs-regression.jsonl")) {
+      JsonObject crs = o.getJsonObject("crs");
+      int rule = crs.getInteger("rule_id");
+      if (!crs.getJsonArray("expect_ids").isEmpty() && rule >= 930_000 && rule < 945_000 && !o.containsKey("raw_b64")) {
+        out.add(sample(o, "crs-" + rule / 1000));
       }
-      JsonObject o = new JsonObject(line);
+    }
+    return out;
+  }
+
+  private static List<JsonObject> lines(String file) throws IOException {
+    List<JsonObject> out = new ArrayList<>();
+    for (String line : Files.readAllLines(WafCorpus.dir().resolve(file), StandardCharsets.UTF_8)) {
+      if (!line.isBlank()) {
+        out.add(new JsonObject(line));
+      }
+    }
+    return out;
+  }
+
+  private static WafSample sample(JsonObject o, String category) {
+    {
       List<WafRequest.Header> headers = new ArrayList<>();
       JsonObject given = o.getJsonObject("headers", new JsonObject());
       for (Map.Entry<String, Object> h : given) {
@@ -48,10 +78,10 @@ final class GotestwafCorpus {
           addIfAbsent(headers, "Content-Length", Integer.toString(body.length));
         }
       }
-      out.add(new WafSample(o.getString("id"), "attack".equals(o.getString("kind")), o.getString("class"),
-          new WafRequest(o.getString("method"), o.getString("path"), "HTTP/1.1", headers, body, "192.0.2.10")));
+      return new WafSample(o.getString("id"), !"benign".equals(o.getString("kind")), category,
+          new WafRequest(o.getString("method"), o.getString("path"), o.getString("version", "HTTP/1.1"), headers, body,
+              "192.0.2.10"));
     }
-    return out;
   }
 
   private static void addIfAbsent(List<WafRequest.Header> headers, String name, String value) {
