@@ -11,6 +11,9 @@ import io.bastion.audit.AuditTrail;
 import io.bastion.audit.AuditVerticle;
 import io.bastion.auth.AccessPolicy;
 import io.bastion.auth.BearerAuthenticationHandler;
+import io.bastion.auth.LocalIssuer;
+import io.bastion.auth.server.AuthServer;
+import io.bastion.auth.server.ClientVerticle;
 import io.bastion.auth.TokenVerifier;
 import io.bastion.backup.BackupVerticle;
 import io.bastion.config.BastionConfig;
@@ -24,6 +27,11 @@ import io.bastion.db.StoreHealth;
 import io.bastion.fhir.FhirAudit;
 import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
+import io.bastion.fhir.phi.LocalMasterKey;
+import io.bastion.fhir.phi.PhiCipher;
+import io.bastion.fhir.phi.PhiKeyRing;
+import io.bastion.fhir.phi.PhiProtection;
+import io.bastion.fhir.phi.PhiVerticle;
 import io.bastion.fhir.search.PgSearchService;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
@@ -37,6 +45,8 @@ import io.bastion.monitoring.MonitoringVerticle;
 import io.bastion.monitoring.TrafficMeter;
 import io.bastion.security.InlineWaf;
 import io.bastion.security.SecurityVerticle;
+import io.bastion.security.WafAuditLog;
+import io.bastion.security.WafRuntime;
 import io.bastion.security.waf.WafConfigException;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -60,6 +70,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -96,7 +107,17 @@ public final class Node {
   private Gateway gateway;
   private io.bastion.fhir.store.ResourceStore fhirStore;
   private TokenVerifier verifier;
-  private InlineWaf waf;
+  private WafRuntime waf;
+  private WafAuditLog wafAuditLog;
+  private PhiProtection phi = PhiProtection.NONE;
+  /** Null when PHI encryption is off. */
+  private PhiKeyRing phiKeys;
+  private PhiCipher phiCipher;
+  private AuthServer authServer;
+  private LocalIssuer localIssuer;
+
+  /** SIGHUP reloads the WAF rules: on for a node run by `bastion serve`, off for nodes inside tests. */
+  private boolean reloadOnSighup;
 
   private Node(BastionConfig config, Vertx vertx, Clock clock) {
     this.config = config;
@@ -105,9 +126,9 @@ public final class Node {
     this.info = new NodeInfo(config.node().id(), NodeInfo.versionFromManifest(), Instant.now());
   }
 
-  /** Starts a node with default Vert.x options. */
+  /** Starts a node as `bastion serve` does: default Vert.x options, and SIGHUP reloads the WAF rules. */
   public static Future<Node> start(BastionConfig config) {
-    return start(config, new VertxOptions());
+    return start(config, new VertxOptions(), Clock.systemUTC(), true);
   }
 
   /** Starts a node; on failure everything already started is stopped again before the future fails. */
@@ -117,6 +138,10 @@ public final class Node {
 
   /** As above, with the clock that TOTP, lock-out, session and token expiry (and FHIR timestamps) read. */
   public static Future<Node> start(BastionConfig config, VertxOptions options, Clock clock) {
+    return start(config, options, clock, false);
+  }
+
+  private static Future<Node> start(BastionConfig config, VertxOptions options, Clock clock, boolean reloadOnSighup) {
     long began = System.nanoTime();
     PrometheusMeterRegistry registry = meterRegistry();
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
@@ -124,6 +149,7 @@ public final class Node {
             Label.EB_SIDE, Label.EB_FAILURE)));
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
     Node node = new Node(config, vertx, clock);
+    node.reloadOnSighup = reloadOnSighup;
     Promise<Node> started = Promise.promise();
     node.boot(registry).onComplete(booted -> {
       if (booted.succeeded()) {
@@ -153,9 +179,8 @@ public final class Node {
     SecureRandom random = new SecureRandom();
     TrafficMeter traffic = new TrafficMeter();
     // the WAF's rules first: a broken rules file stops the node before anything else starts
-    return blocking.executeBlocking(() -> loadWaf(), false)
+    return blocking.executeBlocking(() -> loadWaf(registry), false)
         .compose(loaded -> {
-          waf = loaded;
           return new PostgresSource(vertx, blocking, config.postgres()).resolve();
         })
         .compose(server -> {
@@ -179,17 +204,21 @@ public final class Node {
               audit = opened;
               return health;
             }))
-        .compose(health -> startTokenVerifier().map(created -> {
+        .compose(health -> startAuthServer().compose(v -> startTokenVerifier()).map(created -> {
           verifier = created;
+          return health;
+        }))
+        .compose(health -> openPhi(random).map(opened -> {
+          phi = opened;
           return health;
         }))
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
           fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(),
-              new SearchIndexer(searchParameters));
+              new SearchIndexer(searchParameters, phi), phi);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
-              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED),
+              searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED, phi),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
               verifier == null ? null : new AccessPolicy())
               .auditEvents(pool)
@@ -198,14 +227,21 @@ public final class Node {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           CtlTokens ctlTokens = new CtlTokens(pool, clock, random);
           AdminRoutes.logMfaStorage(config.admin());
-          gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, List.of(
-              new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
-                  .audited(audit.trail(), info.id()),
-              fhir), verifier == null ? null
-              : BearerAuthenticationHandler.create(verifier, registry, Set.of("/fhir/metadata"))).waf(waf);
+          List<io.bastion.gateway.RouteModule> modules = new java.util.ArrayList<>();
+          modules.add(new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
+              .audited(audit.trail(), info.id()).clients(authServer == null ? null : authServer.clients()));
+          if (authServer != null) {
+            modules.add(authServer.routes()); // before FHIR: it serves /fhir/.well-known/smart-configuration
+          }
+          modules.add(fhir);
+          gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, modules,
+              verifier == null ? null : BearerAuthenticationHandler.create(verifier, registry,
+                  Set.of("/fhir/metadata", "/fhir/.well-known/smart-configuration")))
+              .waf(waf, wafAuditLog).cors(config.cors());
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))
-              .compose(v -> deploy("SecurityVerticle", SecurityVerticle::new, 1))
+              .compose(v -> deploy("SecurityVerticle", () -> new SecurityVerticle(waf, config.waf(), blocking,
+                  audit.trail(), info.id(), clock, reloadOnSighup), 1))
               .compose(v -> deploy("CacheVerticle", CacheVerticle::new, 1))
               .compose(v -> deploy("AuditVerticle", () -> new AuditVerticle(audit), 1))
               .compose(v -> deploy("MonitoringVerticle",
@@ -213,6 +249,10 @@ public final class Node {
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
               .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(fhirStore), 1))
+              .compose(v -> phiKeys == null ? Future.<String>succeededFuture() : deploy("PhiVerticle",
+                  () -> new PhiVerticle(pool, phiKeys, phiCipher, config.phi(), audit.trail(), info.id(), clock), 1))
+              .compose(v -> authServer == null ? Future.<String>succeededFuture()
+                  : deploy("ClientVerticle", () -> new ClientVerticle(authServer.clients()), 1))
               .compose(v -> deploy("AdminVerticle", () -> new AdminVerticle(info, health, config.ctl(), ctlTokens), 1))
               .compose(v -> deploy("GatewayVerticle", () -> new GatewayVerticle(gateway),
                   config.http().effectiveInstances()))
@@ -220,31 +260,70 @@ public final class Node {
         }));
   }
 
-  /** Compiles waf.rules (blocking: runs on the worker pool); null when waf.mode is off. */
-  private InlineWaf loadWaf() {
+  /**
+   * Compiles waf.rules and opens waf.audit-log (blocking: runs on the worker pool); no WAF when waf.rules is
+   * empty. Returns the loaded WAF or null.
+   */
+  private InlineWaf loadWaf(PrometheusMeterRegistry registry) {
     try {
-      InlineWaf loaded = InlineWaf.load(config.waf());
+      InlineWaf loaded = InlineWaf.load(config.waf(), clock);
       if (loaded != null) {
         LOG.info("WAF {}: {} rules from {}", config.waf().mode(), loaded.rules().ruleCount(), config.waf().rules());
         for (String warning : loaded.rules().warnings()) {
           LOG.warn("waf.rules: {}", warning);
         }
+        waf = new WafRuntime(loaded);
+        Path auditLog = config.waf().auditLogPath(config.node().dataDir());
+        if (auditLog != null) {
+          wafAuditLog = WafAuditLog.open(auditLog, registry);
+          LOG.info("WAF audit log of blocked transactions: {}", auditLog);
+        }
       }
       return loaded;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("waf.audit-log cannot be opened: " + e.getMessage(), e);
     } catch (WafConfigException e) {
       throw new IllegalStateException("waf.rules: " + e.problems().size() + " problem(s):\n  "
           + String.join("\n  ", e.problems()), e);
     }
   }
 
+  /** PHI encryption at rest: the master key (file I/O on a worker), then the data keys from PostgreSQL. */
+  private Future<PhiProtection> openPhi(SecureRandom random) {
+    if (!config.phi().enabled()) {
+      LOG.warn("phi.encryption is false: identifiers, contact details, address lines and birth dates are stored "
+          + "in plaintext");
+      return Future.succeededFuture(PhiProtection.NONE);
+    }
+    return blocking.executeBlocking(() -> LocalMasterKey.resolve(config.phi(), random), false)
+        .compose(master -> PhiKeyRing.open(pool, master, random, clock))
+        .map(ring -> {
+          phiKeys = ring;
+          LOG.info("PHI encryption: {} sealed with AES-256-GCM (data key {})", config.phi().elements(),
+              ring.activeKeyId());
+          phiCipher = new PhiCipher(ring, config.phi().elements(), random);
+          return phiCipher;
+        });
+  }
+
   /** The bearer-token verifier when auth.enabled, else null after a loud warning: /fhir is then open. */
   private Future<TokenVerifier> startTokenVerifier() {
     if (config.auth().enabled()) {
-      return TokenVerifier.create(vertx, config.auth(), clock);
+      return TokenVerifier.create(vertx, config.auth(), clock, authServer == null ? null : localIssuer);
     }
-    LOG.warn("auth.enabled is false: the FHIR API at /fhir accepts requests without a token; "
-        + "set auth.issuer, auth.audience and auth.jwks-url (or public-key-files) and auth.enabled: true");
+    LOG.warn("auth.enabled is false: the FHIR API at /fhir accepts requests without a token (development only)");
     return Future.succeededFuture();
+  }
+
+  /** Bastion's own token endpoint and signing keys (auth.server.enabled), before the verifier that trusts them. */
+  private Future<Void> startAuthServer() {
+    if (!config.authServer().enabled()) {
+      return Future.succeededFuture();
+    }
+    localIssuer = new LocalIssuer(config.authServer().baseUrl(), () -> gateway == null ? -1 : gateway.port(),
+        config.http().tls());
+    return AuthServer.start(vertx, pool, blocking, clock, config.auth(), config.authServer(), config.admin().mfaKey(),
+        localIssuer, audit.trail(), info.id(), new SecureRandom()).onSuccess(started -> authServer = started).mapEmpty();
   }
 
   private Future<String> deploy(String name, Supplier<? extends Deployable> verticle, int instances) {
@@ -277,7 +356,15 @@ public final class Node {
           if (verifier != null) {
             verifier.close();
           }
+          if (authServer != null) {
+            authServer.close();
+          }
         })
+        .compose(v -> wafAuditLog == null ? Future.<Void>succeededFuture()
+            : vertx.<Void>executeBlocking(() -> {
+              wafAuditLog.close(); // writes what is queued: the gateway is undeployed, nothing more arrives
+              return null;
+            }, false).otherwiseEmpty())
         .compose(v -> pool == null ? Future.<Void>succeededFuture() : pool.close().otherwiseEmpty())
         .compose(v -> {
           if (redis != null && !redis.local()) {

@@ -8,7 +8,7 @@
   var LOGIN_PAGE = '/admin/login.html';
   var SNAPSHOT = 'bastion.metrics.snapshot';
   var HISTORY = 'bastion.metrics.history';
-  var PANELS = ['overview', 'security', 'api', 'database', 'backups', 'load', 'alerts', 'audit', 'users'];
+  var PANELS = ['overview', 'security', 'api', 'database', 'backups', 'load', 'alerts', 'audit', 'users', 'clients'];
   var STALE_AFTER_MS = 5000;
 
   var overview = new window.Bastion.Overview();
@@ -42,11 +42,17 @@
     if (active === 'overview') {
       overview.resize();
     }
+    if (window.Bastion.Waf) {
+      if (active === 'security') { window.Bastion.Waf.show(session); } else { window.Bastion.Waf.hide(); }
+    }
     if (active === 'audit' && window.Bastion.Audit) {
       window.Bastion.Audit.show(session);
     }
     if (active === 'users' && window.Bastion.Users) {
       window.Bastion.Users.show(session);
+    }
+    if (active === 'clients' && window.Bastion.Clients) {
+      window.Bastion.Clients.show(session);
     }
   }
 

@@ -16,42 +16,16 @@
     $('users-notice').hidden = !text;
   }
 
+  var shared = window.Bastion.AdminApi;
+
   function api(method, path, body) {
-    var headers = { 'Accept': 'application/json', 'X-CSRF-Token': session.csrfToken };
-    if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
-    return fetch(path, { method: method, headers: headers, credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body) }).then(function (response) {
-      if (response.ok) {
-        return response.status === 204 ? null : response.json();
-      }
-      return response.json().then(function (problem) {
-        throw new Error((problem && problem.detail) || ('HTTP ' + response.status));
-      }, function () { throw new Error('HTTP ' + response.status); });
-    });
+    return shared.request(session, method, path, body);
   }
 
-  function cell(row, text) {
-    var td = document.createElement('td');
-    td.textContent = text;
-    row.appendChild(td);
-    return td;
-  }
+  var cell = shared.cell;
 
   function action(td, label, run) {
-    var button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'button';
-    button.textContent = label;
-    button.addEventListener('click', function () {
-      button.disabled = true;
-      Promise.resolve().then(run).then(function (message) {
-        if (message) { notice(message); }
-        return load();
-      }).catch(function (error) {
-        notice(label + ' failed: ' + error.message);
-      }).finally(function () { button.disabled = false; });
-    });
-    td.appendChild(button);
+    shared.action(td, label, run, notice, load);
   }
 
   function render(users) {

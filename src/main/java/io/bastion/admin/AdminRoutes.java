@@ -51,11 +51,14 @@ public final class AdminRoutes implements RouteModule {
   private final MfaService mfa;
   private final AdminGuards guards;
   private final UserRoutes users;
+  private final AdminActionAudit actions;
   private final String uplotPath;
   private final Pool pool;
   /** Sign-ins, failures, lock-outs and logouts go here before they are answered; null: not audited. */
   private AuditTrail trail;
   private String node;
+  /** Client management for the Clients panel, or null when the token endpoint is off. */
+  private io.bastion.auth.server.ClientService clients;
 
   public AdminRoutes(AdminAccounts accounts, CtlTokens tokens, Pool pool, AdminConfig config, boolean tls, Clock clock,
       SecureRandom random) {
@@ -67,15 +70,20 @@ public final class AdminRoutes implements RouteModule {
     this.throttle = new LoginThrottle(pool, clock, config);
     this.mfa = new MfaService(pool, clock, random, new MfaSecretBox(config.mfaKey(), random));
     this.guards = new AdminGuards(accounts, clock, config.sessionAbsolute());
-    this.users = new UserRoutes(accounts, mfa, throttle, tokens, guards);
+    this.actions = new AdminActionAudit(clock);
+    this.users = new UserRoutes(accounts, mfa, throttle, tokens, guards, actions);
     this.uplotPath = Webjars.path("uplot") + "/dist";
     this.pool = pool;
   }
 
-  /** Audits sign-ins, failed sign-ins and second factors, lock-outs and logouts (call before mounting). */
+  /**
+   * Audits sign-ins, failed sign-ins and second factors, lock-outs, logouts, and administrators' changes to
+   * accounts and ctl tokens (call before mounting).
+   */
   public AdminRoutes audited(AuditTrail trail, String node) {
     this.trail = trail;
     this.node = node;
+    actions.to(trail, node);
     return this;
   }
 
@@ -115,6 +123,12 @@ public final class AdminRoutes implements RouteModule {
     return request == null ? null : request.requestId();
   }
 
+  /** Serves the Clients panel's API with this service (call before mounting; null: not served). */
+  public AdminRoutes clients(io.bastion.auth.server.ClientService clients) {
+    this.clients = clients;
+    return this;
+  }
+
   /** Says once per node how TOTP secrets are stored. */
   public static void logMfaStorage(AdminConfig config) {
     if (config.mfaKey() == null) {
@@ -150,6 +164,10 @@ public final class AdminRoutes implements RouteModule {
     router.post("/admin/api/mfa/enrolment/confirm").handler(ctx -> confirmEnrolment(ctx, sessions));
     users.mount(router);
     new AuditAdminRoutes(vertx, pool, guards, trail, node, clock).mount(router);
+    new WafAdminRoutes(vertx, guards).mount(router);
+    if (clients != null) {
+      new ClientAdminRoutes(clients, guards).mount(router);
+    }
     router.route("/admin/eventbus/*").subRouter(DashboardBridge.create(vertx, store, guards));
     router.get("/admin").handler(ctx -> {
       if ("/admin".equals(ctx.request().path())) {

@@ -58,7 +58,7 @@ final class AdminSql {
       + TOKEN_COLUMNS;
   /** The role of a live token, marking it used. */
   static final String USE_TOKEN = "UPDATE ctl_token SET last_used_at = $2 "
-      + "WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING role";
+      + "WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING role, name";
 
   private AdminSql() {
   }

@@ -1,6 +1,7 @@
 package io.bastion.admin;
 
 import io.bastion.audit.AuditAddresses;
+import io.bastion.auth.server.ClientAddresses;
 import io.bastion.backup.BackupAddresses;
 import io.bastion.fhir.FhirAddresses;
 import io.bastion.security.SecurityAddresses;
@@ -14,6 +15,7 @@ import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameHelper;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -39,14 +41,33 @@ final class CtlBridge {
    * Addresses a ctl client may send to, and the permission each requires of the token's role. Add one
    * line per new `bastion ctl` subcommand.
    */
-  static final Map<String, Permission> INBOUND = new TreeMap<>(Map.of(
-      NodeAddresses.STATUS, Permission.NODE_STATUS,
-      AuditAddresses.VERIFY, Permission.AUDIT_VIEW,
-      BackupAddresses.RUN, Permission.BACKUPS_MANAGE,
-      SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE,
-      SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE,
-      FhirAddresses.SEED, Permission.FHIR_SEED));
+  static final Map<String, Permission> INBOUND = new TreeMap<>(Map.ofEntries(
+      Map.entry(NodeAddresses.STATUS, Permission.NODE_STATUS),
+      Map.entry(AuditAddresses.VERIFY, Permission.AUDIT_VIEW),
+      Map.entry(BackupAddresses.RUN, Permission.BACKUPS_MANAGE),
+      Map.entry(SecurityAddresses.BLOCK, Permission.SECURITY_MANAGE),
+      Map.entry(SecurityAddresses.UNBLOCK, Permission.SECURITY_MANAGE),
+      Map.entry(FhirAddresses.SEED, Permission.FHIR_SEED),
+      Map.entry(FhirAddresses.PHI_STATUS, Permission.PHI_KEYS_MANAGE),
+      Map.entry(FhirAddresses.PHI_ROTATE, Permission.PHI_KEYS_MANAGE),
+      Map.entry(ClientAddresses.LIST, Permission.CLIENTS_MANAGE),
+      Map.entry(ClientAddresses.ADD, Permission.CLIENTS_MANAGE),
+      Map.entry(ClientAddresses.DISABLE, Permission.CLIENTS_MANAGE),
+      Map.entry(ClientAddresses.REMOVE, Permission.CLIENTS_MANAGE)));
+  /** `bastion ctl waf ...`: status for security-view, changes for security-manage (security-officer, admin). */
+  static final Map<String, Permission> WAF_COMMANDS = Map.of(
+      SecurityAddresses.STATUS, Permission.SECURITY_VIEW,
+      SecurityAddresses.RULES_RELOAD, Permission.SECURITY_MANAGE,
+      SecurityAddresses.WAF_MODE, Permission.SECURITY_MANAGE,
+      SecurityAddresses.RULES_DISABLE, Permission.SECURITY_MANAGE);
+
+  static {
+    INBOUND.putAll(WAF_COMMANDS);
+  }
+
   static final String TOKEN_HEADER = "token";
+  private static final List<String> ACTOR_HEADERS = List.of(SecurityAddresses.ACTOR_HEADER,
+      SecurityAddresses.ACTOR_ROLE_HEADER, SecurityAddresses.ACTOR_IP_HEADER, SecurityAddresses.REQUEST_ID_HEADER);
   static final String FORBIDDEN_PREFIX = "forbidden: ";
   private static final int MAX_LOGGED_ADDRESS = 120;
   private static final Logger LOG = LoggerFactory.getLogger(CtlBridge.class);
@@ -92,12 +113,16 @@ final class CtlBridge {
     Object value = headers == null ? null : headers.getValue(TOKEN_HEADER);
     String presented = value instanceof String s ? s : null;
     if (headers != null) {
-      // The bridge copies frame headers onto the event-bus message: the secret stops here.
+      // The bridge copies frame headers onto the event-bus message: the secret stops here, and who sent the
+      // message is what this bridge says (set below), never what the client claims.
       headers.remove(TOKEN_HEADER);
+      ACTOR_HEADERS.forEach(headers::remove);
+      headers.remove(ClientAddresses.ACTOR_HEADER);
     }
     Object address = frame.getValue("address");
-    roleOf(presented).onComplete(found -> {
-      Optional<Role> role = found.succeeded() ? found.result() : Optional.empty();
+    holderOf(presented).onComplete(found -> {
+      Optional<CtlTokens.Holder> holder = found.succeeded() ? found.result() : Optional.empty();
+      Optional<Role> role = holder.map(CtlTokens.Holder::role);
       if (role.isEmpty()) {
         LOG.warn("ctl bridge refused a {} to '{}' from {}: missing, wrong, expired or revoked token",
             type.name().toLowerCase(), loggable(address), event.socket().remoteAddress());
@@ -108,6 +133,10 @@ final class CtlBridge {
       if (needed == null) {
         event.complete(true); // not on the list: the bridge itself answers access_denied
       } else if (role.get().may(needed)) {
+        headers.put(SecurityAddresses.ACTOR_HEADER, "ctl:" + holder.get().name())
+            .put(SecurityAddresses.ACTOR_ROLE_HEADER, role.get().wireName())
+            .put(SecurityAddresses.ACTOR_IP_HEADER, event.socket().remoteAddress().hostAddress())
+            .put(ClientAddresses.ACTOR_HEADER, "ctl:" + holder.get().name() + " (" + role.get().wireName() + ")");
         event.complete(true);
       } else {
         LOG.warn("ctl bridge refused a {} to '{}' from {}: role {} lacks {}", type.name().toLowerCase(), loggable(address),
@@ -119,11 +148,11 @@ final class CtlBridge {
     });
   }
 
-  private Future<Optional<Role>> roleOf(String presented) {
+  private Future<Optional<CtlTokens.Holder>> holderOf(String presented) {
     if (bootstrap != null && bootstrap.matches(presented)) {
-      return Future.succeededFuture(Optional.of(Role.ADMIN));
+      return Future.succeededFuture(Optional.of(new CtlTokens.Holder("bootstrap", Role.ADMIN)));
     }
-    return tokens.roleOf(presented);
+    return tokens.holderOf(presented);
   }
 
   private static String loggable(Object address) {

@@ -59,13 +59,23 @@ public final class CtlTokens {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(describe(rows.iterator().next())));
   }
 
-  /** The role of a presented token that exists, is not revoked and has not expired; empty otherwise. */
-  Future<Optional<Role>> roleOf(String presented) {
+  /** Who holds a token: its name (the bootstrap token is "bootstrap") and role. */
+  record Holder(String name, Role role) {
+  }
+
+  /** The holder of a presented token that exists, is not revoked and has not expired; empty otherwise. */
+  Future<Optional<Holder>> holderOf(String presented) {
     if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 100) {
       return Future.succeededFuture(Optional.empty());
     }
     return pool.preparedQuery(AdminSql.USE_TOKEN).execute(Tuple.of(MfaService.sha256(presented), LoginThrottle.utc(clock.instant())))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Role.byName(rows.iterator().next().getString("role")));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row row = rows.iterator().next();
+          return Role.byName(row.getString("role")).map(role -> new Holder(row.getString("name"), role));
+        });
   }
 
   private static JsonObject describe(Row row) {

@@ -19,8 +19,12 @@ public enum Permission {
   NODE_STATUS("node.status"),
   USERS_MANAGE("users.manage"),
   CTL_TOKENS_MANAGE("ctl-tokens.manage"),
+  /** Registering, disabling and removing the token endpoint's API clients: admin only. */
+  CLIENTS_MANAGE("clients.manage"),
   /** Writing synthetic FHIR data ({@code bastion ctl seed}): admin only. */
-  FHIR_SEED("fhir.seed");
+  FHIR_SEED("fhir.seed"),
+  /** PHI encryption keys: status and rotation ({@code bastion ctl phi}): admin only. */
+  PHI_KEYS_MANAGE("phi-keys.manage");
 
   private final String wireName;
 

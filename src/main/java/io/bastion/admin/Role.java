@@ -87,6 +87,7 @@ public enum Role {
     panels.put("alerts", ALERTS_VIEW);
     panels.put("audit", AUDIT_VIEW);
     panels.put("users", USERS_MANAGE);
+    panels.put("clients", CLIENTS_MANAGE);
     return Collections.unmodifiableMap(panels);
   }
 }

@@ -1,5 +1,6 @@
 package io.bastion.admin;
 
+import io.bastion.audit.AuditRecord.Action;
 import io.bastion.gateway.ErrorRenderer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,8 +26,11 @@ final class UserRoutes {
   private final LoginThrottle throttle;
   private final CtlTokens tokens;
   private final AdminGuards guards;
+  private final AdminActionAudit audit;
 
-  UserRoutes(AdminAccounts accounts, MfaService mfa, LoginThrottle throttle, CtlTokens tokens, AdminGuards guards) {
+  UserRoutes(AdminAccounts accounts, MfaService mfa, LoginThrottle throttle, CtlTokens tokens, AdminGuards guards,
+      AdminActionAudit audit) {
+    this.audit = audit;
     this.accounts = accounts;
     this.mfa = mfa;
     this.throttle = throttle;
@@ -71,8 +75,10 @@ final class UserRoutes {
     }
     accounts.create(username, password.get(), roles.get()).onSuccess(user -> {
       LOG.info("admin user {} created user {} with roles {}", AdminGuards.currentUser(ctx).id(), user.id(), user.roleNames());
-      ctx.response().setStatusCode(201).putHeader("Location", "/admin/api/users/" + user.id());
-      ctx.json(user.toJson());
+      audit.record(ctx, Action.C, "user.create", "admin-user/" + user.id(), () -> {
+        ctx.response().setStatusCode(201).putHeader("Location", "/admin/api/users/" + user.id());
+        ctx.json(user.toJson());
+      });
     }).onFailure(e -> AdminRoutes.fail(ctx, e));
   }
 
@@ -85,7 +91,7 @@ final class UserRoutes {
     }
     accounts.setRoles(id.get(), roles.get()).onSuccess(user -> {
       LOG.info("admin user {} set the roles of user {} to {}", AdminGuards.currentUser(ctx).id(), user.id(), user.roleNames());
-      ctx.json(user.toJson());
+      audit.record(ctx, Action.U, "user.roles", "admin-user/" + user.id(), () -> ctx.json(user.toJson()));
     }).onFailure(e -> AdminRoutes.fail(ctx, e));
   }
 
@@ -100,7 +106,7 @@ final class UserRoutes {
         .compose(user -> throttle.succeeded(user.username()).map(user))
         .onSuccess(user -> {
           LOG.info("admin user {} reset the password of user {}", AdminGuards.currentUser(ctx).id(), user.id());
-          ctx.json(user.toJson());
+          audit.record(ctx, Action.U, "user.password-reset", "admin-user/" + user.id(), () -> ctx.json(user.toJson()));
         }).onFailure(e -> AdminRoutes.fail(ctx, e));
   }
 
@@ -115,7 +121,8 @@ final class UserRoutes {
     }
     accounts.setDisabled(id.get(), disabled).onSuccess(user -> {
       LOG.info("admin user {} {} user {}", AdminGuards.currentUser(ctx).id(), disabled ? "disabled" : "enabled", user.id());
-      ctx.json(user.toJson());
+      audit.record(ctx, Action.U, disabled ? "user.disable" : "user.enable", "admin-user/" + user.id(),
+          () -> ctx.json(user.toJson()));
     }).onFailure(e -> AdminRoutes.fail(ctx, e));
   }
 
@@ -129,7 +136,8 @@ final class UserRoutes {
             : mfa.reset(id.get()).map(found.get()))
         .onSuccess(user -> {
           LOG.info("admin user {} reset the MFA of user {}", AdminGuards.currentUser(ctx).id(), user.id());
-          ctx.response().setStatusCode(204).end();
+          audit.record(ctx, Action.U, "user.mfa-reset", "admin-user/" + user.id(),
+              () -> ctx.response().setStatusCode(204).end());
         }).onFailure(e -> AdminRoutes.fail(ctx, e));
   }
 
@@ -157,8 +165,10 @@ final class UserRoutes {
           .onSuccess(token -> {
             LOG.info("admin user {} created ctl token {} with role {}", AdminGuards.currentUser(ctx).id(), token.getLong("id"),
                 role.get().wireName());
-            ctx.response().setStatusCode(201);
-            ctx.json(token);
+            audit.record(ctx, Action.C, "ctl-token.create", "ctl-token/" + token.getLong("id"), () -> {
+              ctx.response().setStatusCode(201);
+              ctx.json(token);
+            });
           }).onFailure(ctx::fail);
     }
   }
@@ -173,7 +183,7 @@ final class UserRoutes {
         ErrorRenderer.render(ctx, 404, "no such live token");
       } else {
         LOG.info("admin user {} revoked ctl token {}", AdminGuards.currentUser(ctx).id(), id.get());
-        ctx.json(revoked.get());
+        audit.record(ctx, Action.D, "ctl-token.revoke", "ctl-token/" + id.get(), () -> ctx.json(revoked.get()));
       }
     }).onFailure(ctx::fail);
   }

@@ -23,6 +23,8 @@ public final class AuditCodes {
   /** Admin, configuration and rule changes, backups and restores. */
   public static final Coding APPLICATION_ACTIVITY = new Coding(DICOM, "110100", "Application Activity");
   public static final Coding EXPORT = new Coding(DICOM, "110106", "Export");
+  /** An administrator changed accounts, roles, credentials or tokens. */
+  public static final Coding ADMIN_CHANGE = new Coding(DICOM, "110137", "User Security Attributes Changed");
   public static final Coding SECURITY_ALERT = new Coding(DICOM, "110113", "Security Alert");
 
   public static final Coding AGENT_USER = new Coding(PARTICIPATION, "IRCP", "information recipient");
@@ -41,6 +43,11 @@ public final class AuditCodes {
   }
 
   /** The subtype for a FHIR interaction code: read, vread, update, patch, delete, history-*, create, search-*. */
+  /** The specific admin action, e.g. {@code user.create}, {@code ctl-token.revoke}. */
+  public static Coding adminAction(String code) {
+    return new Coding("urn:bastion:admin-action", code, null);
+  }
+
   public static Coding interaction(String code) {
     return new Coding(INTERACTION, code, code);
   }

@@ -42,6 +42,11 @@ public record AuthConfig(
       "ES256", "ES384", "ES512", "EdDSA");
   public static final String HS256 = "HS256";
 
+  /** True when an external identity provider is configured (issuer and keys); false: Bastion's own issuer only. */
+  public boolean externalProvider() {
+    return !issuer.isEmpty();
+  }
+
   public AuthConfig {
     audience = List.copyOf(audience);
     publicKeyFiles = List.copyOf(publicKeyFiles);
@@ -66,15 +71,17 @@ public record AuthConfig(
           "at least " + MIN_HS256_SECRET_LENGTH + " characters, or empty to refuse HS256");
     }
     Set<String> algorithms = algorithms(r);
-    if (enabled) {
+    // With no external identity provider at all, Bastion's own token endpoint is the only issuer.
+    boolean external = !issuer.isEmpty() || jwks != null || !keyFiles.isEmpty() || !secret.isEmpty();
+    if (enabled && external) {
       if (issuer.isEmpty()) {
-        r.problem("auth.issuer", issuer, "the identity provider's issuer (required when auth.enabled is true)");
+        r.problem("auth.issuer", issuer, "the identity provider's issuer (required with an external provider's keys)");
       }
       if (audience.isEmpty()) {
-        r.problem("auth.audience", "[]", "at least one audience (required when auth.enabled is true)");
+        r.problem("auth.audience", "[]", "at least one audience (required with an external identity provider)");
       }
       if (jwks == null && keyFiles.isEmpty() && secret.isEmpty()) {
-        r.problem("auth", "no keys", "auth.jwks-url, auth.public-key-files or auth.hs256-secret (required when auth.enabled is true)");
+        r.problem("auth", "no keys", "auth.jwks-url, auth.public-key-files or auth.hs256-secret (required with auth.issuer)");
       }
     }
     return new AuthConfig(enabled, issuer, audience, jwks, keyFiles, secret, algorithms,

@@ -46,11 +46,14 @@ public final class TokenVerifier {
   private final Set<String> accepted;
   private final long skewSeconds;
   private final VerifiedTokens verified;
+  /** Bastion's own issuer and keys, or null when its token endpoint is off. */
+  private final LocalIssuer local;
 
-  private TokenVerifier(AuthConfig config, Clock clock, KeyRing keys) {
+  private TokenVerifier(AuthConfig config, Clock clock, KeyRing keys, LocalIssuer local) {
     this.config = config;
     this.clock = clock;
     this.keys = keys;
+    this.local = local;
     this.accepted = config.acceptedAlgorithms();
     this.skewSeconds = config.clockSkew().toSeconds();
     this.verified = config.verifiedCacheEntries() > 0 ? new VerifiedTokens(config.verifiedCacheEntries()) : null;
@@ -62,6 +65,11 @@ public final class TokenVerifier {
    * answers. A PEM file that cannot be used does.
    */
   public static Future<TokenVerifier> create(Vertx vertx, AuthConfig config, Clock clock) {
+    return create(vertx, config, clock, null);
+  }
+
+  /** As above, also accepting tokens Bastion issued itself, verified with {@code local}'s keys. */
+  public static Future<TokenVerifier> create(Vertx vertx, AuthConfig config, Clock clock, LocalIssuer local) {
     List<Future<List<JsonObject>>> reads = new ArrayList<>();
     for (var file : config.publicKeyFiles()) {
       reads.add(vertx.fileSystem().readFile(file.toString()).map(pem -> {
@@ -83,9 +91,14 @@ public final class TokenVerifier {
       // the first use of the JCA key factories loads providers: not on an event loop
       return vertx.executeBlocking(() -> new KeyRing(vertx, config, clock, statics), false);
     }).compose(ring -> {
-      TokenVerifier verifier = new TokenVerifier(config, clock, ring);
-      LOG.info("bearer tokens: issuer {}, audience {}, {} static keys, JWKS {}, algorithms {}", config.issuer(),
-          config.audience(), ring.staticKeyCount(), config.jwksUrl() == null ? "none" : config.jwksUrl(), verifier.accepted);
+      TokenVerifier verifier = new TokenVerifier(config, clock, ring, local);
+      if (!config.issuer().isEmpty()) {
+        LOG.info("bearer tokens: issuer {}, audience {}, {} static keys, JWKS {}, algorithms {}", config.issuer(),
+            config.audience(), ring.staticKeyCount(), config.jwksUrl() == null ? "none" : config.jwksUrl(), verifier.accepted);
+      }
+      if (local != null) {
+        LOG.info("bearer tokens: Bastion's own token endpoint is an issuer, verified with its local key ring");
+      }
       return ring.refetch().map(loaded -> verifier);
     });
   }
@@ -108,6 +121,15 @@ public final class TokenVerifier {
         }
       }
       Parsed parsed = parse(token, cacheKey);
+      if (local != null && local.issuer() != null && local.issuer().equals(parsed.claims.getValue("iss"))) {
+        return verifyLocal(token, parsed);
+      }
+      if (!accepted.contains(parsed.alg)) {
+        throw new TokenException(TokenFailure.ALG_NOT_ALLOWED);
+      }
+      if (config.issuer().isEmpty()) {
+        throw new TokenException(TokenFailure.WRONG_ISSUER); // no external identity provider configured
+      }
       KeySet current = keys.current();
       KeySet.Lookup lookup = current.lookup(parsed.alg, parsed.kid);
       if (lookup == KeySet.Lookup.FOUND) {
@@ -125,6 +147,35 @@ public final class TokenVerifier {
     } catch (TokenException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /**
+   * A token whose iss is Bastion itself: only Bastion's signing algorithms and keys, and its FHIR base as
+   * the audience. An unknown kid asks the key server to reload once (another node may have rotated).
+   */
+  private Future<Principal> verifyLocal(String token, Parsed parsed) {
+    if (!LocalIssuer.ALGORITHMS.contains(parsed.alg)) {
+      throw new TokenException(TokenFailure.ALG_NOT_ALLOWED);
+    }
+    KeySet current = local.keys();
+    KeySet.Lookup lookup = current.lookup(parsed.alg, parsed.kid);
+    if (lookup == KeySet.Lookup.FOUND) {
+      return Future.succeededFuture(check(current, token, parsed, local.issuer(), List.of(local.fhirAudience())));
+    }
+    if (lookup == KeySet.Lookup.ALG_MISMATCH || parsed.kid == null) {
+      throw new TokenException(lookup == KeySet.Lookup.ALG_MISMATCH ? TokenFailure.ALG_KEY_MISMATCH : TokenFailure.UNKNOWN_KID);
+    }
+    return onCallerContext(local.refresh().transform(done -> {
+      KeySet reloaded = local.keys();
+      if (reloaded.lookup(parsed.alg, parsed.kid) != KeySet.Lookup.FOUND) {
+        return Future.failedFuture(new TokenException(TokenFailure.UNKNOWN_KID));
+      }
+      try {
+        return Future.succeededFuture(check(reloaded, token, parsed, local.issuer(), List.of(local.fhirAudience())));
+      } catch (TokenException e) {
+        return Future.failedFuture(e);
+      }
+    }));
   }
 
   /** The JWKS circuit breaker state (CLOSED, OPEN, HALF_OPEN), or null without a JWKS URL. */
@@ -160,7 +211,7 @@ public final class TokenVerifier {
     if (second < 0 || second == token.length() - 1 || token.indexOf('.', second + 1) >= 0) {
       throw new TokenException(TokenFailure.MALFORMED); // unsigned, or not a compact JWS (a JWE has 5 parts)
     }
-    if (!accepted.contains(algName)) {
+    if (!accepted.contains(algName) && !(local != null && LocalIssuer.ALGORITHMS.contains(algName))) {
       throw new TokenException(TokenFailure.ALG_NOT_ALLOWED);
     }
     if (header.containsKey("crit")) {
@@ -177,6 +228,10 @@ public final class TokenVerifier {
   }
 
   private Principal check(KeySet keySet, String token, Parsed parsed) {
+    return check(keySet, token, parsed, config.issuer(), config.audience());
+  }
+
+  private Principal check(KeySet keySet, String token, Parsed parsed, String issuer, List<String> audience) {
     try {
       // JWTAuth completes synchronously: a failed future here is a refused signature
       Future<?> verified = keySet.auth().authenticate(new TokenCredentials(token));
@@ -189,7 +244,7 @@ public final class TokenVerifier {
     } catch (RuntimeException e) {
       throw new TokenException(TokenFailure.BAD_SIGNATURE); // e.g. an EC signature of the wrong length
     }
-    Principal principal = claims(parsed.claims);
+    Principal principal = claims(parsed.claims, issuer, audience);
     if (parsed.cacheKey != null) {
       verified.put(parsed.cacheKey, principal, principal.expiresAt().getEpochSecond());
     }
@@ -216,13 +271,13 @@ public final class TokenVerifier {
     }
   }
 
-  private Principal claims(JsonObject claims) {
+  private Principal claims(JsonObject claims, String issuer, List<String> audience) {
     Object iss = claims.getValue("iss");
     Object exp = claims.getValue("exp");
-    if (!config.issuer().equals(iss)) {
+    if (!issuer.equals(iss)) {
       throw new TokenException(TokenFailure.WRONG_ISSUER);
     }
-    if (!audienceMatches(claims.getValue("aud"))) {
+    if (!audienceMatches(claims.getValue("aud"), audience)) {
       throw new TokenException(TokenFailure.WRONG_AUDIENCE);
     }
     long now = clock.millis() / 1000;
@@ -239,13 +294,13 @@ public final class TokenVerifier {
     return Principal.fromClaims(claims, Instant.ofEpochSecond(expiresAt));
   }
 
-  private boolean audienceMatches(Object aud) {
+  private static boolean audienceMatches(Object aud, List<String> audience) {
     if (aud instanceof String single) {
-      return config.audience().contains(single);
+      return audience.contains(single);
     }
     if (aud instanceof JsonArray list) {
       for (Object item : list) {
-        if (item instanceof String s && config.audience().contains(s)) {
+        if (item instanceof String s && audience.contains(s)) {
           return true;
         }
       }

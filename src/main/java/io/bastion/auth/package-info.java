@@ -8,6 +8,9 @@
  *       {@link io.bastion.auth.TokenException} with a {@link io.bastion.auth.TokenFailure} reason.
  *       Keys come from the identity provider's JWKS ({@code KeyRing}: cached, refetched on an unknown kid
  *       at most once per interval, circuit-broken) and/or static PEM files and an HS256 secret.</li>
+ *   <li>{@link io.bastion.auth.LocalIssuer}: Bastion as its own issuer (base URL, audience, the public half of
+ *       its signing keys); tokens whose {@code iss} is Bastion are verified against it in-process, alongside
+ *       the external provider's. The token endpoint itself is {@code io.bastion.auth.server}.</li>
  *   <li>{@link io.bastion.auth.SmartScopes}: v1 and v2 scope parsing, normalised to v2 permissions.</li>
  *   <li>{@link io.bastion.auth.AccessPolicy}: (principal, interaction, type, query) to an
  *       {@link io.bastion.auth.AccessDecision}: allow or deny with a reason, plus the patient compartment

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true, description = "Operate a running node.",
     synopsisSubcommandLabel = "COMMAND", subcommands = {CtlStatusCommand.class, CtlAuditCommand.class,
-        CtlSeedCommand.class})
+        CtlSeedCommand.class, CtlPhiCommand.class, CtlWafCommand.class, CtlClientsCommand.class})
 public final class CtlCommand implements Callable<Integer> {
 
   static final int EXIT_OK = 0;

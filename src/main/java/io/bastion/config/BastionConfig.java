@@ -3,8 +3,11 @@ package io.bastion.config;
 import io.bastion.admin.AdminConfig;
 import io.bastion.admin.CtlConfig;
 import io.bastion.auth.AuthConfig;
+import io.bastion.auth.server.AuthServerConfig;
 import io.bastion.db.PostgresConfig;
 import io.bastion.db.RedisConfig;
+import io.bastion.fhir.phi.PhiConfig;
+import io.bastion.gateway.CorsConfig;
 import io.bastion.gateway.HttpConfig;
 import io.bastion.monitoring.MonitoringConfig;
 import io.bastion.security.WafConfig;
@@ -24,8 +27,11 @@ public record BastionConfig(
     AdminConfig admin,
     CtlConfig ctl,
     AuthConfig auth,
+    AuthServerConfig authServer,
+    CorsConfig cors,
     MonitoringConfig monitoring,
     WafConfig waf,
+    PhiConfig phi,
     LogConfig log,
     JsonObject effective) {
 
@@ -39,8 +45,11 @@ public record BastionConfig(
         AdminConfig.read(r),
         CtlConfig.read(r),
         AuthConfig.read(r),
+        AuthServerConfig.read(r),
+        CorsConfig.read(r),
         MonitoringConfig.read(r),
         WafConfig.read(r),
+        PhiConfig.read(r, node),
         LogConfig.read(r),
         effective);
   }

@@ -77,8 +77,7 @@ final class AuditEventRoutes {
             return;
           }
           JsonObject event = served(rows.iterator().next());
-          FhirAudit.respond(ctx, List.of(Entity.resource(TYPE + "/" + seq)), () -> ctx.response()
-              .putHeader("Content-Type", FhirFormats.responseType(ctx)).end(event.encode()));
+          FhirAudit.respond(ctx, List.of(Entity.resource(TYPE + "/" + seq)), () -> FhirFormats.end(ctx, event.encode()));
         })
         .onFailure(e -> FhirRoutes.fail(ctx, e));
   }
@@ -157,8 +156,7 @@ final class AuditEventRoutes {
         }
         JsonObject bundle = new JsonObject().put("resourceType", "Bundle").put("type", "searchset")
             .put("link", links).put("entry", entries);
-        FhirAudit.respond(ctx, List.of(Entity.query(TYPE + "?" + query)), () -> ctx.response()
-            .putHeader("Content-Type", FhirFormats.responseType(ctx)).end(bundle.encode()));
+        FhirAudit.respond(ctx, List.of(Entity.query(TYPE + "?" + query)), () -> FhirFormats.end(ctx, bundle.encode()));
       }).onFailure(e -> FhirRoutes.fail(ctx, e));
     } catch (RuntimeException e) {
       FhirRoutes.fail(ctx, e);

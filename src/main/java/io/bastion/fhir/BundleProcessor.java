@@ -708,13 +708,22 @@ final class BundleProcessor {
       } else {
         for (Object e : expressions) {
           String text = String.valueOf(e);
-          named.add(text.startsWith("Bundle.") ? text : where + ".resource." + text);
+          named.add(text.startsWith("Bundle.") ? text : where + ".resource" + withinResource(text));
         }
       }
       issue.put("expression", named);
       out.add(issue);
     }
     return new FhirException(status, out);
+  }
+
+  /** "Patient.birthDate" → ".birthDate": inside an entry the resource is reached as entry.resource. */
+  private static String withinResource(String expression) {
+    if (expression.isEmpty() || !Character.isUpperCase(expression.charAt(0))) {
+      return "." + expression;
+    }
+    int dot = expression.indexOf('.');
+    return dot < 0 ? "" : expression.substring(dot);
   }
 
   /** Unexpected failures (database down, bugs) are not the entry's fault: they stay 500s. */

@@ -83,7 +83,7 @@ final class CapabilityStatementBuilder {
         .put("software", new JsonObject().put("name", "Bastion").put("version", node.version()))
         .put("implementation", new JsonObject().put("description", "Bastion node " + node.id()))
         .put("fhirVersion", "4.0.1")
-        .put("format", new JsonArray().add(FhirFormats.FHIR_JSON).add("json"))
+        .put("format", new JsonArray().add(FhirFormats.FHIR_JSON).add("json").add(FhirFormats.FHIR_XML).add("xml"))
         .put("patchFormat", new JsonArray().add(FhirFormats.JSON_PATCH))
         .put("rest", new JsonArray().add(rest));
   }

@@ -1,22 +1,38 @@
 package io.bastion.fhir;
 
+import io.bastion.gateway.ErrorRenderer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Content negotiation for /fhir: picks the response media type from _format (which wins) or Accept, and
- * refuses request bodies in a format the server does not read. JSON only for now: XML arrives with a
- * later slice, and until then asking for it is answered 406 (response) or 415 (request body).
+ * Content negotiation for /fhir: picks the response media type from _format (which wins) or Accept (with
+ * q-values), and refuses request bodies in a format the server does not read (415) or responses it cannot
+ * serve (406). JSON and XML: when XML is chosen, the {@link FhirXmlEdge}'s writer goes into the routing
+ * context and every /fhir response, errors included, leaves through it as XML.
  */
 public final class FhirFormats implements Handler<RoutingContext> {
 
   public static final String FHIR_JSON = "application/fhir+json";
   public static final String JSON = "application/json";
+  public static final String FHIR_XML = "application/fhir+xml";
+  public static final String XML = "application/xml";
+  public static final String TEXT_XML = "text/xml";
   public static final String JSON_PATCH = "application/json-patch+json";
   public static final String FORM = "application/x-www-form-urlencoded";
+  /** Served types in the server's order of preference, which breaks ties between equal q-values. */
+  static final List<String> SERVED = List.of(FHIR_JSON, FHIR_XML, JSON, XML, TEXT_XML);
   private static final String RESPONSE_TYPE = "bastion.fhir.responseType";
+  private static final String NEGOTIATED = "bastion.fhir.negotiated";
+  private static final String NONE = "";
+
+  private final FhirXmlEdge xml;
+
+  FhirFormats(FhirXmlEdge xml) {
+    this.xml = xml;
+  }
 
   /** The media type chosen for this request's response, with charset. */
   public static String responseType(RoutingContext ctx) {
@@ -24,32 +40,66 @@ public final class FhirFormats implements Handler<RoutingContext> {
     return (type == null ? FHIR_JSON : type) + "; charset=utf-8";
   }
 
+  /**
+   * Ends a /fhir response (status and headers already set) with a JSON resource: as it is, or converted to
+   * XML off the event loop when the client negotiated XML.
+   */
+  public static void end(RoutingContext ctx, String json) {
+    ErrorRenderer.FhirBodyWriter writer = ctx.get(ErrorRenderer.FHIR_BODY_WRITER);
+    if (writer == null) {
+      ctx.response().putHeader("Content-Type", responseType(ctx)).end(json);
+    } else {
+      writer.end(ctx, json);
+    }
+  }
+
+  /**
+   * Runs before the gateway pipeline (see FhirRoutes.mount): records the negotiated type and, for XML, the
+   * writer, so that errors raised before this module's routes (limits, WAF, authentication) come in the
+   * client's format too. Never fails the request: {@link #handle} does that, in its place.
+   */
+  void negotiate(RoutingContext ctx) {
+    try {
+      choose(ctx);
+    } catch (IllegalArgumentException e) {
+      // a query string that is not valid percent-encoding: handle() answers 400
+    }
+    ctx.next();
+  }
+
+  /** Chooses the response type and remembers it (and, for XML, the writer) in the routing context. */
+  private void choose(RoutingContext ctx) {
+    String format = ctx.request().getParam("_format"); // decodes the whole query string once
+    String chosen = format != null ? fromFormat(format) : fromAccept(ctx.request().getHeader("Accept"));
+    ctx.put(NEGOTIATED, chosen == null ? NONE : chosen);
+    if (chosen != null) {
+      ctx.put(RESPONSE_TYPE, chosen);
+      if (isXml(chosen)) {
+        ctx.put(ErrorRenderer.FHIR_BODY_WRITER, xml.writer(chosen));
+      }
+    }
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
-    String chosen;
     String format;
     try {
-      format = ctx.request().getParam("_format"); // decodes the whole query string once
+      format = ctx.request().getParam("_format");
     } catch (IllegalArgumentException e) {
       FhirRoutes.fail(ctx, FhirException.of(400, "invalid", "the query string is not valid percent-encoding"));
       return;
     }
-    if (format != null) {
-      chosen = fromFormat(format.trim().toLowerCase(Locale.ROOT));
-      if (chosen == null) {
-        FhirRoutes.fail(ctx, FhirException.of(406, "not-supported",
-            "_format is not supported; this server speaks JSON (_format=json, application/fhir+json)", "_format"));
-        return;
-      }
-    } else {
-      chosen = fromAccept(ctx.request().getHeader("Accept"));
-      if (chosen == null) {
-        FhirRoutes.fail(ctx, FhirException.of(406, "not-supported",
-            "none of the media types in Accept can be served; this server speaks application/fhir+json and application/json"));
-        return;
-      }
+    if (ctx.get(NEGOTIATED) == null) {
+      choose(ctx); // negotiate() did not run first (a router without the early route)
     }
-    ctx.put(RESPONSE_TYPE, chosen);
+    if (NONE.equals(ctx.get(NEGOTIATED))) {
+      FhirRoutes.fail(ctx, format != null
+          ? FhirException.of(406, "not-supported", "_format is not supported; this server speaks JSON "
+              + "(_format=json, application/fhir+json) and XML (_format=xml, application/fhir+xml)", "_format")
+          : FhirException.of(406, "not-supported", "none of the media types in Accept can be served; this server "
+              + "speaks application/fhir+json, application/json, application/fhir+xml, application/xml and text/xml"));
+      return;
+    }
     HttpMethod method = ctx.request().method();
     if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
       String problem = ctx.request().path().endsWith("/_search")
@@ -63,47 +113,89 @@ public final class FhirFormats implements Handler<RoutingContext> {
     ctx.next();
   }
 
+  static boolean isXml(String mediaType) {
+    return mediaType.equals(FHIR_XML) || mediaType.equals(XML) || mediaType.equals(TEXT_XML);
+  }
+
+  /** The type a _format value asks for, or null. A '+' sent unencoded arrives as a space: read it as '+'. */
   static String fromFormat(String format) {
-    return switch (format) {
+    String value = format.split(";")[0].trim().toLowerCase(Locale.ROOT).replace(' ', '+');
+    return switch (value) {
       case "json", FHIR_JSON, "application/json+fhir" -> FHIR_JSON;
       case JSON -> JSON;
+      case "xml", FHIR_XML, "application/xml+fhir" -> FHIR_XML;
+      case XML -> XML;
+      case TEXT_XML -> TEXT_XML;
       default -> null;
     };
   }
 
-  /** The best JSON type the Accept header allows, or null when it allows none; no header means anything. */
+  /**
+   * The served type the Accept header rates highest, or null when it rates none above 0; no header means
+   * anything. Each served type takes the q of the most specific range that matches it (an exact type, then
+   * type/*, then *&#47;*, as RFC 9110 says), so "application/fhir+json;q=0, *&#47;*" excludes FHIR JSON only.
+   */
   static String fromAccept(String accept) {
     if (accept == null || accept.isBlank()) {
       return FHIR_JSON;
     }
-    String best = null;
-    double bestQ = 0;
+    double[] q = new double[SERVED.size()];
+    int[] specificity = new int[SERVED.size()];
+    java.util.Arrays.fill(specificity, -1);
     for (String part : accept.split(",")) {
       String[] pieces = part.split(";");
-      String type = pieces[0].trim().toLowerCase(Locale.ROOT);
-      double q = 1;
-      for (int i = 1; i < pieces.length; i++) {
-        String param = pieces[i].trim();
-        if (param.startsWith("q=")) {
-          try {
-            q = Double.parseDouble(param.substring(2));
-          } catch (NumberFormatException e) {
-            q = 0;
-          }
+      String range = canonical(pieces[0].trim().toLowerCase(Locale.ROOT));
+      double rangeQ = quality(pieces);
+      for (int i = 0; i < SERVED.size(); i++) {
+        int matched = specificity(range, SERVED.get(i));
+        if (matched > specificity[i] || (matched == specificity[i] && matched >= 0 && rangeQ > q[i])) {
+          specificity[i] = matched;
+          q[i] = rangeQ;
         }
       }
-      String served = switch (type) {
-        case FHIR_JSON, "application/json+fhir", "*/*", "application/*" -> FHIR_JSON;
-        case JSON -> JSON;
-        default -> null;
-      };
-      // at equal q the more specific FHIR type wins over application/json
-      if (served != null && q > 0 && (q > bestQ || (q == bestQ && FHIR_JSON.equals(served)))) {
-        best = served;
-        bestQ = q;
+    }
+    int best = -1;
+    for (int i = 0; i < SERVED.size(); i++) {
+      if (specificity[i] >= 0 && q[i] > 0 && (best < 0 || q[i] > q[best])) {
+        best = i; // strictly greater: at equal q the earlier (preferred) type stays
       }
     }
-    return best;
+    return best < 0 ? null : SERVED.get(best);
+  }
+
+  /** The DSTU2-era names HAPI's client still sends, as the R4 types they mean. */
+  private static String canonical(String range) {
+    return switch (range) {
+      case "application/json+fhir" -> FHIR_JSON;
+      case "application/xml+fhir" -> FHIR_XML;
+      default -> range;
+    };
+  }
+
+  /** 2: the exact type; 1: its type/*; 0: *&#47;*; -1: no match. */
+  private static int specificity(String range, String served) {
+    if (range.equals(served)) {
+      return 2;
+    }
+    if (range.equals("*/*") || range.equals("*")) {
+      return 0;
+    }
+    return range.endsWith("/*") && served.startsWith(range.substring(0, range.length() - 1)) ? 1 : -1;
+  }
+
+  private static double quality(String[] pieces) {
+    for (int i = 1; i < pieces.length; i++) {
+      String param = pieces[i].trim();
+      if (param.startsWith("q=")) {
+        try {
+          double q = Double.parseDouble(param.substring(2));
+          return q >= 0 && q <= 1 ? q : 0;
+        } catch (NumberFormatException e) {
+          return 0;
+        }
+      }
+    }
+    return 1;
   }
 
   /** POST _search carries its parameters as a form (or nothing). */
@@ -113,6 +205,15 @@ public final class FhirFormats implements Handler<RoutingContext> {
       return null;
     }
     return "POST _search takes its parameters as " + FORM;
+  }
+
+  /** Whether a request's declared body type is one of the XML types read here. */
+  static boolean isXmlBody(String contentType) {
+    return contentType != null && isXmlBodyType(contentType.split(";")[0].trim().toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean isXmlBodyType(String type) {
+    return isXml(type) || type.equals("application/xml+fhir");
   }
 
   /** Null when the body's declared type is readable here, else why not. */
@@ -132,9 +233,11 @@ public final class FhirFormats implements Handler<RoutingContext> {
     }
     if (method == HttpMethod.PATCH) {
       return type.equals(JSON_PATCH) ? null
-          : "PATCH accepts JSON Patch (" + JSON_PATCH + ") only; FHIRPath Patch is not supported yet";
+          : "PATCH accepts JSON Patch (" + JSON_PATCH + ") only; FHIRPath Patch and XML Patch are not supported yet";
     }
-    return type.equals(FHIR_JSON) || type.equals(JSON) || type.equals("application/json+fhir") ? null
-        : "the request Content-Type is not supported; this server reads application/fhir+json and application/json";
+    return type.equals(FHIR_JSON) || type.equals(JSON) || type.equals("application/json+fhir") || isXmlBodyType(type)
+        ? null
+        : "the request Content-Type is not supported; this server reads application/fhir+json, application/json, "
+            + "application/fhir+xml, application/xml and text/xml";
   }
 }

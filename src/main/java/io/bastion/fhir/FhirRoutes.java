@@ -6,6 +6,7 @@ import io.bastion.auth.AccessPolicy;
 import io.bastion.auth.Interaction;
 import io.bastion.auth.SmartScopeHandler;
 import io.bastion.fhir.FhirHeaders.Return;
+import io.bastion.fhir.format.FhirXmlConverter;
 import io.bastion.auth.AccessDecision;
 import io.bastion.fhir.search.PatientCompartment;
 import io.bastion.fhir.search.SearchBundle;
@@ -26,6 +27,7 @@ import io.bastion.gateway.ErrorRenderer;
 import io.bastion.gateway.RouteModule;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,6 +77,8 @@ public final class FhirRoutes implements RouteModule {
   private final SearchService search;
   private final BundleProcessor bundles;
   private final PatientCompartment compartment;
+  /** JSON <-> XML through HAPI, shared by every gateway instance (its HAPI context is built once). */
+  private final FhirXmlConverter xmlConverter;
 
   public FhirRoutes(NodeInfo node, ResourceTypes types, ResourceStore store, SearchParameters searchParameters,
       SearchService search, FhirLimits limits, Clock clock, AccessPolicy policy) {
@@ -87,6 +91,7 @@ public final class FhirRoutes implements RouteModule {
     this.store = store;
     this.limits = limits;
     this.json = new FhirJson(limits);
+    this.xmlConverter = new FhirXmlConverter(2 * limits.maxDepth()); // XML adds a level per primitive value
     this.clock = clock;
     this.bundles = new BundleProcessor(types, validator, store, searchParameters, search, limits, json, clock,
         MAX_INCLUDES);
@@ -115,7 +120,15 @@ public final class FhirRoutes implements RouteModule {
   @Override
   public void mount(Vertx vertx, Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
-    router.route("/fhir/*").handler(new FhirFormats());
+    FhirXmlEdge xml = new FhirXmlEdge(xmlConverter, vertx.createSharedWorkerExecutor(FhirXmlEdge.POOL, FhirXmlEdge.POOL_SIZE));
+    FhirFormats formats = new FhirFormats(xml);
+    // negotiation ahead of the whole gateway pipeline (order -1), so that its errors come in the client's format too
+    router.route("/fhir/*").order(-1).handler(formats::negotiate);
+    router.route("/fhir/*").handler(formats);
+    // an XML body becomes JSON before any handler reads it
+    router.route("/fhir/*").method(HttpMethod.POST).method(HttpMethod.PUT)
+        .handler(xml.readXmlBody(body)).handler(xml::convertRequestBody);
+    xml.warmUpLater(vertx, capabilityStatement);
     router.get("/fhir/metadata").handler(this::capabilities);
     // AuditEvent lives in the audit chain, never in fhir_resource: its routes come before the generic ones
     if (auditEvents != null) {
@@ -169,7 +182,7 @@ public final class FhirRoutes implements RouteModule {
   }
 
   private void capabilities(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx)).end(capabilityStatement);
+    FhirFormats.end(ctx, capabilityStatement);
   }
 
   private void read(RoutingContext ctx) {
@@ -436,11 +449,12 @@ public final class FhirRoutes implements RouteModule {
           .onSuccess(page -> FhirAudit.respond(ctx,
           FhirAudit.pageEntities(type == null ? null : Entity.resource(id == null ? type : type + "/" + id),
               page.entries().stream().map(v -> new String[] {v.type(), v.id(), v.json()}).toList()), () -> {
-        String query = "_count=" + count + (sinceText == null ? "" : "&_since=" + encode(sinceText));
+        String format = ctx.request().getParam("_format");
+        String query = "_count=" + count + (sinceText == null ? "" : "&_since=" + encode(sinceText))
+            + (format == null ? "" : "&_format=" + encode(format)); // every page in the format asked for
         String self = base + path + "?" + query + (cursorText == null ? "" : "&_cursor=" + encode(cursorText));
         String next = page.next() == null ? null : base + path + "?" + query + "&_cursor=" + page.next().encode();
-        ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx))
-            .end(HistoryBundle.render(base, self, next, page, clock.instant()));
+        FhirFormats.end(ctx, HistoryBundle.render(base, self, next, page, clock.instant()));
       })).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -502,7 +516,7 @@ public final class FhirRoutes implements RouteModule {
               entries.add(new JsonObject().put("fullUrl", base + "/" + e.type() + "/" + e.id())
                   .put("resource", new JsonObject(e.json())).put("search", new JsonObject().put("mode", "match")));
             }
-            ctx.response().putHeader("Content-Type", FhirFormats.responseType(ctx)).end(new JsonObject()
+            FhirFormats.end(ctx, new JsonObject()
                 .put("resourceType", "Bundle").put("type", "searchset")
                 .put("meta", new JsonObject().put("lastUpdated", clock.instant().toString()))
                 .put("link", links).put("entry", entries).encode());
@@ -559,9 +573,8 @@ public final class FhirRoutes implements RouteModule {
       search.search(confined).map(result -> visible(ctx, result, patient)).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
           Entity.query(FhirAudit.query(type, params)),
           java.util.stream.Stream.concat(result.matches().stream(), result.included().stream())
-              .map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> ctx.response()
-          .putHeader("Content-Type", FhirFormats.responseType(ctx))
-          .end(SearchBundle.render(FhirHeaders.base(ctx), request, result, current, clock.instant()))))
+              .map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> FhirFormats.end(ctx,
+          SearchBundle.render(FhirHeaders.base(ctx), request, result, current, clock.instant()))))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -728,8 +741,8 @@ public final class FhirRoutes implements RouteModule {
         }
       };
       bundles.process(bundle, FhirHeaders.base(ctx), authorizer).onSuccess(response ->
-              FhirAudit.respond(ctx, FhirAudit.pageEntities(null, bundleResources(response)), () -> ctx.response()
-                  .putHeader("Content-Type", FhirFormats.responseType(ctx)).end(response.encode())))
+              FhirAudit.respond(ctx, FhirAudit.pageEntities(null, bundleResources(response)),
+                  () -> FhirFormats.end(ctx, response.encode())))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -811,8 +824,8 @@ public final class FhirRoutes implements RouteModule {
   }
 
   private void sendResource(RoutingContext ctx, int status, ResourceVersion version) {
-    versionHeaders(ctx.response(), version).setStatusCode(status)
-        .putHeader("Content-Type", FhirFormats.responseType(ctx)).end(version.json());
+    versionHeaders(ctx.response(), version).setStatusCode(status);
+    FhirFormats.end(ctx, version.json());
   }
 
   private void sendWritten(RoutingContext ctx, Written written) {
@@ -840,7 +853,8 @@ public final class FhirRoutes implements RouteModule {
   private static void sendOutcome(RoutingContext ctx, int status, String message) {
     JsonObject outcome = new JsonObject().put("resourceType", "OperationOutcome").put("issue", new JsonArray()
         .add(FhirException.issue("information", "informational", message, null)));
-    ctx.response().setStatusCode(status).putHeader("Content-Type", FhirFormats.responseType(ctx)).end(outcome.encode());
+    ctx.response().setStatusCode(status);
+    FhirFormats.end(ctx, outcome.encode());
   }
 
   /** The one exit for errors under /fhir: client errors as OperationOutcomes, the rest as 500. */

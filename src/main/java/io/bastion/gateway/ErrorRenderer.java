@@ -17,6 +17,21 @@ public final class ErrorRenderer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorRenderer.class);
 
+  /**
+   * Routing-context key of the {@link FhirBodyWriter} the FHIR module sets when a client negotiated a
+   * format other than JSON (XML); /fhir errors then leave through it. Absent: JSON.
+   */
+  public static final String FHIR_BODY_WRITER = "bastion.fhir.bodyWriter";
+
+  /** Ends a /fhir response whose status and headers are set, in the negotiated format. */
+  public interface FhirBodyWriter {
+    /** Any resource given as JSON; may finish later (off the event loop). */
+    void end(RoutingContext ctx, String json);
+
+    /** A simple error OperationOutcome, ended before returning: router error handlers cannot wait. */
+    void endOutcomeNow(RoutingContext ctx, JsonObject outcome);
+  }
+
   private ErrorRenderer() {
   }
 
@@ -57,8 +72,13 @@ public final class ErrorRenderer {
       response.putHeader("Allow", (String) ctx.get("allowed-methods"));
     }
     if (ctx.normalizedPath().startsWith("/fhir")) {
-      response.putHeader("Content-Type", "application/fhir+json; charset=utf-8")
-          .end(operationOutcome(status, detail, requestId).encode());
+      FhirBodyWriter writer = ctx.get(FHIR_BODY_WRITER);
+      JsonObject outcome = operationOutcome(status, detail, requestId);
+      if (writer == null) {
+        response.putHeader("Content-Type", "application/fhir+json; charset=utf-8").end(outcome.encode());
+      } else {
+        writer.endOutcomeNow(ctx, outcome); // this may run in a router error handler: it must end now
+      }
     } else {
       JsonObject problem = new JsonObject().put("type", "about:blank").put("title", title(status))
           .put("status", status).put("detail", detail);
@@ -90,9 +110,17 @@ public final class ErrorRenderer {
     if (request != null && copy.getJsonObject(0).getValue("details") == null) {
       copy.getJsonObject(0).put("details", new JsonObject().put("text", "request id " + request.requestId()));
     }
-    response.setStatusCode(status)
-        .putHeader("Content-Type", "application/fhir+json; charset=utf-8")
-        .end(new JsonObject().put("resourceType", "OperationOutcome").put("issue", copy).encode());
+    response.setStatusCode(status);
+    endFhir(ctx, new JsonObject().put("resourceType", "OperationOutcome").put("issue", copy));
+  }
+
+  private static void endFhir(RoutingContext ctx, JsonObject outcome) {
+    FhirBodyWriter writer = ctx.get(FHIR_BODY_WRITER);
+    if (writer == null) {
+      ctx.response().putHeader("Content-Type", "application/fhir+json; charset=utf-8").end(outcome.encode());
+    } else {
+      writer.end(ctx, outcome.encode());
+    }
   }
 
   public static JsonObject operationOutcome(int status, String detail, String requestId) {

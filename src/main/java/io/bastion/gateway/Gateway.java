@@ -3,7 +3,8 @@ package io.bastion.gateway;
 import io.bastion.NodeInfo;
 import io.bastion.db.StoreHealth;
 import io.bastion.monitoring.TrafficMeter;
-import io.bastion.security.InlineWaf;
+import io.bastion.security.WafAuditLog;
+import io.bastion.security.WafRuntime;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -32,8 +33,12 @@ public final class Gateway {
   /** Bearer-token authentication for /fhir, or null when auth.enabled is false. */
   private final Handler<RoutingContext> authentication;
   private final AtomicInteger boundPort = new AtomicInteger(-1);
-  /** The compiled WAF shared by every instance, or null when waf.mode is off. */
-  private InlineWaf waf;
+  /** The WAF shared by every instance (swapped atomically inside), or null when waf.rules is empty. */
+  private WafRuntime waf;
+  /** The audit log of blocked transactions, or null when waf.audit-log is off. */
+  private WafAuditLog wafAuditLog;
+  /** CORS for SMART apps, or null when http.cors.allowed-origins is empty. */
+  private CorsConfig cors;
 
   public Gateway(HttpConfig http, boolean accessLog, TrafficMeter traffic, NodeInfo node, StoreHealth stores,
       PrometheusMeterRegistry registry, List<RouteModule> modules, Handler<RoutingContext> authentication) {
@@ -47,9 +52,19 @@ public final class Gateway {
     this.authentication = authentication;
   }
 
-  /** Runs this WAF inline (pipeline step 5); null: off. Call before the gateway is deployed. */
-  public Gateway waf(InlineWaf waf) {
+  /**
+   * Runs this WAF inline (pipeline step 5) in whatever mode it is switched to, logging blocks to the audit
+   * log (null: none); a null runtime: no WAF. Call before the gateway is deployed.
+   */
+  public Gateway waf(WafRuntime waf, WafAuditLog auditLog) {
     this.waf = waf;
+    this.wafAuditLog = auditLog;
+    return this;
+  }
+
+  /** Answers CORS (preflights before WAF and authentication) on the SMART-facing paths; call before deploying. */
+  public Gateway cors(CorsConfig cors) {
+    this.cors = cors != null && cors.enabled() ? cors : null;
     return this;
   }
 
@@ -61,17 +76,24 @@ public final class Gateway {
     router.route().handler(new ResponseObserver(traffic, accessLog));
     router.route().handler(new SecurityHeadersHandler(http));
     router.route().handler(new BodyLimitHandler(http.maxBodyBytes()));
+    if (cors != null) {
+      CorsHandler corsHandler = new CorsHandler(cors);
+      for (String path : List.of("/fhir/*", "/auth/*", "/.well-known/*")) {
+        router.route(path).handler(corsHandler);
+      }
+    }
     // 3-4 (blocklist, rate limit) and 7 (cache) arrive with their issues.
-    // 5: WAF phase 1 -> body read under the limits -> WAF phase 2 (only when waf.mode is not off)
+    // 5: WAF phase 1 -> body read under the limits -> WAF phase 2 (when rules are loaded). While the mode is
+    // off, phase 1 starts no transaction and the body is left to the handlers, as without a WAF.
     if (waf != null) {
-      WafHandler handler = new WafHandler(waf, vertx.eventBus(), registry);
+      WafHandler handler = new WafHandler(waf, wafAuditLog, vertx.eventBus(), registry);
       router.route().handler(handler::headers);
       for (RouteModule module : modules) {
         for (Map.Entry<String, Long> limit : module.bodyLimits().entrySet()) {
-          router.route(limit.getKey()).handler(BodyHandler.create(false).setBodyLimit(limit.getValue()));
+          router.route(limit.getKey()).handler(handler.whenInspecting(BodyHandler.create(false).setBodyLimit(limit.getValue())));
         }
       }
-      router.route().handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()));
+      router.route().handler(handler.whenInspecting(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes())));
       router.route().handler(handler::body);
     }
     // 6: authentication (bearer JWT) for the FHIR API; authorisation is per route, in the modules.

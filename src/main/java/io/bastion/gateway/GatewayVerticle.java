@@ -26,6 +26,16 @@ public final class GatewayVerticle extends VerticleBase {
     this.gateway = gateway;
   }
 
+  /**
+   * Forward-secret AEAD suites only (Mozilla's "intermediate" profile): the TLS 1.3 suites, and for TLS 1.2
+   * ECDHE with AES-GCM or ChaCha20-Poly1305. No CBC, no RSA key exchange, no SHA-1 MACs.
+   */
+  static final List<String> MODERN_CIPHER_SUITES = List.of(
+      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
   @Override
   public Future<?> start() {
     HttpConfig http = gateway.http();
@@ -45,6 +55,7 @@ public final class GatewayVerticle extends VerticleBase {
           .setUseAlpn(true)
           .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
       options.getSslOptions().setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.3", "TLSv1.2"));
+      MODERN_CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
     }
     server = vertx.createHttpServer(options).requestHandler(gateway.router(vertx));
     return server.listen().onSuccess(s -> gateway.boundPort(s.actualPort()));

@@ -2,12 +2,16 @@ package io.bastion.gateway;
 
 import io.bastion.security.InlineWaf;
 import io.bastion.security.SecurityAddresses;
+import io.bastion.security.WafAuditEntry;
+import io.bastion.security.WafAuditLog;
 import io.bastion.security.WafConfig;
+import io.bastion.security.WafRuntime;
 import io.bastion.security.waf.Transaction;
 import io.bastion.security.waf.WafRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -25,22 +29,27 @@ import java.util.concurrent.TimeUnit;
  * {@link #headers} runs phase 1 on the request line and headers; the router's BodyHandler then reads the
  * body under the gateway's limit; {@link #body} runs phase 2 and decides. A block answers 403 (request id,
  * no rule details); every block or detection is published fire-and-forget on {@link SecurityAddresses#EVENT}
- * once the response is done (so a detection names the route template that served it).
+ * once the response is done (so a detection names the route template that served it), and every block is
+ * queued, redacted, for the audit log of blocked transactions (waf.audit-log, written off the event loop).
+ * Each request reads the {@link WafRuntime} once: mode, disabled rules and rule set come from that snapshot.
  */
 final class WafHandler {
 
   private static final String TX_KEY = "bastion.waf.tx";
   private static final String NANOS_KEY = "bastion.waf.nanos";
+  private static final String WAF_KEY = "bastion.waf.snapshot";
   static final String BLOCK_DETAIL = "the request was refused by the web application firewall; "
       + "quote the request id to the operators";
 
-  private final InlineWaf waf;
+  private final WafRuntime runtime;
+  private final WafAuditLog auditLog;
   private final EventBus events;
   private final Map<InlineWaf.Outcome, Counter> outcomes = new EnumMap<>(InlineWaf.Outcome.class);
   private final Map<InlineWaf.Outcome, Timer> timers = new EnumMap<>(InlineWaf.Outcome.class);
 
-  WafHandler(InlineWaf waf, EventBus events, MeterRegistry registry) {
-    this.waf = waf;
+  WafHandler(WafRuntime runtime, WafAuditLog auditLog, EventBus events, MeterRegistry registry) {
+    this.runtime = runtime;
+    this.auditLog = auditLog;
     this.events = events;
     for (InlineWaf.Outcome o : InlineWaf.Outcome.values()) {
       outcomes.put(o, Counter.builder("bastion.waf.requests").description("Requests evaluated by the WAF")
@@ -52,6 +61,11 @@ final class WafHandler {
 
   /** Phase 1: request line, URI, arguments and headers. */
   void headers(RoutingContext ctx) {
+    InlineWaf waf = runtime.current(); // one snapshot per request: a reload mid-request does not mix rule sets
+    if (waf.mode() == WafConfig.Mode.OFF) {
+      ctx.next();
+      return;
+    }
     long start = System.nanoTime();
     HttpServerRequest request = ctx.request();
     RequestContext rc = RequestContext.of(ctx);
@@ -60,12 +74,24 @@ final class WafHandler {
     tx.processRequestHeaders();
     long spent = System.nanoTime() - start;
     if (waf.outcome(tx) == InlineWaf.Outcome.BLOCKED) {
-      finish(ctx, tx, InlineWaf.Outcome.BLOCKED, spent);
+      finish(ctx, waf, tx, InlineWaf.Outcome.BLOCKED, spent);
       return;
     }
+    ctx.put(WAF_KEY, waf);
     ctx.put(TX_KEY, tx);
     ctx.put(NANOS_KEY, spent);
     ctx.next();
+  }
+
+  /** Runs {@code next} (the body read) only for requests phase 1 is inspecting: not while the mode is off. */
+  Handler<RoutingContext> whenInspecting(Handler<RoutingContext> next) {
+    return ctx -> {
+      if (ctx.get(TX_KEY) == null) {
+        ctx.next();
+      } else {
+        next.handle(ctx);
+      }
+    };
   }
 
   /** Phase 2: the body (read by the BodyHandler mounted before this), then the verdict. */
@@ -75,11 +101,13 @@ final class WafHandler {
       ctx.next();
       return;
     }
+    InlineWaf waf = ctx.get(WAF_KEY);
     long start = System.nanoTime();
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     if (body != null && body.length() > 0) {
       if (body.length() > waf.requestBodyLimit()) {
         if (waf.mode() == WafConfig.Mode.ON) {
+          tx.persistCollections();
           record(InlineWaf.Outcome.BLOCKED, (long) ctx.get(NANOS_KEY));
           ctx.response().putHeader("Connection", "close");
           ErrorRenderer.render(ctx, 413, "the request body is larger than the firewall inspects ("
@@ -94,23 +122,33 @@ final class WafHandler {
     long spent = (long) ctx.get(NANOS_KEY) + System.nanoTime() - start;
     InlineWaf.Outcome outcome = waf.outcome(tx);
     if (outcome == InlineWaf.Outcome.BLOCKED) {
-      finish(ctx, tx, outcome, spent);
+      finish(ctx, waf, tx, outcome, spent);
       return;
     }
+    tx.persistCollections();
     record(outcome, spent);
     if (outcome == InlineWaf.Outcome.DETECTED) {
-      ctx.addEndHandler(done -> publish(ctx, tx, outcome));
+      ctx.addEndHandler(done -> publish(ctx, waf, tx, outcome));
     }
     ctx.next();
   }
 
-  private void finish(RoutingContext ctx, Transaction tx, InlineWaf.Outcome outcome, long nanos) {
+  private void finish(RoutingContext ctx, InlineWaf waf, Transaction tx, InlineWaf.Outcome outcome, long nanos) {
+    tx.persistCollections();
     record(outcome, nanos);
-    publish(ctx, tx, outcome);
+    publish(ctx, waf, tx, outcome);
     if (!ctx.request().isEnded()) {
       ctx.response().putHeader("Connection", "close"); // a body was never read: do not reuse the connection
     }
     ErrorRenderer.render(ctx, 403, BLOCK_DETAIL);
+    if (auditLog != null) {
+      HttpServerRequest request = ctx.request();
+      RequestContext rc = RequestContext.of(ctx);
+      auditLog.offer(WafAuditEntry.of(waf, tx, new WafAuditEntry.Exchange(rc == null ? null : rc.requestId(),
+          rc == null ? null : rc.clientIp(), System.currentTimeMillis(), request.method().name(), request.uri(),
+          protocol(request), request.headers(), ctx.body() == null ? 0 : ctx.body().length(),
+          ctx.response().getStatusCode(), ctx.response().headers())));
+    }
   }
 
   private void record(InlineWaf.Outcome outcome, long nanos) {
@@ -118,7 +156,7 @@ final class WafHandler {
     timers.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  private void publish(RoutingContext ctx, Transaction tx, InlineWaf.Outcome outcome) {
+  private void publish(RoutingContext ctx, InlineWaf waf, Transaction tx, InlineWaf.Outcome outcome) {
     RequestContext rc = RequestContext.of(ctx);
     JsonObject event = waf.event(tx, outcome)
         .put("requestId", rc == null ? null : rc.requestId())

@@ -69,7 +69,10 @@ class RoleMatrixTest {
         new Call(HttpMethod.DELETE, target + "/mfa", null),
         new Call(HttpMethod.GET, "/admin/api/ctl-tokens", null),
         new Call(HttpMethod.POST, "/admin/api/ctl-tokens", new JsonObject().put("name", "t").put("role", "viewer")
-            .put("expiresInDays", 1)));
+            .put("expiresInDays", 1)),
+        new Call(HttpMethod.GET, "/admin/api/clients", null),
+        new Call(HttpMethod.POST, "/admin/api/clients", new JsonObject().put("name", "c").put("scopes", "system/*.rs")
+            .put("generateSecret", true)));
   }
 
   @Test

@@ -24,9 +24,10 @@ class AuthConfigTest {
   private final ConfigLoader loader = ConfigLoader.withBuiltInDefaults();
 
   @Test
-  void defaultsAreOffWithSafeLimits() {
+  void defaultsDenyWithBastionAsTheOnlyIssuerAndSafeLimits() {
     AuthConfig auth = loader.load(null, Map.of(), Map.of()).auth();
-    assertFalse(auth.enabled());
+    assertTrue(auth.enabled());
+    assertFalse(auth.externalProvider());
     assertEquals(Set.of("RS256", "ES256", "EdDSA"), auth.algorithms());
     assertEquals(Set.of("RS256", "ES256", "EdDSA"), auth.acceptedAlgorithms(), "no HS256 without a secret");
     assertEquals(Duration.ofSeconds(60), auth.clockSkew());
@@ -80,17 +81,31 @@ class AuthConfigTest {
   }
 
   @Test
+  void authWithNeitherAProviderNorTheTokenEndpointIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(null, Map.of(),
+        Map.of("auth.server.enabled", "false")));
+    assertEquals(List.of("auth.server.enabled"), e.problems().stream().map(ConfigProblem::path).toList());
+    ConfigException badUrl = assertThrows(ConfigException.class, () -> loader.load(null, Map.of(),
+        Map.of("auth.server.base-url", "https://user:pw@fhir.example.org/?x=1")));
+    assertFalse(badUrl.getMessage().contains("pw@"), badUrl.getMessage());
+    assertTrue(loader.load(null, Map.of("BASTION_AUTH_SERVER_KEY_ENCRYPTION_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="),
+        Map.of()).redacted().encode().contains("<redacted>"));
+  }
+
+  @Test
   void plainHttpJwksOnlyOnLoopbackAndNoCredentialsInTheUrl() {
-    assertEquals("127.0.0.1", loader.load(null, Map.of(), Map.of("auth.jwks-url", "http://127.0.0.1:8081/jwks"))
+    // the URL alone is checked (with auth on, an issuer and audience would be required as well)
+    assertEquals("127.0.0.1", loader.load(null, Map.of(), Map.of("auth.enabled", "false", "auth.jwks-url", "http://127.0.0.1:8081/jwks"))
         .auth().jwksUrl().getHost());
     ConfigException e = assertThrows(ConfigException.class, () -> loader.load(null, Map.of(),
-        Map.of("auth.jwks-url", "https://user:pw@idp.example.org/jwks")));
+        Map.of("auth.enabled", "false", "auth.jwks-url", "https://user:pw@idp.example.org/jwks")));
     assertFalse(e.getMessage().contains("pw@"), e.getMessage());
   }
 
   @Test
   void theHs256SecretIsRedactedAndEnablesHs256() {
-    BastionConfig config = loader.load(null, Map.of("BASTION_AUTH_HS256_SECRET", "0123456789abcdef0123456789abcdef-xyz"), Map.of());
+    BastionConfig config = loader.load(null, Map.of("BASTION_AUTH_HS256_SECRET", "0123456789abcdef0123456789abcdef-xyz",
+        "BASTION_AUTH_ISSUER", "https://idp", "BASTION_AUTH_AUDIENCE", "bastion"), Map.of());
     assertTrue(config.auth().acceptedAlgorithms().contains("HS256"));
     assertFalse(config.redacted().encode().contains("0123456789abcdef0123456789abcdef-xyz"));
     assertFalse(config.auth().toString().contains("0123456789abcdef"));
@@ -102,7 +117,10 @@ class AuthConfigTest {
     assertEquals(List.of("auth.enabled", "auth.issuer", "auth.audience", "auth.jwks-url", "auth.public-key-files",
         "auth.hs256-secret", "auth.algorithms", "auth.clock-skew-seconds", "auth.max-token-bytes",
         "auth.jwks-cache-ttl-seconds", "auth.jwks-min-refetch-seconds", "auth.jwks-timeout-ms",
-        "auth.jwks-breaker-failures", "auth.jwks-breaker-reset-seconds", "auth.verified-cache-entries"), keys);
+        "auth.jwks-breaker-failures", "auth.jwks-breaker-reset-seconds", "auth.verified-cache-entries",
+        "auth.server.enabled", "auth.server.base-url", "auth.server.signing-alg", "auth.server.token-lifetime-seconds",
+        "auth.server.key-rotation-days", "auth.server.key-encryption-key", "auth.server.max-assertion-lifetime-seconds",
+        "auth.server.requests-per-minute", "auth.server.jwks-uri-cache-seconds"), keys);
     assertEquals("BASTION_AUTH_JWKS_URL", ConfigLoader.envName("auth.jwks-url"));
   }
 }

@@ -87,7 +87,7 @@ class FhirBundleHttpTest {
     var response = fhir.post("/fhir", bundle("transaction",
         entry(null, observation(urn, "8867-4"), "POST", "Observation"),
         entry(urn, patient(family), "POST", "Patient"),
-        entry(null, observation(urn, "8310-5").put("hasMember", new JsonArray()
+        entry(null, observation(urn, "8310-5").put("focus", new JsonArray()
             .add(new JsonObject().put("reference", urn))), "POST", "Observation")));
     assertEquals(200, response.statusCode(), response.bodyAsString());
     JsonObject body = response.bodyAsJsonObject();
@@ -107,7 +107,7 @@ class FhirBundleHttpTest {
       JsonObject obs = entries.get(i).getJsonObject("resource");
       assertEquals(patientRef, obs.getJsonObject("subject").getString("reference"), "urn:uuid rewritten");
     }
-    assertEquals(patientRef, entries.get(2).getJsonObject("resource").getJsonArray("hasMember").getJsonObject(0)
+    assertEquals(patientRef, entries.get(2).getJsonObject("resource").getJsonArray("focus").getJsonObject(0)
         .getString("reference"), "rewritten anywhere in the resource");
     assertEquals(200, fhir.get("/fhir/" + patientRef).statusCode());
     assertEquals(2, total("Observation?subject=" + patientRef), "searchable by the rewritten reference");

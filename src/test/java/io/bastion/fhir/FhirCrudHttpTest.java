@@ -64,7 +64,7 @@ class FhirCrudHttpTest {
   void readReturnsCurrentVersionWithEtagAndKeepsDecimalPrecision() {
     JsonObject observation = new JsonObject().put("resourceType", "Observation").put("status", "final")
         .put("code", new JsonObject().put("text", "weight"));
-    var posted = fhir.post("/fhir/Observation", observation.encode().replace("}", ",\"valueQuantity\":{\"value\":72.50}}"));
+    var posted = fhir.post("/fhir/Observation", observation.encode().replaceFirst("\\}$", ",\"valueQuantity\":{\"value\":72.50}}"));
     assertEquals(201, posted.statusCode(), posted.bodyAsString());
     String id = posted.bodyAsJsonObject().getString("id");
 

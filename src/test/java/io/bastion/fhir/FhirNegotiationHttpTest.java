@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** JSON-only content negotiation (406/415 with OperationOutcomes) and the CapabilityStatement. */
+/** Content negotiation refusals (406/415 with OperationOutcomes) and the CapabilityStatement; XML itself: FhirXmlHttpTest. */
 class FhirNegotiationHttpTest {
 
   private static TestNode node;
@@ -49,15 +49,21 @@ class FhirNegotiationHttpTest {
   @Test
   void unservableAcceptOrFormatIs406() {
     String path = "/fhir/Patient/" + id;
-    assertOutcome(fhir.get(path, Map.of("Accept", "application/fhir+xml")), 406, "not-supported");
+    assertOutcome(fhir.get(path, Map.of("Accept", "image/png")), 406, "not-supported");
     assertOutcome(fhir.get(path, Map.of("Accept", "application/fhir+json;q=0, text/plain")), 406, "not-supported");
-    assertOutcome(fhir.get(path + "?_format=xml"), 406, "not-supported");
+    assertOutcome(fhir.get(path, Map.of("Accept", "application/fhir+json;q=0, application/fhir+xml;q=0, "
+        + "application/json;q=0, application/xml;q=0, text/xml;q=0")), 406, "not-supported");
+    assertOutcome(fhir.get(path + "?_format=turtle", Map.of("Accept", "application/fhir+json")), 406, "not-supported");
     assertOutcome(fhir.get("/fhir/metadata?_format=text/turtle"), 406, "not-supported");
   }
 
   @Test
   void unreadableContentTypeIs415() {
-    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient", "<Patient xmlns=\"http://hl7.org/fhir\"/>",
+    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient", "name: x", Map.of("Content-Type", "application/yaml")), 415,
+        "not-supported");
+    assertOutcome(fhir.send(HttpMethod.PATCH, "/fhir/Patient/" + id, "<Patient xmlns=\"http://hl7.org/fhir\"/>",
+        Map.of("Content-Type", "application/fhir+xml")), 415, "not-supported");
+    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient/_search", "<Parameters xmlns=\"http://hl7.org/fhir\"/>",
         Map.of("Content-Type", "application/fhir+xml")), 415, "not-supported");
     assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient", patient("X"), Map.of("Content-Type", "text/plain")), 415,
         "not-supported");
@@ -75,8 +81,8 @@ class FhirNegotiationHttpTest {
     assertEquals(200, response.statusCode());
     JsonObject statement = response.bodyAsJsonObject();
     assertEquals("CapabilityStatement", statement.getString("resourceType"));
-    assertEquals(new JsonArray().add("application/fhir+json").add("json"), statement.getJsonArray("format"));
-    assertFalse(response.bodyAsString().contains("xml"), "XML is not served yet");
+    assertEquals(new JsonArray().add("application/fhir+json").add("json").add("application/fhir+xml").add("xml"),
+        statement.getJsonArray("format"));
     assertEquals(new JsonArray().add("application/json-patch+json"), statement.getJsonArray("patchFormat"));
     JsonObject rest = statement.getJsonArray("rest").getJsonObject(0);
     assertEquals("history-system", rest.getJsonArray("interaction").getJsonObject(0).getString("code"));

@@ -82,7 +82,8 @@ class FhirValidationHttpTest {
     var issues = assertOutcome(fhir.post("/fhir/Patient", deep), 422, "too-costly");
     assertTrue(issues.getJsonObject(0).getString("diagnostics").contains("64"), issues.encode());
     String fine = "{\"resourceType\":\"Questionnaire\",\"status\":\"draft\",\"item\":"
-        + "[{\"linkId\":\"1\",\"type\":\"group\",\"item\":".repeat(10) + "[]" + "}]".repeat(10) + "}";
+        + "[{\"linkId\":\"1\",\"type\":\"group\",\"item\":".repeat(10)
+        + "[{\"linkId\":\"leaf\",\"type\":\"string\"}]" + "}]".repeat(10) + "}";
     assertEquals(201, fhir.post("/fhir/Questionnaire", fine).statusCode());
   }
 

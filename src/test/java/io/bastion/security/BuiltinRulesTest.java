@@ -136,7 +136,7 @@ class BuiltinRulesTest {
   @Test
   void everyShippedSetCompilesWithoutWarnings() throws Exception {
     for (String set : List.of("builtin", "builtin:extras", "builtin:crs-fhir-before", "builtin:bastion-sqli")) {
-      InlineWaf loaded = InlineWaf.load(new WafConfig(WafConfig.Mode.ON, List.of(set), 0, 131_072));
+      InlineWaf loaded = InlineWaf.load(new WafConfig(WafConfig.Mode.ON, List.of(set), 0, 131_072, null, 100_000));
       assertTrue(loaded.rules().ruleCount() > 0, set);
       assertEquals(List.of(), loaded.rules().warnings(), set);
     }
@@ -144,7 +144,7 @@ class BuiltinRulesTest {
 
   @Test
   void blockingNamesTheScoreAndOnlyVariableNames() throws Exception {
-    InlineWaf inline = InlineWaf.load(new WafConfig(WafConfig.Mode.ON, List.of("builtin"), 0, 131_072));
+    InlineWaf inline = InlineWaf.load(new WafConfig(WafConfig.Mode.ON, List.of("builtin"), 0, 131_072, null, 100_000));
     var tx = inline.begin(request("GET", "/fhir/Patient?name=" + enc("1' OR '1'='1 --"), List.of(), null));
     tx.processRequestHeaders();
     tx.processRequestBody();

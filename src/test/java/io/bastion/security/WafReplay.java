@@ -28,7 +28,7 @@ final class WafReplay {
 
   /** A WAF in {@code on} mode with these {@code waf.rules} entries and paranoia level (0: the rules decide). */
   static WafReplay of(List<String> rules, int paranoiaLevel) throws WafConfigException {
-    return new WafReplay(InlineWaf.load(new WafConfig(WafConfig.Mode.ON, rules, paranoiaLevel, 131_072)));
+    return new WafReplay(InlineWaf.load(new WafConfig(WafConfig.Mode.ON, rules, paranoiaLevel, 131_072, null, 100_000)));
   }
 
   Verdict run(WafRequest request) {

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class TestNode implements AutoCloseable {
 
   public static final String ADMIN_PASSWORD = "test-admin-password-123";
+  /** The PHI master key of test nodes (base64 of 32 bytes; a test value, never used outside tests). */
+  public static final String PHI_MASTER_KEY = "dGVzdC1vbmx5LXBoaS1tYXN0ZXIta2V5LTMyLWJ5dGU=";
 
   static {
     // One-time JDK class initialisation (IDN's Unicode tables, ~200 ms on a busy machine) is first
@@ -70,7 +72,10 @@ public final class TestNode implements AutoCloseable {
     return new TestNode(node);
   }
 
-  /** The test defaults: port 0, a fresh database, a temporary data dir, a known admin password. */
+  /**
+   * The test defaults: port 0, a fresh database, a temporary data dir, a known admin password, and
+   * auth.enabled=false (set it to true to test the deny-by-default node).
+   */
   public static BastionConfig config(Map<String, String> settings) {
     Map<String, String> flags = new HashMap<>();
     flags.put("http.port", "0");
@@ -79,6 +84,10 @@ public final class TestNode implements AutoCloseable {
     flags.put("admin.password", ADMIN_PASSWORD);
     flags.put("redis.mode", "off"); // no Redis unless a test asks for it
     flags.put("node.id", "test-node");
+    // one master key for every test node, so a test that restarts a node on the same database can read it
+    flags.put("phi.master-key", PHI_MASTER_KEY);
+    // Nodes deny by default (auth.enabled: true); tests see an open API unless they ask for auth.
+    flags.put("auth.enabled", "false");
     try {
       flags.put("node.data-dir", Files.createTempDirectory("bastion-test").toString());
     } catch (IOException e) {

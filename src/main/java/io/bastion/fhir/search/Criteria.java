@@ -53,7 +53,8 @@ final class Criteria {
       case DATE -> {
         requireNoModifier(p, modifier);
         List<DatePredicate> predicates = values.stream().map(v -> DatePredicate.parse(p.code(), v, now)).toList();
-        yield index(p, "fhir_idx_date", (sql, i) -> or(predicates, d -> d.sql(sql, i + ".low", i + ".high")));
+        yield index(p, "fhir_idx_date", (sql, i) -> or(predicates, d -> (sql.phi().shiftsDates(p.expression())
+            ? d.shifted(sql.phi().dateShift()) : d).sql(sql, i + ".low", i + ".high")));
       }
       case NUMBER -> {
         requireNoModifier(p, modifier);
@@ -144,14 +145,14 @@ final class Criteria {
   static String tokenMatch(Sql sql, String i, String value) {
     int bar = indexOfUnescaped(value, '|');
     if (bar < 0) {
-      return i + ".code = " + sql.bind(unescape(value));
+      return sql.tokenCode(i + ".code", unescape(value));
     }
     String system = unescape(value.substring(0, bar));
     String code = unescape(value.substring(bar + 1));
     if (code.isEmpty()) {
       return i + ".system = " + sql.bind(system);
     }
-    return "(" + i + ".code = " + sql.bind(code) + " AND "
+    return "(" + sql.tokenCode(i + ".code", code) + " AND "
         + (system.isEmpty() ? i + ".system IS NULL" : i + ".system = " + sql.bind(system)) + ")";
   }
 

@@ -24,6 +24,11 @@ record DatePredicate(String prefix, DateRange range, Instant now) {
     }
   }
 
+  /** The same predicate on dates stored shifted (PHI encryption): shifting both sides keeps every comparison. */
+  DatePredicate shifted(java.time.Duration by) {
+    return by.isZero() ? this : new DatePredicate(prefix, range.shifted(by), now.plus(by));
+  }
+
   String sql(Sql sql, String low, String high) {
     OffsetDateTime ql = range.low().atOffset(ZoneOffset.UTC);
     OffsetDateTime qh = range.high().atOffset(ZoneOffset.UTC);

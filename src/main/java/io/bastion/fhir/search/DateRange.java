@@ -75,6 +75,11 @@ public record DateRange(Instant low, Instant high) {
     return new DateRange(low, high);
   }
 
+  /** The range moved by a fixed amount (open ends stay open): order and overlap between ranges are kept. */
+  public DateRange shifted(java.time.Duration by) {
+    return by.isZero() ? this : new DateRange(low == null ? null : low.plus(by), high == null ? null : high.plus(by));
+  }
+
   /** PostgreSQL timestamptz text, with infinity for an open end. */
   public String lowText() {
     return low == null ? "-infinity" : low.toString();

@@ -1,6 +1,7 @@
 package io.bastion.fhir.search;
 
 import io.bastion.fhir.FhirException;
+import io.bastion.fhir.phi.PhiProtection;
 import io.bastion.fhir.search.SearchRequest.Total;
 import io.bastion.fhir.search.SearchResult.Entry;
 import io.vertx.core.Future;
@@ -29,11 +30,18 @@ public final class PgSearchService implements SearchService {
 
   private final Pool pool;
   private final int maxIncluded;
+  private final PhiProtection phi;
 
   /** @param maxIncluded the most resources _include and _revinclude add to one page */
   public PgSearchService(Pool pool, int maxIncluded) {
+    this(pool, maxIncluded, PhiProtection.NONE);
+  }
+
+  /** @param phi how search values meet encrypted PHI (blind indexes, shifted dates) and how matches are revealed */
+  public PgSearchService(Pool pool, int maxIncluded, PhiProtection phi) {
     this.pool = pool;
     this.maxIncluded = maxIncluded;
+    this.phi = phi;
   }
 
   @Override
@@ -75,7 +83,7 @@ public final class PgSearchService implements SearchService {
   }
 
   private Future<List<Row>> page(SearchRequest request) {
-    Statement page = pageStatement(request);
+    Statement page = pageStatement(request, phi);
     return pool.preparedQuery(page.sql()).execute(page.params()).map(PgSearchService::list);
   }
 
@@ -84,8 +92,8 @@ public final class PgSearchService implements SearchService {
   }
 
   /** The page query of a search (package-private so the plan test can EXPLAIN exactly what runs). */
-  static Statement pageStatement(SearchRequest request) {
-    Sql sql = new Sql();
+  static Statement pageStatement(SearchRequest request, PhiProtection phi) {
+    Sql sql = new Sql(phi);
     String where = where(request, sql);
     String text;
     if (request.sort().isEmpty()) {
@@ -145,7 +153,7 @@ public final class PgSearchService implements SearchService {
   }
 
   private Future<Long> count(SearchRequest request) {
-    Sql sql = new Sql();
+    Sql sql = new Sql(phi);
     String where = where(request, sql);
     return pool.preparedQuery("SELECT count(*) AS total FROM fhir_resource r WHERE " + where).execute(sql.tuple())
         .map(rows -> rows.iterator().next().getLong("total"));
@@ -153,7 +161,7 @@ public final class PgSearchService implements SearchService {
 
   /** The planner's row estimate for the criteria: cheap, and exact enough to size a result. */
   private Future<Long> estimate(SearchRequest request) {
-    Sql sql = new Sql();
+    Sql sql = new Sql(phi);
     String where = where(request, sql);
     return pool.preparedQuery("EXPLAIN (FORMAT JSON) SELECT 1 FROM fhir_resource r WHERE " + where).execute(sql.tuple())
         .map(rows -> {
@@ -263,9 +271,11 @@ public final class PgSearchService implements SearchService {
     return out;
   }
 
-  private static Entry entry(Row row) {
-    return new Entry(row.getLong("res_pk"), row.getString("res_type"), row.getString("res_id"),
-        row.getInteger("version"), row.getOffsetDateTime("last_updated").toInstant(), row.getString("content"));
+  private Entry entry(Row row) {
+    String type = row.getString("res_type");
+    String id = row.getString("res_id");
+    return new Entry(row.getLong("res_pk"), type, id, row.getInteger("version"),
+        row.getOffsetDateTime("last_updated").toInstant(), phi.reveal(type, id, row.getString("content")));
   }
 
   /** A forged cursor whose key text PostgreSQL cannot cast, or a value out of its range: the client's fault. */

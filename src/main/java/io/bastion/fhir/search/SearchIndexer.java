@@ -1,9 +1,11 @@
 package io.bastion.fhir.search;
 
+import io.bastion.fhir.phi.PhiProtection;
 import io.bastion.fhir.search.FhirPath.Value;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,9 +35,16 @@ public final class SearchIndexer {
       "city", "district", "state", "postalCode", "country");
 
   private final SearchParameters parameters;
+  private final PhiProtection phi;
 
   public SearchIndexer(SearchParameters parameters) {
+    this(parameters, PhiProtection.NONE);
+  }
+
+  /** With PHI encryption: blind indexes for identifier and contact-point values, sealed parts left out of string rows, sealed dates shifted. */
+  public SearchIndexer(SearchParameters parameters, PhiProtection phi) {
     this.parameters = parameters;
+    this.phi = phi;
   }
 
   /** The index rows of a resource, grouped by table; _id and _lastUpdated live on the resource row. */
@@ -48,12 +57,17 @@ public final class SearchIndexer {
       List<Value> values = FhirPath.evaluate(resource, p.expression());
       String name = p.code();
       switch (p.type()) {
-        case STRING -> values.forEach(v -> strings(v.value(), s -> rows.add("string", row(name)
+        case STRING -> values.forEach(v -> strings(v.value(), phi, s -> rows.add("string", row(name)
             .put("v", Normalizer.normalize(s)).put("e", cut(s, MAX_EXACT)))));
-        case TOKEN -> values.forEach(v -> tokens(v, t -> rows.add("token", row(name).put("s", t[0]).put("c", t[1])
+        case TOKEN -> values.forEach(v -> tokens(v, phi, t -> rows.add("token", row(name).put("s", t[0]).put("c", t[1])
             .put("t", t[2]))));
-        case DATE -> values.forEach(v -> dates(v, d -> rows.add("date", row(name).put("l", d.lowText())
-            .put("h", d.highText()))));
+        case DATE -> {
+          Duration shift = phi.shiftsDates(p.expression()) ? phi.dateShift() : Duration.ZERO;
+          values.forEach(v -> dates(v, d -> {
+            DateRange stored = d.shifted(shift);
+            rows.add("date", row(name).put("l", stored.lowText()).put("h", stored.highText()));
+          }));
+        }
         case REFERENCE -> values.forEach(v -> reference(v.value(), r -> rows.add("reference", row(name)
             .put("tt", r[0]).put("ti", r[1]).put("u", r[2]))));
         case NUMBER -> values.forEach(v -> number(v.value(), n -> rows.add("number", row(name).put("v", n))));
@@ -64,7 +78,7 @@ public final class SearchIndexer {
             rows.add("uri", row(name).put("u", cut(s, MAX_TOKEN)));
           }
         });
-        case COMPOSITE -> values.forEach(v -> composite(p, v.value(), rows));
+        case COMPOSITE -> values.forEach(v -> composite(p, v.value(), phi, rows));
       }
     }
     return rows.json();
@@ -74,7 +88,7 @@ public final class SearchIndexer {
     return new JsonObject().put("n", name);
   }
 
-  private static void composite(SearchParameter p, Object context, Rows rows) {
+  private static void composite(SearchParameter p, Object context, PhiProtection phi, Rows rows) {
     if (p.components().size() != 2) {
       return;
     }
@@ -83,7 +97,7 @@ public final class SearchIndexer {
     SearchParameter.Component second = p.components().get(1);
     for (Value v : FhirPath.evaluateRelative(context, first.expression())) {
       if (first.type() == SearchParamType.TOKEN) {
-        tokens(v, t -> {
+        tokens(v, phi, t -> {
           if (t[1] != null) {
             firsts.add(t);
           }
@@ -95,7 +109,7 @@ public final class SearchIndexer {
     for (Value v : FhirPath.evaluateRelative(context, second.expression())) {
       List<JsonObject> seconds = new ArrayList<>();
       switch (second.type()) {
-        case TOKEN -> tokens(v, t -> {
+        case TOKEN -> tokens(v, phi, t -> {
           if (t[1] != null) {
             seconds.add(new JsonObject().put("vs", t[0]).put("vc", t[1]));
           }
@@ -103,7 +117,7 @@ public final class SearchIndexer {
         case QUANTITY -> quantity(v.value(), q -> seconds.add(new JsonObject().put("vs", q[0]).put("vc", q[1])
             .put("vn", q[2])));
         case DATE -> dates(v, d -> seconds.add(new JsonObject().put("vl", d.lowText()).put("vh", d.highText())));
-        case STRING -> strings(v.value(), s -> seconds.add(new JsonObject().put("vt", Normalizer.normalize(s))));
+        case STRING -> strings(v.value(), phi, s -> seconds.add(new JsonObject().put("vt", Normalizer.normalize(s))));
         case REFERENCE -> reference(v.value(), r -> seconds.add(new JsonObject().put("vc",
             r[1] == null ? r[2] : r[0] + "/" + r[1])));
         default -> { }
@@ -120,13 +134,16 @@ public final class SearchIndexer {
     void accept(T value);
   }
 
-  static void strings(Object value, Sink<String> sink) {
+  static void strings(Object value, PhiProtection phi, Sink<String> sink) {
     if (value instanceof String s) {
       if (!s.isBlank()) {
         sink.accept(s);
       }
     } else if (value instanceof JsonObject o) {
       for (String part : STRING_PARTS) {
+        if (phi.seals(part)) {
+          continue; // an encrypted address line is not searchable by text: its text must not sit in the index
+        }
         Object v = o.getValue(part);
         if (v instanceof String s && !s.isBlank()) {
           sink.accept(s);
@@ -142,7 +159,7 @@ public final class SearchIndexer {
   }
 
   /** Token rows as {system, code, normalised text}. */
-  static void tokens(Value v, Sink<String[]> sink) {
+  static void tokens(Value v, PhiProtection phi, Sink<String[]> sink) {
     Object value = v.value();
     if (value instanceof String || value instanceof Boolean) {
       sink.accept(new String[] {null, cut(value.toString(), MAX_TOKEN), null});
@@ -162,7 +179,9 @@ public final class SearchIndexer {
       } else if (o.getValue("value") instanceof String identifier) {
         String text = o.getValue("type") instanceof JsonObject t && t.getValue("text") instanceof String s
             ? Normalizer.normalize(s) : null;
-        sink.accept(new String[] {str(o.getValue("system")), cut(identifier, MAX_TOKEN), text});
+        // Identifier and ContactPoint: with PHI encryption the value is indexed as its blind index only
+        sink.accept(new String[] {str(o.getValue("system")),
+            phi.blindsTokens() ? phi.blind(identifier) : cut(identifier, MAX_TOKEN), text});
       } else {
         text(o.getValue("text"), sink);
       }

@@ -105,7 +105,7 @@ public record SearchRequest(String type, List<Criterion> criteria, List<SortKey>
         }
         default -> {
           if (IGNORED_ALWAYS.contains(name)) {
-            keep = false;
+            keep = name.equals("_format"); // no criterion, but every page of the search comes in the format asked for
             break;
           }
           Criterion criterion = criterion(parameters, type, name, value, now);

@@ -1,5 +1,6 @@
 package io.bastion.fhir.store;
 
+import io.bastion.fhir.phi.PhiProtection;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.store.StoreException.Reason;
 import io.vertx.core.Future;
@@ -44,19 +45,29 @@ public final class PgResourceStore implements ResourceStore {
   private final Clock clock;
   private final Supplier<String> ids;
   private final SearchIndexer indexer;
+  private final PhiProtection phi;
 
   public PgResourceStore(Pool pool, Clock clock, Supplier<String> ids, SearchIndexer indexer) {
-    this(pool, null, clock, ids, indexer);
+    this(pool, null, clock, ids, indexer, PhiProtection.NONE);
+  }
+
+  /**
+   * @param indexer indexes the plaintext, so it must apply the same {@code phi} (blind indexes)
+   * @param phi seals the configured elements before a resource is written, reveals them after a read
+   */
+  public PgResourceStore(Pool pool, Clock clock, Supplier<String> ids, SearchIndexer indexer, PhiProtection phi) {
+    this(pool, null, clock, ids, indexer, phi);
   }
 
   private PgResourceStore(Pool pool, SqlConnection connection, Clock clock, Supplier<String> ids,
-      SearchIndexer indexer) {
+      SearchIndexer indexer, PhiProtection phi) {
     this.pool = pool;
     this.connection = connection;
     this.client = connection == null ? pool : connection;
     this.clock = clock;
     this.ids = ids;
     this.indexer = indexer;
+    this.phi = phi;
   }
 
   @Override
@@ -73,8 +84,8 @@ public final class PgResourceStore implements ResourceStore {
   public Future<Written> create(String type, String id, JsonObject resource) {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
-    return client.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "POST",
-            indexer.rows(type, stored)))
+    return client.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), phi.conceal(type, id, stored),
+            "POST", indexer.rows(type, stored)))
         .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", stored.encode()), true))
         .recover(PgResourceStore::mapFailure);
   }
@@ -88,7 +99,7 @@ public final class PgResourceStore implements ResourceStore {
     io.vertx.core.json.JsonArray batch = new io.vertx.core.json.JsonArray(new ArrayList<>(resources.size()));
     for (NewResource r : resources) {
       JsonObject stored = stamp(r.resource(), r.id(), 1, now);
-      batch.add(new JsonObject().put("t", r.type()).put("i", r.id()).put("c", stored)
+      batch.add(new JsonObject().put("t", r.type()).put("i", r.id()).put("c", phi.conceal(r.type(), r.id(), stored))
           .put("x", indexer.rows(r.type(), stored)));
     }
     return client.preparedQuery(FhirSql.INSERT_BATCH).execute(Tuple.of(utc(now), batch))
@@ -105,7 +116,7 @@ public final class PgResourceStore implements ResourceStore {
     if (connection != null) {
       return work.apply(this);
     }
-    return pool.withTransaction(conn -> work.apply(new PgResourceStore(pool, conn, clock, ids, indexer)))
+    return pool.withTransaction(conn -> work.apply(new PgResourceStore(pool, conn, clock, ids, indexer, phi)))
         .recover(PgResourceStore::mapFailure);
   }
 
@@ -121,7 +132,8 @@ public final class PgResourceStore implements ResourceStore {
       if (row.getBoolean("deleted")) {
         throw new StoreException(Reason.GONE, "the resource was deleted");
       }
-      return new ResourceVersion(type, id, row.getInteger("version"), instant(row), false, null, row.getString("content"));
+      return new ResourceVersion(type, id, row.getInteger("version"), instant(row), false, null,
+          phi.reveal(type, id, row.getString("content")));
     });
   }
 
@@ -133,7 +145,8 @@ public final class PgResourceStore implements ResourceStore {
       if ("DELETE".equals(method)) {
         throw new StoreException(Reason.GONE, "this version is a deletion");
       }
-      return new ResourceVersion(type, id, version, instant(row), false, method, row.getString("content"));
+      return new ResourceVersion(type, id, version, instant(row), false, method,
+          phi.reveal(type, id, row.getString("content")));
     });
   }
 
@@ -142,6 +155,7 @@ public final class PgResourceStore implements ResourceStore {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
     JsonObject index = indexer.rows(type, stored);
+    JsonObject sealed = phi.conceal(type, id, stored);
     // The row lock comes first, in its own statement: the write statement that follows then takes its
     // snapshot after any racing update committed, so it replaces that update's index rows too (within one
     // statement, rows committed after its snapshot would be invisible to its DELETE and survive).
@@ -152,7 +166,7 @@ public final class PgResourceStore implements ResourceStore {
               throw new StoreException(Reason.VERSION_MISMATCH, "If-Match was given but the resource does not exist");
             }
             // update as create, under the client's id; a racing create of the same id fails the unique key
-            return conn.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), stored, "PUT", index))
+            return conn.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), sealed, "PUT", index))
                 .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
           }
           int current = locked.iterator().next().getInteger("version");
@@ -160,7 +174,7 @@ public final class PgResourceStore implements ResourceStore {
             throw new StoreException(Reason.VERSION_MISMATCH,
                 "If-Match names version " + ifMatch + " but the current version is " + current);
           }
-          return conn.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), stored, ifMatch, "PUT", index))
+          return conn.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), sealed, ifMatch, "PUT", index))
               .map(rows -> {
                 int version = rows.iterator().next().getInteger("version");
                 stored.getJsonObject("meta").put("versionId", Integer.toString(version));
@@ -184,9 +198,10 @@ public final class PgResourceStore implements ResourceStore {
                 "If-Match names version " + ifMatch + " but the current version is " + current);
           }
           Instant now = now();
-          JsonObject stored = stamp(change.apply(row.getString("content")), id, current + 1, now);
+          JsonObject stored = stamp(change.apply(phi.reveal(type, id, row.getString("content"))), id, current + 1, now);
           return conn.preparedQuery(FhirSql.PATCH_WRITE)
-              .execute(Tuple.of(row.getLong("res_pk"), current + 1, utc(now), stored, indexer.rows(type, stored)))
+              .execute(Tuple.of(row.getLong("res_pk"), current + 1, utc(now), phi.conceal(type, id, stored),
+                  indexer.rows(type, stored)))
               .map(written -> new Written(
                   new ResourceVersion(type, id, current + 1, now, false, "PATCH", stored.encode()), false));
         }))
@@ -239,7 +254,7 @@ public final class PgResourceStore implements ResourceStore {
         .map(rows -> page(rows, query.count(), null));
   }
 
-  private static HistoryPage page(RowSet<Row> rows, int count, Integer total) {
+  private HistoryPage page(RowSet<Row> rows, int count, Integer total) {
     List<ResourceVersion> entries = new ArrayList<>();
     HistoryCursor next = null;
     long lastPk = 0;
@@ -251,8 +266,11 @@ public final class PgResourceStore implements ResourceStore {
           break;
         }
         String method = row.getString("method");
-        entries.add(new ResourceVersion(row.getString("res_type"), row.getString("res_id"), row.getInteger("version"),
-            instant(row), "DELETE".equals(method), method, row.getString("content")));
+        String type = row.getString("res_type");
+        String id = row.getString("res_id");
+        String content = row.getString("content");
+        entries.add(new ResourceVersion(type, id, row.getInteger("version"), instant(row), "DELETE".equals(method),
+            method, content == null ? null : phi.reveal(type, id, content)));
         lastPk = row.getLong("res_pk");
       }
     }

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * First-level structural checks that need no StructureDefinitions: the resource type matches the URL,
- * the id has R4 syntax and matches the URL on update, meta is an object. Every problem found is
- * reported in one OperationOutcome. Validation against the R4 definitions (cardinality, primitive
- * formats, unknown elements) comes with a later slice.
+ * Validates a write body in two levels. First what the request itself depends on: the resource type matches
+ * the URL, the id has R4 syntax and matches the URL on update, meta is an object — problems there are the
+ * request's (400). Then the resource against the R4 definitions ({@link StructureValidator}: elements,
+ * cardinality, primitive formats, choice types, references, extensions, contained resources) — problems there
+ * make the resource unprocessable (422). Each level reports every problem it finds in one OperationOutcome.
  */
 public final class ResourceValidator {
 
@@ -18,9 +19,11 @@ public final class ResourceValidator {
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
   private final ResourceTypes types;
+  private final StructureValidator structure;
 
   public ResourceValidator(ResourceTypes types) {
     this.types = types;
+    this.structure = new StructureValidator(StructureModel.r4(), types);
   }
 
   public boolean isValidId(String id) {
@@ -32,6 +35,7 @@ public final class ResourceValidator {
     List<JsonObject> issues = new ArrayList<>();
     checkCommon(type, resource, issues);
     throwIfAny(issues, 400);
+    throwIfAny(structure.validate(type, resource, true), 422);
   }
 
   /** A body for update: its id must be present and equal the URL id. */
@@ -40,6 +44,7 @@ public final class ResourceValidator {
     checkCommon(type, resource, issues);
     checkId(id, resource, issues);
     throwIfAny(issues, 400);
+    throwIfAny(structure.validate(type, resource, false), 422);
   }
 
   /** The result of a patch: same checks as update, but problems are the patch's fault, hence 422. */
@@ -48,6 +53,7 @@ public final class ResourceValidator {
     checkCommon(type, resource, issues);
     checkId(id, resource, issues);
     throwIfAny(issues, 422);
+    throwIfAny(structure.validate(type, resource, false), 422);
   }
 
   private void checkCommon(String type, JsonObject resource, List<JsonObject> issues) {

@@ -6,6 +6,7 @@ import io.bastion.security.waf.bodyprocessors.BodyContext;
 import io.bastion.security.waf.bodyprocessors.BodyParseException;
 import io.bastion.security.waf.bodyprocessors.BodyProcessor;
 import io.bastion.security.waf.bodyprocessors.BodyProcessors;
+import io.bastion.security.waf.collections.PersistentCollections;
 import io.bastion.security.waf.operators.MatchContext;
 import io.bastion.security.waf.transformations.Transformation;
 import io.bastion.security.waf.variables.KeyedValues;
@@ -50,6 +51,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final Map<Variable, KeyedValues> collections = new EnumMap<>(Variable.class);
   private final Map<Variable, String> scalars = new EnumMap<>(Variable.class);
   private final Map<String, KeyedValues> persistent = new HashMap<>();
+  /** initcol bindings of persistent collections (ip, global), written back by {@link #persistCollections()}. */
+  private PersistentCollections store;
+  private long collectionTimeoutSeconds;
+  private Map<String, Binding> bindings;
+
+  private record Binding(String key, Map<String, String> before, Map<String, Long> expiries) {
+  }
   private final List<int[]> removedRules = new ArrayList<>();
   private final Set<String> removedTags = new HashSet<>();
   private final List<Object[]> removedTargetsById = new ArrayList<>();
@@ -565,6 +573,49 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return null;
     }
     return persistent.computeIfAbsent(key, k -> new KeyedValues());
+  }
+
+  void persistentCollections(PersistentCollections collections, long timeoutSeconds) {
+    this.store = collections;
+    this.collectionTimeoutSeconds = timeoutSeconds;
+  }
+
+  @Override
+  public void initCollection(String collection, String key) {
+    if (store == null || !PersistentCollections.persistent(collection) || key == null || key.isEmpty()) {
+      return;
+    }
+    if (bindings == null) {
+      bindings = new HashMap<>(2);
+    } else if (bindings.containsKey(collection)) {
+      return; // as ModSecurity: a collection is initialised once per transaction
+    }
+    Map<String, String> before = store.load(collection, key);
+    KeyedValues values = writableCollection(collection);
+    values.clear();
+    before.forEach(values::set);
+    bindings.put(collection, new Binding(key, before, new HashMap<>(2)));
+  }
+
+  @Override
+  public void expireVariable(String collection, String name, long seconds) {
+    Binding b = bindings == null ? null : bindings.get(collection);
+    if (b != null) {
+      b.expiries().put(name.toLowerCase(Locale.ROOT), seconds);
+    }
+  }
+
+  /**
+   * Writes what this transaction changed in its initcol'd collections (IP, GLOBAL) back to the node's store.
+   * Call once when the transaction is done (the gateway does after phase 2, blocked or not); idempotent.
+   */
+  public void persistCollections() {
+    if (bindings == null) {
+      return;
+    }
+    bindings.forEach((collection, b) -> store.commit(collection, b.key(), b.before(), persistent.get(collection),
+        b.expiries(), collectionTimeoutSeconds));
+    bindings = null;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.bastion.security.waf;
 
 import io.bastion.security.waf.bodyprocessors.BodyProcessors;
+import io.bastion.security.waf.collections.PersistentCollections;
 import io.bastion.security.waf.parser.SecLangParser;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +18,25 @@ public final class WafEngine {
   private final AtomicLong sequence = new AtomicLong();
   private final String idPrefix = Long.toHexString(System.currentTimeMillis());
 
+  /** Persistent IP/GLOBAL collections (shared across reloads), or null: those collections live per transaction. */
+  private final PersistentCollections collections;
+  private final long collectionTimeoutSeconds;
+
   public WafEngine(RuleSet rules) {
+    this(rules, null, PersistentCollections.DEFAULT_TIMEOUT_SECONDS);
+  }
+
+  /** With a persistent-collection store for initcol (IP, GLOBAL) and the rules' SecCollectionTimeout. */
+  public WafEngine(RuleSet rules, PersistentCollections collections, long collectionTimeoutSeconds) {
     this.rules = rules;
     this.bodyProcessors = BodyProcessors.standard();
+    this.collections = collections;
+    this.collectionTimeoutSeconds = collectionTimeoutSeconds;
+  }
+
+  /** The persistent collections, or null. */
+  public PersistentCollections collections() {
+    return collections;
   }
 
   /** Loads and compiles SecLang files (globs allowed), in order. */
@@ -37,6 +54,10 @@ public final class WafEngine {
 
   /** A new transaction for one request; nothing is evaluated until its process methods are called. */
   public Transaction newTransaction(WafRequest request) {
-    return new Transaction(rules, bodyProcessors, request, idPrefix + "-" + sequence.incrementAndGet());
+    Transaction tx = new Transaction(rules, bodyProcessors, request, idPrefix + "-" + sequence.incrementAndGet());
+    if (collections != null) {
+      tx.persistentCollections(collections, collectionTimeoutSeconds);
+    }
+    return tx;
   }
 }

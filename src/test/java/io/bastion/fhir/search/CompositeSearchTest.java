@@ -31,9 +31,11 @@ class CompositeSearchTest {
     String prior = fhir.create(new JsonObject().put("resourceType", "DocumentReference").put("status", "current")
         .put("content", new JsonArray().add(new JsonObject().put("attachment", new JsonObject().put("url", "urn:a")))));
     appendix = fhir.create(new JsonObject().put("resourceType", "DocumentReference").put("status", "current")
+        .put("content", new JsonArray().add(new JsonObject().put("attachment", new JsonObject().put("url", "urn:a"))))
         .put("relatesTo", new JsonArray().add(new JsonObject().put("code", "appends")
             .put("target", new JsonObject().put("reference", "DocumentReference/" + prior)))));
     fhir.create(new JsonObject().put("resourceType", "DocumentReference").put("status", "current")
+        .put("content", new JsonArray().add(new JsonObject().put("attachment", new JsonObject().put("url", "urn:a"))))
         .put("relatesTo", new JsonArray().add(new JsonObject().put("code", "replaces")
             .put("target", new JsonObject().put("reference", "DocumentReference/" + prior)))));
     appendixTarget = prior;

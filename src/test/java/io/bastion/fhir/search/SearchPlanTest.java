@@ -92,7 +92,7 @@ class SearchPlanTest {
     }
     SearchRequest request = SearchRequest.parse(parameters, type, params, true,
         new SearchRequest.Limits(20, 1000, 10), Instant.now());
-    PgSearchService.Statement page = PgSearchService.pageStatement(request);
+    PgSearchService.Statement page = PgSearchService.pageStatement(request, io.bastion.fhir.phi.PhiProtection.NONE);
     for (String mode : List.of("auto", "force_generic_plan")) {
       String plan = node.node().pool().withTransaction(conn -> conn.query("SET LOCAL plan_cache_mode = " + mode).execute()
               .compose(v -> conn.preparedQuery("EXPLAIN " + page.sql()).execute(page.params())))

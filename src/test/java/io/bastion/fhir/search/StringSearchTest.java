@@ -60,7 +60,9 @@ class StringSearchTest {
   void nameCoversEveryPartOfHumanNameAndAddressEveryPartOfAddress() {
     assertEquals(set(mueller), ids(fhir.search("Patient?name=zoe")));
     assertEquals(set(mullins, smith), ids(fhir.search("Patient?given=zed")));
-    assertEquals(set(smith), ids(fhir.search("Patient?address=1%20RUE%20de%20l%27eg")));
+    // address lines are sealed by PHI encryption (on by default) and not text-searchable; the other parts are
+    assertEquals(set(smith), ids(fhir.search("Patient?address=GENEV")));
+    assertEquals(set(), ids(fhir.search("Patient?address=1%20RUE%20de%20l%27eg")));
     assertEquals(set(smith), ids(fhir.search("Patient?address-city=geneve")));
     assertEquals(set(smith), ids(fhir.search("Patient?address-postalcode=120")));
   }

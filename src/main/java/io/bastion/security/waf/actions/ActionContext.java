@@ -26,4 +26,12 @@ public interface ActionContext extends VariableSource {
   void setRequestBodyAccess(boolean on);
 
   void setForceRequestBodyVariable(boolean on);
+
+  /** {@code initcol}: binds a persistent collection (ip, global) to a record key; no-op without a store. */
+  default void initCollection(String collection, String key) {
+  }
+
+  /** {@code expirevar}: the persistent variable expires that many seconds after the transaction ends. */
+  default void expireVariable(String collection, String name, long seconds) {
+  }
 }

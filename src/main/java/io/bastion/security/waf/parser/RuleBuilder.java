@@ -3,7 +3,10 @@ package io.bastion.security.waf.parser;
 import io.bastion.security.waf.Rule;
 import io.bastion.security.waf.actions.ActionSpec;
 import io.bastion.security.waf.actions.Ctl;
+import io.bastion.security.waf.actions.ExpireVar;
+import io.bastion.security.waf.actions.InitCol;
 import io.bastion.security.waf.actions.SetVar;
+import io.bastion.security.waf.collections.PersistentCollections;
 import io.bastion.security.waf.operators.Constant;
 import io.bastion.security.waf.operators.OperatorFactory;
 import io.bastion.security.waf.operators.Operators;
@@ -124,7 +127,15 @@ final class RuleBuilder {
         case "skipafter" -> b.skipAfter = need(a);
         case "setvar" -> b.actions.add(new SetVar(need(a)));
         case "ctl" -> b.actions.add(new Ctl(need(a), env.warnings()));
-        case "initcol", "setsid", "setuid", "expirevar", "deprecatevar", "setenv", "setrsc" -> { }
+        case "initcol" -> {
+          InitCol init = new InitCol(need(a));
+          if (!PersistentCollections.persistent(init.collection())) {
+            env.warnings().accept("initcol:" + init.collection() + " is not kept by Bastion (only ip and global)");
+          }
+          b.actions.add(init);
+        }
+        case "expirevar" -> b.actions.add(new ExpireVar(need(a)));
+        case "setsid", "setuid", "deprecatevar", "setenv", "setrsc" -> { }
         default -> throw new IllegalArgumentException("unknown action " + a.name());
       }
     }

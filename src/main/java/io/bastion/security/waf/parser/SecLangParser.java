@@ -46,6 +46,7 @@ public final class SecLangParser {
   private final java.util.Set<String> responseMimeTypes = new java.util.LinkedHashSet<>(List.of("text/plain",
       "text/html"));
   private int includeDepth;
+  private long collectionTimeoutSeconds = io.bastion.security.waf.collections.PersistentCollections.DEFAULT_TIMEOUT_SECONDS;
   private final io.bastion.security.waf.operators.LiteralIndex literals =
       new io.bastion.security.waf.operators.LiteralIndex();
 
@@ -88,6 +89,11 @@ public final class SecLangParser {
       }
     }
     return this;
+  }
+
+  /** {@code SecCollectionTimeout}: seconds a persistent (IP, GLOBAL) record lives after its last update. */
+  public long collectionTimeoutSeconds() {
+    return collectionTimeoutSeconds;
   }
 
   /** Compiles what was parsed, or fails listing every problem. */
@@ -229,7 +235,18 @@ public final class SecLangParser {
           includeDepth--;
         }
       }
-      case "seccomponentsignature", "seccollectiontimeout" -> { }
+      case "seccomponentsignature" -> { }
+      case "seccollectiontimeout" -> {
+        need(d, 1);
+        try {
+          collectionTimeoutSeconds = Long.parseLong(a.get(0).trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("expected seconds, got " + a.get(0));
+        }
+        if (collectionTimeoutSeconds < 1) {
+          throw new IllegalArgumentException("expected at least 1 second, got " + a.get(0));
+        }
+      }
       default -> warnings.add(d.location() + ": directive " + d.name() + " is not applied by Bastion");
     }
   }
