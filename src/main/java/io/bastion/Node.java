@@ -27,6 +27,10 @@ import io.bastion.db.StoreHealth;
 import io.bastion.fhir.FhirAudit;
 import io.bastion.fhir.FhirLimits;
 import io.bastion.fhir.FhirRoutes;
+import io.bastion.fhir.bulk.BulkExport;
+import io.bastion.fhir.bulk.ExportRoutes;
+import io.bastion.fhir.bulk.ExportVerticle;
+import io.bastion.fhir.search.PatientCompartment;
 import io.bastion.fhir.phi.LocalMasterKey;
 import io.bastion.fhir.phi.PhiCipher;
 import io.bastion.fhir.phi.PhiKeyRing;
@@ -106,6 +110,7 @@ public final class Node {
   private Audit audit;
   private Gateway gateway;
   private io.bastion.fhir.store.ResourceStore fhirStore;
+  private BulkExport exports;
   private TokenVerifier verifier;
   private WafRuntime waf;
   private WafAuditLog wafAuditLog;
@@ -215,13 +220,16 @@ public final class Node {
         .compose(health -> blocking.executeBlocking(() -> {
           // reads the R4 tables from the classpath and builds a ~200 KB CapabilityStatement: off the event loop
           SearchParameters searchParameters = SearchParameters.r4();
+          AccessPolicy policy = verifier == null ? null : new AccessPolicy();
+          PatientCompartment compartment = PatientCompartment.r4(searchParameters);
+          exports = new BulkExport(vertx, pool, postgres, config.export(), compartment, phi, info.id(), clock);
           fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(),
               new SearchIndexer(searchParameters, phi), phi);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
               searchParameters, new PgSearchService(pool, PgSearchService.MAX_INCLUDED, phi),
-              FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock,
-              verifier == null ? null : new AccessPolicy())
+              FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock, policy)
               .auditEvents(pool)
+              .exports(ExportRoutes.r4(exports, ResourceTypes.r4(), compartment, policy))
               .audited(new FhirAudit(audit.trail(), info.id(), clock));
         }, false).compose(fhir -> {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
@@ -249,6 +257,7 @@ public final class Node {
               .compose(v -> deploy("BackupVerticle", BackupVerticle::new, 1))
               .compose(v -> deploy("LoadVerticle", LoadVerticle::new, 1))
               .compose(v -> deploy("SeedVerticle", () -> new SeedVerticle(fhirStore), 1))
+              .compose(v -> deploy("ExportVerticle", () -> new ExportVerticle(exports), 1))
               .compose(v -> phiKeys == null ? Future.<String>succeededFuture() : deploy("PhiVerticle",
                   () -> new PhiVerticle(pool, phiKeys, phiCipher, config.phi(), audit.trail(), info.id(), clock), 1))
               .compose(v -> authServer == null ? Future.<String>succeededFuture()

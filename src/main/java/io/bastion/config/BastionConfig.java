@@ -6,6 +6,7 @@ import io.bastion.auth.AuthConfig;
 import io.bastion.auth.server.AuthServerConfig;
 import io.bastion.db.PostgresConfig;
 import io.bastion.db.RedisConfig;
+import io.bastion.fhir.bulk.ExportConfig;
 import io.bastion.fhir.phi.PhiConfig;
 import io.bastion.gateway.CorsConfig;
 import io.bastion.gateway.HttpConfig;
@@ -33,6 +34,7 @@ public record BastionConfig(
     WafConfig waf,
     PhiConfig phi,
     LogConfig log,
+    ExportConfig export,
     JsonObject effective) {
 
   static BastionConfig read(ConfigReader r, JsonObject effective) {
@@ -51,6 +53,7 @@ public record BastionConfig(
         WafConfig.read(r),
         PhiConfig.read(r, node),
         LogConfig.read(r),
+        ExportConfig.read(r, node),
         effective);
   }
 

@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.AbstractMap;
@@ -142,27 +143,46 @@ final class BundleProcessor {
       patients.add(authorize(entry, authorizer));
       entries.add(entry);
     }
-    // conditional updates and deletes resolve to their match (or a new id) first, against committed data
-    Future<Void> resolved = Future.succeededFuture();
-    for (int i = 0; i < entries.size(); i++) {
-      int index = i;
-      Entry entry = entries.get(i);
-      resolved = resolved.compose(v -> resolveConditional(entry).<Void>map(r -> {
-        entries.set(index, r);
-        return null;
-      }).recover(e -> Future.failedFuture(named(entry, e))));
-    }
-    return resolved.compose(v -> planned(entries, patients, base, authorizer));
+    // one transaction holding the locks of every conditional entry's criteria, so conditional interactions on
+    // the same criteria elsewhere wait for it to commit; its searches run on the transaction's connection
+    return store.inCriteriaLocks(criteriaKeys(entries), (tx, connection) -> {
+      SearchService searcher = search.on(connection);
+      // conditional updates and deletes resolve to their match (or a new id) first, before anything is written
+      Future<Void> resolved = Future.succeededFuture();
+      for (int i = 0; i < entries.size(); i++) {
+        int index = i;
+        Entry entry = entries.get(i);
+        resolved = resolved.compose(v -> resolveConditional(tx, searcher, entry).<Void>map(r -> {
+          entries.set(index, r);
+          return null;
+        }).recover(e -> Future.failedFuture(named(entry, e))));
+      }
+      return resolved.compose(v -> planned(tx, searcher, entries, patients, base, authorizer));
+    });
   }
 
-  private Future<JsonObject> planned(List<Entry> entries, List<String> patients, String base, Authorizer authorizer) {
+  /** The lock keys of the conditional entries' criteria (ifNoneExist, PUT/DELETE Type?params). */
+  private static List<String> criteriaKeys(List<Entry> entries) {
+    List<String> keys = new ArrayList<>();
+    for (Entry entry : entries) {
+      if ("POST".equals(entry.method()) && entry.ifNoneExist() != null) {
+        keys.add(criteriaKey(entry.type(), criteria(entry.ifNoneExist())));
+      } else if (entry.conditional() && ("PUT".equals(entry.method()) || "DELETE".equals(entry.method()))) {
+        keys.add(criteriaKey(entry.type(), entry.query()));
+      }
+    }
+    return keys;
+  }
+
+  private Future<JsonObject> planned(ResourceStore tx, SearchService searcher, List<Entry> entries,
+      List<String> patients, String base, Authorizer authorizer) {
     checkDuplicates(entries);
     Plan[] plans = new Plan[entries.size()];
-    // conditional creates first, against committed data, so their urn:uuid resolves to what they find
+    // conditional creates first, before anything is written, so their urn:uuid resolves to what they find
     Future<Void> planned = Future.succeededFuture();
     for (Entry entry : entries) {
       if ("POST".equals(entry.method()) && entry.ifNoneExist() != null) {
-        planned = planned.compose(v -> existing(entry).<Void>map(found -> {
+        planned = planned.compose(v -> existing(searcher, entry).<Void>map(found -> {
           plans[entry.index()] = new Plan(found == null ? store.newId() : found.id(), found);
           return null;
         }).recover(e -> Future.failedFuture(named(entry, e))));
@@ -188,18 +208,17 @@ final class BundleProcessor {
       List<Entry> ordered = new ArrayList<>(rewritten);
       ordered.sort((a, b) -> Integer.compare(a.order(), b.order()));
       JsonObject[] responses = new JsonObject[entries.size()];
-      return store.inTransaction(tx -> {
-        Future<Void> chain = Future.succeededFuture();
-        for (Entry entry : ordered) {
-          chain = chain.compose(x -> execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
-              .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
-              .<Void>map(response -> {
-                responses[entry.index()] = response;
-                return null;
-              }));
-        }
-        return chain;
-      }).map(done -> responseBundle("transaction-response", responses));
+      // tx is bound to the one transaction: the writes commit together when the chain succeeds
+      Future<Void> chain = Future.succeededFuture();
+      for (Entry entry : ordered) {
+        chain = chain.compose(x -> execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
+            .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
+            .<Void>map(response -> {
+              responses[entry.index()] = response;
+              return null;
+            }));
+      }
+      return chain.map(done -> responseBundle("transaction-response", responses));
     });
   }
 
@@ -237,12 +256,11 @@ final class BundleProcessor {
         try {
           Entry parsed = parse(index, list.getValue(index));
           String patient = authorize(parsed, authorizer);
-          one = resolveConditional(parsed).compose(entry -> {
-            Future<Plan> plan = !"POST".equals(entry.method()) ? Future.succeededFuture(null)
-                : entry.ifNoneExist() == null ? Future.succeededFuture(new Plan(store.newId(), null))
-                : existing(entry).map(found -> new Plan(found == null ? store.newId() : found.id(), found));
-            return plan.compose(p -> execute(store, entry, p, base, patient, authorizer));
-          });
+          List<String> keys = criteriaKeys(List.of(parsed));
+          // a conditional entry runs in its own transaction holding its criteria's lock (see transaction())
+          one = keys.isEmpty() ? batchEntry(store, search, parsed, base, patient, authorizer)
+              : store.inCriteriaLocks(keys, (tx, connection) ->
+                  batchEntry(tx, search.on(connection), parsed, base, patient, authorizer));
         } catch (RuntimeException e) {
           one = Future.failedFuture(e);
         }
@@ -253,6 +271,16 @@ final class BundleProcessor {
       });
     }
     return chain.map(v -> responseBundle("batch-response", responses));
+  }
+
+  private Future<JsonObject> batchEntry(ResourceStore on, SearchService searcher, Entry parsed, String base,
+      String patient, Authorizer authorizer) {
+    return resolveConditional(on, searcher, parsed).compose(entry -> {
+      Future<Plan> plan = !"POST".equals(entry.method()) ? Future.succeededFuture(null)
+          : entry.ifNoneExist() == null ? Future.succeededFuture(new Plan(on.newId(), null))
+          : existing(searcher, entry).map(found -> new Plan(found == null ? on.newId() : found.id(), found));
+      return plan.compose(p -> execute(on, entry, p, base, patient, authorizer));
+    });
   }
 
   private JsonObject failedResponse(int index, Throwable failure) {
@@ -408,42 +436,48 @@ final class BundleProcessor {
   }
 
   /** The one resource ifNoneExist matches, null for none; more than one is 412. */
-  private Future<ResourceVersion> existing(Entry entry) {
+  private Future<ResourceVersion> existing(SearchService searcher, Entry entry) {
     try {
-      return searchExisting(entry);
+      return searchExisting(searcher, entry);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
-  private Future<ResourceVersion> searchExisting(Entry entry) {
+  private Future<ResourceVersion> searchExisting(SearchService searcher, Entry entry) {
     String text = entry.ifNoneExist();
     int q = text.indexOf('?');
-    return findOne(entry.type(), query(q >= 0 ? text.substring(q + 1) : text),
+    return findOne(searcher, entry.type(), query(q >= 0 ? text.substring(q + 1) : text),
         entry.where() + ": request.ifNoneExist", entry.where() + ".request.ifNoneExist");
   }
 
   /**
    * The conditional interactions' search (conditional create, update, delete; REST and Bundle entries): the
    * criteria parsed in strict mode (an unknown parameter is a 400), at most two matches fetched. Answers the
-   * one match, null for none; more than one fails 412. Not atomic with the write that follows (see
-   * docs/fhir.md, "Conditional interactions").
+   * one match, null for none; more than one fails 412. Atomic with the write that follows only when run
+   * on the connection of a transaction holding the criteria's lock ({@link ResourceStore#inCriteriaLocks},
+   * {@link #criteriaKey}; docs/fhir.md, "Conditional interactions").
    *
    * @param what       names the criteria in error messages ("If-None-Exist", "entry[2]: request.ifNoneExist")
    * @param expression the OperationOutcome expression for errors
    */
   Future<ResourceVersion> findOne(String type, List<Map.Entry<String, String>> criteria, String what,
       String expression) {
+    return findOne(search, type, criteria, what, expression);
+  }
+
+  /** As above, through this search service (the one bound to a transaction holding the criteria's lock). */
+  Future<ResourceVersion> findOne(SearchService searcher, String type, List<Map.Entry<String, String>> criteria,
+      String what, String expression) {
     try {
-      List<Map.Entry<String, String>> params = new ArrayList<>(criteria);
-      params.removeIf(p -> p.getKey().equals("_count") || p.getKey().equals("_format") || p.getKey().equals("_pretty"));
+      List<Map.Entry<String, String>> params = searchable(criteria);
       if (params.isEmpty()) {
         throw FhirException.of(400, "invalid", what + " names no search parameters", expression);
       }
       params.add(new AbstractMap.SimpleImmutableEntry<>("_count", "2"));
       SearchRequest request = SearchRequest.parse(searchParameters, type, params, true, searchLimits(),
           clock.instant());
-      return search.search(request).map(result -> {
+      return searcher.search(request).map(result -> {
         if (result.matches().size() > 1) {
           throw FhirException.of(412, "duplicate", what + " matches more than one resource", expression);
         }
@@ -459,6 +493,22 @@ final class BundleProcessor {
     }
   }
 
+  private static List<Map.Entry<String, String>> searchable(List<Map.Entry<String, String>> criteria) {
+    List<Map.Entry<String, String>> params = new ArrayList<>(criteria);
+    params.removeIf(p -> p.getKey().equals("_count") || p.getKey().equals("_format") || p.getKey().equals("_pretty"));
+    return params;
+  }
+
+  /**
+   * The advisory-lock key of a conditional interaction's criteria: the type and the searched parameters, sorted,
+   * so the same criteria in another order or with _count/_format take the same lock.
+   */
+  static String criteriaKey(String type, List<Map.Entry<String, String>> criteria) {
+    return type + "?" + searchable(criteria).stream()
+        .map(p -> URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8))
+        .sorted().collect(java.util.stream.Collectors.joining("&"));
+  }
+
   /** A query string ("a=1&b=2", with or without a leading "Type?") as decoded parameters. */
   static List<Map.Entry<String, String>> criteria(String text) {
     int q = text.indexOf('?');
@@ -470,11 +520,11 @@ final class BundleProcessor {
    * with no match creates under the body's id (when free) or a new server id; DELETE with no match keeps a
    * null id (nothing to delete). Other entries are answered unchanged.
    */
-  private Future<Entry> resolveConditional(Entry entry) {
+  private Future<Entry> resolveConditional(ResourceStore store, SearchService searcher, Entry entry) {
     if (!entry.conditional() || !("PUT".equals(entry.method()) || "DELETE".equals(entry.method()))) {
       return Future.succeededFuture(entry);
     }
-    return findOne(entry.type(), entry.query(), entry.where() + ": request.url", entry.where() + ".request.url")
+    return findOne(searcher, entry.type(), entry.query(), entry.where() + ": request.url", entry.where() + ".request.url")
         .compose(match -> {
           if ("DELETE".equals(entry.method())) {
             return Future.succeededFuture(match == null ? entry : withId(entry, match.id(), entry.resource()));

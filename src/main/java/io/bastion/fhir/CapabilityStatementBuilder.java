@@ -28,6 +28,8 @@ final class CapabilityStatementBuilder {
       + "at most " + FhirLimits.DEFAULT_MAX_BUNDLE_ENTRIES + " entries";
   static final String BATCH_DOC = "POST [base] with a batch Bundle: the same entries as a transaction, each "
       + "processed on its own with its own response status";
+  static final String EXPORT_DOC = "Bulk Data $export (GET, Prefer: respond-async): _type, _since, _outputFormat "
+      + "application/fhir+ndjson; poll the Content-Location, download NDJSON, DELETE to cancel";
 
   private CapabilityStatementBuilder() {
   }
@@ -64,7 +66,10 @@ final class CapabilityStatementBuilder {
       if ("Patient".equals(type)) {
         resource.put("operation", new JsonArray().add(new JsonObject().put("name", "everything")
             .put("definition", "http://hl7.org/fhir/OperationDefinition/Patient-everything")
-            .put("documentation", "paged with _count; the Patient and its compartment's current resources")));
+            .put("documentation", "paged with _count; the Patient and its compartment's current resources"))
+            .add(new JsonObject().put("name", "export")
+                .put("definition", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export")
+                .put("documentation", EXPORT_DOC)));
       }
     }
     JsonObject rest = new JsonObject()
@@ -74,7 +79,10 @@ final class CapabilityStatementBuilder {
         .put("interaction", new JsonArray()
             .add(new JsonObject().put("code", "history-system"))
             .add(new JsonObject().put("code", "transaction").put("documentation", TRANSACTION_DOC))
-            .add(new JsonObject().put("code", "batch").put("documentation", BATCH_DOC)));
+            .add(new JsonObject().put("code", "batch").put("documentation", BATCH_DOC)))
+        .put("operation", new JsonArray().add(new JsonObject().put("name", "export")
+            .put("definition", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export")
+            .put("documentation", EXPORT_DOC)));
     return new JsonObject()
         .put("resourceType", "CapabilityStatement")
         .put("status", "active")

@@ -123,7 +123,7 @@ public final class FhirAudit {
   }
 
   /** Appends a success record with these entities, then runs {@code send}; 503 if the append fails. */
-  static void respond(RoutingContext ctx, List<Entity> entities, Runnable send) {
+  public static void respond(RoutingContext ctx, List<Entity> entities, Runnable send) {
     Marked marked = ctx.get(KEY);
     if (marked == null) {
       send.run();

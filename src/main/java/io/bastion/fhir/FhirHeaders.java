@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Versioning headers (ETag, If-Match, If-None-Match, Last-Modified) and Prefer, as FHIR uses them. */
-final class FhirHeaders {
+public final class FhirHeaders {
 
   private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([1-9][0-9]{0,8})\"");
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC)
@@ -93,7 +93,7 @@ final class FhirHeaders {
   }
 
   /** The service base URL as the client addressed it, e.g. http://host:8080/fhir. */
-  static String base(RoutingContext ctx) {
+  public static String base(RoutingContext ctx) {
     String authority = ctx.request().authority() == null ? "localhost" : ctx.request().authority().toString();
     return ctx.request().scheme() + "://" + authority + "/fhir";
   }

@@ -111,6 +111,15 @@ public final class FhirRoutes implements RouteModule {
     return this;
   }
 
+  /** Bulk Data $export; null: not mounted (set by {@link #exports}). */
+  private io.bastion.fhir.bulk.ExportRoutes exports;
+
+  /** Serves $export kick-off, status and downloads through these routes (call before mounting). */
+  public FhirRoutes exports(io.bastion.fhir.bulk.ExportRoutes exports) {
+    this.exports = exports;
+    return this;
+  }
+
   /** Audits every interaction through this (call before mounting). */
   public FhirRoutes audited(FhirAudit audit) {
     this.audit = audit;
@@ -124,12 +133,18 @@ public final class FhirRoutes implements RouteModule {
     FhirFormats formats = new FhirFormats(xml);
     // negotiation ahead of the whole gateway pipeline (order -1), so that its errors come in the client's format too
     router.route("/fhir/*").order(-1).handler(formats::negotiate);
+    if (exports != null) {
+      exports.mountDownloads(router, this::guard); // NDJSON, outside JSON/XML content negotiation
+    }
     router.route("/fhir/*").handler(formats);
     // an XML body becomes JSON before any handler reads it
     router.route("/fhir/*").method(HttpMethod.POST).method(HttpMethod.PUT)
         .handler(xml.readXmlBody(body)).handler(xml::convertRequestBody);
     xml.warmUpLater(vertx, capabilityStatement);
     router.get("/fhir/metadata").handler(this::capabilities);
+    if (exports != null) {
+      exports.mount(router, this::guard); // before /fhir/:type/:id, which would take $export-status/{job}
+    }
     // AuditEvent lives in the audit chain, never in fhir_resource: its routes come before the generic ones
     if (auditEvents != null) {
       auditEvents.mount(router,
@@ -232,10 +247,13 @@ public final class FhirRoutes implements RouteModule {
         return;
       }
       refuseConditionalForPatientContext(patient, "conditional create (If-None-Exist)");
-      bundles.findOne(type, BundleProcessor.criteria(ifNoneExist), "If-None-Exist", "If-None-Exist")
-          .compose(existing -> existing == null
-              ? store.create(type, resource).map(written -> (Object) written)
-              : Future.<Object>succeededFuture(existing))
+      List<Map.Entry<String, String>> criteria = BundleProcessor.criteria(ifNoneExist);
+      // search and create under the criteria's lock: a concurrent create with the same criteria waits, then finds this one
+      store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
+          bundles.findOne(search.on(connection), type, criteria, "If-None-Exist", "If-None-Exist")
+              .compose(existing -> existing == null
+                  ? tx.create(type, resource).map(written -> (Object) written)
+                  : Future.<Object>succeededFuture(existing)))
           .onSuccess(outcome -> {
             if (outcome instanceof Written written) {
               sendWritten(ctx, written);
@@ -298,7 +316,8 @@ public final class FhirRoutes implements RouteModule {
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForCreate(type, resource);
       String bodyId = resource.getValue("id") instanceof String s ? s : null;
-      bundles.findOne(type, criteria, "the conditional update's search", null).compose(match -> {
+      store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
+          bundles.findOne(search.on(connection), type, criteria, "the conditional update's search", null).compose(match -> {
         if (match != null) {
           if (bodyId != null && !bodyId.equals(match.id())) {
             throw FhirException.of(400, "invalid", "the body's id is not the id of the resource the search matched",
@@ -306,27 +325,31 @@ public final class FhirRoutes implements RouteModule {
           }
           resource.put("id", match.id());
           validator.checkForUpdate(type, match.id(), resource);
-          return store.update(type, match.id(), resource, ifMatch);
+          return tx.update(type, match.id(), resource, ifMatch);
         }
         if (ifMatch != null) {
           throw FhirException.of(412, "conflict", "If-Match was given but the search matched no resource");
         }
         if (bodyId == null) {
-          return store.create(type, resource);
+          return tx.create(type, resource);
         }
         validator.checkForUpdate(type, bodyId, resource);
         // the body's id must be free: a resource under it did not match the criteria, so it is not replaced
-        return store.read(type, bodyId).transform(read -> {
+        return tx.read(type, bodyId).transform(read -> {
           if (read.succeeded()) {
             return Future.failedFuture(FhirException.of(409, "conflict", "no resource matched the search, "
                 + "but the body's id belongs to another resource", "Resource.id"));
           }
-          return store.update(type, bodyId, resource, null);
+          return tx.update(type, bodyId, resource, null);
         });
-      }).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
+      })).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
+  }
+
+  /** What a conditional delete matched and the deletion it wrote. */
+  private record ConditionalDeletion(ResourceVersion match, ResourceVersion deletion) {
   }
 
   /** DELETE /fhir/{type}?criteria (single): no match deletes nothing, one is deleted, more than one is 412. */
@@ -335,8 +358,13 @@ public final class FhirRoutes implements RouteModule {
       String type = type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
       refuseConditionalForPatientContext(patientOf(ctx), "conditional delete");
-      bundles.findOne(type, conditionalCriteria(ctx), "the conditional delete's search", null).onSuccess(match -> {
-        if (match == null) {
+      List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
+      store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
+          bundles.findOne(search.on(connection), type, criteria, "the conditional delete's search", null)
+              .compose(match -> match == null ? Future.<ConditionalDeletion>succeededFuture(null)
+                  : tx.delete(type, match.id(), ifMatch).map(deletion -> new ConditionalDeletion(match, deletion))))
+          .onSuccess(deleted -> {
+        if (deleted == null) {
           FhirAudit.respond(ctx, List.of(Entity.resource(type)), () -> {
             if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
               sendOutcome(ctx, 200, "no resource matched the search; nothing was deleted");
@@ -346,15 +374,14 @@ public final class FhirRoutes implements RouteModule {
           });
           return;
         }
-        store.delete(type, match.id(), ifMatch).onSuccess(deletion -> FhirAudit.respond(ctx,
-            FhirAudit.entities(match), () -> {
-          HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deletion.version()));
+        FhirAudit.respond(ctx, FhirAudit.entities(deleted.match()), () -> {
+          HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deleted.deletion().version()));
           if (FhirHeaders.preferredReturn(ctx) == Return.OPERATION_OUTCOME) {
             sendOutcome(ctx, 200, "the resource is deleted");
           } else {
             response.setStatusCode(204).end();
           }
-        })).onFailure(e -> fail(ctx, e));
+        });
       }).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -858,7 +885,7 @@ public final class FhirRoutes implements RouteModule {
   }
 
   /** The one exit for errors under /fhir: client errors as OperationOutcomes, the rest as 500. */
-  static void fail(RoutingContext ctx, Throwable failure) {
+  public static void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof FhirException fhir) {
       FhirAudit.failed(ctx, fhir.status(), () -> ErrorRenderer.renderOutcome(ctx, fhir.status(), fhir.issues()));
     } else if (failure instanceof StoreException refused) {

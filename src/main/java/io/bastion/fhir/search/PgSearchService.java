@@ -10,6 +10,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,8 @@ public final class PgSearchService implements SearchService {
   /** The most resources _include and _revinclude add to one page: bounds the memory a page needs. */
   public static final int MAX_INCLUDED = 1000;
 
-  private final Pool pool;
+  /** The pool, or a transaction's connection ({@link #on}). */
+  private final SqlClient pool;
   private final int maxIncluded;
   private final PhiProtection phi;
 
@@ -39,9 +41,18 @@ public final class PgSearchService implements SearchService {
 
   /** @param phi how search values meet encrypted PHI (blind indexes, shifted dates) and how matches are revealed */
   public PgSearchService(Pool pool, int maxIncluded, PhiProtection phi) {
-    this.pool = pool;
+    this((SqlClient) pool, maxIncluded, phi);
+  }
+
+  private PgSearchService(SqlClient client, int maxIncluded, PhiProtection phi) {
+    this.pool = client;
     this.maxIncluded = maxIncluded;
     this.phi = phi;
+  }
+
+  @Override
+  public SearchService on(SqlClient connection) {
+    return new PgSearchService(connection, maxIncluded, phi);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.bastion.fhir.search;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 
 /** Runs type-level searches against the search index. */
@@ -15,4 +16,10 @@ public interface SearchService {
    * {@link SearchResult#nextCursor()} is the last res_pk when more follow.
    */
   Future<SearchResult> everything(String patientId, List<String[]> links, long afterPk, int count);
+
+  /**
+   * The same searches on one connection, e.g. a transaction's, so they see what it wrote and run after the
+   * locks it holds (the conditional interactions' search, see ResourceStore#inCriteriaLocks).
+   */
+  SearchService on(SqlClient connection);
 }

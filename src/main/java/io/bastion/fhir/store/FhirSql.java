@@ -173,4 +173,10 @@ final class FhirSql {
   static final String HISTORY_SYSTEM = HISTORY_SELECT + " " + """
        WHERE last_updated >= $1 AND (last_updated, res_pk, version) < ($2, $3, $4)
        ORDER BY last_updated DESC, res_pk DESC, version DESC LIMIT $5""";
+
+  /**
+   * Serialises conditional interactions on the same criteria until the transaction ends (a 64-bit hash of the
+   * key: a collision only serialises two unrelated criteria).
+   */
+  static final String CRITERIA_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 }

@@ -18,6 +18,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +121,20 @@ public final class PgResourceStore implements ResourceStore {
     }
     return pool.withTransaction(conn -> work.apply(new PgResourceStore(pool, conn, clock, ids, indexer, phi)))
         .recover(PgResourceStore::mapFailure);
+  }
+
+  @Override
+  public <T> Future<T> inCriteriaLocks(Collection<String> keys, BiFunction<ResourceStore, SqlClient, Future<T>> work) {
+    List<String> sorted = new ArrayList<>(new TreeSet<>(keys));
+    return inTransaction(tx -> {
+      PgResourceStore bound = (PgResourceStore) tx;
+      Future<Void> locked = Future.succeededFuture();
+      for (String key : sorted) {
+        locked = locked.compose(v -> bound.connection.preparedQuery(FhirSql.CRITERIA_LOCK).execute(Tuple.of(key))
+            .<Void>mapEmpty());
+      }
+      return locked.compose(v -> work.apply(bound, bound.connection));
+    });
   }
 
   /** The pool's own transaction, or the caller's when this store is bound to one. */

@@ -2,7 +2,10 @@ package io.bastion.fhir.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -39,6 +42,17 @@ public interface ResourceStore {
    * connection, committed when the work's future succeeds, rolled back when it fails.
    */
   <T> Future<T> inTransaction(Function<ResourceStore, Future<T>> work);
+
+  /**
+   * Runs conditional work (its search, then its write) serialised with every other conditional interaction on
+   * the same criteria: in one transaction (or the caller's, when this store is bound to one) that first takes a
+   * transaction-scoped advisory lock on a hash of each key, in sorted order so two transactions never wait on
+   * each other. The work gets the transaction's store and connection; its search must run on that connection,
+   * where each statement after the lock sees what the lock's previous holder committed (READ COMMITTED).
+   *
+   * @param keys the criteria's keys (type and normalised parameters); empty: just a transaction
+   */
+  <T> Future<T> inCriteriaLocks(Collection<String> keys, BiFunction<ResourceStore, SqlClient, Future<T>> work);
 
   /** The current version; fails NOT_FOUND, or GONE when the current version is a deletion. */
   Future<ResourceVersion> read(String type, String id);
