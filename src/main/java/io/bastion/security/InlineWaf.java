@@ -90,7 +90,11 @@ public final class InlineWaf {
           + ",phase:1,pass,nolog,t:none,setvar:tx.blocking_paranoia_level=" + config.paranoiaLevel() + "\"\n");
     }
     for (String rule : config.rules()) {
-      parser.parseFile(Path.of(rule));
+      if (BuiltinRules.names(rule)) {
+        BuiltinRules.parseInto(parser, rule);
+      } else {
+        parser.parseFile(Path.of(rule));
+      }
     }
     RuleSet rules = parser.compile();
     return new CompiledRules(new WafEngine(rules, collections, parser.collectionTimeoutSeconds()), config.rules(),

@@ -8,7 +8,8 @@ import java.util.List;
  * which SecLang files it loads, the CRS paranoia level and how much of a body it inspects.
  *
  * @param mode              off, detection-only or on
- * @param rules             SecLang files or globs, loaded in order (e.g. crs-setup.conf, rules/*.conf)
+ * @param rules             SecLang files or globs, or shipped sets ({@code builtin}, {@code builtin:NAME}, see
+ *                          {@link BuiltinRules}), loaded in order; {@code [builtin]} when none are configured
  * @param paranoiaLevel     0: leave it to the rules (crs-setup.conf); 1-4: set tx.blocking_paranoia_level
  * @param requestBodyLimit  bodies up to this many bytes are inspected; larger ones are refused (413) in
  *                          {@code on} mode and inspected up to the limit in {@code detection-only}
@@ -35,12 +36,14 @@ public record WafConfig(Mode mode, List<String> rules, int paranoiaLevel, int re
       }
     };
     List<String> rules = r.list("waf.rules");
-    if (mode != Mode.OFF && rules.isEmpty()) {
-      r.problem("waf.rules", "[]", "at least one SecLang file or glob when waf.mode is not off");
+    if (rules.isEmpty()) {
+      rules = List.of(BuiltinRules.DEFAULT); // no rules configured: Bastion's own
     }
     for (String rule : rules) {
       if (rule.isBlank()) {
         r.problem("waf.rules", rule, "file paths or globs");
+      } else if (BuiltinRules.names(rule) && !BuiltinRules.exists(rule)) {
+        r.problem("waf.rules", rule, "builtin, builtin:extras, builtin:crs-fhir-before, or a file path or glob");
       }
     }
     String auditLog = r.string("waf.audit-log").trim();

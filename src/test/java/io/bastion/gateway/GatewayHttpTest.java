@@ -58,7 +58,7 @@ class GatewayHttpTest {
     assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
     assertFalse(text.contains("secret-id-123"), "raw paths must never become labels");
     assertFalse(text.contains("Smith"));
-    assertFalse(text.contains("bastion_waf_"), "waf.mode off (the default): nothing is evaluated");
+    assertTrue(text.contains("bastion_waf_requests_total{outcome=\"pass\"}"), "waf.mode on (the default) evaluates");
   }
 
   @Test

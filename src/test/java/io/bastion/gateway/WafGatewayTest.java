@@ -36,8 +36,7 @@ class WafGatewayTest {
     settings.put("waf.mode", mode);
     settings.put("waf.paranoia-level", "1");
     settings.put("waf.rules", String.join(",", crs.resolve("crs-setup.conf.example").toString(),
-        Path.of("src/test/resources/waf/gateway-fhir-setup.conf").toAbsolutePath().toString(),
-        crs.resolve("rules/*.conf").toString()));
+        "builtin:crs-fhir-before", crs.resolve("rules/*.conf").toString()));
     return settings;
   }
 
@@ -138,6 +137,7 @@ class WafGatewayTest {
       double postMicros = (evaluationSeconds(node) - sumBefore) / (evaluations(node) - before) * 1e6;
       System.out.printf("WAF inline cost (CRS PL1, round %d): GET %.0f us, %d-byte POST %.0f us (status %d)%n",
           round, getMicros, padded.length(), postMicros, status);
+      assertEquals(201, status, "a narrative passes the CRS behind builtin:crs-fhir-before");
     }
   }
 

@@ -9,13 +9,14 @@ import io.bastion.config.ConfigLoader;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The waf: section: off by default, every bad value reported at once. */
+/** The waf: section: on with the builtin rules by default, every bad value reported at once. */
 class WafConfigTest {
 
   @Test
-  void offByDefault() {
+  void onWithTheBuiltinRulesByDefault() {
     WafConfig waf = ConfigLoader.withBuiltInDefaults().load(null, Map.of(), Map.of()).waf();
-    assertEquals(WafConfig.Mode.OFF, waf.mode());
+    assertEquals(WafConfig.Mode.ON, waf.mode());
+    assertEquals(java.util.List.of("builtin"), waf.rules());
     assertEquals(0, waf.paranoiaLevel());
   }
 
@@ -29,10 +30,7 @@ class WafConfigTest {
   }
 
   @Test
-  void enabledNeedsRulesAndReadsLists() {
-    var e = assertThrows(ConfigException.class, () -> ConfigLoader.withBuiltInDefaults().load(null,
-        Map.of(), Map.of("waf.mode", "detection-only")));
-    assertTrue(e.getMessage().contains("waf.rules"), e.getMessage());
+  void readsRuleLists() {
     WafConfig waf = ConfigLoader.withBuiltInDefaults().load(null, Map.of("BASTION_WAF_RULES", "a.conf, rules/*.conf"),
         Map.of("waf.mode", "on", "waf.paranoia-level", "2")).waf();
     assertEquals(WafConfig.Mode.ON, waf.mode());

