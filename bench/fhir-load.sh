@@ -76,7 +76,7 @@ step "node on :$port, database $db (auth $auth)"
 psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
 env BASTION_HTTP_PORT="$port" BASTION_CTL_PORT=$((port + 1)) BASTION_CTL_TOKEN="$token" \
   BASTION_POSTGRES_URL="postgresql://postgres@127.0.0.1:5432/$db" BASTION_NODE_DATA_DIR="$work/data" \
-  BASTION_ADMIN_PASSWORD=bench-password-123 BASTION_AUTH_SERVER_TOKEN_LIFETIME_SECONDS=7200 "${node_env[@]}" \
+  BASTION_ADMIN_PASSWORD=bench-password-123 BASTION_AUTH_SERVER_TOKEN_LIFETIME_SECONDS=3600 "${node_env[@]}" \
   java "${jvm_opts[@]}" -jar target/bastion.jar serve > "$work/node.log" 2>&1 &
 node_pid=$!
 for _ in $(seq 1 600); do
