@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# FHIR throughput, end to end: starts a node from target/bastion.jar on a fresh database in the local
+# PostgreSQL (127.0.0.1:5432), seeds synthetic patients with `bastion ctl seed`, runs the load driver
+# (io.bastion.bench.FhirLoad: closed loop, fixed concurrency) for each scenario, then prints PostgreSQL row
+# counts and sizes and the node's RSS, stops the node and drops the database.
+#
+# Usage: bench/fhir-load.sh [options] [-- extra FhirLoad options]
+#   --patients N        patients to seed (default 100000; e.g. 10000 for a quick run)
+#   --concurrency N     connections with one request in flight each (default 32)
+#   --warmup S          unmeasured seconds per scenario (default 10)
+#   --duration S        measured seconds per scenario (default 30)
+#   --scenarios LIST    comma-separated (default read,search-patient,search-observation,create,transaction)
+#   --env KEY=VALUE     extra environment for the node, repeatable (e.g. --env BASTION_WAF_MODE=on
+#                       --env BASTION_WAF_RULES=/etc/crs/crs-setup.conf,/etc/crs/rules/*.conf)
+#   --jvm-opt OPT       extra JVM option for the node, repeatable (e.g. --jvm-opt -XX:StartFlightRecording=...)
+#   --port N            node HTTP port (default 18091; the ctl bridge uses N+1)
+#   --keep-db           keep the database afterwards (its name is printed)
+# The driver alone, against any running node (after `bench/fhir-load.sh --help` has built it once):
+#   java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.bastion.bench.FhirLoad --help
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+patients=100000 concurrency=32 warmup=10 duration=30 port=18091 keep_db=false
+scenarios=read,search-patient,search-observation,create,transaction
+node_env=() jvm_opts=() driver_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --patients) patients=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --scenarios) scenarios=$2; shift 2 ;;
+    --env) node_env+=("$2"); shift 2 ;;
+    --jvm-opt) jvm_opts+=("$2"); shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --keep-db) keep_db=true; shift ;;
+    --help|-h) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; driver_args=("$@"); break ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+step() { printf '\n== %s (load average %s)\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
+
+step "build"
+# the jar when any main source or resource is newer than it; the driver's classes and classpath always
+if [ ! -f target/bastion.jar ] || [ -n "$(find src/main pom.xml -newer target/bastion.jar -print -quit)" ]; then
+  ./mvnw -q -B -o -DskipTests package
+fi
+./mvnw -q -B -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+driver_cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+
+work=$(mktemp -d)
+db="bench_fhir_$(date +%s)_$$"
+token="bench-ctl-token-$RANDOM$RANDOM$RANDOM"
+node_pid=
+cleanup() {
+  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
+    kill -TERM "$node_pid"; wait "$node_pid" 2>/dev/null || true
+  fi
+  if [ "$keep_db" = false ]; then
+    psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres >/dev/null 2>&1 || true
+  else
+    echo "database kept: $db"
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step "node on :$port, database $db"
+psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
+env BASTION_HTTP_PORT="$port" BASTION_CTL_PORT=$((port + 1)) BASTION_CTL_TOKEN="$token" \
+  BASTION_POSTGRES_URL="postgresql://postgres@127.0.0.1:5432/$db" BASTION_NODE_DATA_DIR="$work/data" \
+  BASTION_ADMIN_PASSWORD=bench-password-123 "${node_env[@]}" \
+  java "${jvm_opts[@]}" -jar target/bastion.jar serve > "$work/node.log" 2>&1 &
+node_pid=$!
+for _ in $(seq 1 600); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null && break
+  kill -0 "$node_pid" 2>/dev/null || { echo "the node exited; its log:"; tail -30 "$work/node.log"; exit 1; }
+  sleep 0.1
+done
+curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" || { echo "the node is not ready after 60 s"; tail -30 "$work/node.log"; exit 1; }
+grep -o 'ready on port[^"]*' "$work/node.log" | head -1 || true
+
+step "seed $patients patients"
+java -jar target/bastion.jar ctl seed --patients "$patients" --seed 1 --port $((port + 1)) --token "$token"
+# fresh planner statistics, as autovacuum would give after a while: the plans must not depend on its timing
+psql -q -h 127.0.0.1 -U postgres -d "$db" -c "VACUUM ANALYZE"
+
+step "load: concurrency $concurrency, ${warmup} s warm-up + ${duration} s measured per scenario"
+status=0
+java -cp "$driver_cp" -Dlogback.configurationFile=src/test/resources/logback-test.xml io.bastion.bench.FhirLoad \
+  --url "http://127.0.0.1:$port/fhir" --scenarios "$scenarios" --concurrency "$concurrency" \
+  --warmup "$warmup" --duration "$duration" "${driver_args[@]}" || status=$?
+
+step "PostgreSQL: rows and sizes"
+psql -q -h 127.0.0.1 -U postgres -d "$db" -P footer=off <<'SQL'
+SELECT c.relname AS "table",
+       to_char((xpath('//n/text()', query_to_xml('SELECT count(*) AS n FROM ' || c.relname, false, false, '')))[1]::text::bigint, 'FM999,999,999') AS "rows",
+       pg_size_pretty(pg_relation_size(c.oid)) AS "heap",
+       pg_size_pretty(pg_indexes_size(c.oid)) AS "indexes",
+       pg_size_pretty(pg_total_relation_size(c.oid)) AS "total (with TOAST)"
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'public' AND c.relkind = 'r' AND (c.relname LIKE 'fhir%' OR c.relname LIKE 'audit%')
+ ORDER BY pg_total_relation_size(c.oid) DESC;
+SELECT pg_size_pretty(pg_database_size(current_database())) AS "database size";
+SQL
+
+step "node"
+echo "node RSS: $(( $(ps -o rss= -p "$node_pid" | tr -d ' ') / 1024 )) MiB (pid $node_pid, after the load)"
+errors=$(grep -c '"level":"ERROR"' "$work/node.log" || true)
+echo "node log: $(wc -l < "$work/node.log") lines, $errors at ERROR level"
+[ "$errors" = 0 ] || grep '"level":"ERROR"' "$work/node.log" | head -5
+exit $status
