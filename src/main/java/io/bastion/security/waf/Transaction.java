@@ -75,7 +75,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private long regexSteps = REGEX_STEP_BUDGET;
   private boolean budgetExhausted;
   /** Keyed by identity: values and their transformed forms are shared String instances across rules. */
-  private final Map<String, java.util.BitSet> literalCache = new IdentityHashMap<>();
+  private final Map<String, int[]> literalCache = new IdentityHashMap<>();
+  private final java.util.BitSet literalScratch = new java.util.BitSet();
 
   Transaction(RuleSet rules, BodyProcessors bodyProcessors, WafRequest request, String uniqueId) {
     this.rules = rules;
@@ -525,14 +526,14 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   }
 
   @Override
-  public java.util.BitSet literalHits(String value) {
+  public int[] literalHits(String value) {
     io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
     if (index == null) {
       return null;
     }
-    java.util.BitSet hits = literalCache.get(value);
+    int[] hits = literalCache.get(value);
     if (hits == null) {
-      hits = index.scan(value);
+      hits = index.scan(value, literalScratch);
       literalCache.put(value, hits);
     }
     return hits;
