@@ -2,7 +2,6 @@ package io.bastion.security.waf;
 
 import io.bastion.security.waf.parser.SecLangParser;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
  * a benign FHIR search GET with browser-like headers, a benign 2 KB FHIR Patient POST (XHTML narrative,
  * identifiers, names, addresses) and a SQL injection in a search parameter; with the OWASP CRS at
  * paranoia level 1 ({@code ../shared/waf-corpus/coreruleset}) and with Bastion's builtin rules
- * ({@code src/main/resources/waf/*.conf}, or the glob in {@code -Dbastion.bench.builtinRules}).
+ * ({@code waf.rules: builtin}, or the files in {@code -Dbastion.bench.builtinRules}).
  * Run: {@code bench/jmh.sh -f 1 -wi 5 -i 5 WafEngineBenchmark}
  */
 @State(Scope.Benchmark)
@@ -65,13 +64,31 @@ public class WafEngineBenchmark {
           "SecAction \"id:99001,phase:1,pass,nolog,t:none,setvar:tx.blocking_paranoia_level=1\"\n");
       parser.parseFile(crs.resolve("crs-setup.conf.example")).parseFile(crs.resolve("rules/*.conf"));
     } else {
-      Path glob = Path.of(System.getProperty("bastion.bench.builtinRules", "src/main/resources/waf/*.conf"));
-      if (!Files.isDirectory(glob.getParent())) {
-        throw new IllegalStateException("no builtin rules at " + glob + " yet");
-      }
-      parser.parseFile(glob);
+      parseBuiltin(parser);
     }
     return parser.compile();
+  }
+
+  /**
+   * Bastion's shipped rules through {@code io.bastion.security.BuiltinRules} (looked up reflectively, so this
+   * benchmark compiles before that class exists), or the files listed in {@code -Dbastion.bench.builtinRules}
+   * (comma-separated, in load order).
+   */
+  private static void parseBuiltin(SecLangParser parser) throws WafConfigException {
+    String files = System.getProperty("bastion.bench.builtinRules");
+    if (files != null) {
+      for (String f : files.split(",")) {
+        parser.parseFile(Path.of(f.trim()));
+      }
+      return;
+    }
+    try {
+      Class.forName("io.bastion.security.BuiltinRules").getMethod("parseInto", SecLangParser.class, String.class)
+          .invoke(null, parser, "builtin");
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("no builtin rules in this build (io.bastion.security.BuiltinRules) and no "
+          + "-Dbastion.bench.builtinRules", e);
+    }
   }
 
   static List<WafRequest.Header> browserHeaders(String contentType) {
