@@ -7,7 +7,6 @@ import io.bastion.security.waf.variables.Variable;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -69,8 +68,9 @@ final class RequestVariables {
     scalars.put(Variable.TIME_MIN, Integer.toString(now.getMinute()));
     scalars.put(Variable.TIME_SEC, Integer.toString(now.getSecond()));
     scalars.put(Variable.TIME_WDAY, Integer.toString(now.getDayOfWeek().getValue() % 7));
-    scalars.put(Variable.TIME, String.format(Locale.ROOT, "%02d:%02d:%02d", now.getHour(), now.getMinute(),
-        now.getSecond()));
+    // not String.format: it costs more than the rest of this method, once per request
+    scalars.put(Variable.TIME, twoDigits(now.getHour()) + ":" + twoDigits(now.getMinute()) + ":"
+        + twoDigits(now.getSecond()));
     for (WafRequest.Header h : request.headers()) {
       String name = bytes(h.name());
       String value = bytes(h.value());
@@ -87,6 +87,10 @@ final class RequestVariables {
       collections.get(Variable.ARGS).add(k, v);
     });
     updateCombinedSize(collections, scalars);
+  }
+
+  private static String twoDigits(int n) {
+    return n < 10 ? "0" + n : Integer.toString(n);
   }
 
   private static void parseCookies(String header, KeyedValues cookies) {

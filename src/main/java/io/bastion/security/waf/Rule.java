@@ -2,6 +2,8 @@ package io.bastion.security.waf;
 
 import io.bastion.security.waf.actions.RuleAction;
 import io.bastion.security.waf.operators.Operator;
+import io.bastion.security.waf.transformations.TransformChain;
+import io.bastion.security.waf.transformations.TransformChains;
 import io.bastion.security.waf.transformations.Transformation;
 import io.bastion.security.waf.variables.Macro;
 import io.bastion.security.waf.variables.Target;
@@ -28,7 +30,7 @@ public final class Rule {
   private final Operator operator;
   private final String operatorName;
   private final boolean negated;
-  private final Transformation[] transformations;
+  private final TransformChain chain;
   private final boolean multiMatch;
   private final boolean capture;
   private final boolean log;
@@ -37,13 +39,15 @@ public final class Rule {
   private final Macro msg;
   private final Macro logData;
   private final List<String> tags;
+  private final java.util.Set<String> tagSet;
+  private final RuleAction[] actionArray;
   private final int severity;
   private final List<RuleAction> actions;
   private final int skip;
   private final String skipAfter;
   private final Rule chained;
 
-  private Rule(Builder b, Rule chained, Transformation[] transformations) {
+  private Rule(Builder b, Rule chained, TransformChain chain) {
     this.id = b.id;
     this.phase = b.phase;
     this.location = b.location;
@@ -53,7 +57,7 @@ public final class Rule {
     this.operator = b.operator;
     this.operatorName = b.operatorName;
     this.negated = b.negated;
-    this.transformations = transformations;
+    this.chain = chain;
     this.multiMatch = b.multiMatch;
     this.capture = b.capture;
     this.log = b.log;
@@ -62,8 +66,10 @@ public final class Rule {
     this.msg = b.msg;
     this.logData = b.logData;
     this.tags = List.copyOf(b.tags);
+    this.tagSet = java.util.Set.copyOf(b.tags);
     this.severity = b.severity;
     this.actions = List.copyOf(b.actions);
+    this.actionArray = b.actions.toArray(new RuleAction[0]);
     this.skip = b.skip;
     this.skipAfter = b.skipAfter;
     this.chained = chained;
@@ -109,7 +115,12 @@ public final class Rule {
   }
 
   public Transformation[] transformations() {
-    return transformations;
+    return chain.steps();
+  }
+
+  /** The interned transformation chain (shared by every rule of the set with the same chain). */
+  public TransformChain chain() {
+    return chain;
   }
 
   public boolean multiMatch() {
@@ -144,12 +155,22 @@ public final class Rule {
     return tags;
   }
 
+  /** Whether the rule carries that tag (a set lookup: runtime exclusions by tag ask it for every rule). */
+  public boolean hasTag(String tag) {
+    return tagSet.contains(tag);
+  }
+
   public int severity() {
     return severity;
   }
 
   public List<RuleAction> actions() {
     return actions;
+  }
+
+  /** The actions as an array (shared: do not modify), for iteration without an iterator. */
+  public RuleAction[] actionArray() {
+    return actionArray;
   }
 
   public int skip() {
@@ -201,14 +222,14 @@ public final class Rule {
 
     /** Builds this rule and its chain. */
     public Rule build() {
-      return build(list -> list.toArray(new Transformation[0]));
+      return build(new TransformChains());
     }
 
     /**
-     * Builds this rule and its chain; {@code chains} returns one shared array per distinct transformation
-     * chain, so a transaction can cache each value's transformed form once for all rules that share it.
+     * Builds this rule and its chain; {@code chains} interns the transformation chains of the whole rule
+     * set, so a transaction can cache each value's transformed form once for all rules that share it.
      */
-    public Rule build(java.util.function.Function<List<Transformation>, Transformation[]> chains) {
+    public Rule build(TransformChains chains) {
       Rule next = chained == null ? null : chained.build(chains);
       if (log == null) {
         log = true;
@@ -216,7 +237,7 @@ public final class Rule {
       if (disruptive == null) {
         disruptive = Disruptive.NONE;
       }
-      return new Rule(this, next, chains.apply(List.copyOf(transformations)));
+      return new Rule(this, next, chains.intern(transformations));
     }
   }
 }

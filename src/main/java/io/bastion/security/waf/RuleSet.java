@@ -18,6 +18,7 @@ public final class RuleSet {
   private final long requestBodyLimit;
   private final List<String> warnings;
   private final int ruleCount;
+  private final int chainCount;
   private final boolean responseBodyAccess;
   private final Set<String> responseBodyMimeTypes;
 
@@ -63,6 +64,21 @@ public final class RuleSet {
     this.requestBodyLimit = requestBodyLimit;
     this.warnings = List.copyOf(warnings);
     this.ruleCount = count;
+    int chains = 1;
+    for (Rule r : rules) {
+      for (Rule c = r; c != null; c = c.chained()) {
+        chains = Math.max(chains, c.chain().id() + 1);
+      }
+    }
+    this.chainCount = chains;
+  }
+
+  /**
+   * How many distinct transformation chains (prefixes included) the rules use: chain ids are below this,
+   * so a transaction can memoise a value's transformed forms in an array indexed by chain id.
+   */
+  public int chainCount() {
+    return chainCount;
   }
 
   public List<Rule> phase(int phase) {

@@ -8,16 +8,15 @@ import io.bastion.security.waf.bodyprocessors.BodyProcessor;
 import io.bastion.security.waf.bodyprocessors.BodyProcessors;
 import io.bastion.security.waf.collections.PersistentCollections;
 import io.bastion.security.waf.operators.MatchContext;
-import io.bastion.security.waf.transformations.Transformation;
+import io.bastion.security.waf.transformations.TransformChain;
+import io.bastion.security.waf.variables.CollectedValues;
 import io.bastion.security.waf.variables.KeyedValues;
-import io.bastion.security.waf.variables.MatchTarget;
 import io.bastion.security.waf.variables.Target;
 import io.bastion.security.waf.variables.Variable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,27 +58,33 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private record Binding(String key, Map<String, String> before, Map<String, Long> expiries) {
   }
   private final List<int[]> removedRules = new ArrayList<>();
-  private final Set<String> removedTags = new HashSet<>();
+  private final List<String> removedTags = new ArrayList<>(2);
   private final List<Object[]> removedTargetsById = new ArrayList<>();
   private final List<Object[]> removedTargetsByTag = new ArrayList<>();
   private final List<MatchedRule> matched = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
-  /** Keyed by identity: collection values are the same String instances for every rule. */
-  private final Map<String, Map<Transformation[], String>> transformCache = new IdentityHashMap<>();
+  /**
+   * Each value's transformed forms, indexed by {@link TransformChain#id()}: keyed by identity, because a
+   * collection value is the same String instance for every rule that inspects it.
+   */
+  private final Map<String, String[]> transformed = new IdentityHashMap<>();
+  /** One reusable buffer per chain depth for the values a rule inspects. */
+  private CollectedValues[] buffers = new CollectedValues[0];
   private EngineMode mode;
   private boolean requestBodyAccess;
   private boolean forceRequestBodyVariable;
   private Rule current;
   private Interruption interruption;
   private boolean allowRequest;
+  /** Names of the variables the current chain matched, in order without duplicates; null until one does. */
   private List<String> currentMatchedNames;
+  private KeyedValues matchedVars;
   private WafResponse response;
   private long regexSteps = REGEX_STEP_BUDGET;
   private boolean budgetExhausted;
-  private final Map<Rule, List<Target>> exclusionCache = new IdentityHashMap<>();
-  private int exclusionCacheVersion;
   /** Keyed by identity: values and their transformed forms are shared String instances across rules. */
-  private final Map<String, java.util.BitSet> literalCache = new IdentityHashMap<>();
+  private final Map<String, int[]> literalCache = new IdentityHashMap<>();
+  private final java.util.BitSet literalScratch = new java.util.BitSet();
 
   Transaction(RuleSet rules, BodyProcessors bodyProcessors, WafRequest request, String uniqueId) {
     this.rules = rules;
@@ -94,6 +99,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       collections.put(v, new KeyedValues());
     }
     collections.put(Variable.TX, writableCollection("tx"));
+    matchedVars = collections.get(Variable.MATCHED_VARS);
     RequestVariables.populate(request, uniqueId, collections, scalars);
   }
 
@@ -271,114 +277,111 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   }
 
   private boolean isRemoved(Rule r) {
-    for (int[] range : removedRules) {
+    for (int i = 0, n = removedRules.size(); i < n; i++) {
+      int[] range = removedRules.get(i);
       if (r.id() >= range[0] && r.id() <= range[1]) {
         return true;
       }
     }
-    if (!removedTags.isEmpty()) {
-      for (String t : r.tags()) {
-        if (removedTags.contains(t)) {
-          return true;
-        }
+    for (int i = 0, n = removedTags.size(); i < n; i++) {
+      if (r.hasTag(removedTags.get(i))) {
+        return true;
       }
     }
     return false;
   }
 
-  private List<Target> runtimeExclusions(Rule starter) {
-    if (removedTargetsById.isEmpty() && removedTargetsByTag.isEmpty()) {
-      return List.of();
-    }
-    int version = removedTargetsById.size() + removedTargetsByTag.size();
-    if (version != exclusionCacheVersion) {
-      exclusionCache.clear();
-      exclusionCacheVersion = version;
-    }
-    List<Target> cached = exclusionCache.get(starter);
-    if (cached == null) {
-      cached = computeRuntimeExclusions(starter);
-      exclusionCache.put(starter, cached);
-    }
-    return cached;
-  }
+  private static final Target[] NO_TARGETS = new Target[0];
 
-  private List<Target> computeRuntimeExclusions(Rule starter) {
-    List<Target> out = new ArrayList<>();
-    for (Object[] x : removedTargetsById) {
+  /** Targets removed from this rule by earlier {@code ctl:ruleRemoveTargetById/ByTag} actions. */
+  private Target[] runtimeExclusions(Rule starter) {
+    Target[] out = NO_TARGETS;
+    for (int i = 0, n = removedTargetsById.size(); i < n; i++) {
+      Object[] x = removedTargetsById.get(i);
       int[] range = (int[]) x[0];
       if (starter.id() >= range[0] && starter.id() <= range[1]) {
-        out.add((Target) x[1]);
+        out = append(out, (Target) x[1]);
       }
     }
-    if (!removedTargetsByTag.isEmpty()) {
-      for (String tag : starter.tags()) {
-        for (Object[] x : removedTargetsByTag) {
-          if (tag.equals(x[0])) {
-            out.add((Target) x[1]);
-          }
-        }
+    for (int i = 0, n = removedTargetsByTag.size(); i < n; i++) {
+      Object[] x = removedTargetsByTag.get(i);
+      if (starter.hasTag((String) x[0])) {
+        out = append(out, (Target) x[1]);
       }
     }
-    return out.isEmpty() ? List.of() : out;
+    return out;
+  }
+
+  private static Target[] append(Target[] targets, Target t) {
+    Target[] grown = java.util.Arrays.copyOf(targets, targets.length + 1);
+    grown[targets.length] = t;
+    return grown;
+  }
+
+  private CollectedValues buffer(int depth) {
+    if (depth >= buffers.length) {
+      buffers = java.util.Arrays.copyOf(buffers, depth + 1);
+    }
+    CollectedValues b = buffers[depth];
+    if (b == null) {
+      b = new CollectedValues();
+      buffers[depth] = b;
+    }
+    return b;
   }
 
   private boolean evaluateChain(Rule starter) {
-    collections.get(Variable.MATCHED_VARS).clear();
-    List<Target> exclusions = runtimeExclusions(starter);
-    List<String> names = new ArrayList<>(2);
-    currentMatchedNames = names;
-    Rule r = starter;
-    while (r != null) {
-      if (!evaluateRule(r, starter, exclusions)) {
+    matchedVars.clear();
+    Target[] exclusions = runtimeExclusions(starter);
+    currentMatchedNames = null;
+    int depth = 0;
+    for (Rule r = starter; r != null; r = r.chained()) {
+      if (!evaluateRule(r, exclusions, buffer(depth++))) {
         return false;
       }
-      r = r.chained();
     }
     current = starter;
     String msg = starter.msg() == null ? "" : starter.msg().expand(this);
     String logData = starter.logData() == null ? "" : starter.logData().expand(this);
     matched.add(new MatchedRule(starter.id(), starter.phase(), msg, logData, starter.tags(), starter.severity(),
-        starter.log(), List.copyOf(new LinkedHashSet<>(names))));
+        starter.log(), currentMatchedNames == null ? List.of() : List.copyOf(currentMatchedNames)));
     return true;
   }
 
-  private boolean evaluateRule(Rule r, Rule starter, List<Target> exclusions) {
+  private boolean evaluateRule(Rule r, Target[] exclusions, CollectedValues values) {
     current = r;
     if (r.unconditional()) {
       runActions(r);
       return true;
     }
-    List<MatchTarget> values = new ArrayList<>();
+    values.clear();
     r.targets().collect(this, exclusions, values);
+    TransformChain chain = r.chain();
     boolean any = false;
-    Transformation[] ts = r.transformations();
-    for (MatchTarget t : values) {
-      boolean hit = false;
+    for (int i = 0, n = values.size(); i < n; i++) {
+      String original = values.value(i);
       if (r.multiMatch()) {
-        String v = t.value();
-        hit = test(r, v);
-        for (Transformation tr : ts) {
-          if (hit) {
-            break;
-          }
-          String next = tr.transform(v);
+        // test the value before and after each step that changed it; prefixes are memoised too
+        String v = original;
+        boolean hit = test(r, v);
+        for (int k = 1; !hit && k <= chain.steps().length; k++) {
+          String next = transform(original, chain.prefix(k));
           if (next != v) {
             v = next;
             hit = test(r, v);
           }
         }
         if (hit) {
-          recordMatch(r, t, v);
+          any = true;
+          recordMatch(r, values.name(i), v);
         }
       } else {
-        String v = transform(t.value(), ts);
+        String v = transform(original, chain);
         if (test(r, v)) {
-          hit = true;
-          recordMatch(r, t, v);
+          any = true;
+          recordMatch(r, values.name(i), v);
         }
       }
-      any |= hit;
     }
     return any;
   }
@@ -387,39 +390,40 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     return r.operator().matches(this, value) != r.negated();
   }
 
-  private String transform(String value, Transformation[] ts) {
-    if (ts.length == 0) {
+  /** The value through the chain, each step computed at most once per value and transaction. */
+  private String transform(String value, TransformChain chain) {
+    if (chain.isEmpty()) {
       return value;
     }
-    Map<Transformation[], String> perValue = transformCache.computeIfAbsent(value, k -> new IdentityHashMap<>());
-    String cached = perValue.get(ts);
+    String[] forms = transformed.get(value);
+    if (forms == null) {
+      forms = new String[rules.chainCount()];
+      transformed.put(value, forms);
+    }
+    String cached = forms[chain.id()];
     if (cached == null) {
-      cached = apply(value, ts);
-      perValue.put(ts, cached);
+      cached = chain.last().transform(transform(value, chain.parent()));
+      forms[chain.id()] = cached;
     }
     return cached;
   }
 
-  private static String apply(String value, Transformation[] ts) {
-    String v = value;
-    for (Transformation t : ts) {
-      v = t.transform(v);
-    }
-    return v;
-  }
-
-  private void recordMatch(Rule r, MatchTarget t, String transformed) {
-    String name = t.name();
+  private void recordMatch(Rule r, String name, String transformedValue) {
     // ModSecurity reports the value as the operator saw it: after transformations.
-    scalars.put(Variable.MATCHED_VAR, transformed);
+    scalars.put(Variable.MATCHED_VAR, transformedValue);
     scalars.put(Variable.MATCHED_VAR_NAME, name);
-    collections.get(Variable.MATCHED_VARS).add(name, transformed);
-    currentMatchedNames.add(name);
+    matchedVars.add(name, transformedValue);
+    if (currentMatchedNames == null) {
+      currentMatchedNames = new ArrayList<>(2);
+    }
+    if (!currentMatchedNames.contains(name)) {
+      currentMatchedNames.add(name);
+    }
     runActions(r);
   }
 
   private void runActions(Rule r) {
-    for (RuleAction a : r.actions()) {
+    for (RuleAction a : r.actionArray()) {
       a.execute(this);
     }
   }
@@ -530,14 +534,14 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   }
 
   @Override
-  public java.util.BitSet literalHits(String value) {
+  public int[] literalHits(String value) {
     io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
     if (index == null) {
       return null;
     }
-    java.util.BitSet hits = literalCache.get(value);
+    int[] hits = literalCache.get(value);
     if (hits == null) {
-      hits = index.scan(value);
+      hits = index.scan(value, literalScratch);
       literalCache.put(value, hits);
     }
     return hits;
@@ -625,7 +629,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void removeRulesByTag(String tag) {
-    removedTags.add(tag);
+    if (!removedTags.contains(tag)) {
+      removedTags.add(tag);
+    }
   }
 
   @Override

@@ -56,6 +56,26 @@ public final class LiteralIndex {
     return hits;
   }
 
+  private static final int[] NO_HITS = new int[0];
+
+  /**
+   * The ids of the literals occurring in the value, ascending, using {@code scratch} (cleared first) as
+   * working space: the result is as small as the hits (usually none), not as large as the index.
+   */
+  public int[] scan(String value, BitSet scratch) {
+    scratch.clear();
+    automaton.findAll(value, scratch);
+    int n = scratch.cardinality();
+    if (n == 0) {
+      return NO_HITS;
+    }
+    int[] ids = new int[n];
+    for (int i = scratch.nextSetBit(0), k = 0; i >= 0; i = scratch.nextSetBit(i + 1)) {
+      ids[k++] = i;
+    }
+    return ids;
+  }
+
   public int size() {
     return literals.size();
   }

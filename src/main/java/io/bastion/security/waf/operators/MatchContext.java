@@ -21,10 +21,10 @@ public interface MatchContext extends VariableSource {
   }
 
   /**
-   * Which literals of the rule set's {@link LiteralIndex} occur in the value, computed once per distinct
-   * value and cached by the transaction; null when the context has no index.
+   * The ids of the literals of the rule set's {@link LiteralIndex} that occur in the value, ascending,
+   * computed once per distinct value and cached by the transaction; null when the context has no index.
    */
-  default java.util.BitSet literalHits(String value) {
+  default int[] literalHits(String value) {
     return null;
   }
 

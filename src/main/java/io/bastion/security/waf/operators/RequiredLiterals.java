@@ -206,6 +206,16 @@ final class RequiredLiterals {
     if (min == 1 && max == 1) {
       return atom;
     }
+    // x{2,3} must contain xx: repeat an exact set min times (\.{2,3} requires "..", not just ".")
+    if (atom.exact() != null && min > 1) {
+      Set<String> repeated = Set.of("");
+      for (int k = 0; k < min && repeated != null; k++) {
+        repeated = cross(repeated, atom.exact());
+      }
+      if (repeated != null) {
+        return min == max ? new Info(repeated, null) : new Info(null, valid(repeated));
+      }
+    }
     return new Info(null, atom.requirement());
   }
 

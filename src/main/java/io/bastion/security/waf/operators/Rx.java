@@ -17,7 +17,8 @@ public final class Rx implements Operator {
   private final AhoCorasick prefilter;
   private final ThreadLocal<Matcher> matchers;
 
-  private final int[] literalIds;
+  /** This pattern's literals as ids of the rule set's index (null without an index). */
+  private final java.util.BitSet literalMask;
 
   public Rx(String argument) {
     this(argument, true, null);
@@ -36,9 +37,17 @@ public final class Rx implements Operator {
     this.pattern = PcreTranslator.compile(argument);
     this.required = prefilter ? RequiredLiterals.of(pattern.pattern()) : null;
     this.prefilter = required == null ? null : new AhoCorasick(required);
-    this.literalIds = required == null || index == null ? null : index.register(required);
+    this.literalMask = required == null || index == null ? null : mask(index.register(required));
     Pattern compiled = this.pattern;
     this.matchers = ThreadLocal.withInitial(() -> compiled.matcher(""));
+  }
+
+  private static java.util.BitSet mask(int[] ids) {
+    java.util.BitSet mask = new java.util.BitSet();
+    for (int id : ids) {
+      mask.set(id);
+    }
+    return mask;
   }
 
   /** The literals one of which any match must contain (lower case), or null when there is no such set. */
@@ -57,12 +66,13 @@ public final class Rx implements Operator {
 
   @Override
   public boolean matches(MatchContext ctx, String input) {
-    if (literalIds != null) {
-      java.util.BitSet hits = ctx.literalHits(input);
+    if (literalMask != null) {
+      int[] hits = ctx.literalHits(input);
       if (hits != null) {
+        // cost in proportion to the literals present (usually none), not to this pattern's literal count
         boolean any = false;
-        for (int id : literalIds) {
-          if (hits.get(id)) {
+        for (int id : hits) {
+          if (literalMask.get(id)) {
             any = true;
             break;
           }

@@ -108,11 +108,10 @@ public final class SecLangParser {
       throw new WafConfigException(problems);
     }
     List<Rule> built = new ArrayList<>();
-    Map<List<io.bastion.security.waf.transformations.Transformation>,
-        io.bastion.security.waf.transformations.Transformation[]> chains = new HashMap<>();
+    io.bastion.security.waf.transformations.TransformChains chains =
+        new io.bastion.security.waf.transformations.TransformChains();
     for (Rule.Builder b : rules) {
-      built.add(b.build(list -> chains.computeIfAbsent(list,
-          l -> l.toArray(new io.bastion.security.waf.transformations.Transformation[0]))));
+      built.add(b.build(chains));
     }
     return new RuleSet(built, mode, requestBodyAccess, requestBodyLimit,
         new RuleSet.ResponseSettings(responseBodyAccess, responseMimeTypes), warnings, literals.freeze());

@@ -20,21 +20,31 @@ public final class KeyedValues {
     entries.add(new Entry(key, key.toLowerCase(Locale.ROOT), value));
   }
 
-  /** Replaces every member with that key by one (TX semantics). */
+  /** Replaces every member with that key by one, appended last (TX semantics). */
   public void set(String key, String value) {
-    remove(key);
-    add(key, value);
+    String lower = key.toLowerCase(Locale.ROOT);
+    removeLower(lower);
+    entries.add(new Entry(key, lower, value));
   }
 
   public void remove(String key) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    entries.removeIf(e -> e.lowerKey().equals(lower));
+    removeLower(key.toLowerCase(Locale.ROOT));
+  }
+
+  /** Indexed rather than removeIf: TX updates run for most rules that match, so no lambda or iterator. */
+  private void removeLower(String lower) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (entries.get(i).lowerKey().equals(lower)) {
+        entries.remove(i);
+      }
+    }
   }
 
   /** The first value for the key, or null. */
   public String get(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
-    for (Entry e : entries) {
+    for (int i = 0, n = entries.size(); i < n; i++) {
+      Entry e = entries.get(i);
       if (e.lowerKey().equals(lower)) {
         return e.value();
       }

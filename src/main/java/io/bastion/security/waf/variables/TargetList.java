@@ -11,6 +11,9 @@ public final class TargetList {
 
   private final List<Target> includes;
   private final List<Target> exclusions;
+  private final Target[] includeArray;
+  /** The static exclusions that apply to each include (same index), resolved once. */
+  private final Target[][] ownExclusions;
   /** Exclusions grouped by the variable they apply to, so a value is only checked against its own. */
   private final java.util.Map<Variable, Target[]> exclusionsByVariable = new java.util.EnumMap<>(Variable.class);
   private static final Target[] NONE = new Target[0];
@@ -22,12 +25,17 @@ public final class TargetList {
       (t.exclusion() ? exc : inc).add(t);
     }
     this.includes = List.copyOf(inc);
+    this.includeArray = inc.toArray(NONE);
+    this.ownExclusions = new Target[includeArray.length][];
     this.exclusions = List.copyOf(exc);
     for (Target x : exc) {
       Target[] old = exclusionsByVariable.getOrDefault(x.variable(), NONE);
       Target[] grown = java.util.Arrays.copyOf(old, old.length + 1);
       grown[old.length] = x;
       exclusionsByVariable.put(x.variable(), grown);
+    }
+    for (int i = 0; i < includeArray.length; i++) {
+      ownExclusions[i] = exclusionsByVariable.getOrDefault(includeArray[i].variable(), NONE);
     }
   }
 
@@ -52,25 +60,35 @@ public final class TargetList {
    * excluded statically or by {@code runtimeExclusions} (from {@code ctl:ruleRemoveTarget...}).
    */
   public void collect(VariableSource source, List<Target> runtimeExclusions, List<MatchTarget> out) {
-    for (Target t : includes) {
-      collectOne(source, t, runtimeExclusions, out);
+    CollectedValues buffer = new CollectedValues();
+    collect(source, runtimeExclusions.toArray(NONE), buffer);
+    for (int i = 0; i < buffer.size(); i++) {
+      out.add(buffer.target(i));
     }
   }
 
-  private void collectOne(VariableSource source, Target t, List<Target> runtime, List<MatchTarget> out) {
+  /** As {@link #collect(VariableSource, List, List)}, into a reusable buffer: allocation-free on the hot path. */
+  public void collect(VariableSource source, Target[] runtimeExclusions, CollectedValues out) {
+    for (int i = 0; i < includeArray.length; i++) {
+      collectOne(source, includeArray[i], ownExclusions[i], runtimeExclusions, out);
+    }
+  }
+
+  private static void collectOne(VariableSource source, Target t, Target[] own, Target[] runtime,
+      CollectedValues out) {
     Variable v = t.variable();
     String name = v.name();
-    Target[] own = exclusionsByVariable.getOrDefault(v, NONE);
+    boolean checkExclusions = own.length > 0 || runtime.length > 0;
     switch (v.kind()) {
       case SCALAR -> {
-        if (isExcluded(v, null, own, runtime)) {
+        if (checkExclusions && isExcluded(v, null, own, runtime)) {
           return;
         }
         String value = source.scalar(v);
         if (t.count()) {
-          out.add(new MatchTarget("&" + name, null, value == null ? "0" : "1"));
+          out.add(name, null, value == null ? "0" : "1", true);
         } else if (value != null) {
-          out.add(new MatchTarget(name, null, value));
+          out.add(name, null, value, false);
         }
       }
       case COLLECTION, NAMES -> {
@@ -78,29 +96,30 @@ public final class TargetList {
         KeyedValues values = source.collection(names ? v.namesOf() : v);
         if (values == null) {
           if (t.count()) {
-            out.add(new MatchTarget("&" + name, t.key(), "0"));
+            out.add(name, t.key(), "0", true);
           }
           return;
         }
+        List<KeyedValues.Entry> entries = values.entries();
         int n = 0;
-        for (KeyedValues.Entry e : values.entries()) {
-          if (!t.selects(e.lowerKey()) || ((own.length > 0 || !runtime.isEmpty())
-              && isExcluded(v, e.lowerKey(), own, runtime))) {
+        for (int i = 0, size = entries.size(); i < size; i++) {
+          KeyedValues.Entry e = entries.get(i);
+          if (!t.selects(e.lowerKey()) || (checkExclusions && isExcluded(v, e.lowerKey(), own, runtime))) {
             continue;
           }
           n++;
           if (!t.count()) {
-            out.add(new MatchTarget(name, e.key(), names ? e.key() : e.value()));
+            out.add(name, e.key(), names ? e.key() : e.value(), false);
           }
         }
         if (t.count()) {
-          out.add(new MatchTarget("&" + name, t.key(), Integer.toString(n)));
+          out.add(name, t.key(), Integer.toString(n), true);
         }
       }
     }
   }
 
-  private static boolean isExcluded(Variable v, String lowerKey, Target[] own, List<Target> runtime) {
+  private static boolean isExcluded(Variable v, String lowerKey, Target[] own, Target[] runtime) {
     for (Target x : own) {
       if (x.excludes(v, lowerKey)) {
         return true;

@@ -1,0 +1,166 @@
+package io.bastion.security.waf;
+
+import io.bastion.security.waf.parser.SecLangParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Cost of one request through the engine (phases 1 and 2, as the gateway runs them, engine mode On):
+ * a benign FHIR search GET with browser-like headers, a benign 2 KB FHIR Patient POST (XHTML narrative,
+ * identifiers, names, addresses) and a SQL injection in a search parameter; with the OWASP CRS at
+ * paranoia level 1 ({@code ../shared/waf-corpus/coreruleset}) and with Bastion's builtin rules
+ * ({@code waf.rules: builtin}, or the files in {@code -Dbastion.bench.builtinRules}).
+ * Run: {@code bench/jmh.sh -f 1 -wi 5 -i 5 WafEngineBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class WafEngineBenchmark {
+
+  static final String GET_URI = "/fhir/Observation?subject=Patient/123&code=http://loinc.org|8867-4"
+      + "&date=ge2024-01-01&_count=50";
+  static final String ATTACK_URI = "/fhir/Patient?name=x%27%20OR%201%3D1%20UNION%20SELECT%20password"
+      + "%2Cusername%20FROM%20users--&_count=10";
+
+  @Param({"crs-pl1", "builtin"})
+  public String rules;
+
+  private WafEngine engine;
+  private WafRequest get;
+  private WafRequest post;
+  private WafRequest attack;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    engine = new WafEngine(load(rules));
+    get = new WafRequest("GET", GET_URI, "HTTP/1.1", browserHeaders(null), null, "10.1.2.3");
+    byte[] patient = patientJson().getBytes(StandardCharsets.UTF_8);
+    post = new WafRequest("POST", "/fhir/Patient", "HTTP/1.1", browserHeaders("application/fhir+json"), patient,
+        "10.1.2.3");
+    attack = new WafRequest("GET", ATTACK_URI, "HTTP/1.1", browserHeaders(null), null, "10.1.2.3");
+    Transaction probe = run(attack);
+    if (probe.matchedRules().isEmpty()) {
+      throw new IllegalStateException("the attack is not detected by " + rules + ": the benchmark would be wrong");
+    }
+  }
+
+  /** The rule set under test, compiled the way {@code InlineWaf.load} does it. */
+  static RuleSet load(String which) throws WafConfigException {
+    SecLangParser parser = SecLangParser.standard();
+    if (which.equals("crs-pl1")) {
+      Path crs = WafCorpus.crsDir();
+      parser.parseText(Path.of("(waf.paranoia-level)"),
+          "SecAction \"id:99001,phase:1,pass,nolog,t:none,setvar:tx.blocking_paranoia_level=1\"\n");
+      parser.parseFile(crs.resolve("crs-setup.conf.example")).parseFile(crs.resolve("rules/*.conf"));
+    } else {
+      parseBuiltin(parser);
+    }
+    return parser.compile();
+  }
+
+  /**
+   * Bastion's shipped rules through {@code io.bastion.security.BuiltinRules} (looked up reflectively, so this
+   * benchmark compiles before that class exists), or the files listed in {@code -Dbastion.bench.builtinRules}
+   * (comma-separated, in load order).
+   */
+  private static void parseBuiltin(SecLangParser parser) throws WafConfigException {
+    String files = System.getProperty("bastion.bench.builtinRules");
+    if (files != null) {
+      for (String f : files.split(",")) {
+        parser.parseFile(Path.of(f.trim()));
+      }
+      return;
+    }
+    try {
+      Class.forName("io.bastion.security.BuiltinRules").getMethod("parseInto", SecLangParser.class, String.class)
+          .invoke(null, parser, "builtin");
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("no builtin rules in this build (io.bastion.security.BuiltinRules) and no "
+          + "-Dbastion.bench.builtinRules", e);
+    }
+  }
+
+  static List<WafRequest.Header> browserHeaders(String contentType) {
+    List<WafRequest.Header> h = new java.util.ArrayList<>(List.of(
+        new WafRequest.Header("Host", "fhir.example.org"),
+        new WafRequest.Header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Chrome/120.0.0.0 Safari/537.36"),
+        new WafRequest.Header("Accept", "application/fhir+json, application/json;q=0.9, */*;q=0.8"),
+        new WafRequest.Header("Accept-Language", "en-GB,en;q=0.9,de;q=0.8"),
+        new WafRequest.Header("Accept-Encoding", "gzip, deflate, br"),
+        new WafRequest.Header("Authorization", "Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIiwi"
+            + "c2NvcGUiOiJ1c2VyL09ic2VydmF0aW9uLnJzIn0.c2lnbmF0dXJlLW5vdC1jaGVja2VkLWhlcmU"),
+        new WafRequest.Header("Referer", "https://fhir.example.org/dashboard/"),
+        new WafRequest.Header("Connection", "keep-alive")));
+    if (contentType != null) {
+      h.add(new WafRequest.Header("Content-Type", contentType));
+    }
+    return h;
+  }
+
+  /** A realistic ~2 KB FHIR R4 Patient. */
+  static String patientJson() {
+    return """
+        {"resourceType":"Patient","meta":{"profile":["http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient"]},\
+        "text":{"status":"generated","div":"<div xmlns=\\"http://www.w3.org/1999/xhtml\\"><p><b>Siobhan O'Brien</b>, \
+        female, born 12 March 1968</p><table><tbody><tr><td>MRN</td><td>MRN-0048213</td></tr><tr><td>Address</td>\
+        <td>14 Harbour Road, Galway</td></tr></tbody></table></div>"},\
+        "identifier":[{"use":"usual","type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203",\
+        "code":"MR","display":"Medical record number"}]},"system":"urn:oid:1.2.36.146.595.217.0.1","value":"MRN-0048213",\
+        "period":{"start":"2001-05-06"},"assigner":{"display":"Galway University Hospital"}},\
+        {"use":"official","system":"http://example.org/fhir/sid/national-id","value":"7723-551-902"}],\
+        "active":true,"name":[{"use":"official","family":"O'Brien","given":["Siobhan","Mary"],"prefix":["Ms"]},\
+        {"use":"maiden","family":"Kelly","given":["Siobhan"],"period":{"end":"1994-07-02"}}],\
+        "telecom":[{"system":"phone","value":"+353 91 555 0142","use":"home"},{"system":"email",\
+        "value":"siobhan.obrien@example.org","use":"work"}],"gender":"female","birthDate":"1968-03-12",\
+        "address":[{"use":"home","type":"both","text":"14 Harbour Road, Galway H91 X2Y4, Ireland",\
+        "line":["14 Harbour Road","Apartment 3"],"city":"Galway","district":"County Galway","postalCode":"H91 X2Y4",\
+        "country":"IE","period":{"start":"2010-01-01"}},{"use":"old","line":["2 Main Street"],"city":"Athlone",\
+        "postalCode":"N37 A0B1","country":"IE","period":{"start":"1994-07-02","end":"2009-12-31"}}],\
+        "maritalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"M",\
+        "display":"Married"}],"text":"Married"},"contact":[{"relationship":[{"coding":[{"system":\
+        "http://terminology.hl7.org/CodeSystem/v2-0131","code":"N","display":"Next-of-Kin"}]}],"name":{"family":\
+        "O'Brien","given":["Declan"]},"telecom":[{"system":"phone","value":"+353 87 555 0199"}],"gender":"male"}],\
+        "communication":[{"language":{"coding":[{"system":"urn:ietf:bcp:47","code":"en-IE","display":"English (Ireland)"}],\
+        "text":"English"},"preferred":true},{"language":{"coding":[{"system":"urn:ietf:bcp:47","code":"ga",\
+        "display":"Irish"}]}}],"generalPractitioner":[{"reference":"Practitioner/gp-2231","display":"Dr. Aoife Byrne"}],\
+        "managingOrganization":{"reference":"Organization/guh","display":"Galway University Hospital"}}""";
+  }
+
+  static Transaction run(WafEngine engine, WafRequest request) {
+    Transaction tx = engine.newTransaction(request);
+    tx.setEngineMode(EngineMode.ON);
+    tx.processRequest();
+    return tx;
+  }
+
+  private Transaction run(WafRequest request) {
+    return run(engine, request);
+  }
+
+  @Benchmark
+  public Transaction benignGet() {
+    return run(get);
+  }
+
+  @Benchmark
+  public Transaction benignPost2k() {
+    return run(post);
+  }
+
+  @Benchmark
+  public Transaction sqliAttack() {
+    return run(attack);
+  }
+}

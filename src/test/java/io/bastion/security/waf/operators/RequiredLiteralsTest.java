@@ -1,0 +1,55 @@
+package io.bastion.security.waf.operators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The literals derived from a pattern (one must occur in any match), and the prefilter built on them. */
+class RequiredLiteralsTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '!', nullValues = "NONE", value = {
+      "(?i)union\\s+select             ! union|select",
+      "(?:^|[\\x5c/;])\\.{2,3}[\\x5c/;]    ! ..",
+      "ab{3}c                          ! abbbc",
+      "x(?:ab){2,}                     ! abab",
+      "[a-z]+                          ! NONE",
+      "a*b?                            ! NONE",
+  })
+  void derivesTheLiteralsEveryMatchContains(String pattern, String expected) {
+    List<String> lits = RequiredLiterals.of(PcreTranslator.compile(pattern.trim()).pattern());
+    if (expected == null) {
+      assertEquals(null, lits);
+      return;
+    }
+    Set<String> want = Set.of(expected.trim().split("\\|"));
+    if (want.size() == 1) {
+      assertEquals(want, Set.copyOf(lits));
+    } else {
+      assertTrue(want.containsAll(lits) && !lits.isEmpty(), "got " + lits);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} / {1}")
+  @CsvSource(delimiter = '!', value = {
+      "(?:^|[\\x5c/;])\\.{2,3}[\\x5c/;] ! /a/b/c.txt        ! false",
+      "(?:^|[\\x5c/;])\\.{2,3}[\\x5c/;] ! /a/../etc/passwd  ! true",
+      "(?i)union\\s+select          ! UNION   SELECT 1    ! true",
+      "(?i)union\\s+select          ! a union of states   ! false",
+  })
+  void prefilterAgreesWithTheRegex(String pattern, String input, boolean matches) {
+    Rx rx = new Rx(pattern.trim());
+    boolean regex = rx.pattern().matcher(input.trim()).find();
+    assertEquals(matches, regex);
+    if (regex) {
+      assertTrue(rx.mayMatch(input.trim()), "the prefilter must never reject a match");
+    } else if (input.contains("/a/b")) {
+      assertFalse(rx.mayMatch(input.trim()), "a path without '..' is rejected before the regex");
+    }
+  }
+}
