@@ -49,7 +49,11 @@ public final class PhiCipher implements PhiProtection {
   private final Set<String> leaves = new HashSet<>();
   /** Children sealed in every object under a parent (identifier → value). */
   private final Map<String, Set<String>> children = new HashMap<>();
+  /** Every sealed element name, leaf or child: what the string index leaves out. */
+  private final Set<String> sealedNames = new HashSet<>();
   private final List<Pattern> shiftedExpressions = new ArrayList<>();
+  /** shiftsDates per expression: asked for every date parameter of every indexed resource and search. */
+  private final Map<String, Boolean> shifted = new java.util.concurrent.ConcurrentHashMap<>();
   private final ThreadLocal<Mac> hmac;
   private final Duration dateShift;
 
@@ -64,6 +68,7 @@ public final class PhiCipher implements PhiProtection {
       } else {
         children.computeIfAbsent(element.substring(0, dot), k -> new HashSet<>()).add(element.substring(dot + 1));
       }
+      sealedNames.add(element.substring(dot + 1)); // dot < 0: the whole name
     }
     SecretKeySpec blindKey = new SecretKeySpec(keys.blindKey(), "HmacSHA256");
     this.hmac = ThreadLocal.withInitial(() -> {
@@ -190,17 +195,13 @@ public final class PhiCipher implements PhiProtection {
 
   @Override
   public boolean seals(String elementName) {
-    return leaves.contains(elementName) || children.values().stream().anyMatch(c -> c.contains(elementName));
+    return sealedNames.contains(elementName);
   }
 
   @Override
   public boolean shiftsDates(String expression) {
-    for (Pattern p : shiftedExpressions) {
-      if (p.matcher(expression).find()) {
-        return true;
-      }
-    }
-    return false;
+    return shifted.computeIfAbsent(expression,
+        e -> shiftedExpressions.stream().anyMatch(p -> p.matcher(e).find()));
   }
 
   @Override
