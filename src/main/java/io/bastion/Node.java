@@ -98,6 +98,7 @@ public final class Node {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
   static final String BLOCKING_POOL = "bastion-blocking";
+  static final int AUDIT_POOL_SIZE = 3;
 
   private final BastionConfig config;
   private final Vertx vertx;
@@ -108,6 +109,7 @@ public final class Node {
   private PostgresServer postgres;
   private Pool pool;
   private Pool searchPool;
+  private Pool auditPool;
   private RedisStore redis;
   private Audit audit;
   private Gateway gateway;
@@ -211,12 +213,19 @@ public final class Node {
                   .addProperty("plan_cache_mode", "force_custom_plan"))
               .using(vertx)
               .build();
+          // the audit writer's batches never queue behind the requests waiting for them: connections of its own
+          // (one batch in flight, plus checkpoints and verification)
+          auditPool = PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(AUDIT_POOL_SIZE).setName("bastion-audit").setShared(false))
+              .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true))
+              .using(vertx)
+              .build();
           return new RedisSource(vertx, config.redis()).resolve().map(store -> {
             redis = store;
             return new StoreHealth(pool, postgres, store, schemaVersion);
           });
         })
-        .compose(health -> Audit.open(vertx, blocking, pool, config.node(), AuditConfig.defaults(), clock)
+        .compose(health -> Audit.open(vertx, blocking, auditPool, config.node(), AuditConfig.defaults(), clock)
             .map(opened -> {
               audit = opened;
               return health;
@@ -398,6 +407,7 @@ public final class Node {
             }, false).otherwiseEmpty())
         .compose(v -> pool == null ? Future.<Void>succeededFuture() : pool.close().otherwiseEmpty())
         .compose(v -> searchPool == null ? Future.<Void>succeededFuture() : searchPool.close().otherwiseEmpty())
+        .compose(v -> auditPool == null ? Future.<Void>succeededFuture() : auditPool.close().otherwiseEmpty())
         .compose(v -> {
           if (redis != null && !redis.local()) {
             redis.client().close();

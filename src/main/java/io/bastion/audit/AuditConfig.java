@@ -6,7 +6,8 @@ package io.bastion.audit;
  *
  * @param maxBatch records per INSERT (one transaction); larger batches amortise the commit
  * @param lingerMs how long the writer waits after the first record of an idle period to gather a batch;
- *     while a batch is being written the next one gathers anyway, so under load batches form without it
+ *     0 by default: while a batch is being written the next one gathers anyway, so under load batches
+ *     form without it, and a linger would add its whole length to every request of a closed-loop client
  * @param maxQueued records waiting for the writer before append fails fast (PostgreSQL down or too slow)
  * @param checkpointEveryRecords a signed checkpoint after at most this many new records...
  * @param checkpointEverySeconds ...or this long, whichever comes first (only if the chain grew)
@@ -16,6 +17,6 @@ public record AuditConfig(int maxBatch, long lingerMs, int maxQueued, long check
     long checkpointEverySeconds, int verifyBatch) {
 
   public static AuditConfig defaults() {
-    return new AuditConfig(1000, 2, 100_000, 10_000, 10, 1000);
+    return new AuditConfig(1000, 0, 100_000, 10_000, 10, 1000);
   }
 }

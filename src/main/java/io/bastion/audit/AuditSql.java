@@ -3,35 +3,29 @@ package io.bastion.audit;
 /**
  * Every SQL statement of the audit trail, parameterised.
  *
- * <p>Sequence assignment: each batch is one transaction that takes {@link #LOCK} (a transaction-scoped
- * advisory lock), then reads the tail with {@link #TAIL}, then inserts the batch with consecutive seqs
- * after it. The tail is read by a statement issued <em>after</em> the lock is granted, so its snapshot
- * sees the previous holder's commit (in READ COMMITTED every statement takes a new snapshot). Writers on
- * several nodes therefore take turns, batch by batch, on one gapless chain; a failed batch rolls back and
- * leaves no gap, and the lock is released at commit or rollback, also when a connection dies.
+ * <p>Sequence assignment: a batch is appended by one call of the {@code audit_append} function
+ * (V10__audit_append.sql) in its own transaction. Under a transaction-scoped advisory lock it reads the
+ * committed tail and inserts the batch only if the batch was chained onto that tail; otherwise it returns
+ * the actual tail and the writer re-chains and calls again. Writers on several nodes therefore take turns,
+ * batch by batch, on one gapless chain; a failed batch rolls back and leaves no gap, and the lock is
+ * released at commit or rollback, also when a connection dies. One round trip per batch.
  */
 final class AuditSql {
 
   private AuditSql() {
   }
 
-  /** An arbitrary constant that names the audit chain's lock (ASCII "bastaudt"). */
-  static final long LOCK_KEY = 0x6261737461756474L;
-
-  /** $1 lock key. */
-  static final String LOCK = "SELECT pg_advisory_xact_lock($1)";
-
   static final String TAIL = "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1";
 
   /**
-   * $1 seq[], $2 recorded[], $3 prev_hash[], $4 hash[], $5 entry[], $6 patient ids (space-separated, ''
-   * for none)[], $7 agent[]: one statement per batch, whatever its size, so it is parsed and planned once.
+   * $1 expected tail seq (0 for an empty chain), $2 expected tail hash (32 zero bytes for an empty chain),
+   * $3 seq[], $4 recorded[], $5 prev_hash[], $6 hash[], $7 entry[], $8 patient ids (space-separated, '' for
+   * none)[], $9 agent[]. One row: appended, and the tail after the call (the batch's last record when
+   * appended, the actual tail when not).
    */
-  static final String INSERT = """
-      INSERT INTO audit_event (seq, recorded, prev_hash, hash, entry, patients, agent)
-      SELECT s, r, p, h, e, string_to_array(NULLIF(pt, ''), ' '), a
-        FROM unnest($1::bigint[], $2::timestamptz[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], $7::text[])
-          AS t(s, r, p, h, e, pt, a)""";
+  static final String APPEND = """
+      SELECT appended, tail_seq, tail_hash FROM audit_append($1::bigint, $2::bytea, $3::bigint[],
+        $4::timestamptz[], $5::bytea[], $6::bytea[], $7::text[], $8::text[], $9::text[])""";
 
   /** $1 after seq, $2 limit. */
   static final String PAGE = "SELECT seq, prev_hash, hash, entry FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2";

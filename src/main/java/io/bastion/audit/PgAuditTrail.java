@@ -8,11 +8,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +24,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link AuditTrail} on PostgreSQL with group commit: callers on any thread put records on a lock-free
- * queue; one writer, confined to its own Vert.x context, takes up to {@code maxBatch} of them at a time and
- * writes each batch as one transaction (advisory lock, tail read, one multi-row INSERT; see {@link AuditSql}).
- * While a batch is in flight the next one gathers, so throughput grows with load while every caller still
- * waits for its own commit. Canonical JSON is built on the caller's thread, hashing on the writer's.
+ * queue; one writer, confined to its own Vert.x context, takes up to {@code maxBatch} of them at a time,
+ * chains them onto the tail it last saw and appends each batch with one call, one transaction, one round
+ * trip (see {@link AuditSql#APPEND}). While a batch is in flight the next one gathers, so throughput grows
+ * with load while every caller still waits for its own commit. Canonical JSON is built on the caller's
+ * thread, hashing on the writer's.
  */
 public final class PgAuditTrail implements AuditTrail {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgAuditTrail.class);
   private static final long RETRY_DELAY_MS = 50;
+  /** Re-chaining is needed only when another node appended in between; this many in a row means trouble. */
+  private static final int MAX_RECHAINS = 100;
 
   private final Vertx vertx;
   private final Context writer;
@@ -47,6 +50,8 @@ public final class PgAuditTrail implements AuditTrail {
 
   // confined to the writer context
   private long lastWritten;
+  /** A guess until the first append answers with the actual tail (one extra round trip at start). */
+  private Tail tail = Tail.EMPTY;
   private long sinceCheckpoint;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
 
@@ -118,7 +123,7 @@ public final class PgAuditTrail implements AuditTrail {
       idle();
       return;
     }
-    writeBatch(batch, true).onComplete(result -> {
+    writeBatch(batch).onComplete(result -> {
       settle(batch, result);
       if (queue.isEmpty()) {
         idle();
@@ -145,64 +150,92 @@ public final class PgAuditTrail implements AuditTrail {
   }
 
   /**
-   * Writes the batch in one transaction. A failure before the INSERT was sent (typically a pooled connection
-   * that died while idle) is retried once on another connection: nothing of this batch can have been
-   * committed then. After the INSERT was sent, a failure is final; retrying could write the batch twice.
+   * Appends the batch. A failure leaves the outcome unknown (the call may have committed before the
+   * connection died): after a short pause the writer looks the batch's last record up, and only when it is
+   * not there is the batch sent once more (so the pool has had time to notice a dead connection and hands
+   * out another). A committed batch is never sent twice.
    */
-  private Future<Long> writeBatch(List<Pending> batch, boolean mayRetry) {
-    AtomicBoolean insertSent = new AtomicBoolean();
-    return pool.withTransaction(conn -> write(conn, batch, insertSent)).recover(e -> {
-      if (mayRetry && !insertSent.get()) {
-        LOG.info("audit: retrying a batch of {} records that failed before it was sent: {}", batch.size(), e.toString());
-        // after a short pause, so the pool has noticed the dead connection and hands out another
-        return vertx.timer(RETRY_DELAY_MS).compose(t -> writeBatch(batch, false));
+  private Future<Long> writeBatch(List<Pending> batch) {
+    Chained[] attempt = new Chained[1];
+    return append(batch, 0, attempt).recover(e -> vertx.timer(RETRY_DELAY_MS)
+        .compose(t -> pool.preparedQuery(AuditSql.ROW).execute(Tuple.of(attempt[0].lastSeq())))
+        .recover(lookup -> Future.failedFuture(e))
+        .compose(rows -> {
+          if (rows.size() > 0 && Arrays.equals(rows.iterator().next().getBuffer("hash").getBytes(), attempt[0].lastHash())) {
+            tail = new Tail(attempt[0].lastSeq(), attempt[0].lastHash());
+            return Future.succeededFuture(attempt[0].lastSeq());
+          }
+          LOG.info("audit: retrying a batch of {} records that was not committed: {}", batch.size(), e.toString());
+          return append(batch, 0, attempt);
+        }));
+  }
+
+  /**
+   * Chains the batch onto the tail this writer believes current and appends it in one call. When another
+   * writer (another node) moved the tail meanwhile, nothing was inserted and the call returned the actual
+   * tail: the batch is chained onto that and sent again. Completes with the batch's last seq.
+   */
+  private Future<Long> append(List<Pending> batch, int rechains, Chained[] attempt) {
+    Chained previous = attempt[0];
+    Chained chained = Chained.onto(tail, batch);
+    attempt[0] = chained;
+    return pool.preparedQuery(AuditSql.APPEND).execute(chained.params()).compose(rows -> {
+      Row row = rows.iterator().next();
+      Tail actual = new Tail(row.getLong("tail_seq"), row.getBuffer("tail_hash").getBytes());
+      tail = actual;
+      if (row.getBoolean("appended")
+          // an earlier attempt whose answer was lost did commit, and nothing was appended after it
+          || previous != null && Arrays.equals(actual.hash(), previous.lastHash())) {
+        return Future.succeededFuture(actual.seq());
       }
-      return Future.failedFuture(e);
+      if (actual.seq() < lastWritten) {
+        LOG.error("audit: the chain's tail is at seq {} but this node wrote up to {}: records were removed; "
+            + "run audit verify", actual.seq(), lastWritten);
+      }
+      if (rechains >= MAX_RECHAINS) {
+        return Future.failedFuture(new AuditUnavailableException(
+            "the audit chain's tail moved " + MAX_RECHAINS + " times while this batch was being appended"));
+      }
+      return append(batch, rechains + 1, attempt);
     });
   }
 
-  /** One transaction: lock, read the tail, chain the batch onto it, insert. Completes with the last seq. */
-  private Future<Long> write(SqlConnection conn, List<Pending> batch, AtomicBoolean insertSent) {
-    return conn.preparedQuery(AuditSql.LOCK).execute(Tuple.of(AuditSql.LOCK_KEY))
-        .compose(locked -> conn.query(AuditSql.TAIL).execute())
-        .compose(tail -> {
-          long seq = 0;
-          byte[] prev = ChainHash.GENESIS;
-          if (tail.size() > 0) {
-            Row row = tail.iterator().next();
-            seq = row.getLong("seq");
-            prev = row.getBuffer("hash").getBytes();
-          }
-          if (seq < lastWritten) {
-            LOG.error("audit: the chain's tail is at seq {} but this node wrote up to {}: records were removed; "
-                + "run audit verify", seq, lastWritten);
-          }
-          int n = batch.size();
-          Long[] seqs = new Long[n];
-          OffsetDateTime[] recorded = new OffsetDateTime[n];
-          Buffer[] prevHashes = new Buffer[n];
-          Buffer[] hashes = new Buffer[n];
-          String[] entries = new String[n];
-          String[] patients = new String[n];
-          String[] agents = new String[n];
-          for (int i = 0; i < n; i++) {
-            Pending pending = batch.get(i);
-            seqs[i] = ++seq;
-            entries[i] = ChainHash.entry(pending.event(), seq);
-            byte[] hash = ChainHash.hash(prev, entries[i]);
-            recorded[i] = pending.recorded();
-            prevHashes[i] = Buffer.buffer(prev);
-            hashes[i] = Buffer.buffer(hash);
-            patients[i] = pending.patients();
-            agents[i] = pending.agent();
-            prev = hash;
-          }
-          long last = seq;
-          insertSent.set(true);
-          return conn.preparedQuery(AuditSql.INSERT)
-              .execute(Tuple.of(seqs, recorded, prevHashes, hashes, entries, patients, agents))
-              .map(inserted -> last);
-        });
+  /** The tail of the chain as this writer last saw it committed. */
+  private record Tail(long seq, byte[] hash) {
+
+    static final Tail EMPTY = new Tail(0, ChainHash.GENESIS);
+  }
+
+  /** A batch chained onto a tail: the parameters of one {@link AuditSql#APPEND} call. */
+  private record Chained(long lastSeq, byte[] lastHash, Tuple params) {
+
+    static Chained onto(Tail tail, List<Pending> batch) {
+      int n = batch.size();
+      Long[] seqs = new Long[n];
+      OffsetDateTime[] recorded = new OffsetDateTime[n];
+      Buffer[] prevHashes = new Buffer[n];
+      Buffer[] hashes = new Buffer[n];
+      String[] entries = new String[n];
+      String[] patients = new String[n];
+      String[] agents = new String[n];
+      long seq = tail.seq();
+      byte[] prev = tail.hash();
+      for (int i = 0; i < n; i++) {
+        Pending pending = batch.get(i);
+        seqs[i] = ++seq;
+        entries[i] = ChainHash.entry(pending.event(), seq);
+        byte[] hash = ChainHash.hash(prev, entries[i]);
+        recorded[i] = pending.recorded();
+        prevHashes[i] = Buffer.buffer(prev);
+        hashes[i] = Buffer.buffer(hash);
+        patients[i] = pending.patients();
+        agents[i] = pending.agent();
+        prev = hash;
+      }
+      Tuple params = Tuple.of(tail.seq(), Buffer.buffer(tail.hash()), seqs, recorded, prevHashes, hashes, entries,
+          patients, agents);
+      return new Chained(seq, prev, params);
+    }
   }
 
   /** Completes each caller's future on the caller's own context, one task per context per batch. */
