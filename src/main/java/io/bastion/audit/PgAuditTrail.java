@@ -73,7 +73,7 @@ public final class PgAuditTrail implements AuditTrail {
     if (closed) {
       return Future.failedFuture(new AuditUnavailableException("the audit trail is closed"));
     }
-    String event = CanonicalJson.encode(record.toAuditEvent());
+    String event = CanonicalAuditEvent.encode(record);
     if (queued.incrementAndGet() > config.maxQueued()) {
       queued.decrementAndGet();
       return Future.failedFuture(new AuditUnavailableException(

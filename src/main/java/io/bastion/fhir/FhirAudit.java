@@ -1,5 +1,8 @@
 package io.bastion.fhir;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.bastion.audit.AuditCodes;
 import io.bastion.audit.AuditRecord;
 import io.bastion.audit.AuditRecord.Action;
@@ -14,13 +17,14 @@ import io.bastion.gateway.ErrorRenderer;
 import io.bastion.gateway.RequestContext;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class FhirAudit {
 
   private static final Logger LOG = LoggerFactory.getLogger(FhirAudit.class);
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Pattern PATIENT_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
   private static final String KEY = "bastion.fhir.audit";
   private static final String ANONYMOUS = "anonymous";
 
@@ -237,7 +243,9 @@ public final class FhirAudit {
 
   /**
    * The patient the resource belongs to: itself when a Patient, else the Patient its {@code subject} or
-   * {@code patient} reference points at. Parses the JSON only when one of those names occurs in it.
+   * {@code patient} reference points at. Runs for every audited read, so it streams over the top level of
+   * the JSON and skips every other member rather than building the tree; and only when one of those names
+   * occurs in it at all.
    */
   static String patientOf(String type, String id, String json) {
     if ("Patient".equals(type)) {
@@ -246,23 +254,57 @@ public final class FhirAudit {
     if (json == null || (!json.contains("\"subject\"") && !json.contains("\"patient\""))) {
       return null;
     }
-    try {
-      JsonObject resource = new JsonObject(json);
-      String patient = patientReference(resource.getValue("subject"));
-      return patient != null ? patient : patientReference(resource.getValue("patient"));
-    } catch (RuntimeException e) {
+    String subject = null;
+    String patient = null;
+    try (JsonParser parser = JSON.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("subject".equals(name)) {
+          subject = reference(parser, value);
+        } else if ("patient".equals(name)) {
+          patient = reference(parser, value);
+        } else {
+          parser.skipChildren();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
       return null;
     }
+    String fromSubject = patientReference(subject);
+    return fromSubject != null ? fromSubject : patientReference(patient);
   }
 
-  private static String patientReference(Object value) {
-    if (value instanceof JsonObject reference && reference.getValue("reference") instanceof String text) {
+  /** The {@code reference} string of a Reference object the parser is at; skips anything else. */
+  private static String reference(JsonParser parser, JsonToken value) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      parser.skipChildren();
+      return null;
+    }
+    String reference = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken member = parser.nextToken();
+      if ("reference".equals(name) && member == JsonToken.VALUE_STRING) {
+        reference = parser.getText();
+      } else {
+        parser.skipChildren();
+      }
+    }
+    return reference;
+  }
+
+  private static String patientReference(String text) {
+    if (text != null) {
       int at = text.lastIndexOf("Patient/");
       if (at >= 0 && (at == 0 || text.charAt(at - 1) == '/')) {
         String id = text.substring(at + "Patient/".length());
         int slash = id.indexOf('/');
         id = slash < 0 ? id : id.substring(0, slash);
-        return id.matches("[A-Za-z0-9\\-.]{1,64}") ? id : null;
+        return PATIENT_ID.matcher(id).matches() ? id : null;
       }
     }
     return null;

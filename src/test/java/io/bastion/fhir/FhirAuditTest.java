@@ -29,6 +29,27 @@ class FhirAuditTest {
   }
 
   @Test
+  void onlyTheTopLevelSubjectOrPatientCounts() {
+    // a subject nested in another element or in a contained resource is not the resource's own
+    assertNull(FhirAudit.patientOf("Observation", "o6", "{\"resourceType\":\"Observation\",\"contained\":[{"
+        + "\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"Patient/nested\"}}],"
+        + "\"focus\":[{\"patient\":{\"reference\":\"Patient/nested2\"}}]}"));
+    // members before and after are skipped whatever their shape
+    assertEquals("p7", FhirAudit.patientOf("Observation", "o7", "{\"code\":{\"coding\":[{\"code\":\"x\"}]},"
+        + "\"subject\":{\"display\":\"d\",\"reference\":\"Patient/p7\",\"extension\":[{\"url\":\"u\"}]},"
+        + "\"valueQuantity\":{\"value\":1.5},\"note\":[\"a\",null,true]}"));
+    // a subject that is not a Patient falls back to the patient element
+    assertEquals("p8", FhirAudit.patientOf("Encounter", "e1",
+        "{\"subject\":{\"reference\":\"Group/g\"},\"patient\":{\"reference\":\"Patient/p8\"}}"));
+    // wrong types and broken JSON find nothing rather than fail
+    assertNull(FhirAudit.patientOf("Observation", "o9", "{\"subject\":\"Patient/p9\"}"));
+    assertNull(FhirAudit.patientOf("Observation", "o10", "{\"subject\":{\"reference\":42}}"));
+    assertNull(FhirAudit.patientOf("Observation", "o11", "{\"subject\":{\"reference\":\"Patient/p11\""));
+    assertNull(FhirAudit.patientOf("Observation", "o12", "[\"subject\"]"));
+    assertNull(FhirAudit.patientOf("Observation", "o13", "{\"subject\":{\"reference\":\"Patient/bad id\"}}"));
+  }
+
+  @Test
   void entitiesNameThePatientFirstThenTheResource() {
     ResourceVersion version = new ResourceVersion("Observation", "o1", 1, Instant.now(), false, "POST",
         "{\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"Patient/p2\"}}");
