@@ -14,8 +14,10 @@ DECLARE
   current_hash BYTEA := decode(repeat('00', 32), 'hex');
 BEGIN
   PERFORM pg_advisory_xact_lock(7089074580617323636);
-  SELECT e.seq, e.hash INTO current_seq, current_hash FROM audit_event e ORDER BY e.seq DESC LIMIT 1;
-  IF NOT FOUND THEN
+  -- EXECUTE, so it is planned at every call: PL/pgSQL would otherwise keep the plan it made on the
+  -- connection's first call, and a plan made while the table was empty is a sequential scan and a sort
+  EXECUTE 'SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1' INTO current_seq, current_hash;
+  IF current_seq IS NULL THEN
     current_seq := 0;
     current_hash := decode(repeat('00', 32), 'hex');
   END IF;
