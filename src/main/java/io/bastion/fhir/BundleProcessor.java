@@ -8,6 +8,7 @@ import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
 import io.bastion.fhir.store.ResourceStore;
+import io.bastion.fhir.store.ResourceStore.NewResource;
 import io.bastion.fhir.store.ResourceVersion;
 import io.bastion.fhir.store.StoreException;
 import io.bastion.fhir.store.Written;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +61,8 @@ final class BundleProcessor {
   }
 
   private static final String URN_UUID = "urn:uuid:";
+  private static final String SAVEPOINT_CREATES = "SAVEPOINT bundle_creates";
+  private static final String ROLLBACK_TO_CREATES = "ROLLBACK TO SAVEPOINT bundle_creates";
 
   /** One parsed entry. */
   private record Entry(int index, String method, String type, String id, String vid, List<Map.Entry<String, String>> query,
@@ -157,7 +161,7 @@ final class BundleProcessor {
           return null;
         }).recover(e -> Future.failedFuture(named(entry, e))));
       }
-      return resolved.compose(v -> planned(tx, searcher, entries, patients, base, authorizer));
+      return resolved.compose(v -> planned(tx, connection, searcher, entries, patients, base, authorizer));
     });
   }
 
@@ -174,8 +178,8 @@ final class BundleProcessor {
     return keys;
   }
 
-  private Future<JsonObject> planned(ResourceStore tx, SearchService searcher, List<Entry> entries,
-      List<String> patients, String base, Authorizer authorizer) {
+  private Future<JsonObject> planned(ResourceStore tx, SqlClient connection, SearchService searcher,
+      List<Entry> entries, List<String> patients, String base, Authorizer authorizer) {
     checkDuplicates(entries);
     Plan[] plans = new Plan[entries.size()];
     // conditional creates first, before anything is written, so their urn:uuid resolves to what they find
@@ -211,29 +215,60 @@ final class BundleProcessor {
       // tx is bound to the one transaction: the writes commit together when the chain succeeds
       Future<Void> chain = Future.succeededFuture();
       for (List<Entry> group : pipelined(ordered, plans)) {
-        chain = chain.compose(x -> {
-          // a group's statements go out together (pipelined on the transaction's connection) and PostgreSQL
-          // runs them in order: after the first failure the rest fail as "transaction aborted", so the
-          // first failure to arrive is the first entry that failed
-          List<Future<Void>> sent = new ArrayList<>(group.size());
-          for (Entry entry : group) {
-            sent.add(execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
-                .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
-                .map(response -> {
-                  responses[entry.index()] = response;
-                  return null;
-                }));
-          }
-          return Future.all(sent).mapEmpty();
-        });
+        chain = chain.compose(x -> group.size() > 1
+            ? createTogether(tx, connection, group, plans, base, responses)
+                .recover(failed -> connection.query(ROLLBACK_TO_CREATES).execute()
+                    // the run again one create at a time, so that the failure names the entry that caused it
+                    .compose(rolledBack -> sendTogether(tx, group, plans, base, patients, authorizer, responses)))
+            : sendTogether(tx, group, plans, base, patients, authorizer, responses));
       }
       return chain.map(done -> responseBundle("transaction-response", responses));
     });
   }
 
   /**
+   * A run of plain creates as one statement ({@link ResourceStore#createAll}: the resource, history and index
+   * rows of all of them, instead of a statement per resource), behind a savepoint sent with it: when it fails,
+   * the caller rolls back to the savepoint and runs the creates one by one to find the failing entry.
+   */
+  private static Future<Void> createTogether(ResourceStore tx, SqlClient connection, List<Entry> creates, Plan[] plans,
+      String base, JsonObject[] responses) {
+    List<NewResource> resources = new ArrayList<>(creates.size());
+    for (Entry entry : creates) {
+      resources.add(new NewResource(entry.type(), plans[entry.index()].id(), entry.resource()));
+    }
+    Future<?> savepoint = connection.query(SAVEPOINT_CREATES).execute();
+    return Future.all(savepoint, tx.createAll(resources)).map(done -> {
+      List<Written> written = done.resultAt(1);
+      for (int i = 0; i < creates.size(); i++) {
+        responses[creates.get(i).index()] = written(base, written.get(i));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * A group's statements sent together (pipelined on the transaction's connection): PostgreSQL runs them in
+   * order, and after the first failure the rest fail as "transaction aborted", so the first failure to arrive
+   * is the first entry that failed.
+   */
+  private Future<Void> sendTogether(ResourceStore tx, List<Entry> group, Plan[] plans, String base,
+      List<String> patients, Authorizer authorizer, JsonObject[] responses) {
+    List<Future<Void>> sent = new ArrayList<>(group.size());
+    for (Entry entry : group) {
+      sent.add(execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
+          .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
+          .map(response -> {
+            responses[entry.index()] = response;
+            return null;
+          }));
+    }
+    return Future.all(sent).mapEmpty();
+  }
+
+  /**
    * The entries in execution order, grouped: each run of plain creates (POST without a match found by
-   * ifNoneExist) whose resources validate is one group, sent without waiting for each answer; every other
+   * ifNoneExist) whose resources validate is one group, written by one statement; every other
    * entry is a group of its own, run after the previous group finished. A create that does not validate
    * ends its run, so the entries before it are sent and it fails in its own turn, as one by one.
    */

@@ -144,6 +144,79 @@ class FhirBundleHttpTest {
     assertEquals(0, total("Patient?family=" + family));
   }
 
+  /** A run of creates is written by one statement: each entry still gets its version, history and index rows. */
+  @Test
+  void foldedCreatesAreEachVersionedIndexedAndSealed() {
+    String family = unique();
+    String urn = "urn:uuid:" + UUID.randomUUID();
+    List<JsonObject> list = new ArrayList<>();
+    list.add(entry(urn, patient(family).put("identifier", new JsonArray().add(new JsonObject()
+        .put("system", "urn:test:mrn").put("value", "mrn-" + family))), "POST", "Patient"));
+    for (int i = 0; i < 12; i++) {
+      list.add(entry(null, observation(urn, "fold-" + i), "POST", "Observation"));
+    }
+    var response = fhir.post("/fhir", bundle("transaction", list.toArray(JsonObject[]::new)));
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    List<JsonObject> entries = entries(response);
+    assertEquals(13, entries.size());
+    String location = entries.get(0).getJsonObject("response").getString("location");
+    String patientRef = location.substring(0, location.indexOf("/_history"));
+    for (int i = 0; i < 13; i++) {
+      JsonObject answer = entries.get(i).getJsonObject("response");
+      assertEquals("201 Created", answer.getString("status"));
+      assertEquals("W/\"1\"", answer.getString("etag"));
+      assertEquals(200, fhir.get("/fhir/" + answer.getString("location")).statusCode(), "history row of entry " + i);
+    }
+    for (int i = 0; i < 12; i++) {
+      assertEquals(patientRef, entries.get(i + 1).getJsonObject("resource").getJsonObject("subject").getString("reference"));
+      assertEquals(1, total("Observation?subject=" + patientRef + "&code=http://loinc.org|fold-" + i), "entry " + (i + 1));
+    }
+    assertEquals(1, total("Patient?family=" + family + "&birthdate=1970-01-31"));
+    assertEquals(1, total("Patient?identifier=urn:test:mrn|mrn-" + family));
+    String stored = node.node().pool().preparedQuery("SELECT content::text AS c FROM fhir_resource WHERE res_type = 'Patient'"
+        + " AND res_id = $1").execute(io.vertx.sqlclient.Tuple.of(patientRef.substring("Patient/".length()))).await()
+        .iterator().next().getString("c");
+    assertTrue(!stored.contains("mrn-" + family) && !stored.contains("1970-01-31"), "PHI sealed: " + stored);
+  }
+
+  /** A folded run rolls back with the rest, whether a later entry fails or one of its own creates does. */
+  @Test
+  void foldedCreatesRollBackWithTheTransactionAndTheFailingEntryIsNamed() {
+    String family = unique();
+    var laterFails = fhir.post("/fhir", bundle("transaction",
+        entry(null, patient(family), "POST", "Patient"),
+        entry(null, patient(family), "POST", "Patient"),
+        entry(null, patient(family), "POST", "Patient"),
+        entry(null, null, "DELETE", "Patient/missing-" + family)));
+    assertTrue(assertOutcome(laterFails, 404, "not-found").encode().contains("Bundle.entry[3]"));
+    assertEquals(0, total("Patient?family=" + family));
+
+    // the database refuses the third create (a test trigger on its family name, as a unique violation): the
+    // folded statement fails, the run is rolled back to its savepoint and sent again one create at a time,
+    // which names the entry; the transaction commits nothing
+    String refused = "Refused" + family;
+    var pool = node.node().pool();
+    pool.query("CREATE FUNCTION refuse_family() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.value_exact = '"
+        + refused + "' THEN RAISE EXCEPTION 'refused' USING ERRCODE = '23505'; END IF; RETURN NEW; END $$").execute().await();
+    pool.query("CREATE TRIGGER refuse_family BEFORE INSERT ON fhir_idx_string FOR EACH ROW EXECUTE FUNCTION refuse_family()")
+        .execute().await();
+    try {
+      String urn = "urn:uuid:" + UUID.randomUUID();
+      var ownFails = fhir.post("/fhir", bundle("transaction",
+          entry(urn, patient(family), "POST", "Patient"),
+          entry(null, observation(urn, "fine"), "POST", "Observation"),
+          entry(null, patient(refused), "POST", "Patient"),
+          entry(null, patient(family), "POST", "Patient")));
+      String issues = assertOutcome(ownFails, 409, "conflict").encode();
+      assertTrue(issues.contains("Bundle.entry[2]"), issues);
+    } finally {
+      pool.query("DROP TRIGGER refuse_family ON fhir_idx_string").execute().await();
+      pool.query("DROP FUNCTION refuse_family()").execute().await();
+    }
+    assertEquals(0, total("Patient?family=" + refused));
+    assertEquals(0, total("Patient?family=" + family), "nothing committed");
+  }
+
   @Test
   void conditionalCreateInATransactionReturnsTheExistingResource() {
     String family = unique();

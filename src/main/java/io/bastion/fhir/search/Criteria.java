@@ -80,8 +80,7 @@ final class Criteria {
   }
 
   static Criterion index(SearchParameter p, String table, RowCondition condition) {
-    return (sql, alias) -> alias + ".res_pk IN (SELECT i.res_pk FROM " + table + " i WHERE i.res_type = "
-        + sql.bind(p.base()) + " AND i.name = " + sql.bind(p.code()) + " AND (" + condition.sql(sql, "i") + "))";
+    return new IndexCriterion(p, table, condition);
   }
 
   private static Criterion notIn(SearchParameter p, String table, RowCondition condition) {

@@ -105,6 +105,9 @@ public final class PgSearchService implements SearchService {
   /** The page query of a search (package-private so the plan test can EXPLAIN exactly what runs). */
   static Statement pageStatement(SearchRequest request, PhiProtection phi) {
     Sql sql = new Sql(phi);
+    if (request.sort().isEmpty() && drivenByIndex(request)) {
+      return indexDrivenPage(request, sql);
+    }
     String where = where(request, sql);
     String text;
     if (request.sort().isEmpty()) {
@@ -131,6 +134,34 @@ public final class PgSearchService implements SearchService {
           + " FROM fhir_resource r WHERE " + where + ") q" + after + " ORDER BY " + order + "q.pk LIMIT "
           + sql.bind(request.count() + 1) + ") p JOIN fhir_resource r ON r.res_pk = p.pk ORDER BY " + outerOrder + "p.pk";
     }
+    return new Statement(text, sql.tuple());
+  }
+
+  /** Whether every criterion is on index rows: then the page can be found in the index tables alone. */
+  private static boolean drivenByIndex(SearchRequest request) {
+    return !request.criteria().isEmpty() && request.criteria().stream().allMatch(c -> c instanceof IndexCriterion);
+  }
+
+  /**
+   * The page found in the index tables, the resource rows read only for the page itself: the first
+   * criterion's index rows, the others as semi-joins on them. Index rows exist only for live resources of
+   * their own type, so no candidate needs a visit to fhir_resource (a probe per candidate, each a heap visit
+   * on recently written pages); the planner still picks which criterion to scan first and which to probe.
+   */
+  private static Statement indexDrivenPage(SearchRequest request, Sql sql) {
+    List<Criterion> criteria = request.criteria();
+    StringBuilder page = new StringBuilder("SELECT d.res_pk AS pk FROM ")
+        .append(((IndexCriterion) criteria.get(0)).rows(sql, "d"));
+    for (Criterion criterion : criteria.subList(1, criteria.size())) {
+      page.append(" AND ").append(criterion.sql(sql, "d"));
+    }
+    if (request.cursor() != null) {
+      page.append(" AND d.res_pk > ").append(sql.bind(request.cursor().resourcePk()));
+    }
+    // a resource with several matching rows (two names starting alike) counts once
+    page.append(" GROUP BY d.res_pk ORDER BY d.res_pk LIMIT ").append(sql.bind(request.count() + 1));
+    String text = "SELECT " + COLUMNS + " FROM (" + page + ") p JOIN fhir_resource r ON r.res_pk = p.pk"
+        + " WHERE NOT r.deleted ORDER BY p.pk";
     return new Statement(text, sql.tuple());
   }
 

@@ -99,11 +99,35 @@ public final class PgResourceStore implements ResourceStore {
       return Future.succeededFuture(0);
     }
     Instant now = now();
+    List<JsonObject> stored = new ArrayList<>(resources.size());
+    return insertBatch(resources, now, stored);
+  }
+
+  @Override
+  public Future<List<Written>> createAll(List<NewResource> resources) {
+    if (resources.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Instant now = now();
+    List<JsonObject> stored = new ArrayList<>(resources.size());
+    return insertBatch(resources, now, stored).map(inserted -> {
+      List<Written> written = new ArrayList<>(resources.size());
+      for (int i = 0; i < resources.size(); i++) {
+        NewResource r = resources.get(i);
+        written.add(new Written(new ResourceVersion(r.type(), r.id(), 1, now, false, "POST", stored.get(i).encode()), true));
+      }
+      return written;
+    });
+  }
+
+  /** One INSERT_BATCH statement for the resources; {@code stored} receives each one as stamped (plaintext). */
+  private Future<Integer> insertBatch(List<NewResource> resources, Instant now, List<JsonObject> stored) {
     io.vertx.core.json.JsonArray batch = new io.vertx.core.json.JsonArray(new ArrayList<>(resources.size()));
     for (NewResource r : resources) {
-      JsonObject stored = stamp(r.resource(), r.id(), 1, now);
-      batch.add(new JsonObject().put("t", r.type()).put("i", r.id()).put("c", phi.conceal(r.type(), r.id(), stored))
-          .put("x", indexer.rows(r.type(), stored)));
+      JsonObject resource = stamp(r.resource(), r.id(), 1, now);
+      stored.add(resource);
+      batch.add(new JsonObject().put("t", r.type()).put("i", r.id()).put("c", phi.conceal(r.type(), r.id(), resource))
+          .put("x", indexer.rows(r.type(), resource)));
     }
     return client.preparedQuery(FhirSql.INSERT_BATCH).execute(Tuple.of(utc(now), batch))
         .map(rows -> rows.iterator().next().getLong("inserted").intValue())

@@ -34,6 +34,15 @@ public interface ResourceStore {
    */
   Future<Integer> createBatch(List<NewResource> resources);
 
+  /**
+   * Stores new resources, version 1, under the ids given, with their history and search-index rows, in one
+   * statement: all or none. For a transaction's run of creates (one statement instead of one per resource);
+   * a failure does not say which resource caused it.
+   *
+   * @return what each create wrote, in the order given
+   */
+  Future<List<Written>> createAll(List<NewResource> resources);
+
   /** A fresh server id, as create would assign (transactions reserve ids before writing). */
   String newId();
 

@@ -1,5 +1,6 @@
 package io.bastion.fhir.search;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,40 @@ class SearchPlanTest {
       "Patient?_id=p77",
   })
   void mainSearchesAreIndexBacked(String search) {
+    for (String mode : List.of("auto", "force_generic_plan")) {
+      String plan = plan(search, mode);
+      System.out.println("== " + search + " (" + mode + ")\n" + plan);
+      assertFalse(plan.contains("Seq Scan"), search + " (" + mode + "):\n" + plan);
+      assertTrue(plan.contains("Index"), search + " (" + mode + "):\n" + plan);
+    }
+  }
+
+  /**
+   * Searches on index parameters only find their page in the covering index tables (V9): candidates by an
+   * index-only scan, the other criteria as index-only probes (family candidates probed for their birth date,
+   * not every later birth date hashed), and fhir_resource read for the page's rows only. The search pool runs
+   * custom plans.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "Patient?family=fam12&birthdate=ge1970-01-01",
+      "Patient?birthdate=ge1970-01-01&family=fam12",
+      "Observation?subject=Patient/p123&code=http://loinc.org|c7&date=ge2020-01-01",
+  })
+  void indexOnlySearchesReadResourcesForThePageOnly(String search) {
+    node.node().pool().query("VACUUM fhir_idx_string, fhir_idx_date, fhir_idx_token, fhir_idx_reference").execute().await();
+    String plan = plan(search, "force_custom_plan");
+    System.out.println("== " + search + " (custom)\n" + plan);
+    assertFalse(plan.contains("fhir_resource_type_live"), search + ":\n" + plan);
+    assertFalse(plan.contains("fhir_idx_date_low") || plan.contains("fhir_idx_date_high"), search + ":\n" + plan);
+    assertEquals(1, plan.split("on fhir_resource r", -1).length - 1, search + ":\n" + plan);
+    assertTrue(plan.contains("Index Only Scan using fhir_idx_date_pk"), search + ":\n" + plan);
+    if (search.startsWith("Patient")) {
+      assertTrue(plan.contains("Index Only Scan using fhir_idx_string_value"), search + ":\n" + plan);
+    }
+  }
+
+  private static String plan(String search, String mode) {
     String type = search.substring(0, search.indexOf('?'));
     List<Map.Entry<String, String>> params = new ArrayList<>();
     for (String pair : search.substring(search.indexOf('?') + 1).split("&")) {
@@ -93,15 +128,10 @@ class SearchPlanTest {
     SearchRequest request = SearchRequest.parse(parameters, type, params, true,
         new SearchRequest.Limits(20, 1000, 10), Instant.now());
     PgSearchService.Statement page = PgSearchService.pageStatement(request, io.bastion.fhir.phi.PhiProtection.NONE);
-    for (String mode : List.of("auto", "force_generic_plan")) {
-      String plan = node.node().pool().withTransaction(conn -> conn.query("SET LOCAL plan_cache_mode = " + mode).execute()
-              .compose(v -> conn.preparedQuery("EXPLAIN " + page.sql()).execute(page.params())))
-          .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(Row::toJson).map(j -> j.getString("QUERY PLAN"))
-              .collect(Collectors.joining("\n")))
-          .await();
-      System.out.println("== " + search + " (" + mode + ")\n" + plan);
-      assertFalse(plan.contains("Seq Scan"), search + " (" + mode + "):\n" + plan);
-      assertTrue(plan.contains("Index"), search + " (" + mode + "):\n" + plan);
-    }
+    return node.node().pool().withTransaction(conn -> conn.query("SET LOCAL plan_cache_mode = " + mode).execute()
+            .compose(v -> conn.preparedQuery("EXPLAIN " + page.sql()).execute(page.params())))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(Row::toJson).map(j -> j.getString("QUERY PLAN"))
+            .collect(Collectors.joining("\n")))
+        .await();
   }
 }
