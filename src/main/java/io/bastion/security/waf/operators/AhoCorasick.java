@@ -131,25 +131,6 @@ final class AhoCorasick {
     return null;
   }
 
-  /** Sets the id (index in the phrase list) of every phrase occurring in the input. */
-  void findAll(String input, java.util.BitSet hits) {
-    int s = 0;
-    int n = input.length();
-    int[] d = delta;
-    int[] cc = charClass;
-    int k = classes;
-    for (int i = 0; i < n; i++) {
-      char c = input.charAt(i);
-      int cls = c < 256 ? cc[c >= 'A' && c <= 'Z' ? c + 32 : c] : 0;
-      s = d[s * k + cls];
-      if (output[s] != null) {
-        for (int t = ownId[s] >= 0 ? s : dictLink[s]; t >= 0; t = dictLink[t]) {
-          hits.set(ownId[t]);
-        }
-      }
-    }
-  }
-
   /**
    * The ids of every phrase occurring in the input as a bitmap ({@code words[id >> 6]} bit {@code id & 63}),
    * or null when none occurs: no allocation for the usual value that holds no phrase.

@@ -1,7 +1,6 @@
 package io.bastion.security.waf.operators;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -147,32 +146,7 @@ final class LiteralCondition {
     return new LiteralCondition(kind, null, bound, -1);
   }
 
-  /** Whether the (bound) condition holds when exactly the literals with the ids in {@code present} occur. */
-  boolean holds(BitSet present) {
-    switch (kind) {
-      case LITERAL -> {
-        return present.get(id);
-      }
-      case ALL -> {
-        for (LiteralCondition p : parts) {
-          if (!p.holds(present)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      default -> {
-        for (LiteralCondition p : parts) {
-          if (p.holds(present)) {
-            return true;
-          }
-        }
-        return false;
-      }
-    }
-  }
-
-  /** As {@link #holds(BitSet)} with the present ids as a bitmap ({@link LiteralIndex#scanBits}). */
+  /** Whether the (bound) condition holds when exactly the literals in {@code present} occur (a bitmap of ids). */
   boolean holds(long[] present) {
     switch (kind) {
       case LITERAL -> {

@@ -15,10 +15,10 @@ public final class Rx implements Operator {
   private final Pattern pattern;
   /** What the literals of a value must satisfy for the pattern to match it (see {@link RequiredLiterals}). */
   private final LiteralCondition condition;
-  /** The condition's literals, in the order {@link #prefilter} numbers them (no index given). */
+  /** The condition's literals (lower case). */
   private final List<String> required;
-  private final AhoCorasick prefilter;
-  private final LiteralCondition conditionByPrefilterId;
+  /** The condition with its own automaton, for contexts without the rule set's index. */
+  private final LiteralPrefilter prefilter;
   private final ThreadLocal<Matcher> matchers;
 
   /**
@@ -47,8 +47,7 @@ public final class Rx implements Operator {
     this.pattern = PcreTranslator.compile(argument);
     this.condition = prefilter ? RequiredLiterals.condition(pattern.pattern()) : null;
     this.required = condition == null ? null : condition.literals();
-    this.prefilter = required == null ? null : new AhoCorasick(required);
-    this.conditionByPrefilterId = required == null ? null : condition.bind(ids(required, numbered(required)));
+    this.prefilter = condition == null ? null : LiteralPrefilter.of(pattern.pattern());
     if (required == null || index == null) {
       this.maskWords = null;
       this.maskBits = null;
@@ -62,14 +61,6 @@ public final class Rx implements Operator {
     }
     Pattern compiled = this.pattern;
     this.matchers = ThreadLocal.withInitial(() -> compiled.matcher(""));
-  }
-
-  private static int[] numbered(List<String> literals) {
-    int[] ids = new int[literals.size()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = i;
-    }
-    return ids;
   }
 
   private static java.util.Map<String, Integer> ids(List<String> literals, int[] ids) {
@@ -100,12 +91,7 @@ public final class Rx implements Operator {
 
   /** False when the input cannot match because its literals do not satisfy the pattern's condition. */
   public boolean mayMatch(String input) {
-    if (prefilter == null) {
-      return true;
-    }
-    java.util.BitSet present = new java.util.BitSet(required.size());
-    prefilter.findAll(input, present);
-    return !present.isEmpty() && conditionByPrefilterId.holds(present);
+    return prefilter == null || prefilter.mayMatch(input);
   }
 
   /** The prefilter against the transaction's cached scan of the value ({@link LiteralIndex#scanBits}). */
