@@ -83,8 +83,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private long regexSteps = REGEX_STEP_BUDGET;
   private boolean budgetExhausted;
   /** Keyed by identity: values and their transformed forms are shared String instances across rules. */
-  private final Map<String, int[]> literalCache = new IdentityHashMap<>();
-  private final java.util.BitSet literalScratch = new java.util.BitSet();
+  private final Map<String, long[]> literalCache = new IdentityHashMap<>();
 
   Transaction(RuleSet rules, BodyProcessors bodyProcessors, WafRequest request, String uniqueId) {
     this.rules = rules;
@@ -534,14 +533,14 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   }
 
   @Override
-  public int[] literalHits(String value) {
+  public long[] literalHits(String value) {
     io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
     if (index == null) {
       return null;
     }
-    int[] hits = literalCache.get(value);
+    long[] hits = literalCache.get(value);
     if (hits == null) {
-      hits = index.scan(value, literalScratch);
+      hits = index.scanBits(value);
       literalCache.put(value, hits);
     }
     return hits;

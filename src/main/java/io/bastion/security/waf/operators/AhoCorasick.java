@@ -22,6 +22,8 @@ final class AhoCorasick {
    *  that ends a phrase (-1 if none); together they enumerate every phrase ending at a position. */
   private final int[] ownId;
   private final int[] dictLink;
+  /** Words of a {@link #findAllBits} bitmap: enough for the largest phrase id. */
+  private final int bitWords;
 
   AhoCorasick(List<String> phrases) {
     int next = 1;
@@ -74,6 +76,7 @@ final class AhoCorasick {
     this.output = out.toArray(new String[0]);
     this.ownId = own.stream().mapToInt(Integer::intValue).toArray();
     this.dictLink = new int[states];
+    this.bitWords = phrases.size() / 64 + 1;
     dictLink[0] = -1;
     int[] fail = new int[states];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
@@ -128,8 +131,12 @@ final class AhoCorasick {
     return null;
   }
 
-  /** Sets the id (index in the phrase list) of every phrase occurring in the input. */
-  void findAll(String input, java.util.BitSet hits) {
+  /**
+   * The ids of every phrase occurring in the input as a bitmap ({@code words[id >> 6]} bit {@code id & 63}),
+   * or null when none occurs: no allocation for the usual value that holds no phrase.
+   */
+  long[] findAllBits(String input) {
+    long[] words = null;
     int s = 0;
     int n = input.length();
     int[] d = delta;
@@ -140,11 +147,15 @@ final class AhoCorasick {
       int cls = c < 256 ? cc[c >= 'A' && c <= 'Z' ? c + 32 : c] : 0;
       s = d[s * k + cls];
       if (output[s] != null) {
+        if (words == null) {
+          words = new long[bitWords];
+        }
         for (int t = ownId[s] >= 0 ? s : dictLink[s]; t >= 0; t = dictLink[t]) {
-          hits.set(ownId[t]);
+          words[ownId[t] >> 6] |= 1L << ownId[t];
         }
       }
     }
+    return words;
   }
 
   static List<String> splitPhrases(String argument) {

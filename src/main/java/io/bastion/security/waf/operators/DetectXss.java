@@ -23,9 +23,26 @@ public final class DetectXss implements Operator {
       "\\bsrcdoc\\s*=", "\\b(?:src|href|action|formaction|data)\\s*=\\s*[\"']?\\s*data\\s*:", "<\\s*[a-z][a-z0-9-]*[^>]*\\s(?:href|src|action|formaction|xlink:href)\\s*=\\s*[\"']?\\s*"
           + "(?:java|vb)script"), Pattern.CASE_INSENSITIVE);
 
+  /** Most values hold none of the literals every construct above needs ('<', "on" and '=', ...). */
+  private static final LiteralPrefilter REQUIRED = LiteralPrefilter.of(XSS.pattern());
+
+  private final boolean prefilter;
+
+  public DetectXss() {
+    this(true);
+  }
+
+  /** {@code prefilter=false} turns the required-literal shortcut off (used to prove it changes nothing). */
+  public DetectXss(boolean prefilter) {
+    this.prefilter = prefilter && REQUIRED != null;
+  }
+
   @Override
   public boolean matches(MatchContext ctx, String input) {
     String s = input.indexOf('\0') >= 0 ? input.replace("\0", "") : input;
+    if (prefilter && !REQUIRED.mayMatch(s)) {
+      return false;
+    }
     java.util.regex.Matcher m = XSS.matcher(new BoundedCharSequence(s));
     try {
       if (m.find()) {

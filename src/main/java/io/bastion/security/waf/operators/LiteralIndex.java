@@ -1,7 +1,6 @@
 package io.bastion.security.waf.operators;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,31 +48,16 @@ public final class LiteralIndex {
     return automaton != null;
   }
 
-  /** The ids of the literals occurring in the value (case-insensitively). */
-  public BitSet scan(String value) {
-    BitSet hits = new BitSet(literals.size());
-    automaton.findAll(value, hits);
-    return hits;
-  }
-
-  private static final int[] NO_HITS = new int[0];
+  private static final long[] NO_BITS = new long[0];
 
   /**
-   * The ids of the literals occurring in the value, ascending, using {@code scratch} (cleared first) as
-   * working space: the result is as small as the hits (usually none), not as large as the index.
+   * The ids of the literals occurring in the value as a bitmap ({@code bits[id >> 6]} bit {@code id & 63});
+   * a shared empty array when none does (the usual case), so testing a pattern's literals costs a few word
+   * operations whatever the number of hits.
    */
-  public int[] scan(String value, BitSet scratch) {
-    scratch.clear();
-    automaton.findAll(value, scratch);
-    int n = scratch.cardinality();
-    if (n == 0) {
-      return NO_HITS;
-    }
-    int[] ids = new int[n];
-    for (int i = scratch.nextSetBit(0), k = 0; i >= 0; i = scratch.nextSetBit(i + 1)) {
-      ids[k++] = i;
-    }
-    return ids;
+  public long[] scanBits(String value) {
+    long[] bits = automaton.findAllBits(value);
+    return bits == null ? NO_BITS : bits;
   }
 
   public int size() {

@@ -21,10 +21,11 @@ public interface MatchContext extends VariableSource {
   }
 
   /**
-   * The ids of the literals of the rule set's {@link LiteralIndex} that occur in the value, ascending,
-   * computed once per distinct value and cached by the transaction; null when the context has no index.
+   * The literals of the rule set's {@link LiteralIndex} that occur in the value, as the bitmap of
+   * {@link LiteralIndex#scanBits}, computed once per distinct value and cached by the transaction; null when
+   * the context has no index.
    */
-  default int[] literalHits(String value) {
+  default long[] literalHits(String value) {
     return null;
   }
 

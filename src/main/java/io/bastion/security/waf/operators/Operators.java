@@ -18,7 +18,7 @@ public final class Operators {
     return standard(true);
   }
 
-  /** The standard set; {@code regexPrefilter=false} disables @rx's required-literal shortcut. */
+  /** The standard set; {@code regexPrefilter=false} disables the required-literal shortcut of @rx and @detectXSS. */
   public static Operators standard(boolean regexPrefilter) {
     Operators o = new Operators();
     o.byName.put("rx", (a, env) -> new Rx(a, regexPrefilter, env.literals()));
@@ -44,7 +44,7 @@ public final class Operators {
     o.byName.put("validateUrlEncoding", (a, env) -> new ValidateUrlEncoding());
     o.byName.put("validateUtf8Encoding", (a, env) -> new ValidateUtf8Encoding());
     o.byName.put("detectSQLi", (a, env) -> new DetectSqli());
-    o.byName.put("detectXSS", (a, env) -> new DetectXss());
+    o.byName.put("detectXSS", (a, env) -> new DetectXss(regexPrefilter));
     o.byName.put("unconditionalMatch", (a, env) -> Constant.ALWAYS);
     o.byName.put("noMatch", (a, env) -> Constant.NEVER);
     OperatorFactory unsupported = (a, env) -> {

@@ -6,31 +6,43 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Finds, for a regular expression, a set of literals at least one of which every match must contain
- * (compared without regard to ASCII case), so {@link Rx} can skip the backtracking matcher when none
- * occurs in the input — one Aho-Corasick pass instead of a regex attempt at every position. Most CRS
+ * Finds, for a regular expression, a {@link LiteralCondition} every match satisfies — literals it must
+ * contain, combined with and (the parts of a sequence) and or (the branches of an alternation), compared
+ * without regard to ASCII case — so {@link Rx} can skip the backtracking matcher when a value's literals
+ * do not satisfy it: one Aho-Corasick pass instead of a regex attempt at every position. Most CRS
  * patterns are big alternations of words, so this rejects nearly every benign value cheaply.
  *
  * <p>The analysis is conservative: anything it does not understand (classes it cannot enumerate, {@code .},
  * back-references, unknown escapes) counts as "matches anything" and yields no requirement, and
  * zero-width constructs (anchors, {@code \b}, look-arounds) count as the empty string. Case is always
- * folded, which can only make the filter accept more. It returns null when no useful requirement exists.
- * A test checks the soundness claim against every CRS pattern and every value of the CRS corpus.
+ * folded, which can only make the filter accept more; parts nearly every value has (single letters) are
+ * dropped from sequences, which also only weakens the condition. It returns null when no useful
+ * requirement exists. Tests check the soundness claim against every CRS pattern over the CRS corpus
+ * (RegexPrefilterSoundnessTest) and every builtin pattern over the builtin corpora
+ * (BuiltinPrefilterSoundnessTest).
  */
 final class RequiredLiterals {
 
   private static final int MAX_SET = 48;
+  /** Above this many literal leaves a condition is weakened to one clause (evaluation stays cheap). */
+  private static final int MAX_LEAVES = 1024;
+  /** Character classes up to this size become alternations of single characters. */
+  private static final int MAX_CLASS = 32;
 
-  /** What a sub-pattern can match: exactly one of {@code exact}, or something containing one of {@code req}. */
-  private record Info(Set<String> exact, Set<String> req) {
+  /**
+   * What a sub-pattern can match: exactly one of {@code exact}, or (when {@code exact} is null) something
+   * satisfying {@code cond}; both null means anything.
+   */
+  private record Info(Set<String> exact, LiteralCondition cond) {
     static final Info ANY = new Info(null, null);
     static final Info EMPTY = new Info(Set.of(""), null);
 
-    Set<String> requirement() {
+    /** The condition any match satisfies, or null when there is none. */
+    LiteralCondition condition() {
       if (exact != null) {
-        return exact.contains("") ? null : exact;
+        return exact.contains("") || exact.isEmpty() ? null : LiteralCondition.anyOf(exact);
       }
-      return req;
+      return cond;
     }
   }
 
@@ -43,14 +55,23 @@ final class RequiredLiterals {
 
   /** The literals (lower-cased) one of which every match contains, or null. */
   static List<String> of(String javaPattern) {
+    LiteralCondition c = condition(javaPattern);
+    return c == null ? null : List.copyOf(c.oneClause());
+  }
+
+  /** The condition on literals every match satisfies, or null when none is known. */
+  static LiteralCondition condition(String javaPattern) {
     try {
       RequiredLiterals r = new RequiredLiterals(javaPattern);
       Info info = r.alternation();
       if (r.i < r.p.length()) {
         return null;
       }
-      Set<String> req = info.requirement();
-      return req == null || req.isEmpty() ? null : List.copyOf(req);
+      LiteralCondition c = info.condition();
+      if (c != null && c.leaves() > MAX_LEAVES) {
+        return LiteralCondition.anyOf(c.oneClause());
+      }
+      return c;
     } catch (RuntimeException e) {
       return null;
     }
@@ -77,15 +98,15 @@ final class RequiredLiterals {
     if (exact != null) {
       return new Info(exact, null);
     }
-    Set<String> req = new HashSet<>();
+    List<LiteralCondition> any = new ArrayList<>();
     for (Info b : branches) {
-      Set<String> r = b.requirement();
-      if (r == null) {
+      LiteralCondition c = b.condition();
+      if (c == null) {
         return Info.ANY;
       }
-      req.addAll(r);
+      any.add(c);
     }
-    return new Info(null, req);
+    return new Info(null, LiteralCondition.any(any));
   }
 
   private Info sequence() {
@@ -94,8 +115,9 @@ final class RequiredLiterals {
       Info atom = atom();
       items.add(quantified(atom));
     }
-    // Cross-multiply runs of exact items into longer literals; remember the best requirement seen.
-    Set<String> best = null;
+    // Cross-multiply runs of exact items into longer literals; every run and every other item's condition
+    // is required, so the sequence requires all of them.
+    List<LiteralCondition> all = new ArrayList<>();
     Set<String> run = Set.of("");
     boolean allExact = true;
     for (Info it : items) {
@@ -105,23 +127,61 @@ final class RequiredLiterals {
           run = next;
           continue;
         }
-        // Too many combinations: the literals so far become a candidate, a new run starts here, and the
+        // Too many combinations: the run so far is required on its own, a new run starts here, and the
         // sequence as a whole is no longer an exact set.
         allExact = false;
-        best = better(best, valid(run));
+        addRun(all, run);
         run = it.exact();
         continue;
       }
       allExact = false;
-      best = better(best, valid(run));
+      addRun(all, run);
       run = Set.of("");
-      best = better(best, it.requirement());
+      if (it.cond() != null) {
+        all.add(it.cond());
+      }
     }
     if (allExact) {
       return new Info(run, null);
     }
-    best = better(best, valid(run));
-    return new Info(null, best);
+    addRun(all, run);
+    return new Info(null, LiteralCondition.all(withoutWeakParts(all)));
+  }
+
+  /**
+   * Drops the parts that almost every value satisfies (a single letter or digit, as in {@code j\s*a\s*v\s*a}):
+   * they filter nothing yet put a hit on most characters of every value. Dropping a required part only
+   * weakens the condition, so it stays sound; when every part is weak, the best one is kept.
+   */
+  private static List<LiteralCondition> withoutWeakParts(List<LiteralCondition> parts) {
+    List<LiteralCondition> strong = new ArrayList<>();
+    LiteralCondition best = null;
+    Set<String> bestClause = null;
+    for (LiteralCondition c : parts) {
+      if (!weak(c)) {
+        strong.add(c);
+      } else if (better(bestClause, c.oneClause()) != bestClause) {
+        best = c;
+        bestClause = c.oneClause();
+      }
+    }
+    return strong.isEmpty() && best != null ? List.of(best) : strong;
+  }
+
+  private static boolean weak(LiteralCondition c) {
+    for (String l : c.literals()) {
+      if (l.length() == 1 && Character.isLetterOrDigit(l.charAt(0))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void addRun(List<LiteralCondition> all, Set<String> run) {
+    Set<String> v = valid(run);
+    if (v != null && !v.isEmpty()) {
+      all.add(LiteralCondition.anyOf(v));
+    }
   }
 
   private static Set<String> valid(Set<String> s) {
@@ -149,7 +209,7 @@ final class RequiredLiterals {
     return m;
   }
 
-  private static Set<String> better(Set<String> a, Set<String> b) {
+  static Set<String> better(Set<String> a, Set<String> b) {
     if (a == null) {
       return b;
     }
@@ -213,10 +273,14 @@ final class RequiredLiterals {
         repeated = cross(repeated, atom.exact());
       }
       if (repeated != null) {
-        return min == max ? new Info(repeated, null) : new Info(null, valid(repeated));
+        if (min == max) {
+          return new Info(repeated, null);
+        }
+        Set<String> v = valid(repeated);
+        return new Info(null, v == null || v.isEmpty() ? null : LiteralCondition.anyOf(v));
       }
     }
-    return new Info(null, atom.requirement());
+    return new Info(null, atom.condition());
   }
 
   private Info atom() {
@@ -247,7 +311,8 @@ final class RequiredLiterals {
   }
 
   private static Info literal(char c) {
-    return new Info(Set.of(String.valueOf(lower(c))), null);
+    // the Aho-Corasick automaton only represents characters below 256: anything else requires nothing
+    return c >= 256 ? Info.ANY : new Info(Set.of(String.valueOf(lower(c))), null);
   }
 
   static char lower(char c) {
@@ -329,6 +394,9 @@ final class RequiredLiterals {
         i = end < 0 ? p.length() : end + 2;
         StringBuilder sb = new StringBuilder();
         for (char ch : lit.toCharArray()) {
+          if (ch >= 256) {
+            return Info.ANY;
+          }
           sb.append(lower(ch));
         }
         return new Info(Set.of(sb.toString()), null);
@@ -446,7 +514,8 @@ final class RequiredLiterals {
       throw new IllegalArgumentException("unterminated class");
     }
     i++;
-    if (negated || unknown || chars.size() > 8 || chars.isEmpty()) {
+    boolean wide = chars.stream().anyMatch(ch -> ch >= 256);
+    if (negated || unknown || wide || chars.size() > MAX_CLASS || chars.isEmpty()) {
       return Info.ANY;
     }
     Set<String> s = new HashSet<>();

@@ -13,12 +13,22 @@ import java.util.regex.Pattern;
 public final class Rx implements Operator {
 
   private final Pattern pattern;
+  /** What the literals of a value must satisfy for the pattern to match it (see {@link RequiredLiterals}). */
+  private final LiteralCondition condition;
+  /** The condition's literals (lower case). */
   private final List<String> required;
-  private final AhoCorasick prefilter;
+  /** The condition with its own automaton, for contexts without the rule set's index. */
+  private final LiteralPrefilter prefilter;
   private final ThreadLocal<Matcher> matchers;
 
-  /** This pattern's literals as ids of the rule set's index (null without an index). */
-  private final java.util.BitSet literalMask;
+  /**
+   * This pattern's literals as ids of the rule set's index (null without an index), as the non-zero words
+   * of a bitmap: {@code maskBits[k]} is word {@code maskWords[k]}.
+   */
+  private final int[] maskWords;
+  private final long[] maskBits;
+  /** The condition over the index's ids; null when any one of the literals suffices. */
+  private final LiteralCondition conditionByIndexId;
 
   public Rx(String argument) {
     this(argument, true, null);
@@ -28,18 +38,37 @@ public final class Rx implements Operator {
     this(argument, prefilter, null);
   }
 
-  /** {@code prefilter=false} turns the required-literal shortcut off (used to prove it changes nothing). */
   /**
+   * @param prefilter false turns the required-literal shortcut off (used to prove it changes nothing)
    * @param index the rule set's literal index: when given, the prefilter uses the transaction's one scan
    *              per value instead of scanning the value itself
    */
   public Rx(String argument, boolean prefilter, LiteralIndex index) {
     this.pattern = PcreTranslator.compile(argument);
-    this.required = prefilter ? RequiredLiterals.of(pattern.pattern()) : null;
-    this.prefilter = required == null ? null : new AhoCorasick(required);
-    this.literalMask = required == null || index == null ? null : mask(index.register(required));
+    this.condition = prefilter ? RequiredLiterals.condition(pattern.pattern()) : null;
+    this.required = condition == null ? null : condition.literals();
+    this.prefilter = condition == null ? null : LiteralPrefilter.of(pattern.pattern());
+    if (required == null || index == null) {
+      this.maskWords = null;
+      this.maskBits = null;
+      this.conditionByIndexId = null;
+    } else {
+      int[] ids = index.register(required);
+      long[] mask = mask(ids).toLongArray();
+      this.maskWords = java.util.stream.IntStream.range(0, mask.length).filter(w -> mask[w] != 0).toArray();
+      this.maskBits = java.util.Arrays.stream(maskWords).mapToLong(w -> mask[w]).toArray();
+      this.conditionByIndexId = condition.isSingleClause() ? null : condition.bind(ids(required, ids));
+    }
     Pattern compiled = this.pattern;
     this.matchers = ThreadLocal.withInitial(() -> compiled.matcher(""));
+  }
+
+  private static java.util.Map<String, Integer> ids(List<String> literals, int[] ids) {
+    java.util.Map<String, Integer> out = new java.util.HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      out.put(literals.get(i), ids[i]);
+    }
+    return out;
   }
 
   private static java.util.BitSet mask(int[] ids) {
@@ -50,14 +79,32 @@ public final class Rx implements Operator {
     return mask;
   }
 
-  /** The literals one of which any match must contain (lower case), or null when there is no such set. */
+  /** The literals the prefilter looks for (lower case), or null when it has none. */
   public List<String> requiredLiterals() {
     return required;
   }
 
-  /** False when the input cannot match because it holds none of the required literals. */
+  /** The prefilter's condition, for tests and diagnostics ("all[...]"/"any[...]"), or null. */
+  public String literalCondition() {
+    return condition == null ? null : condition.toString();
+  }
+
+  /** False when the input cannot match because its literals do not satisfy the pattern's condition. */
   public boolean mayMatch(String input) {
-    return prefilter == null || prefilter.find(input) != null;
+    return prefilter == null || prefilter.mayMatch(input);
+  }
+
+  /** The prefilter against the transaction's cached scan of the value ({@link LiteralIndex#scanBits}). */
+  private boolean mayMatch(long[] hits) {
+    if (hits.length == 0) {
+      return false; // the usual case: the value holds no literal of the whole rule set
+    }
+    boolean any = false;
+    for (int k = 0; k < maskWords.length && !any; k++) {
+      int w = maskWords[k];
+      any = w < hits.length && (hits[w] & maskBits[k]) != 0;
+    }
+    return any && (conditionByIndexId == null || conditionByIndexId.holds(hits));
   }
 
   public Pattern pattern() {
@@ -66,18 +113,10 @@ public final class Rx implements Operator {
 
   @Override
   public boolean matches(MatchContext ctx, String input) {
-    if (literalMask != null) {
-      int[] hits = ctx.literalHits(input);
+    if (maskWords != null) {
+      long[] hits = ctx.literalHits(input);
       if (hits != null) {
-        // cost in proportion to the literals present (usually none), not to this pattern's literal count
-        boolean any = false;
-        for (int id : hits) {
-          if (literalMask.get(id)) {
-            any = true;
-            break;
-          }
-        }
-        if (!any) {
+        if (!mayMatch(hits)) {
           return false;
         }
       } else if (!mayMatch(input)) {

@@ -1,7 +1,6 @@
 package io.bastion.security.waf.variables;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * One entry of a rule's target list: {@code ARGS}, {@code ARGS:id}, {@code ARGS:/^id_/},
@@ -13,7 +12,7 @@ import java.util.regex.Pattern;
  * @param exclusion true for {@code !VAR:key}
  * @param count     true for {@code &VAR}
  */
-public record Target(Variable variable, String key, Pattern keyRegex, boolean exclusion, boolean count) {
+public record Target(Variable variable, String key, KeyPattern keyRegex, boolean exclusion, boolean count) {
 
   /**
    * Parses one target as written in a rule.
@@ -43,14 +42,14 @@ public record Target(Variable variable, String key, Pattern keyRegex, boolean ex
       throw new IllegalArgumentException("unknown variable " + name);
     }
     String key = null;
-    Pattern regex = null;
+    KeyPattern regex = null;
     if (selector != null && !selector.isEmpty()) {
       if (selector.startsWith("'") && selector.endsWith("'") && selector.length() >= 2) {
         selector = selector.substring(1, selector.length() - 1);
       }
       if (selector.length() >= 2 && selector.startsWith("/") && selector.endsWith("/")
           && variable != Variable.XML) {
-        regex = Pattern.compile(selector.substring(1, selector.length() - 1), Pattern.CASE_INSENSITIVE);
+        regex = KeyPattern.compile(selector.substring(1, selector.length() - 1));
       } else {
         key = selector.toLowerCase(Locale.ROOT);
       }
@@ -64,7 +63,7 @@ public record Target(Variable variable, String key, Pattern keyRegex, boolean ex
       return key.equals(lowerKey);
     }
     if (keyRegex != null) {
-      return keyRegex.matcher(lowerKey).find();
+      return keyRegex.find(lowerKey);
     }
     return true;
   }

@@ -52,4 +52,24 @@ class RequiredLiteralsTest {
       assertFalse(rx.mayMatch(input.trim()), "a path without '..' is rejected before the regex");
     }
   }
+
+  /** A sequence requires a literal from each of its parts, an alternation from one of its branches. */
+  @ParameterizedTest(name = "{0} / {1}")
+  @CsvSource(delimiter = '!', value = {
+      "%[\\w.-]+;\\s*\\]                  ! {\"a\":[1]}              ! false",
+      "%[\\w.-]+;\\s*\\]                  ! x %foo; ]                ! true",
+      "\\bon(?:error|load)\\s*=             ! online learning          ! false",
+      "\\bon(?:error|load)\\s*=             ! x onerror =alert(1)      ! true",
+      "(?i)['\"`();=#%|&<>*]|--|\\bor\\b    ! Galway Road               ! false",
+      "(?i)['\"`();=#%|&<>*]|--|\\bor\\b    ! a=b                       ! true",
+      "j\\s*a\\s*v\\s*a\\s*s\\s*c\\s*r\\s*i\\s*p\\s*t\\s*: ! java script course       ! false",
+      "j\\s*a\\s*v\\s*a\\s*s\\s*c\\s*r\\s*i\\s*p\\s*t\\s*: ! java script:alert(1)     ! true",
+      "(?:union\\s+select|sleep\\s*\\(\\d)  ! sleep well               ! false",
+      "(?:union\\s+select|sleep\\s*\\(\\d)  ! x sleep(5)               ! true",
+  })
+  void conditionRejectsValuesMissingAPartAndNeverAMatch(String pattern, String input, boolean matches) {
+    Rx rx = new Rx(pattern.trim());
+    assertEquals(matches, rx.pattern().matcher(input.trim()).find(), "the case itself is wrong");
+    assertEquals(matches, rx.mayMatch(input.trim()), "condition " + rx.literalCondition());
+  }
 }

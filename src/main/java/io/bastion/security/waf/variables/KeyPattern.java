@@ -1,0 +1,103 @@
+package io.bastion.security.waf.variables;
+
+import java.util.regex.Pattern;
+
+/**
+ * A target's member-key pattern ({@code ARGS:/^json\./}, {@code !ARGS:/(?:^|\.)text\.div$/}), matched
+ * case-insensitively against lower-cased keys. Selectors are tested for every member of a collection by
+ * every rule that names them, so the usual shapes — a literal anchored at the start, at the end, at both,
+ * after a dot, or not at all — are answered with string comparisons that give exactly the regex's result;
+ * any other pattern runs as a regex.
+ */
+final class KeyPattern {
+
+  private enum Shape { REGEX, CONTAINS, PREFIX, SUFFIX, EXACT, DOTTED_SUFFIX }
+
+  private final Pattern pattern;
+  private final Shape shape;
+  private final String literal;
+
+  private KeyPattern(Pattern pattern, Shape shape, String literal) {
+    this.pattern = pattern;
+    this.shape = shape;
+    this.literal = literal;
+  }
+
+  static KeyPattern compile(String regex) {
+    Pattern pattern = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
+    String body = regex;
+    boolean dotted = body.startsWith("(?:^|\\.)");
+    boolean start = !dotted && body.startsWith("^");
+    body = body.substring(dotted ? 8 : start ? 1 : 0);
+    boolean end = body.endsWith("$") && !body.endsWith("\\$");
+    body = end ? body.substring(0, body.length() - 1) : body;
+    String literal = literal(body);
+    if (literal == null || literal.isEmpty() || (dotted && !end)) {
+      return new KeyPattern(pattern, Shape.REGEX, null);
+    }
+    Shape shape = dotted ? Shape.DOTTED_SUFFIX : start && end ? Shape.EXACT : start ? Shape.PREFIX
+        : end ? Shape.SUFFIX : Shape.CONTAINS;
+    return new KeyPattern(pattern, shape, literal);
+  }
+
+  /** The lower-cased literal a pattern body spells (letters, digits, '_', '-', escaped '.'), else null. */
+  private static String literal(String body) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (c == '\\' && i + 1 < body.length() && body.charAt(i + 1) == '.') {
+        sb.append('.');
+        i++;
+      } else if (c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
+        sb.append(Character.toLowerCase(c));
+      } else {
+        return null;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Whether the pattern is found in the (lower-cased) key, as {@code Matcher.find()} would say. */
+  boolean find(String lowerKey) {
+    return switch (shape) {
+      case REGEX -> pattern.matcher(lowerKey).find();
+      case CONTAINS -> lowerKey.contains(literal);
+      case PREFIX -> lowerKey.startsWith(literal);
+      case SUFFIX -> endsAt(lowerKey, lowerKey.length()) || endsAt(lowerKey, beforeFinalLineTerminator(lowerKey));
+      case EXACT -> lowerKey.length() == literal.length() ? lowerKey.equals(literal)
+          : beforeFinalLineTerminator(lowerKey) == literal.length() && lowerKey.startsWith(literal);
+      case DOTTED_SUFFIX -> dottedAt(lowerKey, lowerKey.length()) || dottedAt(lowerKey, beforeFinalLineTerminator(lowerKey));
+    };
+  }
+
+  /** Whether the literal ends at {@code end}. */
+  private boolean endsAt(String key, int end) {
+    return end >= literal.length() && key.startsWith(literal, end - literal.length());
+  }
+
+  /** Whether the literal ends at {@code end} and starts the key or follows a dot. */
+  private boolean dottedAt(String key, int end) {
+    int from = end - literal.length();
+    return endsAt(key, end) && (from == 0 || key.charAt(from - 1) == '.');
+  }
+
+  /**
+   * Where {@code $} may also match: before one final line terminator (Java's {@code $} without MULTILINE
+   * accepts "\n", "\r\n", "\r", U+0085, U+2028 and U+2029 there); -1 when the key does not end with one.
+   */
+  private static int beforeFinalLineTerminator(String key) {
+    int n = key.length();
+    if (n == 0) {
+      return -1;
+    }
+    char last = key.charAt(n - 1);
+    if (last == '\n') {
+      return n >= 2 && key.charAt(n - 2) == '\r' ? n - 2 : n - 1;
+    }
+    return last == '\r' || last == '\u0085' || last == '\u2028' || last == '\u2029' ? n - 1 : -1;
+  }
+
+  String pattern() {
+    return pattern.pattern();
+  }
+}

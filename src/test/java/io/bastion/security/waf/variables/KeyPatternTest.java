@@ -1,0 +1,33 @@
+package io.bastion.security.waf.variables;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The string shortcuts of key selectors must give exactly what the regex gives, line terminators included. */
+class KeyPatternTest {
+
+  private static final List<String> PATTERNS = List.of("^json\\.", "(?:^|\\.)text\\.div$", "text\\.div$", "^id$",
+      "^ID$", "session", "^json\\.", "(?:^|\\.)text\\.div", "^a.b$", "^(?:x|y)$", "foo\\$");
+
+  private static final List<String> KEYS = List.of("", "json", "json.", "json.name.0.family", "xjson.a", "JSON.a",
+      "text.div", "json.text.div", "json.contained.0.text.div", "json.subtext.div", "text.div\n", "text.div\r\n",
+      "text.div\n\n", "text.div\r", "text.div\u2028", "text.div\u0085", "a.text.div\n", "text.divx", "id", "id\n",
+      "id\r\n", "idx", "xid", "\nid", "session_id", "my-session", "axb", "a.b", "x", "y", "foo$", "text_div",
+      "json\u212a", "text.div\n\r");
+
+  @Test
+  void shortcutsAgreeWithTheRegex() {
+    for (String regex : PATTERNS) {
+      KeyPattern fast = KeyPattern.compile(regex);
+      Pattern exact = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
+      for (String key : KEYS) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        assertEquals(exact.matcher(lower).find(), fast.find(lower), regex + " on " + lower.replace("\n", "\\n"));
+      }
+    }
+  }
+}
