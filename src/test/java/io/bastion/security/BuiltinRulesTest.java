@@ -106,6 +106,35 @@ class BuiltinRulesTest {
     return out.stream();
   }
 
+  /**
+   * What Bastion's own clients send pass whatever their random bytes are: a JWT client assertion (base64url:
+   * a "--" or "_" by chance is not an SQL comment) and the dashboard's CSRF token (hex, since in base64url
+   * a random "--" in a header did read as one).
+   */
+  @Test
+  void bastionsOwnRandomTokensPass() {
+    java.util.Random random = new java.util.Random(20261204);
+    java.util.Base64.Encoder base64url = java.util.Base64.getUrlEncoder().withoutPadding();
+    for (int i = 0; i < 300; i++) {
+      byte[] bytes = new byte[64];
+      random.nextBytes(bytes);
+      String signature = base64url.encodeToString(bytes);
+      int at = random.nextInt(signature.length() - 2);
+      signature = signature.substring(0, at) + (i % 2 == 0 ? "--" : "-_") + signature.substring(at + 2);
+      String assertion = "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJjbGllbnQtMSJ9." + signature;
+      String form = "grant_type=client_credentials&scope=" + enc("system/*.rs") + "&client_assertion_type="
+          + enc("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") + "&client_assertion=" + assertion;
+      WafReplay.Verdict tokenRequest = waf.run(request("POST", "/auth/token",
+          List.of(new WafRequest.Header("Content-Type", "application/x-www-form-urlencoded")), form));
+      assertFalse(tokenRequest.blocked(), assertion + " blocked: " + tokenRequest);
+
+      String csrf = java.util.HexFormat.of().formatHex(java.util.Arrays.copyOf(bytes, 32));
+      WafReplay.Verdict dashboard = waf.run(request("POST", "/admin/api/users", List.of(
+          new WafRequest.Header("X-CSRF-Token", csrf), new WafRequest.Header("Content-Type", "application/json")), "{}"));
+      assertFalse(dashboard.blocked(), csrf + " blocked: " + dashboard);
+    }
+  }
+
   @ParameterizedTest(name = "blocks {0}")
   @MethodSource("attacks")
   void blocksAttack(String label, WafRequest request) {
