@@ -40,9 +40,23 @@ public final class ExportHttp {
     return send(HttpMethod.GET, pathAndQuery, Map.of("Prefer", "respond-async", "Accept", "application/fhir+json"));
   }
 
-  /** Kicks off, expects 202, returns the status URL. */
+  /**
+   * Kicks off, expects 202, returns the status URL. A 429 (every export slot busy, e.g. with a job an earlier
+   * test left running) is retried for up to 10 s, as its Retry-After asks.
+   */
   public String started(String pathAndQuery) {
     HttpResponse<Buffer> response = kickOff(pathAndQuery);
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (response.statusCode() == 429 && System.currentTimeMillis() < deadline) {
+      assertNotNull(response.getHeader("Retry-After"), "429 without Retry-After");
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      response = kickOff(pathAndQuery);
+    }
     assertEquals(202, response.statusCode(), response.bodyAsString());
     String status = response.getHeader("Content-Location");
     assertNotNull(status, "202 without Content-Location");
