@@ -14,7 +14,9 @@ import java.util.Objects;
  * One audited event, with what a FHIR R4 AuditEvent needs under the IHE Basic Audit Log Patterns (BALP):
  * what kind of event (type, subtype: the REST interaction), the action, when, the outcome, who (agents),
  * which node saw it (source), what it touched (entities, including the patient whenever the data belongs
- * to one) and the request id. {@link #toAuditEvent()} renders the resource that is hashed and stored.
+ * to one) and the request id. {@link #toAuditEvent()} defines the resource as a JSON tree; the trail hashes
+ * and stores the same text written straight from the record by {@link CanonicalAuditEvent}, which a test
+ * holds equal to the canonical JSON of this tree.
  *
  * @param type event type, e.g. {@link AuditCodes#REST}
  * @param subtype e.g. {@link AuditCodes#interaction(String)}; null when the type needs none
