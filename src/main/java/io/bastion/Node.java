@@ -12,6 +12,7 @@ import io.bastion.audit.AuditVerticle;
 import io.bastion.auth.AccessPolicy;
 import io.bastion.auth.BearerAuthenticationHandler;
 import io.bastion.auth.LocalIssuer;
+import io.bastion.auth.RefusedTokenAudit;
 import io.bastion.auth.server.AuthServer;
 import io.bastion.auth.server.ClientVerticle;
 import io.bastion.auth.TokenVerifier;
@@ -266,7 +267,8 @@ public final class Node {
           modules.add(fhir);
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, modules,
               verifier == null ? null : BearerAuthenticationHandler.create(verifier, registry,
-                  Set.of("/fhir/metadata", "/fhir/.well-known/smart-configuration")))
+                  Set.of("/fhir/metadata", "/fhir/.well-known/smart-configuration"))
+                  .audited(new RefusedTokenAudit(audit.trail(), info.id(), clock)))
               .waf(waf, wafAuditLog).cors(config.cors());
           return accounts.ensureFirstAdmin(config.admin())
               .compose(v -> deploy("DatabaseVerticle", () -> new DatabaseVerticle(health), 1))

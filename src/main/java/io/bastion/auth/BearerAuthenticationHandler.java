@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * router refuses a route that puts it after an authorisation or user handler.
  * <p>
  * Counts every outcome in {@code bastion.auth.tokens{outcome}} (a fixed label set: "accepted" or a
- * {@link TokenFailure} code) and logs refusals with the request id and the reason, never the token.
+ * {@link TokenFailure} code) and logs refusals with the request id and the reason, never the token. With
+ * {@link #audited}, every refusal is also recorded in the audit trail before it is answered; the refusal
+ * goes out even when the trail cannot take the record (a 401 carries no data to protect).
  */
 public final class BearerAuthenticationHandler implements AuthenticationHandler {
 
@@ -32,6 +34,7 @@ public final class BearerAuthenticationHandler implements AuthenticationHandler 
   private final long retryAfterSeconds;
   private final Counter accepted;
   private final Map<TokenFailure, Counter> refused = new EnumMap<>(TokenFailure.class);
+  private RefusedTokenAudit audit;
 
   private BearerAuthenticationHandler(TokenVerifier verifier, MeterRegistry registry, Set<String> publicPaths) {
     this.verifier = verifier;
@@ -55,6 +58,12 @@ public final class BearerAuthenticationHandler implements AuthenticationHandler 
    */
   public static BearerAuthenticationHandler create(TokenVerifier verifier, MeterRegistry registry, Set<String> publicPaths) {
     return new BearerAuthenticationHandler(verifier, registry, publicPaths);
+  }
+
+  /** Records every refusal in the audit trail (set once, before the handler serves requests). */
+  public BearerAuthenticationHandler audited(RefusedTokenAudit audit) {
+    this.audit = audit;
+    return this;
   }
 
   @Override
@@ -108,6 +117,17 @@ public final class BearerAuthenticationHandler implements AuthenticationHandler 
       RequestContext request = RequestContext.of(ctx);
       LOG.info("request {} bearer token refused: {}", request == null ? "-" : request.requestId(), reason.code());
     }
-    BearerChallenge.refuse(ctx, reason, retryAfterSeconds);
+    if (audit == null) {
+      BearerChallenge.refuse(ctx, reason, retryAfterSeconds);
+      return;
+    }
+    audit.record(ctx, reason).onComplete(recorded -> {
+      if (recorded.failed()) {
+        LOG.warn("request {}: the refused token could not be audited ({})",
+            RequestContext.of(ctx) == null ? "-" : RequestContext.of(ctx).requestId(),
+            recorded.cause().getClass().getSimpleName());
+      }
+      BearerChallenge.refuse(ctx, reason, retryAfterSeconds);
+    });
   }
 }

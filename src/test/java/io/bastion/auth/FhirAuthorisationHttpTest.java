@@ -113,6 +113,45 @@ class FhirAuthorisationHttpTest {
     }
   }
 
+  @Test
+  void refusedTokensAreAuditedWithThePatientTheyAimedAt() throws Exception {
+    assertEquals(401, call(HttpMethod.GET, "/fhir/Patient/aimed-1", null, null).statusCode());
+    long past = System.currentTimeMillis() / 1000 - 600;
+    String expired = TestKeys.sign(key, new JsonObject().put("iss", ISSUER).put("aud", AUDIENCE)
+        .put("sub", "claimed-subject-7").put("exp", past).put("iat", past - 60).put("scope", "user/*.cruds"));
+    assertEquals(401, call(HttpMethod.GET, "/fhir/Patient/aimed-2/Observation", expired, null).statusCode());
+
+    String missing = refusal("aimed-1");
+    assertTrue(missing.contains("\"outcome\":\"4\"") && missing.contains("\"code\":\"110114\"")
+        && missing.contains("\"outcomeDesc\":\"bearer token refused: missing\""), missing);
+    assertTrue(missing.contains("\"reference\":\"Patient/aimed-1\""), missing);
+    String refused = refusal("aimed-2");
+    assertTrue(refused.contains("\"outcomeDesc\":\"bearer token refused: expired\""), refused);
+    assertTrue(!refused.contains("claimed-subject-7") && refused.contains(RefusedTokenAudit.UNAUTHENTICATED),
+        "an unverified token's claims are not recorded: " + refused);
+  }
+
+  /** The audit entry of the refusal aimed at this patient (waits for it: at most 5 s). */
+  private static String refusal(String patientId) throws Exception {
+    var server = node.node().postgres();
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (true) {
+      try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.options().getUser(),
+          server.options().getPassword());
+          var s = c.prepareStatement("SELECT agent, entry FROM audit_event WHERE patients @> ARRAY[?]::text[]")) {
+        s.setString(1, patientId);
+        try (var rows = s.executeQuery()) {
+          if (rows.next()) {
+            assertEquals(RefusedTokenAudit.UNAUTHENTICATED, rows.getString("agent"));
+            return rows.getString("entry");
+          }
+        }
+      }
+      assertTrue(System.currentTimeMillis() < deadline, "the refusal for " + patientId + " was not audited");
+      Thread.sleep(50);
+    }
+  }
+
   private static String tokenWithRoles(String scope, String... roles) {
     long now = System.currentTimeMillis() / 1000;
     JsonObject claims = new JsonObject().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", "officer-1")
