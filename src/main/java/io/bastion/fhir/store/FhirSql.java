@@ -103,7 +103,8 @@ final class FhirSql {
 
   /**
    * $1 type, $2 id, $3 last_updated, $4 content (meta.versionId already "1"), $5 method, $6 index rows, which
-   * fill the {@code tables} ({@link #tablesOf}). One text per set of tables, so each is prepared once.
+   * fill the {@code tables} ({@link #tablesOf}); with no table, there is no $6. One text per set of tables, so
+   * each is prepared once.
    */
   static String insert(int tables) {
     String sql = INSERTS[tables];

@@ -88,8 +88,9 @@ public final class PgResourceStore implements ResourceStore {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
     JsonObject index = indexer.rows(type, stored);
-    return client.preparedQuery(FhirSql.insert(FhirSql.tablesOf(index)))
-        .execute(Tuple.of(type, id, utc(now), phi.conceal(type, id, stored), "POST", index))
+    int tables = FhirSql.tablesOf(index);
+    return client.preparedQuery(FhirSql.insert(tables))
+        .execute(insertParams(type, id, now, phi.conceal(type, id, stored), "POST", index, tables))
         .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", stored.encode()), true))
         .recover(PgResourceStore::mapFailure);
   }
@@ -119,6 +120,13 @@ public final class PgResourceStore implements ResourceStore {
       }
       return written;
     });
+  }
+
+  /** The parameters of {@link FhirSql#insert}: without the index rows when they fill no table (no $6 then). */
+  private static Tuple insertParams(String type, String id, Instant now, JsonObject sealed, String method,
+      JsonObject index, int tables) {
+    Tuple params = Tuple.of(type, id, utc(now), sealed, method);
+    return tables == 0 ? params : params.addValue(index);
   }
 
   /** One {@link FhirSql#insertBatch} statement for the resources; {@code stored} receives each one as stamped (plaintext). */
@@ -211,8 +219,9 @@ public final class PgResourceStore implements ResourceStore {
               throw new StoreException(Reason.VERSION_MISMATCH, "If-Match was given but the resource does not exist");
             }
             // update as create, under the client's id; a racing create of the same id fails the unique key
-            return conn.preparedQuery(FhirSql.insert(FhirSql.tablesOf(index)))
-                .execute(Tuple.of(type, id, utc(now), sealed, "PUT", index))
+            int tables = FhirSql.tablesOf(index);
+            return conn.preparedQuery(FhirSql.insert(tables))
+                .execute(insertParams(type, id, now, sealed, "PUT", index, tables))
                 .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
           }
           int current = locked.iterator().next().getInteger("version");
