@@ -1,7 +1,7 @@
 package io.bastion.fhir.phi;
 
 import io.bastion.fhir.FhirException;
-import io.vertx.core.json.Json;
+import io.bastion.fhir.JsonStrings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -143,7 +143,11 @@ public final class PhiCipher implements PhiProtection {
       }
       out.append(stored, from, at);
       String plain = open(type, id, stored.substring(at + 1, end));
-      out.append(plain == null ? stored.substring(at, end + 1) : Json.encode(plain));
+      if (plain == null) {
+        out.append(stored, at, end + 1);
+      } else {
+        JsonStrings.appendQuoted(out, plain);
+      }
       from = end + 1;
       at = stored.indexOf(QUOTED_MARK, from);
     }

@@ -103,7 +103,16 @@ final class Criteria {
   private static Criterion string(SearchParameter p, String modifier, List<String> escaped) {
     List<String> values = escaped.stream().map(Criteria::unescape).toList();
     if (modifier == null) {
-      return index(p, "fhir_idx_string", (sql, i) -> or(values, v -> startsWith(sql, i + ".value_norm", v)));
+      RowCondition condition = (sql, i) -> or(values, v -> startsWith(sql, i + ".value_norm", v));
+      String prefix = values.size() == 1 ? Normalizer.normalize(values.get(0)) : "";
+      if (prefix.isEmpty()) {
+        return index(p, "fhir_idx_string", condition);
+      }
+      // one prefix: its exact value in res_pk order, and the longer values starting with it (see Ordered)
+      return new IndexCriterion(p, "fhir_idx_string", condition, new IndexCriterion.Ordered(
+          (sql, i) -> i + ".value_norm = " + sql.bind(prefix),
+          (sql, i) -> "(" + i + ".value_norm ~>~ " + sql.bind(prefix) + " AND " + i + ".value_norm ~<~ "
+              + sql.bind(upperBound(prefix)) + ")"));
     }
     return switch (modifier) {
       case "exact" -> index(p, "fhir_idx_string", (sql, i) -> or(values, v -> "(" + i + ".value_norm = "
@@ -124,9 +133,13 @@ final class Criteria {
     if (prefix.isEmpty()) {
       return "true";
     }
+    return "(" + column + " ~>=~ " + sql.bind(prefix) + " AND " + column + " ~<~ " + sql.bind(upperBound(prefix)) + ")";
+  }
+
+  /** The least string above every string starting with the (non-empty) prefix: its last character incremented. */
+  private static String upperBound(String prefix) {
     int last = prefix.codePointBefore(prefix.length());
-    String upper = prefix.substring(0, prefix.length() - Character.charCount(last)) + Character.toString(last + 1);
-    return "(" + column + " ~>=~ " + sql.bind(prefix) + " AND " + column + " ~<~ " + sql.bind(upper) + ")";
+    return prefix.substring(0, prefix.length() - Character.charCount(last)) + Character.toString(last + 1);
   }
 
   private static Criterion token(SearchParameter p, String modifier, List<String> values) {

@@ -143,26 +143,44 @@ public final class PgSearchService implements SearchService {
   }
 
   /**
-   * The page found in the index tables, the resource rows read only for the page itself: the first
-   * criterion's index rows, the others as semi-joins on them. Index rows exist only for live resources of
+   * The page found in the index tables, the resource rows read only for the page itself: one criterion's
+   * index rows (the first that can be read in res_pk order, else the first), the others as semi-joins on them. Index rows exist only for live resources of
    * their own type, so no candidate needs a visit to fhir_resource (a probe per candidate, each a heap visit
    * on recently written pages); the planner still picks which criterion to scan first and which to probe.
    */
   private static Statement indexDrivenPage(SearchRequest request, Sql sql) {
-    List<Criterion> criteria = request.criteria();
-    StringBuilder page = new StringBuilder("SELECT d.res_pk AS pk FROM ")
-        .append(((IndexCriterion) criteria.get(0)).rows(sql, "d"));
-    for (Criterion criterion : criteria.subList(1, criteria.size())) {
-      page.append(" AND ").append(criterion.sql(sql, "d"));
+    List<Criterion> criteria = new ArrayList<>(request.criteria());
+    StringBuilder page = new StringBuilder("SELECT d.res_pk AS pk FROM ");
+    IndexCriterion ordered = firstOrdered(criteria);
+    if (ordered != null) {
+      // the driver's rows in res_pk order: the page ends after the first matches, not after every candidate
+      criteria.remove(ordered);
+      String after = request.cursor() == null ? null : sql.bind(request.cursor().resourcePk());
+      page.append(ordered.orderedPks(sql, after)).append(" d WHERE true");
+    } else {
+      page.append(((IndexCriterion) criteria.remove(0)).rows(sql, "d"));
+      if (request.cursor() != null) {
+        page.append(" AND d.res_pk > ").append(sql.bind(request.cursor().resourcePk()));
+      }
     }
-    if (request.cursor() != null) {
-      page.append(" AND d.res_pk > ").append(sql.bind(request.cursor().resourcePk()));
+    for (Criterion criterion : criteria) {
+      page.append(" AND ").append(criterion.sql(sql, "d"));
     }
     // a resource with several matching rows (two names starting alike) counts once
     page.append(" GROUP BY d.res_pk ORDER BY d.res_pk LIMIT ").append(sql.bind(request.count() + 1));
     String text = "SELECT " + COLUMNS + " FROM (" + page + ") p JOIN fhir_resource r ON r.res_pk = p.pk"
         + " WHERE NOT r.deleted ORDER BY p.pk";
     return new Statement(text, sql.tuple());
+  }
+
+  /** The first criterion whose index rows can be read in res_pk order, or null. */
+  private static IndexCriterion firstOrdered(List<Criterion> criteria) {
+    for (Criterion criterion : criteria) {
+      if (criterion instanceof IndexCriterion index && index.ordered() != null) {
+        return index;
+      }
+    }
+    return null;
   }
 
   /** Rows strictly after the cursor in (k0, k1, …, pk) order, each key ascending or descending, nulls last. */

@@ -1,6 +1,7 @@
 package io.bastion.fhir.search;
 
 import io.bastion.fhir.FhirException;
+import io.bastion.fhir.JsonStrings;
 import io.bastion.fhir.search.SearchResult.Entry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -62,8 +63,8 @@ public final class SearchBundle {
     if (!first) {
       out.append(',');
     }
-    String fullUrl = new JsonObject().put("fullUrl", base + "/" + entry.type() + "/" + entry.id()).encode();
-    out.append(fullUrl, 0, fullUrl.length() - 1).append(",\"resource\":").append(body(entry, request))
+    JsonStrings.appendQuoted(out.append("{\"fullUrl\":"), base + "/" + entry.type() + "/" + entry.id())
+        .append(",\"resource\":").append(body(entry, request))
         .append(",\"search\":{\"mode\":\"").append(mode).append("\"}}");
     return false;
   }

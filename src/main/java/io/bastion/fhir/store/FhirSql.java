@@ -33,16 +33,23 @@ final class FhirSql {
    * members of one statement see the same snapshot, so the deletes never see the rows being inserted.
    */
   static String indexWrites(int param, boolean replace) {
-    return indexWrites("cur", "$" + param + "::jsonb", replace);
+    return indexWrites("cur", "$" + param + "::jsonb", replace, ALL_TABLES);
   }
 
-  /** As above, the rows read from the JSON expression {@code json}, in scope in {@code from}. */
-  private static String indexWrites(String from, String json, boolean replace) {
+  /**
+   * As above, the rows read from the JSON expression {@code json}, in scope in {@code from}, inserted only
+   * into the tables whose bit is set in {@code tables} (bit t: {@link #INDEX_TABLES}[t]).
+   */
+  private static String indexWrites(String from, String json, boolean replace, int tables) {
     StringBuilder sql = new StringBuilder();
-    for (String[] table : INDEX_TABLES) {
+    for (int t = 0; t < INDEX_TABLES.length; t++) {
+      String[] table = INDEX_TABLES[t];
       if (replace) {
         sql.append(",\n  d_").append(table[0]).append(" AS (DELETE FROM ").append(table[1])
             .append(" WHERE res_pk IN (SELECT res_pk FROM cur))");
+      }
+      if ((tables & (1 << t)) == 0) {
+        continue;
       }
       StringBuilder keys = new StringBuilder();
       StringBuilder columns = new StringBuilder();
@@ -71,15 +78,49 @@ final class FhirSql {
     return sql.toString();
   }
 
-  /** $1 type, $2 id, $3 last_updated, $4 content (meta.versionId already "1"), $5 method, $6 index rows. */
-  static final String INSERT = """
-      WITH cur AS (
-        INSERT INTO fhir_resource (res_type, res_id, version, last_updated, deleted, content)
-        VALUES ($1, $2, 1, $3, false, $4)
-        RETURNING res_pk, version, res_type, res_id, last_updated, content)%s
-      INSERT INTO fhir_resource_history (%s)
-      SELECT res_pk, version, res_type, res_id, last_updated, $5, content FROM cur
-      RETURNING version""".formatted(indexWrites(6, false), HISTORY_COLUMNS);
+  /** Every index table's bit (see {@link #tablesOf}). */
+  static final int ALL_TABLES = (1 << INDEX_TABLES.length) - 1;
+
+  /**
+   * The bits of the index tables the rows (SearchIndexer's JSON) fill. A create statement names only those:
+   * a Patient fills three of the eight tables, and every table a statement inserts into is opened, locked
+   * and planned, with its indexes, even when it receives no row (about a fifth of a Patient create's
+   * PostgreSQL time).
+   */
+  static int tablesOf(io.vertx.core.json.JsonObject rows) {
+    int tables = 0;
+    for (int t = 0; t < INDEX_TABLES.length; t++) {
+      io.vertx.core.json.JsonArray list = rows.getJsonArray(INDEX_TABLES[t][0]);
+      if (list != null && !list.isEmpty()) {
+        tables |= 1 << t;
+      }
+    }
+    return tables;
+  }
+
+  private static final String[] INSERTS = new String[ALL_TABLES + 1];
+  private static final String[] INSERT_BATCHES = new String[ALL_TABLES + 1];
+
+  /**
+   * $1 type, $2 id, $3 last_updated, $4 content (meta.versionId already "1"), $5 method, $6 index rows, which
+   * fill the {@code tables} ({@link #tablesOf}); with no table, there is no $6. One text per set of tables, so
+   * each is prepared once.
+   */
+  static String insert(int tables) {
+    String sql = INSERTS[tables];
+    if (sql == null) {
+      sql = """
+          WITH cur AS (
+            INSERT INTO fhir_resource (res_type, res_id, version, last_updated, deleted, content)
+            VALUES ($1, $2, 1, $3, false, $4)
+            RETURNING res_pk, version, res_type, res_id, last_updated, content)%s
+          INSERT INTO fhir_resource_history (%s)
+          SELECT res_pk, version, res_type, res_id, last_updated, $5, content FROM cur
+          RETURNING version""".formatted(indexWrites("cur", "$6::jsonb", false, tables), HISTORY_COLUMNS);
+      INSERTS[tables] = sql; // a benign race: two threads build the same text
+    }
+    return sql;
+  }
 
   /**
    * $1 type, $2 id, $3 last_updated, $4 content, $5 expected version or null, $6 method, $7 index rows. The version
@@ -123,9 +164,13 @@ final class FhirSql {
   /**
    * Many new resources in one statement. $1 last_updated, $2 a JSON array of {@code {t: type, i: id, c: content,
    * x: index rows}}: the current rows, history rows and index rows of all of them (the index rows joined back
-   * to their resource by type and id). Returns the number of resources inserted.
+   * to their resource by type and id), which together fill the {@code tables} ({@link #tablesOf}). Returns the
+   * number of resources inserted.
    */
-  static final String INSERT_BATCH = """
+  static String insertBatch(int tables) {
+    String sql = INSERT_BATCHES[tables];
+    if (sql == null) {
+      sql = """
       WITH src AS (
         SELECT e ->> 't' AS t, e ->> 'i' AS i, e -> 'c' AS c, e -> 'x' AS x FROM jsonb_array_elements($2::jsonb) AS e),
       cur AS (
@@ -136,7 +181,11 @@ final class FhirSql {
         INSERT INTO fhir_resource_history (%s)
         SELECT res_pk, version, res_type, res_id, last_updated, 'POST', content FROM cur)%s
       SELECT count(*) AS inserted FROM cur""".formatted(HISTORY_COLUMNS,
-      indexWrites("cur JOIN src ON src.t = cur.res_type AND src.i = cur.res_id", "src.x", false));
+          indexWrites("cur JOIN src ON src.t = cur.res_type AND src.i = cur.res_id", "src.x", false, tables));
+      INSERT_BATCHES[tables] = sql;
+    }
+    return sql;
+  }
 
   /** $1 type, $2 id. */
   static final String READ = """

@@ -87,8 +87,10 @@ public final class PgResourceStore implements ResourceStore {
   public Future<Written> create(String type, String id, JsonObject resource) {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
-    return client.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), phi.conceal(type, id, stored),
-            "POST", indexer.rows(type, stored)))
+    JsonObject index = indexer.rows(type, stored);
+    int tables = FhirSql.tablesOf(index);
+    return client.preparedQuery(FhirSql.insert(tables))
+        .execute(insertParams(type, id, now, phi.conceal(type, id, stored), "POST", index, tables))
         .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", stored.encode()), true))
         .recover(PgResourceStore::mapFailure);
   }
@@ -120,16 +122,26 @@ public final class PgResourceStore implements ResourceStore {
     });
   }
 
-  /** One INSERT_BATCH statement for the resources; {@code stored} receives each one as stamped (plaintext). */
+  /** The parameters of {@link FhirSql#insert}: without the index rows when they fill no table (no $6 then). */
+  private static Tuple insertParams(String type, String id, Instant now, JsonObject sealed, String method,
+      JsonObject index, int tables) {
+    Tuple params = Tuple.of(type, id, utc(now), sealed, method);
+    return tables == 0 ? params : params.addValue(index);
+  }
+
+  /** One {@link FhirSql#insertBatch} statement for the resources; {@code stored} receives each one as stamped (plaintext). */
   private Future<Integer> insertBatch(List<NewResource> resources, Instant now, List<JsonObject> stored) {
     io.vertx.core.json.JsonArray batch = new io.vertx.core.json.JsonArray(new ArrayList<>(resources.size()));
+    int tables = 0;
     for (NewResource r : resources) {
       JsonObject resource = stamp(r.resource(), r.id(), 1, now);
       stored.add(resource);
+      JsonObject index = indexer.rows(r.type(), resource);
+      tables |= FhirSql.tablesOf(index);
       batch.add(new JsonObject().put("t", r.type()).put("i", r.id()).put("c", phi.conceal(r.type(), r.id(), resource))
-          .put("x", indexer.rows(r.type(), resource)));
+          .put("x", index));
     }
-    return client.preparedQuery(FhirSql.INSERT_BATCH).execute(Tuple.of(utc(now), batch))
+    return client.preparedQuery(FhirSql.insertBatch(tables)).execute(Tuple.of(utc(now), batch))
         .map(rows -> rows.iterator().next().getLong("inserted").intValue())
         .recover(PgResourceStore::mapFailure);
   }
@@ -207,7 +219,9 @@ public final class PgResourceStore implements ResourceStore {
               throw new StoreException(Reason.VERSION_MISMATCH, "If-Match was given but the resource does not exist");
             }
             // update as create, under the client's id; a racing create of the same id fails the unique key
-            return conn.preparedQuery(FhirSql.INSERT).execute(Tuple.of(type, id, utc(now), sealed, "PUT", index))
+            int tables = FhirSql.tablesOf(index);
+            return conn.preparedQuery(FhirSql.insert(tables))
+                .execute(insertParams(type, id, now, sealed, "PUT", index, tables))
                 .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
           }
           int current = locked.iterator().next().getInteger("version");

@@ -66,6 +66,27 @@ class SearchPagingTest {
     return seen;
   }
 
+  /**
+   * A prefix search reads the rows of the exact value and those of the longer values as two streams merged in
+   * page order (IndexCriterion.Ordered): the pages still hold every match once and in order, a resource named
+   * both ways once.
+   */
+  @Test
+  void prefixPagesMergeExactAndLongerValuesInOrder() {
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      expected.add(fhir.create(patient(i % 2 == 0 ? "Paige" : "Paigeson", "G" + i, "1980-01-0" + (i + 1))));
+    }
+    JsonObject both = patient("Paige", "Both", "1985-01-01");
+    both.getJsonArray("name").add(new JsonObject().put("family", "Paigeton"));
+    expected.add(fhir.create(both));
+    fhir.create(patient("Paige", "Old", "1950-01-01")); // fails the date criterion
+    fhir.create(patient("Pag", "Short", "1990-01-01")); // shorter than the prefix
+    expected.add(fhir.create(patient("PAIGE", "Last", "2001-01-01")));
+    assertEquals(expected, walk("/fhir/Patient?family=paige&birthdate=ge1960-01-01&_count=3", () -> { }));
+    assertEquals(expected, walk("/fhir/Patient?birthdate=ge1960-01-01&family=paige&_count=2", () -> { }));
+  }
+
   @Test
   void nextLinksWalkEveryMatchExactlyOnceWhileOthersWrite() {
     List<String> initial = createMany("Walker", 40);

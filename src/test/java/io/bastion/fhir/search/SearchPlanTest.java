@@ -119,6 +119,22 @@ class SearchPlanTest {
     }
   }
 
+  /**
+   * A family prefix drives the search as two index scans merged in res_pk order (the exact value's rows
+   * come in res_pk order from the value index, whose last key column is res_pk: V12), so the page ends after
+   * its first matches; no sort of every candidate comes before the limit.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"Patient?family=fam12&birthdate=ge1970-01-01", "Patient?birthdate=ge1970-01-01&family=fam12"})
+  void familyPrefixReadsItsCandidatesInPageOrder(String search) {
+    String plan = plan(search, "force_custom_plan");
+    System.out.println("== " + search + " (custom)\n" + plan);
+    assertTrue(plan.contains("Merge Append"), search + ":\n" + plan);
+    assertTrue(plan.contains("(value_norm = 'fam12'::text)"), search + ":\n" + plan);
+    String beforeLimit = plan.substring(plan.indexOf("->  Limit"));
+    assertFalse(beforeLimit.substring(0, beforeLimit.indexOf("Merge Append")).contains("Sort"), search + ":\n" + plan);
+  }
+
   private static String plan(String search, String mode) {
     String type = search.substring(0, search.indexOf('?'));
     List<Map.Entry<String, String>> params = new ArrayList<>();
