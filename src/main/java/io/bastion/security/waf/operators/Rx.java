@@ -20,6 +20,8 @@ public final class Rx implements Operator {
   /** The condition with its own automaton, for contexts without the rule set's index. */
   private final LiteralPrefilter prefilter;
   private final ThreadLocal<Matcher> matchers;
+  /** Says "no match" without backtracking for most values the literal prefilter lets through; null when off. */
+  private final NoMatchDfa noMatch;
 
   /**
    * This pattern's literals as ids of the rule set's index (null without an index), as the non-zero words
@@ -48,6 +50,7 @@ public final class Rx implements Operator {
     this.condition = prefilter ? RequiredLiterals.condition(pattern.pattern()) : null;
     this.required = condition == null ? null : condition.literals();
     this.prefilter = condition == null ? null : LiteralPrefilter.of(pattern.pattern());
+    this.noMatch = prefilter ? NoMatchDfa.of(pattern.pattern()) : null;
     if (required == null || index == null) {
       this.maskWords = null;
       this.maskBits = null;
@@ -107,6 +110,16 @@ public final class Rx implements Operator {
     return any && (conditionByIndexId == null || conditionByIndexId.holds(hits));
   }
 
+  /** Whether the pattern has a {@link NoMatchDfa} (with the prefilter on, nearly every CRS pattern does). */
+  public boolean hasNoMatchAutomaton() {
+    return noMatch != null;
+  }
+
+  /** The automaton's answer alone: false means the regex cannot find a match (true without an automaton). */
+  public boolean automatonMayFind(String input) {
+    return noMatch == null || noMatch.mayFind(input);
+  }
+
   public Pattern pattern() {
     return pattern;
   }
@@ -123,6 +136,9 @@ public final class Rx implements Operator {
         return false;
       }
     } else if (!mayMatch(input)) {
+      return false;
+    }
+    if (noMatch != null && !noMatch.mayFind(input)) {
       return false;
     }
     long allowed = Math.min(BoundedCharSequence.budgetFor(input), ctx.remainingRegexSteps());

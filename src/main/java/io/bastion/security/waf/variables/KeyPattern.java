@@ -30,7 +30,7 @@ final class KeyPattern {
     boolean start = !dotted && body.startsWith("^");
     body = body.substring(dotted ? 8 : start ? 1 : 0);
     boolean end = body.endsWith("$") && !body.endsWith("\\$");
-    body = end ? body.substring(0, body.length() - 1) : body;
+    body = end ? body.substring(0, body.length() - 1) : dropTrailingRuns(body);
     String literal = literal(body);
     if (literal == null || literal.isEmpty() || (dotted && !end)) {
       return new KeyPattern(pattern, Shape.REGEX, null);
@@ -38,6 +38,31 @@ final class KeyPattern {
     Shape shape = dotted ? Shape.DOTTED_SUFFIX : start && end ? Shape.EXACT : start ? Shape.PREFIX
         : end ? Shape.SUFFIX : Shape.CONTAINS;
     return new KeyPattern(pattern, shape, literal);
+  }
+
+  /**
+   * Without a final {@code $}, a trailing {@code c*}, {@code \.*} or {@code .*} can match nothing, so the
+   * pattern is found exactly where the part before it is ({@code TX:/MULTIPART_HEADERS_CONTENT_TYPES_* /}
+   * is tested against every TX variable by a CRS rule). Anything less plain is left as it is.
+   */
+  private static String dropTrailingRuns(String body) {
+    String b = body;
+    while (b.length() >= 2 && b.charAt(b.length() - 1) == '*') {
+      String atom = b.substring(0, b.length() - 1);
+      char c = atom.charAt(atom.length() - 1);
+      boolean escaped = atom.length() >= 2 && atom.charAt(atom.length() - 2) == '\\';
+      if (c == '.' && escaped) {
+        if (atom.length() >= 3 && atom.charAt(atom.length() - 3) == '\\') {
+          return b; // "\\.*": an escaped backslash, then ".*"
+        }
+        b = atom.substring(0, atom.length() - 2);
+      } else if (!escaped && (c == '.' || (c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-')))) {
+        b = atom.substring(0, atom.length() - 1);
+      } else {
+        return b;
+      }
+    }
+    return b;
   }
 
   /** The lower-cased literal a pattern body spells (letters, digits, '_', '-', escaped '.'), else null. */

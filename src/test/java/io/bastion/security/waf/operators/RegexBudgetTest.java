@@ -24,11 +24,21 @@ class RegexBudgetTest {
 
   @Test
   void nestedAlternationOnLongInputStaysBounded() {
-    Rx rx = new Rx("(x+x+)+y");
+    // without the prefilter and the no-match automaton, so that the backtracking matcher meets the input
+    Rx rx = new Rx("(x+x+)+y", false);
     String hostile = "x".repeat(5_000);
     OperatorsTest.Ctx ctx = new OperatorsTest.Ctx();
     assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(3), () -> rx.matches(ctx, hostile)));
     assertTrue(ctx.budgetHit);
+  }
+
+  @Test
+  void theNoMatchAutomatonRulesOutAHostileValueWithoutBacktracking() {
+    Rx rx = new Rx("(x+x+)+y");
+    String hostile = "x".repeat(5_000);
+    OperatorsTest.Ctx ctx = new OperatorsTest.Ctx();
+    assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(3), () -> rx.matches(ctx, hostile)));
+    assertFalse(ctx.budgetHit, "no 'y' in the value: the automaton answers before the matcher runs");
   }
 
   @Test

@@ -11,13 +11,17 @@ import org.junit.jupiter.api.Test;
 class KeyPatternTest {
 
   private static final List<String> PATTERNS = List.of("^json\\.", "(?:^|\\.)text\\.div$", "text\\.div$", "^id$",
-      "^ID$", "session", "^json\\.", "(?:^|\\.)text\\.div", "^a.b$", "^(?:x|y)$", "foo\\$");
+      "^ID$", "session", "^json\\.", "(?:^|\\.)text\\.div", "^a.b$", "^(?:x|y)$", "foo\\$",
+      "MULTIPART_HEADERS_CONTENT_TYPES_*", "paramcounter_.*", "^rfi_parameter_.*", "a\\.*", "ab*$", "x\\\\.*",
+      "^id_*", "a\\*");
 
   private static final List<String> KEYS = List.of("", "json", "json.", "json.name.0.family", "xjson.a", "JSON.a",
       "text.div", "json.text.div", "json.contained.0.text.div", "json.subtext.div", "text.div\n", "text.div\r\n",
       "text.div\n\n", "text.div\r", "text.div\u2028", "text.div\u0085", "a.text.div\n", "text.divx", "id", "id\n",
       "id\r\n", "idx", "xid", "\nid", "session_id", "my-session", "axb", "a.b", "x", "y", "foo$", "text_div",
-      "json\u212a", "text.div\n\r");
+      "json\u212a", "text.div\n\r", "multipart_headers_content_types", "multipart_headers_content_types_x",
+      "tx.multipart_headers_content_type", "paramcounter_", "paramcounter", "xparamcounter_1", "rfi_parameter_a",
+      "xrfi_parameter_", "a", "a..", "ab", "abbb", "abc", "x\\y", "x", "id_", "xid_", "a*", "a\\");
 
   @Test
   void shortcutsAgreeWithTheRegex() {

@@ -1,0 +1,66 @@
+package io.bastion.security.waf.operators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The no-match automaton against {@code java.util.regex} on the constructs whose semantics are easy to get
+ * wrong (ASCII-only case folding, scoped flags, negated classes, escapes, counted repetition): it must say
+ * "maybe" wherever the regex finds a match, and it should say "no" for plain non-matches (else it is useless).
+ */
+class NoMatchDfaTest {
+
+  /** pattern (PCRE, as in a rule), a value the regex matches, a value it does not. */
+  private static final List<String[]> CASES = List.of(
+      new String[] {"(?i)union\\s+select", "x UNION\tSeLeCt y", "union-select"},
+      new String[] {"(?i:ab)c", "ABc", "ABC"},
+      new String[] {"a(?i)b", "aB", "AB"},
+      new String[] {"(?i)[^a]x", "bx", "Ax"},
+      new String[] {"(?i)[a-c]z", "Bz", "dz"},
+      new String[] {"(?i)\\x41b", "aB", "xb"},
+      new String[] {"[^\\w\\s]{2}", "a%$", "a b"},
+      new String[] {"\\d{3,5}-x", "123-x", "12-x"},
+      new String[] {"a.{0,100}b", "a\nb", "ba"},
+      new String[] {"(?:^|[/;\\x5c])\\.{2,3}[/;\\x5c]", "/../etc", "a..b"},
+      new String[] {"(?<=a)b", "ab", "cc"},
+      new String[] {"(a)\\1", "aa", "bb"},
+      new String[] {"[[:alpha:]]+=", "abc=", "123"},
+      new String[] {"\\bselect\\b", "select 1", "selec"},
+      new String[] {"\\x{e9}t\\u00e9", "\u00e9t\u00e9", "ete"},
+      new String[] {"[\\]x]y", "]y", "zy"},
+      new String[] {"a++b", "aab", "b"},
+      new String[] {"\\Q.*\\E", "a.*", "ab"});
+
+  @Test
+  void saysMaybeWheneverTheRegexMatchesAndNoForPlainMisses() {
+    for (String[] c : CASES) {
+      Pattern p = PcreTranslator.compile(c[0]);
+      NoMatchDfa dfa = NoMatchDfa.of(p.pattern());
+      assertNotNull(dfa, c[0]);
+      assertTrue(p.matcher(c[1]).find(), "case is wrong: " + c[0] + " on " + c[1]);
+      assertTrue(dfa.mayFind(c[1]), c[0] + " must say maybe for " + c[1]);
+      assertEquals(false, p.matcher(c[2]).find(), "case is wrong: " + c[0] + " on " + c[2]);
+    }
+    assertEquals(false, NoMatchDfa.of("(?i)union\\s+select").mayFind("union-select"));
+    assertEquals(false, NoMatchDfa.of("\\d{3,5}-x").mayFind("12-x"));
+    assertEquals(false, NoMatchDfa.of("(?i)[^a]x").mayFind("Ax"));
+    assertEquals(false, NoMatchDfa.of("(?i)\\x41b").mayFind("xb"));
+  }
+
+  @Test
+  void charactersOutsideTheByteAlphabetLeaveTheVerdictToTheRegex() {
+    assertTrue(NoMatchDfa.of("abc").mayFind("\u2028"));
+  }
+
+  @Test
+  void unsupportedSyntaxGetsNoAutomaton() {
+    assertNull(NoMatchDfa.of("(?x)a b"));
+    assertNull(NoMatchDfa.of("(?u)(?i)\u00e9"));
+  }
+}
