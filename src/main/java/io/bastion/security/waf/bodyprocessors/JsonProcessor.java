@@ -41,21 +41,35 @@ public final class JsonProcessor implements BodyProcessor {
     }
     switch (t) {
       case START_OBJECT -> {
+        boolean empty = true;
         for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
           String name = bytes(p.currentName());
           walk(p, p.nextToken(), path + "." + name, depth + 1, ctx);
+          empty = false;
         }
+        emptyContainer(path, depth, empty, ctx);
       }
       case START_ARRAY -> {
         int i = 0;
         for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
           walk(p, v, path + "." + i++, depth + 1, ctx);
         }
+        emptyContainer(path, depth, i == 0, ctx);
       }
       case VALUE_NULL -> ctx.addPostArg(path, "");
       case VALUE_TRUE -> ctx.addPostArg(path, "true");
       case VALUE_FALSE -> ctx.addPostArg(path, "false");
       default -> ctx.addPostArg(path, bytes(p.getText()));
+    }
+  }
+
+  /**
+   * An empty object or array below the top is still a name the client chose ({@code {"${jndi:…}":{}}}): it
+   * becomes an argument with an empty value, so ARGS_NAMES rules see it as they see the name of a null.
+   */
+  private static void emptyContainer(String path, int depth, boolean empty, BodyContext ctx) {
+    if (empty && depth > 0) {
+      ctx.addPostArg(path, "");
     }
   }
 

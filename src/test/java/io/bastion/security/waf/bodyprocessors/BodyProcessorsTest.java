@@ -50,6 +50,10 @@ class BodyProcessorsTest {
         Arguments.of("JSON", "{\"a\":{\"b\":[1,\"x\"]},\"t\":true,\"n\":null}", null,
             List.of("json.a.b.0=1", "json.a.b.1=x", "json.t=true", "json.n=")),
         Arguments.of("JSON", "[{\"k\":\"v\"}]", null, List.of("json.0.k=v")),
+        // an empty object or array is still a name the client chose; the empty document itself names nothing
+        Arguments.of("JSON", "{\"${jndi:x}\":{},\"list\":[],\"o\":{\"e\":[]}}", null,
+            List.of("json.${jndi:x}=", "json.list=", "json.o.e=")),
+        Arguments.of("JSON", "{}", null, List.of()),
         Arguments.of("JSON", "{\"name\":\"Bénédicte\"}", null, List.of("json.name=" + bytes("Bénédicte"))),
         Arguments.of("MULTIPART", "--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n--B--\r\n",
             "multipart/form-data; boundary=B", List.of("f=v")));
