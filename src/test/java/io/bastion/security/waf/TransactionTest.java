@@ -82,8 +82,11 @@ class TransactionTest {
         SecRule ARGS_NAMES "@streq json.meta.profile" "id:3,phase:2,pass"
         SecRule REQBODY_ERROR "!@eq 0" "id:4,phase:2,pass"
         """);
-    Transaction ok = run(e, "POST", "/", "application/json", "{\"a\":{\"b\":[1,\"evil\"]},\"meta\":{\"profile\":[]}}");
+    Transaction ok = run(e, "POST", "/", "application/json", "{\"a\":{\"b\":[1,\"evil\"]},\"meta\":{\"tag\":[]}}");
     assertEquals(Set.of(2), ok.loggedRuleIds());
+    // the name of an empty array is an argument of its own (empty value), visible to ARGS_NAMES
+    Transaction empty = run(e, "POST", "/", "application/json", "{\"meta\":{\"profile\":[]}}");
+    assertEquals(Set.of(3), empty.loggedRuleIds());
     Transaction broken = run(e, "POST", "/", "application/json", "{\"a\":");
     assertEquals(Set.of(4), broken.loggedRuleIds());
   }
