@@ -64,10 +64,12 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final List<MatchedRule> matched = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
   /**
-   * Each value's transformed forms, indexed by {@link TransformChain#id()}: keyed by identity, because a
-   * collection value is the same String instance for every rule that inspects it.
+   * Each collected value's memo (transformed forms, literal hits): keyed by identity, because a collection
+   * value is the same String instance for every rule that inspects it.
    */
-  private final Map<String, String[]> transformed = new IdentityHashMap<>();
+  private final Map<String, ValueMemo> memos = new IdentityHashMap<>();
+  /** The memo of the form an operator is testing now, so {@link #literalHits} needs no lookup for it. */
+  private ValueMemo testing;
   /** One reusable buffer per chain depth for the values a rule inspects. */
   private CollectedValues[] buffers = new CollectedValues[0];
   private EngineMode mode;
@@ -82,8 +84,6 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private WafResponse response;
   private long regexSteps = REGEX_STEP_BUDGET;
   private boolean budgetExhausted;
-  /** Keyed by identity: values and their transformed forms are shared String instances across rules. */
-  private final Map<String, long[]> literalCache = new IdentityHashMap<>();
 
   Transaction(RuleSet rules, BodyProcessors bodyProcessors, WafRequest request, String uniqueId) {
     this.rules = rules;
@@ -357,54 +357,47 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     r.targets().collect(this, exclusions, values);
     TransformChain chain = r.chain();
     boolean any = false;
+    int chainCount = rules.chainCount();
     for (int i = 0, n = values.size(); i < n; i++) {
-      String original = values.value(i);
+      ValueMemo original = memo(values.value(i));
       if (r.multiMatch()) {
         // test the value before and after each step that changed it; prefixes are memoised too
-        String v = original;
+        ValueMemo v = original;
         boolean hit = test(r, v);
         for (int k = 1; !hit && k <= chain.steps().length; k++) {
-          String next = transform(original, chain.prefix(k));
-          if (next != v) {
+          ValueMemo next = original.form(chain.prefix(k), chainCount);
+          if (next.value != v.value) {
             v = next;
             hit = test(r, v);
           }
         }
         if (hit) {
           any = true;
-          recordMatch(r, values.name(i), v);
+          recordMatch(r, values.name(i), v.value);
         }
       } else {
-        String v = transform(original, chain);
+        ValueMemo v = original.form(chain, chainCount);
         if (test(r, v)) {
           any = true;
-          recordMatch(r, values.name(i), v);
+          recordMatch(r, values.name(i), v.value);
         }
       }
     }
     return any;
   }
 
-  private boolean test(Rule r, String value) {
-    return r.operator().matches(this, value) != r.negated();
+  private boolean test(Rule r, ValueMemo form) {
+    testing = form;
+    return r.operator().matches(this, form.value) != r.negated();
   }
 
-  /** The value through the chain, each step computed at most once per value and transaction. */
-  private String transform(String value, TransformChain chain) {
-    if (chain.isEmpty()) {
-      return value;
+  private ValueMemo memo(String value) {
+    ValueMemo m = memos.get(value);
+    if (m == null) {
+      m = new ValueMemo(value);
+      memos.put(value, m);
     }
-    String[] forms = transformed.get(value);
-    if (forms == null) {
-      forms = new String[rules.chainCount()];
-      transformed.put(value, forms);
-    }
-    String cached = forms[chain.id()];
-    if (cached == null) {
-      cached = chain.last().transform(transform(value, chain.parent()));
-      forms[chain.id()] = cached;
-    }
-    return cached;
+    return m;
   }
 
   private void recordMatch(Rule r, String name, String transformedValue) {
@@ -538,12 +531,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (index == null) {
       return null;
     }
-    long[] hits = literalCache.get(value);
-    if (hits == null) {
-      hits = index.scanBits(value);
-      literalCache.put(value, hits);
-    }
-    return hits;
+    ValueMemo m = testing != null && testing.value == value ? testing : memo(value);
+    return m.hits(index);
   }
 
   @Override

@@ -143,7 +143,20 @@ final class LiteralCondition {
     for (int i = 0; i < parts.length; i++) {
       bound[i] = parts[i].bind(ids);
     }
+    if (kind == Kind.ALL) {
+      // the part least likely to hold first: holds() stops at the first part that fails
+      java.util.Arrays.sort(bound, java.util.Comparator.comparingInt((LiteralCondition c) -> -minLength(c.oneClause()))
+          .thenComparingInt(c -> c.oneClause().size()));
+    }
     return new LiteralCondition(kind, null, bound, -1);
+  }
+
+  private static int minLength(Set<String> clause) {
+    int min = Integer.MAX_VALUE;
+    for (String l : clause) {
+      min = Math.min(min, l.length());
+    }
+    return min;
   }
 
   /** Whether the (bound) condition holds when exactly the literals in {@code present} occur (a bitmap of ids). */

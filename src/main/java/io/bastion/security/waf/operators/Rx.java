@@ -24,8 +24,9 @@ public final class Rx implements Operator {
   private final NoMatchDfa noMatch;
 
   /**
-   * This pattern's literals as ids of the rule set's index (null without an index), as the non-zero words
-   * of a bitmap: {@code maskBits[k]} is word {@code maskWords[k]}.
+   * The literals of the condition's strongest single clause ({@link LiteralCondition#oneClause}) as ids of the
+   * rule set's index (null without an index), as the non-zero words of a bitmap: {@code maskBits[k]} is word
+   * {@code maskWords[k]}. A value holding none of them cannot satisfy the condition.
    */
   private final int[] maskWords;
   private final long[] maskBits;
@@ -57,10 +58,14 @@ public final class Rx implements Operator {
       this.conditionByIndexId = null;
     } else {
       int[] ids = index.register(required);
-      long[] mask = mask(ids).toLongArray();
+      java.util.Map<String, Integer> byLiteral = ids(required, ids);
+      // The mask is the condition's strongest single clause, not the union of all its literals: every value
+      // satisfying the condition holds one of that clause's literals, and a value holding only a weak one
+      // ("." or ":", in nearly every value) is then ruled out by two bit tests instead of the whole tree.
+      long[] mask = mask(condition.oneClause().stream().mapToInt(byLiteral::get).toArray()).toLongArray();
       this.maskWords = java.util.stream.IntStream.range(0, mask.length).filter(w -> mask[w] != 0).toArray();
       this.maskBits = java.util.Arrays.stream(maskWords).mapToLong(w -> mask[w]).toArray();
-      this.conditionByIndexId = condition.isSingleClause() ? null : condition.bind(ids(required, ids));
+      this.conditionByIndexId = condition.isSingleClause() ? null : condition.bind(byLiteral);
     }
     Pattern compiled = this.pattern;
     this.matchers = ThreadLocal.withInitial(() -> compiled.matcher(""));
