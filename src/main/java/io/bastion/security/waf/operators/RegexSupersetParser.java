@@ -115,38 +115,11 @@ final class RegexSupersetParser {
   }
 
   private Node quantified(Node atom) {
-    while (more()) {
-      char c = peek();
-      int min;
-      int max;
-      if (c == '*') {
-        min = 0;
-        max = -1;
-        i++;
-      } else if (c == '+') {
-        min = 1;
-        max = -1;
-        i++;
-      } else if (c == '?') {
-        min = 0;
-        max = 1;
-        i++;
-      } else if (c == '{' ) {
-        int close = p.indexOf('}', i);
-        String body = p.substring(i + 1, close);
-        int comma = body.indexOf(',');
-        min = Integer.parseInt(comma < 0 ? body : body.substring(0, comma));
-        max = comma < 0 ? min : comma == body.length() - 1 ? -1 : Integer.parseInt(body.substring(comma + 1));
-        i = close + 1;
-      } else {
-        return atom;
-      }
-      // lazy and possessive forms match the same strings here: only which match is found first differs,
-      // and a possessive one matches a subset of the greedy one's strings
-      if (more() && (peek() == '?' || peek() == '+')) {
-        i++;
-      }
-      atom = widenedRepeat(atom, min, max);
+    // lazy and possessive forms match the same strings here: only which match is found first differs,
+    // and a possessive one matches a subset of the greedy one's strings
+    for (Quantifier q = Quantifier.at(p, i); q != null; q = Quantifier.at(p, i)) {
+      i = q.end();
+      atom = widenedRepeat(atom, q.min(), q.max());
     }
     return atom;
   }

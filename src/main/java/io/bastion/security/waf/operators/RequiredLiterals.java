@@ -225,36 +225,13 @@ final class RequiredLiterals {
   }
 
   private Info quantified(Info atom) {
-    if (i >= p.length()) {
+    Quantifier q = Quantifier.at(p, i);
+    if (q == null) {
       return atom;
     }
-    char c = p.charAt(i);
-    int min;
-    int max;
-    if (c == '*') {
-      min = 0;
-      max = -1;
-      i++;
-    } else if (c == '+') {
-      min = 1;
-      max = -1;
-      i++;
-    } else if (c == '?') {
-      min = 0;
-      max = 1;
-      i++;
-    } else if (c == '{' && p.indexOf('}', i) > i && p.substring(i + 1, p.indexOf('}', i)).matches("\\d+(,\\d*)?")) {
-      String body = p.substring(i + 1, p.indexOf('}', i));
-      i = p.indexOf('}', i) + 1;
-      int comma = body.indexOf(',');
-      min = Integer.parseInt(comma < 0 ? body : body.substring(0, comma));
-      max = comma < 0 ? min : comma == body.length() - 1 ? -1 : Integer.parseInt(body.substring(comma + 1));
-    } else {
-      return atom;
-    }
-    if (i < p.length() && (p.charAt(i) == '?' || p.charAt(i) == '+')) {
-      i++;
-    }
+    i = q.end();
+    int min = q.min();
+    int max = q.max();
     if (min == 0) {
       if (max == 1 && atom.exact() != null && atom.exact().size() < MAX_SET) {
         Set<String> s = new HashSet<>(atom.exact());
