@@ -14,11 +14,6 @@ public final class JsonStrings {
   private JsonStrings() {
   }
 
-  /** The value quoted and escaped. */
-  public static String quoted(String value) {
-    return appendQuoted(new StringBuilder(value.length() + 2), value).toString();
-  }
-
   /** Appends the value quoted and escaped; returns the builder. */
   public static StringBuilder appendQuoted(StringBuilder out, String value) {
     out.append('"');
