@@ -76,6 +76,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final Map<String, ValueMemo> memos = new IdentityHashMap<>();
   /** The memo of the form an operator is testing now, so {@link #literalHits} needs no lookup for it. */
   private ValueMemo testing;
+  /** This thread's scratch slots of the rule set's operators, fetched at the start of each phase. */
+  private Object[] threadSlots;
   /**
    * What each cacheable selection ({@link TargetList#selectionId}) picked from its collection, with the picked
    * values' memos, kept while the collection is unchanged: most CRS rules read the same few selections (ARGS,
@@ -232,6 +234,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return;
     }
     List<Rule> list = rules.phase(phase);
+    threadSlots = rules.literals() == null ? null : rules.literals().threadSlots();
     String skipAfter = null;
     int skip = 0;
     for (int i = 0; i < list.size(); i++) {
@@ -617,6 +620,11 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     ValueMemo m = testing != null && testing.value == value ? testing : memo(value);
     return m.hits(index);
+  }
+
+  @Override
+  public Object[] threadSlots(io.bastion.security.waf.operators.LiteralIndex index) {
+    return index == rules.literals() ? threadSlots : null;
   }
 
   @Override
