@@ -57,15 +57,22 @@ public final class KeyedValues {
     removeLower(key.toLowerCase(Locale.ROOT));
   }
 
-  /** Indexed rather than removeIf: TX updates run for most rules that match, so no lambda or iterator. */
+  /**
+   * Indexed rather than removeIf: TX updates run for most rules that match, so no lambda or iterator. From the
+   * end, and only until every member with the key is gone: a TX variable set again (TX:0 by every capture) is
+   * usually among the last.
+   */
   private void removeLower(String lower) {
-    if (byKey.remove(lower) == null) {
+    Entry[] same = byKey.remove(lower);
+    if (same == null) {
       return;
     }
     version++;
-    for (int i = entries.size() - 1; i >= 0; i--) {
+    int left = same.length;
+    for (int i = entries.size() - 1; i >= 0 && left > 0; i--) {
       if (entries.get(i).lowerKey().equals(lower)) {
         entries.remove(i);
+        left--;
       }
     }
   }
