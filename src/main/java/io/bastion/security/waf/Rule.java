@@ -39,7 +39,7 @@ public final class Rule {
   private final Macro msg;
   private final Macro logData;
   private final List<String> tags;
-  private final java.util.Set<String> tagSet;
+  private final long[] tagBits;
   private final RuleAction[] actionArray;
   private final int severity;
   private final List<RuleAction> actions;
@@ -66,7 +66,7 @@ public final class Rule {
     this.msg = b.msg;
     this.logData = b.logData;
     this.tags = List.copyOf(b.tags);
-    this.tagSet = java.util.Set.copyOf(b.tags);
+    this.tagBits = TagIds.bits(b.tags);
     this.severity = b.severity;
     this.actions = List.copyOf(b.actions);
     this.actionArray = b.actions.toArray(new RuleAction[0]);
@@ -155,9 +155,14 @@ public final class Rule {
     return tags;
   }
 
-  /** Whether the rule carries that tag (a set lookup: runtime exclusions by tag ask it for every rule). */
+  /** Whether the rule carries that tag. */
   public boolean hasTag(String tag) {
-    return tagSet.contains(tag);
+    return TagIds.has(tagBits, TagIds.find(tag));
+  }
+
+  /** Whether the rule carries the tag with that {@link TagIds} id: runtime exclusions by tag ask every rule. */
+  boolean hasTag(int tagId) {
+    return TagIds.has(tagBits, tagId);
   }
 
   public int severity() {

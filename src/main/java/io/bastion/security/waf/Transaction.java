@@ -12,6 +12,7 @@ import io.bastion.security.waf.transformations.TransformChain;
 import io.bastion.security.waf.variables.CollectedValues;
 import io.bastion.security.waf.variables.KeyedValues;
 import io.bastion.security.waf.variables.Target;
+import io.bastion.security.waf.variables.TargetList;
 import io.bastion.security.waf.variables.Variable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -58,9 +59,14 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private record Binding(String key, Map<String, String> before, Map<String, Long> expiries) {
   }
   private final List<int[]> removedRules = new ArrayList<>();
-  private final List<String> removedTags = new ArrayList<>(2);
+  /** {@link TagIds} of the tags removed by {@code ctl:ruleRemoveByTag}. */
+  private int[] removedTags = new int[0];
   private final List<Object[]> removedTargetsById = new ArrayList<>();
-  private final List<Object[]> removedTargetsByTag = new ArrayList<>();
+  private final List<TagRemoval> removedTargetsByTag = new ArrayList<>();
+
+  /** A {@code ctl:ruleRemoveTargetByTag}: the tag as its {@link TagIds} id, so each rule tests one bit. */
+  private record TagRemoval(int tagId, Target target) {
+  }
   private final List<MatchedRule> matched = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
   /**
@@ -70,6 +76,14 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final Map<String, ValueMemo> memos = new IdentityHashMap<>();
   /** The memo of the form an operator is testing now, so {@link #literalHits} needs no lookup for it. */
   private ValueMemo testing;
+  /** This thread's scratch slots of the rule set's operators, fetched at the start of each phase. */
+  private Object[] threadSlots;
+  /**
+   * What each cacheable selection ({@link TargetList#selectionId}) picked from its collection, with the picked
+   * values' memos, kept while the collection is unchanged: most CRS rules read the same few selections (ARGS,
+   * ARGS_NAMES, REQUEST_HEADERS, ...), so their members are selected, excluded and memo-looked-up once.
+   */
+  private Selection[] selections = new Selection[0];
   /** One reusable buffer per chain depth for the values a rule inspects. */
   private CollectedValues[] buffers = new CollectedValues[0];
   private EngineMode mode;
@@ -220,6 +234,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return;
     }
     List<Rule> list = rules.phase(phase);
+    threadSlots = rules.literals() == null ? null : rules.literals().threadSlots();
     String skipAfter = null;
     int skip = 0;
     for (int i = 0; i < list.size(); i++) {
@@ -282,8 +297,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         return true;
       }
     }
-    for (int i = 0, n = removedTags.size(); i < n; i++) {
-      if (r.hasTag(removedTags.get(i))) {
+    for (int tagId : removedTags) {
+      if (r.hasTag(tagId)) {
         return true;
       }
     }
@@ -303,9 +318,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
     }
     for (int i = 0, n = removedTargetsByTag.size(); i < n; i++) {
-      Object[] x = removedTargetsByTag.get(i);
-      if (starter.hasTag((String) x[0])) {
-        out = append(out, (Target) x[1]);
+      TagRemoval x = removedTargetsByTag.get(i);
+      if (starter.hasTag(x.tagId())) {
+        out = append(out, x.target());
       }
     }
     return out;
@@ -354,12 +369,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return true;
     }
     values.clear();
-    r.targets().collect(this, exclusions, values);
+    collect(r.targets(), exclusions, values);
     TransformChain chain = r.chain();
     boolean any = false;
     int chainCount = rules.chainCount();
     for (int i = 0, n = values.size(); i < n; i++) {
-      ValueMemo original = memo(values.value(i));
+      Object attached = values.attached(i);
+      ValueMemo original = attached != null ? (ValueMemo) attached : memo(values.value(i));
       if (r.multiMatch()) {
         // test the value before and after each step that changed it; prefixes are memoised too
         ValueMemo v = original;
@@ -384,6 +400,77 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
     }
     return any;
+  }
+
+  /** As {@link TargetList#collect(VariableSource, Target[], CollectedValues)}, cached selections reused. */
+  private void collect(TargetList targets, Target[] runtimeExclusions, CollectedValues out) {
+    for (int i = 0, n = targets.size(); i < n; i++) {
+      int id = targets.selectionId(i);
+      if (id < 0) {
+        targets.collect(this, i, runtimeExclusions, out);
+        continue;
+      }
+      KeyedValues source = targets.source(this, i);
+      if (source == null) {
+        continue;
+      }
+      Selection s = selection(id);
+      if (s.source != source || s.version != source.version()) {
+        s.fill(targets, i, source);
+      }
+      Variable v = targets.include(i).variable();
+      String name = v.name();
+      for (int k = 0; k < s.size; k++) {
+        if (runtimeExclusions.length == 0
+            || !TargetList.excludedAtRuntime(v, s.lowerKeys[k], runtimeExclusions)) {
+          out.add(name, s.keys[k], s.memos[k].value, s.memos[k]);
+        }
+      }
+    }
+  }
+
+  private Selection selection(int id) {
+    if (id >= selections.length) {
+      selections = java.util.Arrays.copyOf(selections, Math.max(id + 1, TargetList.selectionCount()));
+    }
+    Selection s = selections[id];
+    if (s == null) {
+      s = new Selection();
+      selections[id] = s;
+    }
+    return s;
+  }
+
+  /** The members one selection picked from one state of its collection (see {@link #selections}). */
+  private final class Selection implements TargetList.Sink {
+    KeyedValues source;
+    int version;
+    int size;
+    boolean names;
+    String[] keys = new String[8];
+    String[] lowerKeys = new String[8];
+    ValueMemo[] memos = new ValueMemo[8];
+
+    void fill(TargetList targets, int i, KeyedValues from) {
+      source = from;
+      version = from.version();
+      size = 0;
+      names = targets.include(i).variable().kind() == Variable.Kind.NAMES;
+      targets.select(i, from, this);
+    }
+
+    @Override
+    public void accept(KeyedValues.Entry member) {
+      if (size == keys.length) {
+        keys = java.util.Arrays.copyOf(keys, size * 2);
+        lowerKeys = java.util.Arrays.copyOf(lowerKeys, size * 2);
+        memos = java.util.Arrays.copyOf(memos, size * 2);
+      }
+      keys[size] = member.key();
+      lowerKeys[size] = member.lowerKey();
+      memos[size] = memo(names ? member.key() : member.value());
+      size++;
+    }
   }
 
   private boolean test(Rule r, ValueMemo form) {
@@ -536,6 +623,11 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   }
 
   @Override
+  public Object[] threadSlots(io.bastion.security.waf.operators.LiteralIndex index) {
+    return index == rules.literals() ? threadSlots : null;
+  }
+
+  @Override
   public long remainingRegexSteps() {
     return regexSteps;
   }
@@ -559,7 +651,11 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public KeyedValues writableCollection(String name) {
-    String key = name.toLowerCase(Locale.ROOT);
+    // setvar passes the name lower-cased already: no need to lower-case it once per action
+    String key = switch (name) {
+      case "tx", "ip", "global", "session", "user" -> name;
+      default -> name.toLowerCase(Locale.ROOT);
+    };
     if (!key.equals("tx") && !key.equals("ip") && !key.equals("global") && !key.equals("session")
         && !key.equals("user")) {
       return null;
@@ -617,9 +713,14 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void removeRulesByTag(String tag) {
-    if (!removedTags.contains(tag)) {
-      removedTags.add(tag);
+    int id = TagIds.find(tag);
+    for (int removed : removedTags) {
+      if (removed == id) {
+        return;
+      }
     }
+    removedTags = java.util.Arrays.copyOf(removedTags, removedTags.length + 1);
+    removedTags[removedTags.length - 1] = id;
   }
 
   @Override
@@ -629,7 +730,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void removeTargetByTag(String tag, Target target) {
-    removedTargetsByTag.add(new Object[] {tag, target});
+    removedTargetsByTag.add(new TagRemoval(TagIds.find(tag), target));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.bastion.security.waf;
 
 import io.bastion.security.waf.operators.LiteralIndex;
+import io.bastion.security.waf.transformations.LowerCase;
 import io.bastion.security.waf.transformations.TransformChain;
 
 /**
@@ -16,9 +17,19 @@ final class ValueMemo {
   private ValueMemo[] forms;
   /** The literal-index hits ({@link LiteralIndex#scanBits}), null until an operator consults them. */
   private long[] hits;
+  /**
+   * A memo whose literal hits are this value's too, or null: {@code t:lowercase} changes ASCII letters only,
+   * which the case-insensitive index does not tell apart, so a lower-cased form is not scanned again.
+   */
+  private final ValueMemo sameHits;
 
   ValueMemo(String value) {
+    this(value, null);
+  }
+
+  private ValueMemo(String value, ValueMemo sameHits) {
     this.value = value;
+    this.sameHits = sameHits;
   }
 
   /** The value through the chain, each step computed at most once for this value. */
@@ -34,7 +45,8 @@ final class ValueMemo {
       ValueMemo input = form(chain.parent(), chainCount);
       String out = chain.last().transform(input.value);
       // a step that changed nothing returns its input: share that memo so its literal scan is shared too
-      f = out == input.value ? input : new ValueMemo(out);
+      f = out == input.value ? input
+          : new ValueMemo(out, chain.last() instanceof LowerCase ? input.literalSource() : null);
       forms[chain.id()] = f;
     }
     return f;
@@ -43,8 +55,13 @@ final class ValueMemo {
   /** The literals of {@code index} this value holds, scanned on first use only. */
   long[] hits(LiteralIndex index) {
     if (hits == null) {
-      hits = index.scanBits(value);
+      hits = sameHits != null ? sameHits.hits(index) : index.scanBits(value);
     }
     return hits;
+  }
+
+  /** The memo whose scan stands for this value's. */
+  private ValueMemo literalSource() {
+    return sameHits != null ? sameHits : this;
   }
 }

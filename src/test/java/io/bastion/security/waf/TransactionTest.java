@@ -75,6 +75,49 @@ class TransactionTest {
   }
 
   @Test
+  void rulesSharingASelectionSeeItsCollectionChangeBetweenThem() throws Exception {
+    // rules 2 and 4 read the same selection of TX; rule 3 changes TX between them
+    WafEngine e = engine("""
+        SecAction "id:1,phase:1,pass,nolog,setvar:tx.seen_a=1"
+        SecRule TX:/^seen_/ "@eq 1" "id:2,phase:1,pass"
+        SecAction "id:3,phase:1,pass,nolog,setvar:tx.seen_b=1,setvar:!tx.seen_a"
+        SecRule TX:/^seen_/ "@eq 1" "id:4,phase:1,pass"
+        SecRule TX:seen_b "@eq 1" "id:5,phase:1,pass"
+        SecRule ARGS "@rx ." "id:6,phase:1,pass"
+        SecRule ARGS "@rx ." "id:7,phase:2,pass"
+        """);
+    Transaction tx = run(e, "POST", "/?q=1", "application/x-www-form-urlencoded", "p=2");
+    assertEquals(List.of("TX:seen_a"), matched(tx, 2).matchedVars());
+    assertEquals(List.of("TX:seen_b"), matched(tx, 4).matchedVars());
+    assertEquals(List.of("TX:seen_b"), matched(tx, 5).matchedVars());
+    assertEquals(List.of("ARGS:q"), matched(tx, 6).matchedVars());
+    assertEquals(List.of("ARGS:q", "ARGS:p"), matched(tx, 7).matchedVars()); // the body's argument came in between
+  }
+
+  @Test
+  void runtimeExclusionsApplyToTheirRulesOnlyWhenSelectionsAreShared() throws Exception {
+    WafEngine e = engine("""
+        SecAction "id:1,phase:1,pass,nolog,ctl:ruleRemoveTargetById=3;ARGS:pw,ctl:ruleRemoveTargetByTag=t5;ARGS:a"
+        SecRule ARGS "@rx evil" "id:2,phase:1,pass"
+        SecRule ARGS "@rx evil" "id:3,phase:1,pass"
+        SecRule ARGS "@rx evil" "id:4,phase:1,pass,tag:t4"
+        SecRule ARGS "@rx evil" "id:5,phase:1,pass,tag:other,tag:t5"
+        SecRule ARGS "@rx evil" "id:6,phase:1,pass,ctl:ruleRemoveByTag=t7"
+        SecRule ARGS "@rx evil" "id:7,phase:1,pass,tag:t7"
+        """);
+    Transaction tx = run(e, "GET", "/?pw=evil&a=evil", null, null);
+    assertEquals(List.of("ARGS:pw", "ARGS:a"), matched(tx, 2).matchedVars());
+    assertEquals(List.of("ARGS:a"), matched(tx, 3).matchedVars());
+    assertEquals(List.of("ARGS:pw", "ARGS:a"), matched(tx, 4).matchedVars());
+    assertEquals(List.of("ARGS:pw"), matched(tx, 5).matchedVars());
+    assertEquals(Set.of(2, 3, 4, 5, 6), tx.loggedRuleIds());
+  }
+
+  private static MatchedRule matched(Transaction tx, int id) {
+    return tx.matchedRules().stream().filter(m -> m.id() == id).findFirst().orElseThrow();
+  }
+
+  @Test
   void jsonBodiesBecomeArgsNamedByPath() throws Exception {
     WafEngine e = engine("""
         SecRule REQUEST_HEADERS:Content-Type "@rx ^application/json" "id:1,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"

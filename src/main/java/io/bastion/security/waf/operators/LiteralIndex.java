@@ -16,6 +16,9 @@ public final class LiteralIndex {
   private final Map<String, Integer> ids = new HashMap<>();
   private final List<String> literals = new ArrayList<>();
   private AhoCorasick automaton;
+  /** Scratch slots handed out to the set's operators ({@link #newSlots}). */
+  private volatile int slots;
+  private final ThreadLocal<Object[]> threadSlots = ThreadLocal.withInitial(() -> new Object[slots]);
 
   /** Registers literals (before {@link #freeze()}); returns their ids. */
   public synchronized int[] register(List<String> required) {
@@ -42,6 +45,30 @@ public final class LiteralIndex {
       automaton = new AhoCorasick(literals);
     }
     return this;
+  }
+
+  /**
+   * Reserves {@code n} per-thread scratch slots for an operator of the set (a {@code @rx} keeps its matcher and
+   * its automaton's states there); returns the first. The index is the one object every operator of a rule
+   * set shares, so it also holds their per-thread state.
+   */
+  public synchronized int newSlots(int n) {
+    int first = slots;
+    slots = first + n;
+    return first;
+  }
+
+  /**
+   * This thread's scratch slots (see {@link #newSlots}): a transaction fetches them once per phase, so its
+   * operators do not each look up a {@code ThreadLocal} of their own (hundreds per thread, with long probes).
+   */
+  public Object[] threadSlots() {
+    Object[] s = threadSlots.get();
+    if (s.length < slots) {
+      s = java.util.Arrays.copyOf(s, slots);
+      threadSlots.set(s);
+    }
+    return s;
   }
 
   public boolean frozen() {

@@ -29,6 +29,14 @@ public interface MatchContext extends VariableSource {
     return null;
   }
 
+  /**
+   * This thread's scratch slots of the rule set whose index is {@code index} ({@link LiteralIndex#threadSlots}),
+   * fetched once per phase by a transaction; null when the context has none for that index.
+   */
+  default Object[] threadSlots(LiteralIndex index) {
+    return null;
+  }
+
   /** Records that a regex evaluation hit its step budget (exposed as {@code TX:MSC_PCRE_LIMITS_EXCEEDED}). */
   void regexBudgetExceeded(String ruleContext);
 }

@@ -63,7 +63,17 @@ final class NoMatchDfa {
 
   /** False only when the regex cannot find a match in {@code value}. */
   boolean mayFind(CharSequence value) {
-    States st = states.get();
+    return mayFind(value, states.get());
+  }
+
+  /** Fresh per-thread states, for a caller that keeps them itself (see {@link LiteralIndex#newSlots}). */
+  Object newStates() {
+    return new States();
+  }
+
+  /** As {@link #mayFind(CharSequence)}, with this thread's states from {@link #newStates}. */
+  boolean mayFind(CharSequence value, Object states) {
+    States st = (States) states;
     int s = 0;
     if (st.accepting[0]) {
       return true;

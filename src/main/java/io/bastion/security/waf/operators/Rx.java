@@ -20,6 +20,9 @@ public final class Rx implements Operator {
   /** The condition with its own automaton, for contexts without the rule set's index. */
   private final LiteralPrefilter prefilter;
   private final ThreadLocal<Matcher> matchers;
+  /** The rule set's index and this pattern's two scratch slots in it (matcher, automaton states); -1 without. */
+  private final LiteralIndex index;
+  private final int slot;
   /** Says "no match" without backtracking for most values the literal prefilter lets through; null when off. */
   private final NoMatchDfa noMatch;
 
@@ -69,6 +72,8 @@ public final class Rx implements Operator {
     }
     Pattern compiled = this.pattern;
     this.matchers = ThreadLocal.withInitial(() -> compiled.matcher(""));
+    this.index = index;
+    this.slot = index == null ? -1 : index.newSlots(2);
   }
 
   private static java.util.Map<String, Integer> ids(List<String> literals, int[] ids) {
@@ -125,6 +130,24 @@ public final class Rx implements Operator {
     return noMatch == null || noMatch.mayFind(input);
   }
 
+  private Matcher matcher(Object[] slots) {
+    Matcher m = (Matcher) slots[slot];
+    if (m == null) {
+      m = pattern.matcher("");
+      slots[slot] = m;
+    }
+    return m;
+  }
+
+  private Object states(Object[] slots) {
+    Object st = slots[slot + 1];
+    if (st == null) {
+      st = noMatch.newStates();
+      slots[slot + 1] = st;
+    }
+    return st;
+  }
+
   public Pattern pattern() {
     return pattern;
   }
@@ -143,7 +166,8 @@ public final class Rx implements Operator {
     } else if (!mayMatch(input)) {
       return false;
     }
-    if (noMatch != null && !noMatch.mayFind(input)) {
+    Object[] slots = slot < 0 ? null : ctx.threadSlots(index);
+    if (noMatch != null && !(slots == null ? noMatch.mayFind(input) : noMatch.mayFind(input, states(slots)))) {
       return false;
     }
     long allowed = Math.min(BoundedCharSequence.budgetFor(input), ctx.remainingRegexSteps());
@@ -153,7 +177,7 @@ public final class Rx implements Operator {
     }
     BoundedCharSequence seq = new BoundedCharSequence(input, allowed);
     // Matchers are expensive to allocate for the big CRS patterns; each thread reuses its own.
-    Matcher m = matchers.get().reset(seq);
+    Matcher m = (slots == null ? matchers.get() : matcher(slots)).reset(seq);
     boolean found;
     try {
       found = m.find();

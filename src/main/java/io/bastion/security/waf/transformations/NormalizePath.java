@@ -18,6 +18,30 @@ public final class NormalizePath implements Transformation {
 
   @Override
   public String transform(String in) {
+    return unchanged(in) ? in : normalise(in);
+  }
+
+  /**
+   * Whether {@link #normalise} would return the value as it is: no empty segment ({@code //}), no segment that
+   * starts with a dot (so none is {@code .} or {@code ..}), no backslash for the Windows form. One read instead of
+   * a split, a join and a compare.
+   */
+  boolean unchanged(String in) {
+    if (in.startsWith(".")) {
+      return false;
+    }
+    char prev = 0;
+    for (int i = 0, n = in.length(); i < n; i++) {
+      char c = in.charAt(i);
+      if (prev == '/' && (c == '/' || c == '.') || windows && c == '\\') {
+        return false;
+      }
+      prev = c;
+    }
+    return true;
+  }
+
+  String normalise(String in) {
     String s = windows ? in.replace('\\', '/') : in;
     if (s.isEmpty()) {
       return in;

@@ -13,6 +13,8 @@ public final class CollectedValues {
   private String[] keys = new String[16];
   private String[] values = new String[16];
   private boolean[] counts = new boolean[16];
+  /** What the caller attached to a value (a transaction: its memo), or null. */
+  private Object[] attached = new Object[16];
   private int size;
 
   /** Empties the buffer (references are overwritten on reuse, not cleared). */
@@ -21,18 +23,34 @@ public final class CollectedValues {
   }
 
   void add(String variable, String key, String value, boolean count) {
+    add(variable, key, value, count, null);
+  }
+
+  /** Adds a collection member with something the caller attaches to its value (see {@link #attached}). */
+  public void add(String variable, String key, String value, Object attachment) {
+    add(variable, key, value, false, attachment);
+  }
+
+  private void add(String variable, String key, String value, boolean count, Object attachment) {
     if (size == values.length) {
       int n = size * 2;
       variables = Arrays.copyOf(variables, n);
       keys = Arrays.copyOf(keys, n);
       values = Arrays.copyOf(values, n);
       counts = Arrays.copyOf(counts, n);
+      attached = Arrays.copyOf(attached, n);
     }
     variables[size] = variable;
     keys[size] = key;
     values[size] = value;
     counts[size] = count;
+    attached[size] = attachment;
     size++;
+  }
+
+  /** What {@link #add(String, String, String, Object)} attached to the i-th value, else null. */
+  public Object attached(int i) {
+    return attached[i];
   }
 
   public int size() {

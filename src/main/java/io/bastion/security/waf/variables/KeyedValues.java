@@ -1,8 +1,11 @@
 package io.bastion.security.waf.variables;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A request collection such as ARGS or REQUEST_HEADERS: ordered (key, value) pairs, keys compared without
@@ -14,44 +17,79 @@ public final class KeyedValues {
   public record Entry(String key, String lowerKey, String value) {
   }
 
+  private static final Entry[] NONE = new Entry[0];
+
   private final List<Entry> entries = new ArrayList<>();
+  /**
+   * The members of each lower-cased key, in order. An exact-key selector ({@code TX:detection_paranoia_level},
+   * read by some 70 CRS rules per request), a macro and a setvar find their members here instead of walking
+   * the whole collection.
+   */
+  private final Map<String, Entry[]> byKey = new HashMap<>();
+  /** Bumped by every change, so a transaction can keep what it selected from the collection until it changes. */
+  private int version;
 
   public void add(String key, String value) {
-    entries.add(new Entry(key, key.toLowerCase(Locale.ROOT), value));
+    append(new Entry(key, key.toLowerCase(Locale.ROOT), value));
+  }
+
+  private void append(Entry e) {
+    version++;
+    entries.add(e);
+    Entry[] same = byKey.get(e.lowerKey());
+    if (same == null) {
+      byKey.put(e.lowerKey(), new Entry[] {e});
+    } else {
+      Entry[] grown = Arrays.copyOf(same, same.length + 1);
+      grown[same.length] = e;
+      byKey.put(e.lowerKey(), grown);
+    }
   }
 
   /** Replaces every member with that key by one, appended last (TX semantics). */
   public void set(String key, String value) {
     String lower = key.toLowerCase(Locale.ROOT);
     removeLower(lower);
-    entries.add(new Entry(key, lower, value));
+    append(new Entry(key, lower, value));
   }
 
   public void remove(String key) {
     removeLower(key.toLowerCase(Locale.ROOT));
   }
 
-  /** Indexed rather than removeIf: TX updates run for most rules that match, so no lambda or iterator. */
+  /**
+   * Indexed rather than removeIf: TX updates run for most rules that match, so no lambda or iterator. From the
+   * end, and only until every member with the key is gone: a TX variable set again (TX:0 by every capture) is
+   * usually among the last.
+   */
   private void removeLower(String lower) {
-    for (int i = entries.size() - 1; i >= 0; i--) {
+    Entry[] same = byKey.remove(lower);
+    if (same == null) {
+      return;
+    }
+    version++;
+    int left = same.length;
+    for (int i = entries.size() - 1; i >= 0 && left > 0; i--) {
       if (entries.get(i).lowerKey().equals(lower)) {
         entries.remove(i);
+        left--;
       }
     }
   }
 
   /** The first value for the key, or null. */
   public String get(String key) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    for (int i = 0, n = entries.size(); i < n; i++) {
-      Entry e = entries.get(i);
-      if (e.lowerKey().equals(lower)) {
-        return e.value();
-      }
-    }
-    return null;
+    Entry[] same = byKey.get(key.toLowerCase(Locale.ROOT));
+    return same == null ? null : same[0].value();
   }
 
+  /** The members with that lower-cased key, in order (shared: do not modify); empty when there is none. */
+  public Entry[] withKey(String lowerKey) {
+    Entry[] same = byKey.get(lowerKey);
+    return same == null ? NONE : same;
+  }
+
+  /** Every member, in order (read-only: change the collection through its methods). */
   public List<Entry> entries() {
     return entries;
   }
@@ -60,7 +98,14 @@ public final class KeyedValues {
     return entries.size();
   }
 
+  /** Changes with every change to the collection. */
+  public int version() {
+    return version;
+  }
+
   public void clear() {
+    version++;
     entries.clear();
+    byKey.clear();
   }
 }

@@ -17,6 +17,18 @@ public final class TargetList {
   /** Exclusions grouped by the variable they apply to, so a value is only checked against its own. */
   private final java.util.Map<Variable, Target[]> exclusionsByVariable = new java.util.EnumMap<>(Variable.class);
   private static final Target[] NONE = new Target[0];
+  /**
+   * Dense ids of every (include, its static exclusions) pair of the rule sets loaded, keyed by description, so
+   * rules with the same selection (most CRS rules read {@code ARGS}, {@code ARGS_NAMES}, ...) share one id.
+   */
+  private static final java.util.Map<String, Integer> SELECTION_IDS = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Each include's selection id, or -1 when its selection is not {@link #cacheable}. */
+  private final int[] selectionIds;
+
+  /** What receives the members a selection picks, in order. */
+  public interface Sink {
+    void accept(KeyedValues.Entry member);
+  }
 
   public TargetList(List<Target> targets) {
     List<Target> inc = new ArrayList<>();
@@ -34,9 +46,92 @@ public final class TargetList {
       grown[old.length] = x;
       exclusionsByVariable.put(x.variable(), grown);
     }
+    this.selectionIds = new int[includeArray.length];
     for (int i = 0; i < includeArray.length; i++) {
       ownExclusions[i] = exclusionsByVariable.getOrDefault(includeArray[i].variable(), NONE);
+      selectionIds[i] = cacheable(includeArray[i]) ? selectionId(includeArray[i], ownExclusions[i]) : -1;
     }
+  }
+
+  /**
+   * Whether what an include picks depends on nothing but its collection's members, so a transaction may keep it
+   * while the collection is unchanged: members of a collection, not a count, not the per-rule RULE collection.
+   */
+  private static boolean cacheable(Target t) {
+    return !t.count() && t.variable().kind() != Variable.Kind.SCALAR && t.variable() != Variable.RULE;
+  }
+
+  private static int selectionId(Target include, Target[] own) {
+    String key = include + " " + java.util.Arrays.toString(own);
+    Integer id = SELECTION_IDS.get(key);
+    if (id != null) {
+      return id;
+    }
+    synchronized (SELECTION_IDS) {
+      return SELECTION_IDS.computeIfAbsent(key, k -> SELECTION_IDS.size());
+    }
+  }
+
+  /** How many selection ids there are (over every rule set loaded). */
+  public static int selectionCount() {
+    return SELECTION_IDS.size();
+  }
+
+  /** The number of includes. */
+  public int size() {
+    return includeArray.length;
+  }
+
+  public Target include(int i) {
+    return includeArray[i];
+  }
+
+  /** The i-th include's selection id (shared by every include with the same target and exclusions), or -1. */
+  public int selectionId(int i) {
+    return selectionIds[i];
+  }
+
+  /** The collection the i-th include reads (its names: the same collection), or null. */
+  public KeyedValues source(VariableSource source, int i) {
+    Variable v = includeArray[i].variable();
+    return source.collection(v.kind() == Variable.Kind.NAMES ? v.namesOf() : v);
+  }
+
+  /** Hands the members of {@code values} the i-th include picks, its static exclusions applied, to the sink. */
+  public void select(int i, KeyedValues values, Sink sink) {
+    Target t = includeArray[i];
+    Variable v = t.variable();
+    Target[] own = ownExclusions[i];
+    if (t.key() != null) {
+      for (KeyedValues.Entry e : values.withKey(t.key())) {
+        if (own.length == 0 || !isExcluded(v, e.lowerKey(), own, NONE)) {
+          sink.accept(e);
+        }
+      }
+      return;
+    }
+    List<KeyedValues.Entry> entries = values.entries();
+    for (int k = 0, size = entries.size(); k < size; k++) {
+      KeyedValues.Entry e = entries.get(k);
+      if (t.selects(e.lowerKey()) && (own.length == 0 || !isExcluded(v, e.lowerKey(), own, NONE))) {
+        sink.accept(e);
+      }
+    }
+  }
+
+  /** Whether a runtime exclusion ({@code ctl:ruleRemoveTarget...}) removes the member of {@code v} with that key. */
+  public static boolean excludedAtRuntime(Variable v, String lowerKey, Target[] runtime) {
+    for (Target x : runtime) {
+      if (x.excludes(v, lowerKey)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** As {@link #collect(VariableSource, Target[], CollectedValues)} for the i-th include only. */
+  public void collect(VariableSource source, int i, Target[] runtimeExclusions, CollectedValues out) {
+    collectOne(source, includeArray[i], ownExclusions[i], runtimeExclusions, out);
   }
 
   public List<Target> includes() {
@@ -100,16 +195,20 @@ public final class TargetList {
           }
           return;
         }
-        List<KeyedValues.Entry> entries = values.entries();
         int n = 0;
-        for (int i = 0, size = entries.size(); i < size; i++) {
-          KeyedValues.Entry e = entries.get(i);
-          if (!t.selects(e.lowerKey()) || (checkExclusions && isExcluded(v, e.lowerKey(), own, runtime))) {
-            continue;
+        if (t.key() != null) {
+          // an exact key: only the members with that key, found without walking the collection
+          KeyedValues.Entry[] same = values.withKey(t.key());
+          for (KeyedValues.Entry e : same) {
+            n += add(name, e, names, t.count(), checkExclusions && isExcluded(v, e.lowerKey(), own, runtime), out);
           }
-          n++;
-          if (!t.count()) {
-            out.add(name, e.key(), names ? e.key() : e.value(), false);
+        } else {
+          List<KeyedValues.Entry> entries = values.entries();
+          for (int i = 0, size = entries.size(); i < size; i++) {
+            KeyedValues.Entry e = entries.get(i);
+            if (t.selects(e.lowerKey())) {
+              n += add(name, e, names, t.count(), checkExclusions && isExcluded(v, e.lowerKey(), own, runtime), out);
+            }
           }
         }
         if (t.count()) {
@@ -117,6 +216,18 @@ public final class TargetList {
         }
       }
     }
+  }
+
+  /** Adds a selected member unless excluded; returns 1 when it counts. */
+  private static int add(String name, KeyedValues.Entry e, boolean names, boolean count, boolean excluded,
+      CollectedValues out) {
+    if (excluded) {
+      return 0;
+    }
+    if (!count) {
+      out.add(name, e.key(), names ? e.key() : e.value(), false);
+    }
+    return 1;
   }
 
   private static boolean isExcluded(Variable v, String lowerKey, Target[] own, Target[] runtime) {

@@ -19,7 +19,7 @@ class OperatorsTest {
   private static final Operators REGISTRY = Operators.standard();
 
   /** A context with TX:methods = "GET POST" for macro arguments. */
-  static final class Ctx implements MatchContext {
+  static class Ctx implements MatchContext {
     final KeyedValues tx = new KeyedValues();
     final List<String> captures = new ArrayList<>();
     boolean capture;

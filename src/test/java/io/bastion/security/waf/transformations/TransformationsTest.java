@@ -86,4 +86,32 @@ class TransformationsTest {
     return Stream.of(Arguments.of("sha1", "a9993e364706816aba3e25717850c26c9cd0d89d"),
         Arguments.of("md5", "900150983cd24fb0d6963f7d28e17f72"));
   }
+
+  /** The one-read "unchanged" checks of cmdLine and normalizePath agree with the full transformation. */
+  @org.junit.jupiter.api.Test
+  void fastUnchangedChecksAgreeWithTheFullTransformation() {
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "ab/.\\ (,;\"'^A\t\n:-_0";
+    NormalizePath unix = new NormalizePath(false);
+    NormalizePath win = new NormalizePath(true);
+    CmdLine cmd = new CmdLine();
+    for (int n = 0; n < 20000; n++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = random.nextInt(12); i > 0; i--) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String in = sb.toString();
+      assertAgrees(in, cmd.transform(in), CmdLine.normalise(in));
+      assertAgrees(in, unix.transform(in), unix.normalise(in));
+      assertAgrees(in, win.transform(in), win.normalise(in));
+    }
+    for (String in : new String[] {"/fhir/Observation", "a/b/", "/", "", "x/.y", "./a", "a//b", "a/../b", ".."}) {
+      assertAgrees(in, unix.transform(in), unix.normalise(in));
+    }
+  }
+
+  private static void assertAgrees(String in, String fast, String full) {
+    assertEquals(full, fast, in);
+    assertEquals(full == in, fast == in, in);
+  }
 }

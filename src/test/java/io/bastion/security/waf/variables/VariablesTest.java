@@ -2,6 +2,7 @@ package io.bastion.security.waf.variables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -78,6 +79,47 @@ class VariablesTest {
     List<MatchTarget> out = new ArrayList<>();
     new TargetList(List.of(Target.parse("ARGS"))).collect(new Source(), List.of(Target.parse("ARGS:name")), out);
     assertEquals(2, out.size());
+  }
+
+  @Test
+  void keyedValuesFindMembersByKeyInOrderAndCountChanges() {
+    KeyedValues c = new KeyedValues();
+    c.add("id", "1");
+    c.add("other", "x");
+    c.add("ID", "2");
+    assertEquals(List.of("1", "2"), Stream.of(c.withKey("id")).map(KeyedValues.Entry::value).toList());
+    assertEquals("1", c.get("Id"));
+    assertEquals(0, c.withKey("none").length);
+    int v = c.version();
+    c.set("Id", "3"); // TX semantics: every member with the key replaced by one, appended last
+    assertEquals(List.of("other=x", "Id=3"), c.entries().stream().map(e -> e.key() + "=" + e.value()).toList());
+    assertEquals(List.of("3"), Stream.of(c.withKey("id")).map(KeyedValues.Entry::value).toList());
+    assertTrue(c.version() != v);
+    v = c.version();
+    c.remove("none"); // nothing removed: nothing changed
+    assertEquals(v, c.version());
+    c.remove("ID");
+    assertEquals(0, c.withKey("id").length);
+    assertEquals(null, c.get("id"));
+    assertTrue(c.version() != v);
+    v = c.version();
+    c.clear();
+    assertEquals(0, c.withKey("other").length);
+    assertTrue(c.version() != v);
+  }
+
+  @Test
+  void exactKeySelectorsWithStaticExclusionsAndCounts() {
+    Source s = new Source();
+    s.collections.get(Variable.ARGS).add("ID", "43");
+    List<MatchTarget> out = new ArrayList<>();
+    new TargetList(List.of(Target.parse("ARGS:id"), Target.parse("&ARGS:id"), Target.parse("ARGS_NAMES:id")))
+        .collect(s, List.of(), out);
+    assertEquals(List.of("ARGS:id=42", "ARGS:ID=43", "&ARGS:id=2", "ARGS_NAMES:id=id", "ARGS_NAMES:ID=ID"),
+        out.stream().map(m -> m.name() + "=" + m.value()).toList());
+    out.clear();
+    new TargetList(List.of(Target.parse("ARGS:id"), Target.parse("!ARGS:/^id$/"))).collect(s, List.of(), out);
+    assertEquals(List.of(), out);
   }
 
   @Test
