@@ -89,6 +89,9 @@ grep -o 'ready on port[^"]*' "$work/node.log" | head -1 || true
 
 step "seed $patients patients"
 java -jar target/bastion.jar ctl seed --patients "$patients" --seed 1 --port $((port + 1)) --token "$token"
+# how the seed went (empty-store load phases), without the progress lines; the node's CPU time so far
+grep -o '"formattedMessage":"seed: [^"]*"' "$work/node.log" | grep -v ' resources"$' | sed 's/^"formattedMessage":"//; s/"$//' || true
+echo "node JVM CPU after the seed: $(awk '{printf "%.1f s", ($14 + $15) / 100}' "/proc/$node_pid/stat")"
 # fresh planner statistics, as autovacuum would give after a while: the plans must not depend on its timing
 psql -q -h 127.0.0.1 -U postgres -d "$db" -c "VACUUM ANALYZE"
 

@@ -1,6 +1,7 @@
 package io.bastion.fhir.seed;
 
 import io.bastion.fhir.FhirAddresses;
+import io.bastion.fhir.store.EmptyStoreLoad;
 import io.bastion.fhir.store.PgCopyLoader;
 import io.bastion.fhir.store.ResourceStore.NewResource;
 import io.bastion.fhir.store.StoreException;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * batch of {@link #PATIENTS_PER_BATCH} patients), and replies {@code {patients, seed, resources, millis}} when
  * everything is committed. Each batch is generated, indexed and copied on a worker of the verticle's own
  * pool, {@link #IN_FLIGHT} at a time, so that generation in Java and index maintenance in PostgreSQL overlap
- * on every core. Progress is published on {@link FhirAddresses#SEED_PROGRESS} and logged. One seed at a time:
- * a second request while one runs fails 409.
+ * on every core. Into an empty store, the batches go into one {@link EmptyStoreLoad} (indexes dropped while it
+ * loads and built afterwards, all or nothing); otherwise each batch commits on its own. Progress is published
+ * on {@link FhirAddresses#SEED_PROGRESS} and logged. One seed at a time: a second request while one runs fails
+ * 409.
  */
 public final class SeedVerticle extends VerticleBase {
 
@@ -95,7 +98,8 @@ public final class SeedVerticle extends VerticleBase {
 
   /**
    * One seed: batches of whole patients, {@link #IN_FLIGHT} at a time. The first failure stops new batches;
-   * the run fails once those in flight have finished (batches committed before stay committed).
+   * the run fails once those in flight have finished (batches committed before stay committed; into an empty
+   * store, nothing stays).
    */
   private final class Run {
     private final int patients;
@@ -109,6 +113,8 @@ public final class SeedVerticle extends VerticleBase {
     private long resources;
     private Throwable failure;
     private long lastProgress = System.nanoTime();
+    /** Set when the store was empty: every batch goes into its one transaction. */
+    private EmptyStoreLoad emptyStoreLoad;
 
     Run(int patients, long seed) {
       this.patients = patients;
@@ -117,7 +123,14 @@ public final class SeedVerticle extends VerticleBase {
     }
 
     Future<JsonObject> start() {
-      launch();
+      workers.executeBlocking(loader::beginEmptyStoreLoad, false).onComplete(begun -> {
+        if (begun.failed()) {
+          result.fail(begun.cause());
+          return;
+        }
+        emptyStoreLoad = begun.result().orElse(null);
+        launch();
+      });
       return result.future();
     }
 
@@ -133,13 +146,23 @@ public final class SeedVerticle extends VerticleBase {
           for (int n = from; n < to; n++) {
             batch.addAll(generator.patient(n));
           }
-          return loader.load(batch);
+          return emptyStoreLoad != null ? emptyStoreLoad.load(batch) : loader.load(batch);
         }, false).onComplete(loaded -> written(to - from, loaded));
       }
       if (inFlight == 0) {
-        // what did commit is made durable before the answer, whether the run failed or not
+        boolean failed = failure != null;
         workers.executeBlocking(() -> {
-          loader.makeDurable();
+          if (emptyStoreLoad == null) {
+            // what did commit is made durable before the answer, whether the run failed or not
+            loader.makeDurable();
+            return null;
+          }
+          // all or nothing: a failed load is rolled back, indexes included
+          try (EmptyStoreLoad load = emptyStoreLoad) {
+            if (!failed) {
+              load.finish();
+            }
+          }
           return null;
         }, false).onComplete(durable -> {
           if (failure != null || durable.failed()) {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.postgresql.PGConnection;
@@ -30,6 +31,8 @@ import org.postgresql.copy.CopyManager;
  * search-index row (computed by the same {@link SearchIndexer} as every other write) into their tables. What
  * it writes is what {@link ResourceStore#create} would write for each resource, index rows included; COPY
  * only skips the per-row statement work and the JSON unpacking of {@link ResourceStore#createBatch}.
+ * Into an empty store, {@link #beginEmptyStoreLoad} offers the faster {@link EmptyStoreLoad}: the same rows,
+ * one transaction, indexes built at the end.
  *
  * <p>Blocking: call {@link #load} from worker threads, several at once if wanted (one connection each,
  * kept for the next batch until {@link #close}). Batches commit asynchronously (no WAL flush each): call
@@ -74,37 +77,11 @@ public final class PgCopyLoader implements AutoCloseable {
     if (resources.isEmpty()) {
       return 0;
     }
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Connection connection = connection();
     boolean healthy = false;
     try {
       long[] keys = reserveKeys(connection, resources.size());
-      CopyText current = new CopyText();
-      CopyText history = new CopyText();
-      CopyText[] index = new CopyText[FhirSql.INDEX_TABLES.length];
-      for (int t = 0; t < index.length; t++) {
-        index[t] = new CopyText();
-      }
-      String lastUpdated = now.toString();
-      for (int i = 0; i < resources.size(); i++) {
-        NewResource r = resources.get(i);
-        JsonObject stored = PgResourceStore.stamp(r.resource(), r.id(), 1, now);
-        String key = Long.toString(keys[i]);
-        String content = phi.conceal(r.type(), r.id(), stored).encode();
-        current.row(key, r.type(), r.id(), "1", lastUpdated, "f", content);
-        history.row(key, "1", r.type(), r.id(), lastUpdated, "POST", content);
-        addIndexRows(index, key, r.type(), indexer.rows(r.type(), stored));
-      }
-      CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-      copy.copyIn("COPY fhir_resource (res_pk, res_type, res_id, version, last_updated, deleted, content) FROM STDIN",
-          current.reader());
-      copy.copyIn("COPY fhir_resource_history (res_pk, version, res_type, res_id, last_updated, method, content) "
-          + "FROM STDIN", history.reader());
-      for (int t = 0; t < index.length; t++) {
-        if (!index[t].isEmpty()) {
-          copy.copyIn("COPY " + FhirSql.INDEX_TABLES[t][1] + " (" + indexColumns(t) + ") FROM STDIN", index[t].reader());
-        }
-      }
+      copy(connection, encode(resources, keys, true));
       connection.commit();
       healthy = true;
       return resources.size();
@@ -114,14 +91,72 @@ public final class PgCopyLoader implements AutoCloseable {
         throw new StoreException(Reason.CONFLICT, "one of the resources exists already");
       }
       throw e;
-    } catch (java.io.IOException e) {
-      throw new SQLException("COPY failed: " + e.getMessage(), e);
     } finally {
       if (healthy) {
         idle.add(connection);
       } else {
         closeQuietly(connection);
       }
+    }
+  }
+
+  /**
+   * Starts an {@link EmptyStoreLoad} on a connection of its own when the store holds no resource (checked
+   * under the load's locks); empty when it holds any, and then {@link #load} is the way.
+   */
+  public Optional<EmptyStoreLoad> beginEmptyStoreLoad() throws SQLException {
+    Connection connection = connection();
+    try {
+      Optional<EmptyStoreLoad> load = EmptyStoreLoad.begin(this, connection);
+      if (load.isEmpty()) {
+        idle.add(connection);
+      }
+      return load;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  /**
+   * The COPY text of resources stored as version 1 under the res_pks given: current rows, history rows
+   * (only {@code withHistory}) and index rows. CPU only: no connection needed.
+   */
+  Rows encode(List<NewResource> resources, long[] keys, boolean withHistory) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    Rows rows = new Rows(withHistory);
+    String lastUpdated = now.toString();
+    for (int i = 0; i < resources.size(); i++) {
+      NewResource r = resources.get(i);
+      JsonObject stored = PgResourceStore.stamp(r.resource(), r.id(), 1, now);
+      String key = Long.toString(keys[i]);
+      String content = phi.conceal(r.type(), r.id(), stored).encode();
+      rows.current.row(key, r.type(), r.id(), "1", lastUpdated, "f", content);
+      if (withHistory) {
+        rows.history.row(key, "1", r.type(), r.id(), lastUpdated, "POST", content);
+      }
+      addIndexRows(rows.index, key, r.type(), indexer.rows(r.type(), stored));
+    }
+    return rows;
+  }
+
+  /** COPYs the rows into their tables, in the connection's transaction. */
+  static void copy(Connection connection, Rows rows) throws SQLException {
+    try {
+      CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+      copy.copyIn("COPY fhir_resource (res_pk, res_type, res_id, version, last_updated, deleted, content) FROM STDIN",
+          rows.current.reader());
+      if (rows.history != null) {
+        copy.copyIn("COPY fhir_resource_history (res_pk, version, res_type, res_id, last_updated, method, content) "
+            + "FROM STDIN", rows.history.reader());
+      }
+      for (int t = 0; t < rows.index.length; t++) {
+        if (!rows.index[t].isEmpty()) {
+          copy.copyIn("COPY " + FhirSql.INDEX_TABLES[t][1] + " (" + indexColumns(t) + ") FROM STDIN", rows.index[t].reader());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new SQLException("COPY failed: " + e.getMessage(), e);
     }
   }
 
@@ -151,7 +186,7 @@ public final class PgCopyLoader implements AutoCloseable {
     }
   }
 
-  private Connection connection() throws SQLException {
+  Connection connection() throws SQLException {
     Connection connection = idle.poll();
     if (connection != null) {
       return connection;
@@ -173,7 +208,7 @@ public final class PgCopyLoader implements AutoCloseable {
     return connection;
   }
 
-  private static long[] reserveKeys(Connection connection, int count) throws SQLException {
+  static long[] reserveKeys(Connection connection, int count) throws SQLException {
     long[] keys = new long[count];
     try (PreparedStatement statement = connection.prepareStatement(RESERVE_KEYS)) {
       statement.setInt(1, count);
@@ -232,6 +267,20 @@ public final class PgCopyLoader implements AutoCloseable {
       connection.close();
     } catch (SQLException ignored) {
       // nothing left to release
+    }
+  }
+
+  /** The COPY text of one batch, per table. */
+  static final class Rows {
+    final CopyText current = new CopyText();
+    final CopyText history;
+    final CopyText[] index = new CopyText[FhirSql.INDEX_TABLES.length];
+
+    Rows(boolean withHistory) {
+      history = withHistory ? new CopyText() : null;
+      for (int t = 0; t < index.length; t++) {
+        index[t] = new CopyText();
+      }
     }
   }
 
