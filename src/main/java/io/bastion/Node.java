@@ -226,8 +226,7 @@ public final class Node {
             return new StoreHealth(pool, postgres, store, schemaVersion);
           });
         })
-        .compose(health -> Audit.open(vertx, blocking, auditPool, config.node(),
-            AuditConfig.defaults().withFlushIntervalMs(config.audit().flushIntervalMs()), clock)
+        .compose(health -> Audit.open(vertx, blocking, auditPool, config.node(), AuditConfig.defaults(), clock)
             .map(opened -> {
               audit = opened;
               return health;

@@ -1,29 +1,22 @@
 package io.bastion.audit;
 
 /**
- * Tuning of the audit writer and its checkpoints. Built-in values, except the flush interval
- * ({@code audit.flush-interval-ms}, {@link AuditSettings}); the others get configuration keys when an operator
- * needs to change them.
+ * Tuning of the audit writer and its checkpoints. Built-in values for now (no configuration keys yet:
+ * they arrive when an operator needs to change them).
  *
  * @param maxBatch records per INSERT (one transaction); larger batches amortise the commit
- * @param flushIntervalMs the least time between the starts of two batches. The first record after a quiet
- *     period goes at once; under load each batch carries what gathered over the interval, so the per-batch
- *     cost (function call, lock, commit and WAL flush; waking the callers) is shared by more records, at the
- *     price of at most this much latency per audited request. 0: each batch starts as soon as the previous
- *     one is committed
+ * @param lingerMs how long the writer waits after the first record of an idle period to gather a batch;
+ *     0 by default: while a batch is being written the next one gathers anyway, so under load batches
+ *     form without it, and a linger would add its whole length to every request of a closed-loop client
  * @param maxQueued records waiting for the writer before append fails fast (PostgreSQL down or too slow)
  * @param checkpointEveryRecords a signed checkpoint after at most this many new records...
  * @param checkpointEverySeconds ...or this long, whichever comes first (only if the chain grew)
  * @param verifyBatch rows per round trip while verifying
  */
-public record AuditConfig(int maxBatch, long flushIntervalMs, int maxQueued, long checkpointEveryRecords,
+public record AuditConfig(int maxBatch, long lingerMs, int maxQueued, long checkpointEveryRecords,
     long checkpointEverySeconds, int verifyBatch) {
 
   public static AuditConfig defaults() {
-    return new AuditConfig(1000, 2, 100_000, 10_000, 10, 1000);
-  }
-
-  public AuditConfig withFlushIntervalMs(long ms) {
-    return new AuditConfig(maxBatch, ms, maxQueued, checkpointEveryRecords, checkpointEverySeconds, verifyBatch);
+    return new AuditConfig(1000, 0, 100_000, 10_000, 10, 1000);
   }
 }

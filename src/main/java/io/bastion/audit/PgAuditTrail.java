@@ -17,7 +17,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -51,8 +50,6 @@ public final class PgAuditTrail implements AuditTrail {
 
   // confined to the writer context
   private long lastWritten;
-  /** System.nanoTime() when the last batch was taken off the queue. */
-  private long lastFlushStart = System.nanoTime() - Long.MAX_VALUE / 2;
   /** A guess until the first append answers with the actual tail (one extra round trip at start). */
   private Tail tail = Tail.EMPTY;
   private long sinceCheckpoint;
@@ -107,23 +104,15 @@ public final class PgAuditTrail implements AuditTrail {
     return drained.future();
   }
 
-  /**
-   * Starts the next batch at once if the previous one started at least {@code flushIntervalMs} ago (always
-   * so after a quiet period), else when that interval is up: under load, batches are spaced so that each
-   * one carries what gathered over the interval, and the per-call cost (function call, lock, commit and
-   * its WAL flush, on PostgreSQL; the callers' wake-ups on the node) is shared by more records.
-   */
   private void startRound() {
-    long waitNanos = TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()) - (System.nanoTime() - lastFlushStart);
-    if (waitNanos <= 0 || queued.get() >= config.maxBatch()) {
+    if (queued.get() >= config.maxBatch() || config.lingerMs() <= 0) {
       flush();
     } else {
-      vertx.setTimer(Math.max(1, (waitNanos + 500_000) / 1_000_000), id -> flush()); // to the nearest ms
+      vertx.setTimer(config.lingerMs(), id -> flush());
     }
   }
 
   private void flush() {
-    lastFlushStart = System.nanoTime();
     List<Pending> batch = new ArrayList<>(Math.min(queued.get(), config.maxBatch()));
     Pending next;
     while (batch.size() < config.maxBatch() && (next = queue.poll()) != null) {
@@ -139,7 +128,7 @@ public final class PgAuditTrail implements AuditTrail {
       if (queue.isEmpty()) {
         idle();
       } else {
-        startRound(); // what gathered while this batch was written goes next, once the interval is up
+        flush(); // what gathered while this batch was written goes now: it has waited long enough
       }
     });
   }
