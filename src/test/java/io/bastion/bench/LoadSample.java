@@ -1,5 +1,6 @@
 package io.bastion.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -9,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Ids and search values taken from the data a node holds, so that reads hit and searches match: Patients
@@ -17,6 +20,8 @@ import java.util.SplittableRandom;
  * LOINC code, effective date). Runs on the calling thread, which must not be an event loop.
  */
 final class LoadSample {
+
+  private static final long SAMPLE_TIMEOUT_S = 30;
 
   record PatientFacts(String id, String family, String birthDate) {
   }
@@ -92,8 +97,24 @@ final class LoadSample {
     return out;
   }
 
-  /** GET below the FHIR base, the answer as JSON; anything but 200 is an error that names the status. */
+  /**
+   * GET below the FHIR base, the answer as JSON; anything but 200 is an error that names the status. A GET
+   * with no answer after {@link #SAMPLE_TIMEOUT_S} s is tried once more: twice on 2026-12-05 a sampling GET
+   * waited with no connection open (the request's idle timeout only covers an open connection), hanging the run.
+   */
   JsonObject get(String path) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return getOnce(path).await(SAMPLE_TIMEOUT_S, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        if (attempt == 2) {
+          throw new IllegalStateException("GET " + path + " had no answer in " + SAMPLE_TIMEOUT_S + " s, twice");
+        }
+      }
+    }
+  }
+
+  private Future<JsonObject> getOnce(String path) {
     RequestOptions options = new RequestOptions(base).setMethod(HttpMethod.GET).setURI(base.getURI() + path);
     return client.request(options).compose(req -> req.send()).compose(response -> response.body().map(body -> {
       if (response.statusCode() != 200) {
@@ -101,6 +122,6 @@ final class LoadSample {
             + body.toString().substring(0, Math.min(300, body.length())));
       }
       return body.toJsonObject();
-    })).await();
+    }));
   }
 }
