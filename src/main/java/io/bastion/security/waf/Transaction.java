@@ -424,8 +424,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   }
 
   /**
-   * As {@link TargetList#collect(VariableSource, Target[], CollectedValues)}, cached selections reused: without
-   * runtime exclusions a selection is read in place rather than copied value by value.
+   * As {@link TargetList#collect(VariableSource, Target[], CollectedValues)}, cached selections reused: when no
+   * runtime exclusion names its variable (the builtin rules' only ones name REQUEST_BODY), a selection is read
+   * in place rather than copied value by value.
    */
   private void collect(TargetList targets, Target[] runtimeExclusions, RuleValues values) {
     CollectedValues out = values.loose;
@@ -445,7 +446,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
       Variable v = targets.include(i).variable();
       String name = v.name();
-      if (runtimeExclusions.length == 0) {
+      if (!anyExcludes(runtimeExclusions, v)) {
         values.addSelection(s, name);
         continue;
       }
@@ -457,6 +458,16 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
     }
     values.endLoose();
+  }
+
+  /** Whether a runtime exclusion names {@code v}: only such a one can remove a member of it. */
+  private static boolean anyExcludes(Target[] runtimeExclusions, Variable v) {
+    for (Target x : runtimeExclusions) {
+      if (x.variable() == v) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Selection selection(int id) {
