@@ -71,9 +71,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final List<String> errors = new ArrayList<>();
   /**
    * Each collected value's memo (transformed forms, literal hits): keyed by identity, because a collection
-   * value is the same String instance for every rule that inspects it.
+   * value is the same String instance for every rule that inspects it. Sized for a FHIR body's values and
+   * names (~250 with the headers), so it is not rehashed three times on the way.
    */
-  private final Map<String, ValueMemo> memos = new IdentityHashMap<>();
+  private final Map<String, ValueMemo> memos = new IdentityHashMap<>(256);
   /** The memo of the form an operator is testing now, so {@link #literalHits} needs no lookup for it. */
   private ValueMemo testing;
   /** This thread's scratch slots of the rule set's operators, fetched at the start of each phase. */
@@ -85,7 +86,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
    */
   private Selection[] selections = new Selection[0];
   /** One reusable buffer per chain depth for the values a rule inspects. */
-  private CollectedValues[] buffers = new CollectedValues[0];
+  private RuleValues[] buffers = new RuleValues[0];
   private EngineMode mode;
   private boolean requestBodyAccess;
   private boolean forceRequestBodyVariable;
@@ -332,13 +333,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     return grown;
   }
 
-  private CollectedValues buffer(int depth) {
+  private RuleValues buffer(int depth) {
     if (depth >= buffers.length) {
       buffers = java.util.Arrays.copyOf(buffers, depth + 1);
     }
-    CollectedValues b = buffers[depth];
+    RuleValues b = buffers[depth];
     if (b == null) {
-      b = new CollectedValues();
+      b = new RuleValues();
       buffers[depth] = b;
     }
     return b;
@@ -362,7 +363,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     return true;
   }
 
-  private boolean evaluateRule(Rule r, Target[] exclusions, CollectedValues values) {
+  private boolean evaluateRule(Rule r, Target[] exclusions, RuleValues values) {
     current = r;
     if (r.unconditional()) {
       runActions(r);
@@ -370,40 +371,65 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     values.clear();
     collect(r.targets(), exclusions, values);
-    TransformChain chain = r.chain();
+    // Every target is collected before any value is tested, so a match's actions (setvar) cannot change
+    // what a later target of the same rule reads; selections are only refilled by collect.
     boolean any = false;
-    int chainCount = rules.chainCount();
-    for (int i = 0, n = values.size(); i < n; i++) {
-      Object attached = values.attached(i);
-      ValueMemo original = attached != null ? (ValueMemo) attached : memo(values.value(i));
-      if (r.multiMatch()) {
-        // test the value before and after each step that changed it; prefixes are memoised too
-        ValueMemo v = original;
-        boolean hit = test(r, v);
-        for (int k = 1; !hit && k <= chain.steps().length; k++) {
-          ValueMemo next = original.form(chain.prefix(k), chainCount);
-          if (next.value != v.value) {
-            v = next;
-            hit = test(r, v);
+    CollectedValues loose = values.loose;
+    int looseFrom = 0;
+    for (int run = 0; run < values.runs; run++) {
+      Selection s = values.selections[run];
+      if (s == null) {
+        for (int i = looseFrom, n = values.looseEnds[run]; i < n; i++) {
+          Object attached = loose.attached(i);
+          ValueMemo hit = inspect(r, attached != null ? (ValueMemo) attached : memo(loose.value(i)));
+          if (hit != null) {
+            any = true;
+            recordMatch(r, loose.name(i), hit.value);
           }
         }
-        if (hit) {
+        looseFrom = values.looseEnds[run];
+        continue;
+      }
+      String variable = values.variables[run];
+      for (int k = 0; k < s.size; k++) {
+        ValueMemo hit = inspect(r, s.memos[k]);
+        if (hit != null) {
           any = true;
-          recordMatch(r, values.name(i), v.value);
-        }
-      } else {
-        ValueMemo v = original.form(chain, chainCount);
-        if (test(r, v)) {
-          any = true;
-          recordMatch(r, values.name(i), v.value);
+          recordMatch(r, s.keys[k] == null ? variable : variable + ":" + s.keys[k], hit.value);
         }
       }
     }
     return any;
   }
 
-  /** As {@link TargetList#collect(VariableSource, Target[], CollectedValues)}, cached selections reused. */
-  private void collect(TargetList targets, Target[] runtimeExclusions, CollectedValues out) {
+  /** The form of the value that satisfied the rule's operator (each form, with multiMatch), or null. */
+  private ValueMemo inspect(Rule r, ValueMemo original) {
+    TransformChain chain = r.chain();
+    int chainCount = rules.chainCount();
+    if (r.multiMatch()) {
+      // test the value before and after each step that changed it; prefixes are memoised too
+      ValueMemo v = original;
+      boolean hit = test(r, v);
+      for (int k = 1; !hit && k <= chain.steps().length; k++) {
+        ValueMemo next = original.form(chain.prefix(k), chainCount);
+        if (next.value != v.value) {
+          v = next;
+          hit = test(r, v);
+        }
+      }
+      return hit ? v : null;
+    }
+    ValueMemo v = original.form(chain, chainCount);
+    return test(r, v) ? v : null;
+  }
+
+  /**
+   * As {@link TargetList#collect(VariableSource, Target[], CollectedValues)}, cached selections reused: when no
+   * runtime exclusion names its variable (the builtin rules' only ones name REQUEST_BODY), a selection is read
+   * in place rather than copied value by value.
+   */
+  private void collect(TargetList targets, Target[] runtimeExclusions, RuleValues values) {
+    CollectedValues out = values.loose;
     for (int i = 0, n = targets.size(); i < n; i++) {
       int id = targets.selectionId(i);
       if (id < 0) {
@@ -420,6 +446,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
       Variable v = targets.include(i).variable();
       String name = v.name();
+      if (!anyExcludes(runtimeExclusions, v)) {
+        values.addSelection(s, name);
+        continue;
+      }
       for (int k = 0; k < s.size; k++) {
         if (runtimeExclusions.length == 0
             || !TargetList.excludedAtRuntime(v, s.lowerKeys[k], runtimeExclusions)) {
@@ -427,6 +457,17 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         }
       }
     }
+    values.endLoose();
+  }
+
+  /** Whether a runtime exclusion names {@code v}: only such a one can remove a member of it. */
+  private static boolean anyExcludes(Target[] runtimeExclusions, Variable v) {
+    for (Target x : runtimeExclusions) {
+      if (x.variable() == v) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Selection selection(int id) {
@@ -439,6 +480,49 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       selections[id] = s;
     }
     return s;
+  }
+
+  /**
+   * What one rule inspects, in target order: runs of values collected one by one into {@link #loose}, and
+   * cached selections read whole where they are (a selection is not refilled while the rule tests its values).
+   */
+  private static final class RuleValues {
+    final CollectedValues loose = new CollectedValues();
+    /** Per run: the selection it reads, or null for the loose values up to {@code looseEnds[run]}. */
+    Selection[] selections = new Selection[4];
+    String[] variables = new String[4];
+    int[] looseEnds = new int[4];
+    int runs;
+
+    void clear() {
+      loose.clear();
+      runs = 0;
+    }
+
+    void addSelection(Selection s, String variable) {
+      endLoose();
+      add(s, variable);
+    }
+
+    /** Closes the run of loose values collected since the last run, if any. */
+    void endLoose() {
+      int from = runs == 0 ? 0 : looseEnds[runs - 1];
+      if (loose.size() > from) {
+        add(null, null);
+      }
+    }
+
+    private void add(Selection s, String variable) {
+      if (runs == selections.length) {
+        selections = java.util.Arrays.copyOf(selections, runs * 2);
+        variables = java.util.Arrays.copyOf(variables, runs * 2);
+        looseEnds = java.util.Arrays.copyOf(looseEnds, runs * 2);
+      }
+      selections[runs] = s;
+      variables[runs] = variable;
+      looseEnds[runs] = loose.size();
+      runs++;
+    }
   }
 
   /** The members one selection picked from one state of its collection (see {@link #selections}). */

@@ -113,6 +113,22 @@ class TransactionTest {
     assertEquals(Set.of(2, 3, 4, 5, 6), tx.loggedRuleIds());
   }
 
+  @Test
+  void selectionsReadInPlaceKeepTargetOrderAndRuntimeExclusionsOfTheirVariable() throws Exception {
+    // rule 3 mixes cached selections (ARGS, TX:/^v/) with a value collected on its own (REQUEST_URI); the
+    // exclusion naming REQUEST_BODY leaves its ARGS in place, the one naming ARGS:b removes that member only
+    WafEngine e = engine("""
+        SecAction "id:1,phase:1,pass,nolog,setvar:tx.v1=evil,ctl:ruleRemoveTargetById=3;REQUEST_BODY"
+        SecAction "id:2,phase:1,pass,nolog,ctl:ruleRemoveTargetById=4;ARGS:b"
+        SecRule ARGS|REQUEST_URI|TX:/^v/ "@rx evil" "id:3,phase:1,pass,setvar:tx.v2=evil"
+        SecRule ARGS|REQUEST_URI|TX:/^v/ "@rx evil" "id:4,phase:1,pass"
+        """);
+    Transaction tx = run(e, "GET", "/evil?a=evil&b=evil", null, null);
+    // rule 3's own setvar does not add TX:v2 to what it already collected; rule 4 sees it
+    assertEquals(List.of("ARGS:a", "ARGS:b", "REQUEST_URI", "TX:v1"), matched(tx, 3).matchedVars());
+    assertEquals(List.of("ARGS:a", "REQUEST_URI", "TX:v1", "TX:v2"), matched(tx, 4).matchedVars());
+  }
+
   private static MatchedRule matched(Transaction tx, int id) {
     return tx.matchedRules().stream().filter(m -> m.id() == id).findFirst().orElseThrow();
   }

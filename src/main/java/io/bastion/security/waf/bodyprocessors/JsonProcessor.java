@@ -73,8 +73,13 @@ public final class JsonProcessor implements BodyProcessor {
     }
   }
 
-  /** Back to the byte-string form the engine works in. */
-  private static String bytes(String s) {
-    return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  /** Back to the byte-string form the engine works in; ASCII (most names and values) is that form already. */
+  static String bytes(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+      }
+    }
+    return s;
   }
 }

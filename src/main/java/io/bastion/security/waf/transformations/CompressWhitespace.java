@@ -4,6 +4,11 @@ package io.bastion.security.waf.transformations;
 public final class CompressWhitespace implements Transformation {
   @Override
   public String transform(String in) {
+    return unchanged(in) ? in : compress(in); // the usual case needs no copy to build and compare
+  }
+
+  /** The transformation without the one-read check (also what the tests compare it with). */
+  static String compress(String in) {
     StringBuilder sb = new StringBuilder(in.length());
     boolean inSpace = false;
     for (int i = 0; i < in.length(); i++) {
@@ -19,5 +24,19 @@ public final class CompressWhitespace implements Transformation {
       }
     }
     return Transformation.result(in, sb);
+  }
+
+  /** True when every whitespace byte is a lone space, i.e. when {@link #transform} would change nothing. */
+  static boolean unchanged(String in) {
+    boolean prevSpace = false;
+    for (int i = 0, n = in.length(); i < n; i++) {
+      char c = in.charAt(i);
+      boolean space = Bytes.isSpace(c);
+      if (space && (prevSpace || c != ' ')) {
+        return false;
+      }
+      prevSpace = space;
+    }
+    return true;
   }
 }

@@ -1,6 +1,7 @@
 package io.bastion.security.waf.bodyprocessors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.bastion.security.waf.variables.KeyedValues;
@@ -76,6 +77,15 @@ class BodyProcessorsTest {
     assertEquals("text", xml.get("/*"));
     assertEquals(List.of("1", "two"), xml.entries().stream().filter(e -> e.key().equals("//@*"))
         .map(KeyedValues.Entry::value).toList());
+  }
+
+  @Test
+  void jsonTextBackToBytesKeepsAsciiAsItIsAndEncodesTheRest() {
+    String ascii = "Patient/1 ~!\u007f";
+    assertSame(ascii, JsonProcessor.bytes(ascii)); // no copy for the usual value
+    assertEquals("\u00c3\u00a9", JsonProcessor.bytes("\u00e9")); // U+00E9 is two UTF-8 bytes, not one
+    assertEquals("a\u00e2\u0080\u00a8b", JsonProcessor.bytes("a\u2028b"));
+    assertEquals("\u00c2\u0080", JsonProcessor.bytes("\u0080"));
   }
 
   @Test

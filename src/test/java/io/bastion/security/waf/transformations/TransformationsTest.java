@@ -87,14 +87,18 @@ class TransformationsTest {
         Arguments.of("md5", "900150983cd24fb0d6963f7d28e17f72"));
   }
 
-  /** The one-read "unchanged" checks of cmdLine and normalizePath agree with the full transformation. */
+  /**
+   * The one-read "unchanged" checks of cmdLine, normalizePath and compressWhitespace agree with the full
+   * transformation.
+   */
   @org.junit.jupiter.api.Test
   void fastUnchangedChecksAgreeWithTheFullTransformation() {
     java.util.Random random = new java.util.Random(7);
-    String alphabet = "ab/.\\ (,;\"'^A\t\n:-_0";
+    String alphabet = "ab/.\\ (,;\"'^A\t\n:-_0\r\f\u000b\u00a0  ";
     NormalizePath unix = new NormalizePath(false);
     NormalizePath win = new NormalizePath(true);
     CmdLine cmd = new CmdLine();
+    CompressWhitespace compress = new CompressWhitespace();
     for (int n = 0; n < 20000; n++) {
       StringBuilder sb = new StringBuilder();
       for (int i = random.nextInt(12); i > 0; i--) {
@@ -104,6 +108,7 @@ class TransformationsTest {
       assertAgrees(in, cmd.transform(in), CmdLine.normalise(in));
       assertAgrees(in, unix.transform(in), unix.normalise(in));
       assertAgrees(in, win.transform(in), win.normalise(in));
+      assertAgrees(in, compress.transform(in), CompressWhitespace.compress(in));
     }
     for (String in : new String[] {"/fhir/Observation", "a/b/", "/", "", "x/.y", "./a", "a//b", "a/../b", ".."}) {
       assertAgrees(in, unix.transform(in), unix.normalise(in));
