@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes {@link AuditRecord#toAuditEvent()} as {@link CanonicalJson} would, straight from the record: every
@@ -22,6 +24,9 @@ import java.util.Base64;
 final class CanonicalAuditEvent {
 
   private static final JsonFactory FACTORY = new JsonFactory();
+  /** Codings come from a fixed set; the bound only guards against a caller that ever builds them from input. */
+  private static final int MAX_CACHED_CODINGS = 1024;
+  private static final Map<Coding, String> CODINGS = new ConcurrentHashMap<>();
 
   private CanonicalAuditEvent() {
   }
@@ -145,7 +150,27 @@ final class CanonicalAuditEvent {
     json.writeEndObject();
   }
 
+  /**
+   * Writes the coding from its canonical text, made once per distinct coding: the codings are a handful of
+   * constants ({@link AuditCodes}), seven of them in a read's event, and writing them field by field was most
+   * of the encoding's cost.
+   */
   private static void coding(JsonGenerator json, Coding coding) throws IOException {
+    String text = CODINGS.get(coding);
+    if (text == null) {
+      SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler());
+      try (JsonGenerator alone = FACTORY.createGenerator(out)) {
+        writeCoding(alone, coding);
+      }
+      text = out.getAndClear();
+      if (CODINGS.size() < MAX_CACHED_CODINGS) {
+        CODINGS.putIfAbsent(coding, text);
+      }
+    }
+    json.writeRawValue(text);
+  }
+
+  private static void writeCoding(JsonGenerator json, Coding coding) throws IOException {
     json.writeStartObject();
     if (coding.code() != null) {
       json.writeStringField("code", coding.code());

@@ -35,6 +35,8 @@ class CanonicalAuditEventTest {
         List.of(new Agent(AuditCodes.AGENT_USER, "anonymous", null, true, "127.0.0.1")), "vm",
         List.of(Entity.patient("p1"), Entity.resource("Observation/o1")), "req-1");
     assertEquals(CanonicalJson.encode(record.toAuditEvent()), CanonicalAuditEvent.encode(record));
+    // the second time every coding's text comes from the cache
+    assertEquals(CanonicalJson.encode(record.toAuditEvent()), CanonicalAuditEvent.encode(record));
   }
 
   private static AuditRecord randomRecord(Random random) {
