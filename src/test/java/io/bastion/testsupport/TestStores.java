@@ -12,6 +12,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -23,6 +25,7 @@ public final class TestStores {
 
   private static final boolean REQUIRE = Boolean.getBoolean("bastion.test.requireServices");
   private static EmbeddedPostgres embedded;
+  private static final List<String> created = new ArrayList<>();
 
   private TestStores() {
   }
@@ -31,7 +34,7 @@ public final class TestStores {
     return REQUIRE;
   }
 
-  /** A new, empty database; returns its postgresql:// URL. */
+  /** A new, empty database, dropped when the test JVM exits; returns its postgresql:// URL. */
   public static synchronized String newDatabase() {
     String admin = adminJdbcUrl();
     String name = "bastion_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -40,9 +43,27 @@ public final class TestStores {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test database: " + e.getMessage(), e);
     }
+    if (created.isEmpty()) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> dropCreated(admin, user()), "drop-test-databases"));
+    }
+    created.add(name);
     return embedded != null
         ? "postgresql://" + embedded.superuser() + "@" + embedded.host() + ":" + embedded.port() + "/" + name
         : "postgresql://postgres@localhost:5432/" + name;
+  }
+
+  /**
+   * Drops this run's databases, so that a developer's PostgreSQL does not collect a hundred of them per run.
+   * FORCE ends sessions a test left open; an embedded server already stopped takes its databases with it.
+   */
+  private static synchronized void dropCreated(String admin, String user) {
+    try (Connection c = DriverManager.getConnection(admin, user, null); Statement s = c.createStatement()) {
+      for (String name : created) {
+        s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      }
+    } catch (SQLException e) {
+      System.err.println("test databases not dropped: " + e.getMessage());
+    }
   }
 
   /** redis://localhost:6379, or skip (fail under requireServices) when nothing answers there. */
