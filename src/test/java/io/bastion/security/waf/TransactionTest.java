@@ -129,6 +129,24 @@ class TransactionTest {
     assertEquals(List.of("ARGS:a", "REQUEST_URI", "TX:v1", "TX:v2"), matched(tx, 4).matchedVars());
   }
 
+  @Test
+  void runtimeExclusionsByKeyRegexFollowTheSelectionWhenItsCollectionChanges() throws Exception {
+    // rules 3 and 4 lose TX:/^vb/; rule 3's setvar adds vb and vc, so rule 4 works on a refilled selection
+    // whose verdicts must be worked out again (the excluded member is new, the kept one too)
+    WafEngine e = engine("""
+        SecAction "id:1,phase:1,pass,nolog,setvar:tx.va=evil,ctl:ruleRemoveTargetById=3;TX:/^vb/,ctl:ruleRemoveTargetById=4;TX:/^vb/"
+        SecRule TX:/^v/ "@rx evil" "id:2,phase:1,pass"
+        SecRule TX:/^v/ "@rx evil" "id:3,phase:1,pass,setvar:tx.vb=evil,setvar:tx.vc=evil"
+        SecRule TX:/^v/ "@rx evil" "id:4,phase:1,pass"
+        SecRule TX:/^v/ "@rx evil" "id:5,phase:1,pass"
+        """);
+    Transaction tx = run(e, "GET", "/", null, null);
+    assertEquals(List.of("TX:va"), matched(tx, 2).matchedVars());
+    assertEquals(List.of("TX:va"), matched(tx, 3).matchedVars());
+    assertEquals(List.of("TX:va", "TX:vc"), matched(tx, 4).matchedVars());
+    assertEquals(List.of("TX:va", "TX:vb", "TX:vc"), matched(tx, 5).matchedVars());
+  }
+
   private static MatchedRule matched(Transaction tx, int id) {
     return tx.matchedRules().stream().filter(m -> m.id() == id).findFirst().orElseThrow();
   }

@@ -119,16 +119,6 @@ public final class TargetList {
     }
   }
 
-  /** Whether a runtime exclusion ({@code ctl:ruleRemoveTarget...}) removes the member of {@code v} with that key. */
-  public static boolean excludedAtRuntime(Variable v, String lowerKey, Target[] runtime) {
-    for (Target x : runtime) {
-      if (x.excludes(v, lowerKey)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** As {@link #collect(VariableSource, Target[], CollectedValues)} for the i-th include only. */
   public void collect(VariableSource source, int i, Target[] runtimeExclusions, CollectedValues out) {
     collectOne(source, includeArray[i], ownExclusions[i], runtimeExclusions, out);
