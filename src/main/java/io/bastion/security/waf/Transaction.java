@@ -537,15 +537,17 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     /**
      * Each runtime exclusion's verdict on each member, worked out once per selection: the CRS FHIR exclusions
      * remove targets by key regex from most rules, and matching every member's key against every exclusion
-     * for every rule was more than half of a create's WAF time.
+     * for every rule was more than half of the node's CPU on a CRS create.
      */
-    private final Map<Target, boolean[]> excludedBy = new IdentityHashMap<>();
+    private Map<Target, boolean[]> excludedBy; // made on first use: most selections never meet one
 
     void fill(TargetList targets, int i, KeyedValues from) {
       source = from;
       version = from.version();
       size = 0;
-      excludedBy.clear();
+      if (excludedBy != null) {
+        excludedBy.clear();
+      }
       names = targets.include(i).variable().kind() == Variable.Kind.NAMES;
       targets.select(i, from, this);
     }
@@ -555,6 +557,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       for (Target x : runtimeExclusions) {
         if (x.variable() != v) {
           continue;
+        }
+        if (excludedBy == null) {
+          excludedBy = new IdentityHashMap<>(4);
         }
         boolean[] verdicts = excludedBy.get(x);
         if (verdicts == null) {
