@@ -54,7 +54,8 @@ public final class TestStores {
 
   /**
    * Drops this run's databases, so that a developer's PostgreSQL does not collect a hundred of them per run.
-   * FORCE ends sessions a test left open; an embedded server already stopped takes its databases with it.
+   * FORCE ends sessions a test left open. If the embedded server stopped first, they stay in its cluster
+   * under target/ until the next clean.
    */
   private static synchronized void dropCreated(String admin, String user) {
     try (Connection c = DriverManager.getConnection(admin, user, null); Statement s = c.createStatement()) {
