@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bastion.fhir.FhirAddresses;
 import io.bastion.fhir.seed.SyntheticPatients;
 import io.bastion.fhir.store.ResourceStore.NewResource;
+import io.bastion.testsupport.StoreCatalog;
 import io.bastion.testsupport.TestNode;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
@@ -32,15 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class SeededSearchPlanTest {
 
-  private static final String TABLES = "fhir_resource, fhir_resource_history, fhir_idx_string, fhir_idx_token, "
-      + "fhir_idx_date, fhir_idx_reference, fhir_idx_number, fhir_idx_quantity, fhir_idx_uri, fhir_idx_composite";
-  private static final String CATALOG = """
-      SELECT string_agg(d, E'\\n' ORDER BY d) AS defs FROM (
-        SELECT pg_get_indexdef(indexrelid) || ' valid ' || indisvalid || ' ready ' || indisready AS d
-          FROM pg_index WHERE indrelid::regclass::text = ANY (string_to_array($1, ', '))
-        UNION ALL
-        SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
-          FROM pg_constraint WHERE conrelid::regclass::text = ANY (string_to_array($1, ', '))) x""";
   private static final int PATIENTS = 600;
   private static TestNode node;
 
@@ -73,7 +64,7 @@ class SeededSearchPlanTest {
     Throwable failure = killed.get();
     assertTrue(failure instanceof ReplyException e && e.failureCode() == 500, String.valueOf(failure));
     assertEquals(migrated, catalog());
-    for (String table : TABLES.split(", ")) {
+    for (String table : StoreCatalog.TABLES.split(", ")) {
       assertEquals(0L, count("SELECT count(*) AS n FROM " + table), table);
     }
 
@@ -119,7 +110,7 @@ class SeededSearchPlanTest {
   }
 
   private static String catalog() {
-    return node.node().pool().preparedQuery(CATALOG).execute(Tuple.of(TABLES)).await().iterator().next().getString("defs");
+    return StoreCatalog.definitions(node.node().pool());
   }
 
   private static long count(String sql) {

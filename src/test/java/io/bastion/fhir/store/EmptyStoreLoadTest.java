@@ -8,6 +8,7 @@ import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.seed.SyntheticPatients;
 import io.bastion.fhir.store.ResourceStore.NewResource;
+import io.bastion.testsupport.StoreCatalog;
 import io.bastion.testsupport.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -31,16 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class EmptyStoreLoadTest {
 
-  private static final String TABLES = "fhir_resource, fhir_resource_history, fhir_idx_string, fhir_idx_token, "
-      + "fhir_idx_date, fhir_idx_reference, fhir_idx_number, fhir_idx_quantity, fhir_idx_uri, fhir_idx_composite";
-  /** Every index and constraint of the store's tables, with the flags a usable index has. */
-  private static final String CATALOG = """
-      SELECT string_agg(d, E'\\n' ORDER BY d) AS defs FROM (
-        SELECT pg_get_indexdef(indexrelid) || ' valid ' || indisvalid || ' ready ' || indisready AS d
-          FROM pg_index WHERE indrelid::regclass::text = ANY (string_to_array($1, ', '))
-        UNION ALL
-        SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
-          FROM pg_constraint WHERE conrelid::regclass::text = ANY (string_to_array($1, ', '))) x""";
   private static final String[] INDEX_TABLES = {"fhir_idx_string", "fhir_idx_token", "fhir_idx_date",
       "fhir_idx_reference", "fhir_idx_number", "fhir_idx_quantity", "fhir_idx_uri", "fhir_idx_composite"};
   private static TestNode node;
@@ -65,7 +56,7 @@ class EmptyStoreLoadTest {
 
   @BeforeEach
   void emptyStore() {
-    node.node().pool().query("TRUNCATE " + TABLES).execute().await();
+    node.node().pool().query("TRUNCATE " + StoreCatalog.TABLES).execute().await();
   }
 
   @Test
@@ -178,7 +169,7 @@ class EmptyStoreLoadTest {
 
   private static void assertStoreEmptyAndIndexed() {
     assertEquals(migrated, catalog());
-    for (String table : TABLES.split(", ")) {
+    for (String table : StoreCatalog.TABLES.split(", ")) {
       assertEquals(0L, count("SELECT count(*) AS n FROM " + table), table);
     }
     // and the store works as before: a create, found through its index rows
@@ -207,7 +198,7 @@ class EmptyStoreLoadTest {
   }
 
   private static String catalog() {
-    return node.node().pool().preparedQuery(CATALOG).execute(Tuple.of(TABLES)).await().iterator().next().getString("defs");
+    return StoreCatalog.definitions(node.node().pool());
   }
 
   /** Index rows of a resource without res_pk, sorted, as JSON text. */
