@@ -2,12 +2,13 @@ package io.bastion.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import io.bastion.audit.AuditRecord.Agent;
 import io.bastion.audit.AuditRecord.Coding;
 import io.bastion.audit.AuditRecord.Entity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -31,56 +32,14 @@ final class CanonicalAuditEvent {
   }
 
   static String encode(AuditRecord record) {
-    // sized for a typical read's event (~1.5 KB), so the text is copied once more at most; the generator's own
-    // buffer comes from the factory's recycler pool
-    TextWriter out = new TextWriter(2048);
+    SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler());
     try {
       try (JsonGenerator json = FACTORY.createGenerator(out)) {
         write(json, record);
       }
-      return out.text();
+      return out.getAndClear();
     } catch (IOException e) {
       throw new UncheckedIOException(e); // writing to memory does not fail
-    }
-  }
-
-  /**
-   * An unsynchronised Writer into one StringBuilder: what {@code SegmentedStringWriter} did with a fresh
-   * {@code BufferRecycler} per event, its segments allocated anew each time, without the segments.
-   */
-  private static final class TextWriter extends Writer {
-
-    private final StringBuilder text;
-
-    TextWriter(int capacity) {
-      this.text = new StringBuilder(capacity);
-    }
-
-    @Override
-    public void write(char[] chars, int offset, int length) {
-      text.append(chars, offset, length);
-    }
-
-    @Override
-    public void write(String chars, int offset, int length) {
-      text.append(chars, offset, offset + length);
-    }
-
-    @Override
-    public void write(int c) {
-      text.append((char) c);
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    String text() {
-      return text.toString();
     }
   }
 
@@ -199,11 +158,11 @@ final class CanonicalAuditEvent {
   private static void coding(JsonGenerator json, Coding coding) throws IOException {
     String text = CODINGS.get(coding);
     if (text == null) {
-      TextWriter out = new TextWriter(128);
+      SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler());
       try (JsonGenerator alone = FACTORY.createGenerator(out)) {
         writeCoding(alone, coding);
       }
-      text = out.text();
+      text = out.getAndClear();
       if (CODINGS.size() < MAX_CACHED_CODINGS) {
         CODINGS.putIfAbsent(coding, text);
       }

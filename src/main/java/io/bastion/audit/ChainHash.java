@@ -44,12 +44,7 @@ public final class ChainHash {
   }
 
   public static byte[] hash(byte[] prevHash, String entry) {
-    return hash(sha256(), prevHash, entry);
-  }
-
-  /** The same with a digest the caller keeps and uses from one thread: no provider look-up per record. */
-  static byte[] hash(MessageDigest digest, byte[] prevHash, String entry) {
-    digest.reset();
+    MessageDigest digest = sha256();
     digest.update(prevHash);
     digest.update(entry.getBytes(StandardCharsets.UTF_8));
     return digest.digest();

@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.security.MessageDigest;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -54,7 +53,6 @@ public final class PgAuditTrail implements AuditTrail {
   /** A guess until the first append answers with the actual tail (one extra round trip at start). */
   private Tail tail = Tail.EMPTY;
   private long sinceCheckpoint;
-  private final MessageDigest digest = ChainHash.sha256();
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
 
   /** @param writer the context the writer is confined to: an event-loop context of its own */
@@ -179,7 +177,7 @@ public final class PgAuditTrail implements AuditTrail {
    */
   private Future<Long> append(List<Pending> batch, int rechains, Chained[] attempt) {
     Chained previous = attempt[0];
-    Chained chained = Chained.onto(tail, batch, digest);
+    Chained chained = Chained.onto(tail, batch);
     attempt[0] = chained;
     return pool.preparedQuery(AuditSql.APPEND).execute(chained.params()).compose(rows -> {
       Row row = rows.iterator().next();
@@ -211,7 +209,7 @@ public final class PgAuditTrail implements AuditTrail {
   /** A batch chained onto a tail: the parameters of one {@link AuditSql#APPEND} call. */
   private record Chained(long lastSeq, byte[] lastHash, Tuple params) {
 
-    static Chained onto(Tail tail, List<Pending> batch, MessageDigest digest) {
+    static Chained onto(Tail tail, List<Pending> batch) {
       int n = batch.size();
       Long[] seqs = new Long[n];
       OffsetDateTime[] recorded = new OffsetDateTime[n];
@@ -226,7 +224,7 @@ public final class PgAuditTrail implements AuditTrail {
         Pending pending = batch.get(i);
         seqs[i] = ++seq;
         entries[i] = ChainHash.entry(pending.event(), seq);
-        byte[] hash = ChainHash.hash(digest, prev, entries[i]);
+        byte[] hash = ChainHash.hash(prev, entries[i]);
         recorded[i] = pending.recorded();
         prevHashes[i] = Buffer.buffer(prev);
         hashes[i] = Buffer.buffer(hash);
