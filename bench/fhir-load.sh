@@ -92,8 +92,11 @@ java -jar target/bastion.jar ctl seed --patients "$patients" --seed 1 --port $((
 # how the seed went (empty-store load phases), without the progress lines; the node's CPU time so far
 grep -o '"formattedMessage":"seed: [^"]*"' "$work/node.log" | grep -v ' resources"$' | sed 's/^"formattedMessage":"//; s/"$//' || true
 echo "node JVM CPU after the seed: $(awk '{printf "%.1f s", ($14 + $15) / 100}' "/proc/$node_pid/stat")"
-# fresh planner statistics, as autovacuum would give after a while: the plans must not depend on its timing
-psql -q -h 127.0.0.1 -U postgres -d "$db" -c "VACUUM ANALYZE"
+# fresh planner statistics, as autovacuum would give after a while: the plans must not depend on its timing;
+# then a checkpoint, so that the seed's hundreds of MB of dirty pages are on disk before the load starts: while
+# they are being written back, every WAL flush (each audited request's commit) queues behind them, a cost
+# that belongs to the seed, not to the scenario
+psql -q -h 127.0.0.1 -U postgres -d "$db" -c "VACUUM ANALYZE" -c "CHECKPOINT"
 
 auth_args=()
 if [ "$auth" = on ]; then

@@ -92,6 +92,34 @@ class AuditTrailTest {
   }
 
   @Test
+  void theTailLookupPlannedOnAnEmptyAnalysedTableIsStillTheIndexScan() throws Exception {
+    // audit_append plans its tail query once per connection (V13); planned on an empty table whose statistics
+    // say so, the cheapest plan would be a sequential scan and a sort, kept for every later call
+    try (Connection c = AuditFixtures.jdbc(node.node().postgres()); Statement s = c.createStatement()) {
+      s.execute("ANALYZE audit_event");
+      try (ResultSet config = s.executeQuery("SELECT proconfig FROM pg_proc WHERE proname = 'audit_append'")) {
+        assertTrue(config.next());
+        assertEquals("[enable_seqscan=off]", String.valueOf(List.of((String[]) config.getArray(1).getArray())));
+      }
+      s.execute("SET enable_seqscan = off");
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rows = s.executeQuery("EXPLAIN SELECT e.seq, e.hash FROM audit_event e ORDER BY e.seq DESC LIMIT 1")) {
+        while (rows.next()) {
+          plan.append(rows.getString(1)).append('\n');
+        }
+      }
+      assertTrue(plan.toString().contains("Index Scan Backward using audit_event_pkey"), plan.toString());
+    }
+    node.node().auditTrail().append(AuditFixtures.read("pat-1", "req-00001")).await(10, TimeUnit.SECONDS);
+    node.node().auditTrail().append(AuditFixtures.read("pat-2", "req-00002")).await(10, TimeUnit.SECONDS);
+    try (Connection c = AuditFixtures.jdbc(node.node().postgres()); Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT count(*) FROM audit_event")) {
+      assertTrue(rows.next());
+      assertEquals(2, rows.getLong(1), "the second append found the first one's tail");
+    }
+  }
+
+  @Test
   void fiveThousandConcurrentAppendsFromFourEventLoopsFormOneValidChain() throws Exception {
     int contexts = 4;
     int tasks = 125; // per context, 10 appends each: interleaved the way requests on an event loop are
