@@ -110,6 +110,7 @@ public final class Node {
   private PostgresServer postgres;
   private Pool pool;
   private Pool searchPool;
+  private Pool fixedShapeSearchPool;
   private Pool auditPool;
   private RedisStore redis;
   private Audit audit;
@@ -214,6 +215,14 @@ public final class Node {
                   .addProperty("plan_cache_mode", "force_custom_plan"))
               .using(vertx)
               .build();
+          // except for the pages whose SQL fixes their plan (a family prefix read in res_pk order, the other
+          // criteria probed per candidate): planning those for each request cost as much as running them
+          fixedShapeSearchPool = PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setName("bastion-search-fixed").setShared(false))
+              .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true)
+                  .addProperty("plan_cache_mode", "force_generic_plan"))
+              .using(vertx)
+              .build();
           // the audit writer's batches never queue behind the requests waiting for them: connections of its own
           // (one batch in flight, plus checkpoints and verification)
           auditPool = PgBuilder.pool()
@@ -249,7 +258,7 @@ public final class Node {
           fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), indexer, phi);
           seedLoader = new PgCopyLoader(postgres, indexer, phi, clock);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
-              searchParameters, new PgSearchService(searchPool, PgSearchService.MAX_INCLUDED, phi),
+              searchParameters, new PgSearchService(searchPool, fixedShapeSearchPool, PgSearchService.MAX_INCLUDED, phi),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock, policy)
               .auditEvents(pool)
               .exports(ExportRoutes.r4(exports, ResourceTypes.r4(), compartment, policy))
@@ -409,6 +418,8 @@ public final class Node {
             }, false).otherwiseEmpty())
         .compose(v -> pool == null ? Future.<Void>succeededFuture() : pool.close().otherwiseEmpty())
         .compose(v -> searchPool == null ? Future.<Void>succeededFuture() : searchPool.close().otherwiseEmpty())
+        .compose(v -> fixedShapeSearchPool == null ? Future.<Void>succeededFuture()
+            : fixedShapeSearchPool.close().otherwiseEmpty())
         .compose(v -> auditPool == null ? Future.<Void>succeededFuture() : auditPool.close().otherwiseEmpty())
         .compose(v -> {
           if (redis != null && !redis.local()) {

@@ -12,15 +12,12 @@ import io.bastion.testsupport.TestNode;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,12 +98,8 @@ class SeededSearchPlanTest {
     }
     SearchRequest request = SearchRequest.parse(SearchParameters.r4(), type, params, true,
         new SearchRequest.Limits(20, 1000, 10), Instant.now());
-    PgSearchService.Statement page = PgSearchService.pageStatement(request, io.bastion.fhir.phi.PhiProtection.NONE);
-    return node.node().pool().withTransaction(conn -> conn.query("SET LOCAL plan_cache_mode = " + mode).execute()
-            .compose(v -> conn.preparedQuery("EXPLAIN " + page.sql()).execute(page.params())))
-        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(Row::toJson).map(j -> j.getString("QUERY PLAN"))
-            .collect(Collectors.joining("\n")))
-        .await();
+    return PagePlans.explain(node.node().pool(),
+        PgSearchService.pageStatement(request, io.bastion.fhir.phi.PhiProtection.NONE), mode);
   }
 
   private static String catalog() {
