@@ -48,6 +48,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final BodyProcessors bodyProcessors;
   private WafRequest request;
   private final long startNanos = System.nanoTime();
+  /** The wall-clock start, for the TIME variables (computed when a rule first reads one). */
+  private final long startMillis = System.currentTimeMillis();
+  private boolean timeFilled;
   private final Map<Variable, KeyedValues> collections = new EnumMap<>(Variable.class);
   private final Map<Variable, String> scalars = new EnumMap<>(Variable.class);
   private final Map<String, KeyedValues> persistent = new HashMap<>();
@@ -704,6 +707,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   public String scalar(Variable variable) {
     if (variable == Variable.DURATION) {
       return Long.toString((System.nanoTime() - startNanos) / 1000);
+    }
+    if (!timeFilled && RequestVariables.isTime(variable)) {
+      timeFilled = true;
+      RequestVariables.putTime(startMillis, scalars);
     }
     return scalars.get(variable);
   }
