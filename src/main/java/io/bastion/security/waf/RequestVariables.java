@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Turns a {@link WafRequest} into the request variables a transaction starts with: the request line
  * (REQUEST_URI, REQUEST_FILENAME percent-decoded as ModSecurity does, QUERY_STRING, ...), headers,
- * cookies, query arguments and the TIME_* family. Values become byte strings (one char per byte).
+ * cookies, query arguments and, when first read, the TIME family. Values become byte strings (one char per byte).
  */
 final class RequestVariables {
 
@@ -59,18 +59,6 @@ final class RequestVariables {
     scalars.put(Variable.REQBODY_PROCESSOR_ERROR, "0");
     scalars.put(Variable.INBOUND_DATA_ERROR, "0");
     scalars.put(Variable.REQUEST_BODY_LENGTH, Integer.toString(request.body().length));
-    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-    scalars.put(Variable.TIME_EPOCH, Long.toString(now.toEpochSecond()));
-    scalars.put(Variable.TIME_YEAR, Integer.toString(now.getYear()));
-    scalars.put(Variable.TIME_MON, Integer.toString(now.getMonthValue()));
-    scalars.put(Variable.TIME_DAY, Integer.toString(now.getDayOfMonth()));
-    scalars.put(Variable.TIME_HOUR, Integer.toString(now.getHour()));
-    scalars.put(Variable.TIME_MIN, Integer.toString(now.getMinute()));
-    scalars.put(Variable.TIME_SEC, Integer.toString(now.getSecond()));
-    scalars.put(Variable.TIME_WDAY, Integer.toString(now.getDayOfWeek().getValue() % 7));
-    // not String.format: it costs more than the rest of this method, once per request
-    scalars.put(Variable.TIME, twoDigits(now.getHour()) + ":" + twoDigits(now.getMinute()) + ":"
-        + twoDigits(now.getSecond()));
     for (WafRequest.Header h : request.headers()) {
       String name = bytes(h.name());
       String value = bytes(h.value());
@@ -87,6 +75,33 @@ final class RequestVariables {
       collections.get(Variable.ARGS).add(k, v);
     });
     updateCombinedSize(collections, scalars);
+  }
+
+  /** Whether the variable is one of the TIME family, filled by {@link #putTime} when a rule first reads one. */
+  static boolean isTime(Variable v) {
+    return switch (v) {
+      case TIME, TIME_EPOCH, TIME_YEAR, TIME_MON, TIME_DAY, TIME_HOUR, TIME_MIN, TIME_SEC, TIME_WDAY -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * The TIME family at {@code epochMillis} (the transaction's start, UTC). Not filled with the request
+   * variables: no builtin rule reads them, and formatting nine numbers was a visible part of a read's cost.
+   */
+  static void putTime(long epochMillis, Map<Variable, String> scalars) {
+    ZonedDateTime now = java.time.Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC);
+    scalars.put(Variable.TIME_EPOCH, Long.toString(now.toEpochSecond()));
+    scalars.put(Variable.TIME_YEAR, Integer.toString(now.getYear()));
+    scalars.put(Variable.TIME_MON, Integer.toString(now.getMonthValue()));
+    scalars.put(Variable.TIME_DAY, Integer.toString(now.getDayOfMonth()));
+    scalars.put(Variable.TIME_HOUR, Integer.toString(now.getHour()));
+    scalars.put(Variable.TIME_MIN, Integer.toString(now.getMinute()));
+    scalars.put(Variable.TIME_SEC, Integer.toString(now.getSecond()));
+    scalars.put(Variable.TIME_WDAY, Integer.toString(now.getDayOfWeek().getValue() % 7));
+    // not String.format: it costs more than the rest of this method, once per request
+    scalars.put(Variable.TIME, twoDigits(now.getHour()) + ":" + twoDigits(now.getMinute()) + ":"
+        + twoDigits(now.getSecond()));
   }
 
   private static String twoDigits(int n) {

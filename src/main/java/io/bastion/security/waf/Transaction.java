@@ -48,6 +48,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final BodyProcessors bodyProcessors;
   private WafRequest request;
   private final long startNanos = System.nanoTime();
+  /** The wall-clock start, for the TIME variables (computed when a rule first reads one). */
+  private final long startMillis = System.currentTimeMillis();
+  private boolean timeFilled;
   private final Map<Variable, KeyedValues> collections = new EnumMap<>(Variable.class);
   private final Map<Variable, String> scalars = new EnumMap<>(Variable.class);
   private final Map<String, KeyedValues> persistent = new HashMap<>();
@@ -72,9 +75,11 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   /**
    * Each collected value's memo (transformed forms, literal hits): keyed by identity, because a collection
    * value is the same String instance for every rule that inspects it. Sized for a FHIR body's values and
-   * names (~250 with the headers), so it is not rehashed three times on the way.
+   * names (~250 with the headers) when the request announces a body, so it is not rehashed three times on the
+   * way; otherwise for a read's or search's headers and arguments (a table for 256 is 1,024 slots to clear,
+   * a sixth of what the engine allocated for a read).
    */
-  private final Map<String, ValueMemo> memos = new IdentityHashMap<>(256);
+  private final Map<String, ValueMemo> memos;
   /** The memo of the form an operator is testing now, so {@link #literalHits} needs no lookup for it. */
   private ValueMemo testing;
   /** This thread's scratch slots of the rule set's operators, fetched at the start of each phase. */
@@ -106,6 +111,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     this.request = request;
     this.mode = rules.mode();
     this.requestBodyAccess = rules.requestBodyAccess();
+    this.memos = new IdentityHashMap<>(announcesBody(request) ? 256 : 64);
     for (Variable v : new Variable[] {Variable.ARGS, Variable.ARGS_GET, Variable.ARGS_POST,
         Variable.REQUEST_HEADERS, Variable.REQUEST_COOKIES, Variable.FILES, Variable.FILES_NAMES,
         Variable.FILES_SIZES, Variable.MULTIPART_PART_HEADERS, Variable.MATCHED_VARS, Variable.ENV,
@@ -119,6 +125,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   private static String bytes(String s) {
     return RequestVariables.bytes(s);
+  }
+
+  /** A body is coming: a Content-Length other than 0, or a Transfer-Encoding (chunked). */
+  private static boolean announcesBody(WafRequest request) {
+    String length = request.header("Content-Length");
+    return request.body().length > 0 || (length != null && !length.trim().equals("0"))
+        || request.header("Transfer-Encoding") != null;
   }
 
   private void updateCombinedSize() {
@@ -704,6 +717,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   public String scalar(Variable variable) {
     if (variable == Variable.DURATION) {
       return Long.toString((System.nanoTime() - startNanos) / 1000);
+    }
+    if (!timeFilled && RequestVariables.isTime(variable)) {
+      timeFilled = true;
+      RequestVariables.putTime(startMillis, scalars);
     }
     return scalars.get(variable);
   }

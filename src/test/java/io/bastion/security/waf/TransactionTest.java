@@ -52,6 +52,24 @@ class TransactionTest {
   }
 
   @Test
+  void timeVariablesAreTheTransactionsStartInUtcFilledWhenARuleFirstReadsOne() throws Exception {
+    WafEngine e = engine("""
+        SecRule TIME_EPOCH "@rx ^(\\d+)$" "id:1,phase:1,pass,capture,setvar:tx.epoch=%{tx.1}"
+        SecRule TIME_YEAR "@rx ^(\\d{4})$" "id:2,phase:2,pass,capture,setvar:tx.year=%{tx.1}"
+        SecRule TIME "@rx ^\\d\\d:\\d\\d:\\d\\d$" "id:3,phase:2,pass"
+        SecRule TIME_WDAY "@rx ^[0-6]$" "id:4,phase:2,pass"
+        """);
+    long before = System.currentTimeMillis() / 1000;
+    Transaction tx = run(e, "GET", "/", null, null);
+    long after = System.currentTimeMillis() / 1000;
+    assertEquals(Set.of(1, 2, 3, 4), tx.loggedRuleIds());
+    long epoch = Long.parseLong(tx.tx("epoch"));
+    assertTrue(epoch >= before && epoch <= after, epoch + " not in [" + before + ", " + after + "]");
+    assertEquals(Integer.toString(java.time.Instant.ofEpochSecond(epoch).atZone(java.time.ZoneOffset.UTC).getYear()),
+        tx.tx("year"));
+  }
+
+  @Test
   void skipAfterJumpsToTheMarker() throws Exception {
     WafEngine e = engine("""
         SecRule REQUEST_METHOD "@streq GET" "id:1,phase:1,pass,nolog,skipAfter:END"

@@ -20,7 +20,10 @@ import org.openjdk.jmh.annotations.State;
  * a benign FHIR search GET with browser-like headers, a benign 2 KB FHIR Patient POST (XHTML narrative,
  * identifiers, names, addresses) and a SQL injection in a search parameter; with the OWASP CRS at
  * paranoia level 1 ({@code ../shared/waf-corpus/coreruleset}) and with Bastion's builtin rules
- * ({@code waf.rules: builtin}, or the files in {@code -Dbastion.bench.builtinRules}).
+ * ({@code waf.rules: builtin}, or the files in {@code -Dbastion.bench.builtinRules}). {@link #fhirRead} is the
+ * request the end-to-end load driver sends for a read ({@code bench/fhir-load.sh}, {@code io.bastion.bench.FhirLoad}):
+ * a body-less GET of one resource with the driver's four headers, its bearer token shaped like the token
+ * endpoint's (an ES256 access token of ~510 characters).
  * Run: {@code bench/jmh.sh -f 1 -wi 5 -i 5 WafEngineBenchmark}
  */
 @State(Scope.Benchmark)
@@ -30,6 +33,7 @@ public class WafEngineBenchmark {
 
   static final String GET_URI = "/fhir/Observation?subject=Patient/123&code=http://loinc.org|8867-4"
       + "&date=ge2024-01-01&_count=50";
+  static final String READ_URI = "/fhir/Patient/8c1e2d4a-5b6f-4a1b-9c3d-2e4f6a8b0c1d";
   static final String ATTACK_URI = "/fhir/Patient?name=x%27%20OR%201%3D1%20UNION%20SELECT%20password"
       + "%2Cusername%20FROM%20users--&_count=10";
 
@@ -40,6 +44,7 @@ public class WafEngineBenchmark {
   private WafRequest get;
   private WafRequest post;
   private WafRequest attack;
+  private WafRequest read;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -49,6 +54,7 @@ public class WafEngineBenchmark {
     post = new WafRequest("POST", "/fhir/Patient", "HTTP/1.1", browserHeaders("application/fhir+json"), patient,
         "10.1.2.3");
     attack = new WafRequest("GET", ATTACK_URI, "HTTP/1.1", browserHeaders(null), null, "10.1.2.3");
+    read = new WafRequest("GET", READ_URI, "HTTP/1.1", loadDriverHeaders(), null, "127.0.0.1");
     Transaction probe = run(attack);
     if (probe.matchedRules().isEmpty()) {
       throw new IllegalStateException("the attack is not detected by " + rules + ": the benchmark would be wrong");
@@ -109,6 +115,34 @@ public class WafEngineBenchmark {
     return h;
   }
 
+  /**
+   * What {@code io.bastion.bench.FhirLoad} sends with a read, in the order Vert.x's HTTP client writes it:
+   * Accept and Content-Type (set on every request), the bearer token, and the Host the client adds.
+   */
+  static List<WafRequest.Header> loadDriverHeaders() {
+    return List.of(new WafRequest.Header("Accept", "application/fhir+json"),
+        new WafRequest.Header("Content-Type", "application/fhir+json"),
+        new WafRequest.Header("Authorization", "Bearer " + accessToken()),
+        new WafRequest.Header("host", "127.0.0.1:18610"));
+  }
+
+  /**
+   * An access token in the token endpoint's shape ({@code typ at+jwt}, ES256, the driver's client's claims):
+   * base64url header, payload and a random 64-byte signature (fixed seed), 510 characters. Not signed: the
+   * WAF reads it as text.
+   */
+  static String accessToken() {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String header = "{\"kid\":\"b7j4huVJzGuMMXcOJNyRfAB5Fs0zyIqGR_4RbUTg3Gs\",\"typ\":\"at+jwt\",\"alg\":\"ES256\"}";
+    String payload = "{\"sub\":\"bcl_mdEwkwzKfF1X_rhxHCMLoQ\",\"aud\":\"http://localhost:18610/fhir\","
+        + "\"scope\":\"system/*.cruds\",\"iss\":\"http://localhost:18610\",\"exp\":1796454479,\"iat\":1796450879,"
+        + "\"jti\":\"tqBTF2KJoPL9rWO21KuqPw\",\"client_id\":\"bcl_mdEwkwzKfF1X_rhxHCMLoQ\"}";
+    byte[] signature = new byte[64];
+    new java.util.Random(42).nextBytes(signature);
+    return b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+        + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(signature);
+  }
+
   /** A realistic ~2 KB FHIR R4 Patient. */
   static String patientJson() {
     return """
@@ -157,6 +191,11 @@ public class WafEngineBenchmark {
   @Benchmark
   public Transaction benignPost2k() {
     return run(post);
+  }
+
+  @Benchmark
+  public Transaction fhirRead() {
+    return run(read);
   }
 
   @Benchmark

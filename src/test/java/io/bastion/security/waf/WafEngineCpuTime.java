@@ -25,7 +25,7 @@ public final class WafEngineCpuTime {
     int perRound = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
     bench.setUp();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    String[] cases = {"benignGet", "benignPost2k", "sqliAttack"};
+    String[] cases = {"benignGet", "benignPost2k", "sqliAttack", "fhirRead"};
     double[][] micros = new double[cases.length][rounds];
     for (int round = -2; round < rounds; round++) { // two unmeasured rounds warm the JIT up
       for (int c = 0; c < cases.length; c++) {
@@ -34,7 +34,8 @@ public final class WafEngineCpuTime {
           Transaction tx = switch (c) {
             case 0 -> bench.benignGet();
             case 1 -> bench.benignPost2k();
-            default -> bench.sqliAttack();
+            case 2 -> bench.sqliAttack();
+            default -> bench.fhirRead();
           };
           if (tx.interruption() == null && c == 2) {
             throw new IllegalStateException("the attack was not blocked");

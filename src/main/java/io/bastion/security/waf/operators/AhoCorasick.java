@@ -11,11 +11,22 @@ import java.util.Map;
  * pass with no allocation: the trie and its failure links are compiled into a dense DFA over the
  * characters that occur in the phrases (every other character shares one column), so each input
  * character costs two array reads. Used by {@code @pm}, {@code @pmFromFile} and the {@code @rx} prefilter.
+ * <p>
+ * The scan is one dependent table read per character, so what sits between two reads is the cost: the
+ * character class table folds upper-case letters itself (no compare-and-branch per character, which
+ * mispredicts on mixed-case text such as a bearer token), a transition holds its target's row offset
+ * ({@code state * classes}) rather than its number (no multiply), and its sign says whether a phrase ends
+ * there (no second array read per character).
  */
 final class AhoCorasick {
 
+  /** Per byte, its column; an upper-case ASCII letter has its lower-case letter's column. */
   private final int[] charClass = new int[256];
   private final int classes;
+  /**
+   * Per (state row offset + column), the target's row offset ({@code target * classes}), bitwise negated
+   * ({@code ~}) when a phrase ends at the target.
+   */
   private final int[] delta;
   private final String[] output;
   /** Per state: the id of the phrase ending exactly here (-1 if none), and the next state on the fail chain
@@ -107,6 +118,13 @@ final class AhoCorasick {
         }
       }
     }
+    for (int i = 0; i < delta.length; i++) {
+      int t = delta[i];
+      delta[i] = output[t] != null ? ~(t * classes) : t * classes;
+    }
+    for (int c = 'A'; c <= 'Z'; c++) {
+      charClass[c] = charClass[c + 32];
+    }
   }
 
   private static int lower(char c) {
@@ -122,11 +140,11 @@ final class AhoCorasick {
     int k = classes;
     for (int i = 0; i < n; i++) {
       char c = input.charAt(i);
-      int cls = c < 256 ? cc[c >= 'A' && c <= 'Z' ? c + 32 : c] : 0;
-      s = d[s * k + cls];
-      if (output[s] != null) {
-        return output[s];
+      int t = d[s + (c < 256 ? cc[c] : 0)];
+      if (t < 0) {
+        return output[~t / k];
       }
+      s = t;
     }
     return null;
   }
@@ -144,16 +162,18 @@ final class AhoCorasick {
     int k = classes;
     for (int i = 0; i < n; i++) {
       char c = input.charAt(i);
-      int cls = c < 256 ? cc[c >= 'A' && c <= 'Z' ? c + 32 : c] : 0;
-      s = d[s * k + cls];
-      if (output[s] != null) {
+      int t = d[s + (c < 256 ? cc[c] : 0)];
+      if (t < 0) {
+        t = ~t;
         if (words == null) {
           words = new long[bitWords];
         }
-        for (int t = ownId[s] >= 0 ? s : dictLink[s]; t >= 0; t = dictLink[t]) {
-          words[ownId[t] >> 6] |= 1L << ownId[t];
+        int state = t / k;
+        for (int e = ownId[state] >= 0 ? state : dictLink[state]; e >= 0; e = dictLink[e]) {
+          words[ownId[e] >> 6] |= 1L << ownId[e];
         }
       }
+      s = t;
     }
     return words;
   }

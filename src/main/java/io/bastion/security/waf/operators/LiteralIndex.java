@@ -19,6 +19,8 @@ public final class LiteralIndex {
   /** Scratch slots handed out to the set's operators ({@link #newSlots}). */
   private volatile int slots;
   private final ThreadLocal<Object[]> threadSlots = ThreadLocal.withInitial(() -> new Object[slots]);
+  /** Per thread, the scans of the credentials (bearer tokens) it saw last: they repeat across requests. */
+  private final ThreadLocal<CredentialScans> credentials = ThreadLocal.withInitial(CredentialScans::new);
 
   /** Registers literals (before {@link #freeze()}); returns their ids. */
   public synchronized int[] register(List<String> required) {
@@ -80,9 +82,17 @@ public final class LiteralIndex {
   /**
    * The ids of the literals occurring in the value as a bitmap ({@code bits[id >> 6]} bit {@code id & 63});
    * a shared empty array when none does (the usual case), so testing a pattern's literals costs a few word
-   * operations whatever the number of hits.
+   * operations whatever the number of hits. Read-only: a credential's bitmap is kept and handed out again
+   * ({@link CredentialScans}).
    */
   public long[] scanBits(String value) {
+    if (value.length() >= CredentialScans.MIN_LENGTH) {
+      return credentials.get().scan(value, this::scan);
+    }
+    return scan(value);
+  }
+
+  private long[] scan(String value) {
     long[] bits = automaton.findAllBits(value);
     return bits == null ? NO_BITS : bits;
   }
