@@ -64,23 +64,8 @@ public final class FhirAudit {
    * itself (a refusal carries no data).
    */
   public Handler<RoutingContext> guard(io.bastion.auth.Interaction interaction, Handler<RoutingContext> check) {
-    Action action = switch (interaction) {
-      case CREATE -> Action.C;
-      case UPDATE, PATCH -> Action.U;
-      case DELETE -> Action.D;
-      case SEARCH, BATCH, TRANSACTION, EVERYTHING, EXPORT -> Action.E;
-      default -> Action.R;
-    };
-    Marked typed = new Marked(this, AuditCodes.interaction(switch (interaction) {
-      case SEARCH -> "search-type";
-      case HISTORY -> "history-type";
-      case HISTORY_INSTANCE -> "history-instance";
-      default -> interaction.name().toLowerCase(java.util.Locale.ROOT);
-    }), action);
-    Marked system = interaction == io.bastion.auth.Interaction.HISTORY
-        ? new Marked(this, AuditCodes.interaction("history-system"), action)
-        : interaction == io.bastion.auth.Interaction.SEARCH
-            ? new Marked(this, AuditCodes.interaction("search-system"), action) : typed;
+    Marked typed = marked(interaction, false);
+    Marked system = marked(interaction, true);
     if (check == null) {
       return ctx -> {
         ctx.put(KEY, ctx.pathParam("type") == null ? system : typed);
@@ -88,6 +73,36 @@ public final class FhirAudit {
       };
     }
     return new Guard(typed, system, check);
+  }
+
+  /** The record's subtype and action for an interaction, at type (or instance) level or at system level. */
+  private Marked marked(io.bastion.auth.Interaction interaction, boolean systemLevel) {
+    Action action = switch (interaction) {
+      case CREATE -> Action.C;
+      case UPDATE, PATCH -> Action.U;
+      case DELETE -> Action.D;
+      case SEARCH, BATCH, TRANSACTION, EVERYTHING, EXPORT -> Action.E;
+      default -> Action.R;
+    };
+    String subtype = switch (interaction) {
+      case SEARCH -> systemLevel ? "search-system" : "search-type";
+      case HISTORY -> systemLevel ? "history-system" : "history-type";
+      case HISTORY_INSTANCE -> "history-instance";
+      default -> interaction.name().toLowerCase(java.util.Locale.ROOT);
+    };
+    return new Marked(this, AuditCodes.interaction(subtype), action);
+  }
+
+  /**
+   * Marks a request that content negotiation refuses (406, 415) before its route, and so its guard, ran: with
+   * the interaction its method and path name, so that {@link #failed} records the refusal like any other.
+   * Nothing is marked for /metadata (public, never audited) or a path no route serves.
+   */
+  void markBeforeRoute(RoutingContext ctx) {
+    FhirPaths.Target target = FhirPaths.classify(ctx.request().method(), ctx.normalizedPath());
+    if (target != null) {
+      ctx.put(KEY, marked(target.interaction(), target.systemLevel()));
+    }
   }
 
   private static final class Guard implements io.vertx.ext.web.handler.AuthorizationHandler {
@@ -189,7 +204,8 @@ public final class FhirAudit {
     String type = ctx.pathParam("type");
     String id = ctx.pathParam("id");
     if (type == null) {
-      return List.of();
+      // a route without :type (system level, AuditEvent), or refused before any route (markBeforeRoute)
+      return FhirPaths.targets(ctx.normalizedPath());
     }
     if (id == null) {
       return List.of(Entity.resource(type));

@@ -29,9 +29,12 @@ public final class FhirFormats implements Handler<RoutingContext> {
   private static final String NONE = "";
 
   private final FhirXmlEdge xml;
+  /** Null when FHIR interactions are not audited. */
+  private final FhirAudit audit;
 
-  FhirFormats(FhirXmlEdge xml) {
+  FhirFormats(FhirXmlEdge xml, FhirAudit audit) {
     this.xml = xml;
+    this.audit = audit;
   }
 
   /** The media type chosen for this request's response, with charset. */
@@ -86,14 +89,14 @@ public final class FhirFormats implements Handler<RoutingContext> {
     try {
       format = ctx.request().getParam("_format");
     } catch (IllegalArgumentException e) {
-      FhirRoutes.fail(ctx, FhirException.of(400, "invalid", "the query string is not valid percent-encoding"));
+      refuse(ctx, FhirException.of(400, "invalid", "the query string is not valid percent-encoding"));
       return;
     }
     if (ctx.get(NEGOTIATED) == null) {
       choose(ctx); // negotiate() did not run first (a router without the early route)
     }
     if (NONE.equals(ctx.get(NEGOTIATED))) {
-      FhirRoutes.fail(ctx, format != null
+      refuse(ctx, format != null
           ? FhirException.of(406, "not-supported", "_format is not supported; this server speaks JSON "
               + "(_format=json, application/fhir+json) and XML (_format=xml, application/fhir+xml)", "_format")
           : FhirException.of(406, "not-supported", "none of the media types in Accept can be served; this server "
@@ -106,11 +109,19 @@ public final class FhirFormats implements Handler<RoutingContext> {
           ? checkSearchContentType(ctx.request().getHeader("Content-Type"))
           : checkContentType(method, ctx.request().getHeader("Content-Type"), ctx.request().getHeader("Content-Length"));
       if (problem != null) {
-        FhirRoutes.fail(ctx, FhirException.of(415, "not-supported", problem));
+        refuse(ctx, FhirException.of(415, "not-supported", problem));
         return;
       }
     }
     ctx.next();
+  }
+
+  /** Answers a refusal raised before the route (and its guard) ran, audited as the interaction the path names. */
+  private void refuse(RoutingContext ctx, FhirException refusal) {
+    if (audit != null) {
+      audit.markBeforeRoute(ctx);
+    }
+    FhirRoutes.fail(ctx, refusal);
   }
 
   static boolean isXml(String mediaType) {

@@ -130,7 +130,7 @@ public final class FhirRoutes implements RouteModule {
   public void mount(Vertx vertx, Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
     FhirXmlEdge xml = new FhirXmlEdge(xmlConverter, vertx.createSharedWorkerExecutor(FhirXmlEdge.POOL, FhirXmlEdge.POOL_SIZE));
-    FhirFormats formats = new FhirFormats(xml);
+    FhirFormats formats = new FhirFormats(xml, audit);
     // negotiation ahead of the whole gateway pipeline (order -1), so that its errors come in the client's format too
     router.route("/fhir/*").order(-1).handler(formats::negotiate);
     if (exports != null) {

@@ -133,6 +133,30 @@ class FhirAuditHttpTest {
     assertEquals("HTTP 404", event.getString("outcomeDesc"));
   }
 
+  /** Content negotiation answers before the route's guard runs; its refusals are audited all the same. */
+  @Test
+  void refusalsOfContentNegotiationAreAuditedAsTheInteractionThePathNames() throws Exception {
+    String patientId = fhir.create(patient("Negotiated")).getString("id");
+    var unservable = fhir.get("/fhir/Patient/" + patientId, Map.of("Accept", "text/plain"));
+    assertEquals(406, unservable.statusCode(), unservable.bodyAsString());
+    List<JsonObject> events = eventsFor(node, patientId);
+    JsonObject refused = events.get(events.size() - 1);
+    assertEquals("read", subtype(refused));
+    assertEquals("4", refused.getString("outcome"));
+    assertEquals("HTTP 406", refused.getString("outcomeDesc"));
+    assertTrue(hasEntity(refused, "Patient/" + patientId), refused.encode());
+
+    var unreadable = fhir.send(io.vertx.core.http.HttpMethod.PUT, "/fhir/Patient/" + patientId,
+        patient("Negotiated").put("id", patientId).encode(), Map.of("Content-Type", "text/plain"));
+    assertEquals(415, unreadable.statusCode(), unreadable.bodyAsString());
+    events = eventsFor(node, patientId);
+    refused = events.get(events.size() - 1);
+    assertEquals("update", subtype(refused));
+    assertEquals("U", refused.getString("action"));
+    assertEquals("HTTP 415", refused.getString("outcomeDesc"));
+    assertEquals(List.of("create", "read", "update"), events.stream().map(FhirAuditHttpTest::subtype).toList());
+  }
+
   @Test
   void updateAndDeleteAreAudited() throws Exception {
     String patientId = fhir.create(patient("Changing")).getString("id");
