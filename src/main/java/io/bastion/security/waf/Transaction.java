@@ -8,6 +8,7 @@ import io.bastion.security.waf.bodyprocessors.BodyProcessor;
 import io.bastion.security.waf.bodyprocessors.BodyProcessors;
 import io.bastion.security.waf.collections.PersistentCollections;
 import io.bastion.security.waf.operators.MatchContext;
+import io.bastion.security.waf.transformations.ByteSet;
 import io.bastion.security.waf.transformations.TransformChain;
 import io.bastion.security.waf.variables.CollectedValues;
 import io.bastion.security.waf.variables.KeyedValues;
@@ -404,6 +405,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   /** The form of the value that satisfied the rule's operator (each form, with multiMatch), or null. */
   private ValueMemo inspect(Rule r, ValueMemo original) {
+    ByteSet needs = r.needs();
+    if (needs != ByteSet.ALL && !original.holdsAny(needs)) {
+      return null; // no form of the value can hold what the operator needs (the usual case for a FHIR value)
+    }
     TransformChain chain = r.chain();
     int chainCount = rules.chainCount();
     if (r.multiMatch()) {

@@ -1,6 +1,7 @@
 package io.bastion.security.waf;
 
 import io.bastion.security.waf.operators.LiteralIndex;
+import io.bastion.security.waf.transformations.ByteSet;
 import io.bastion.security.waf.transformations.LowerCase;
 import io.bastion.security.waf.transformations.TransformChain;
 
@@ -22,6 +23,12 @@ final class ValueMemo {
    * which the case-insensitive index does not tell apart, so a lower-cased form is not scanned again.
    */
   private final ValueMemo sameHits;
+  /** The bytes the value holds, as {@link ByteSet} words; read on first use ({@link #holdsAny}). */
+  private long b0;
+  private long b1;
+  private long b2;
+  private long b3;
+  private boolean bytesRead;
 
   ValueMemo(String value) {
     this(value, null);
@@ -50,6 +57,46 @@ final class ValueMemo {
       forms[chain.id()] = f;
     }
     return f;
+  }
+
+  /**
+   * Whether the value holds one of the bytes: a rule whose {@link Rule#needs()} it misses cannot match it, so the
+   * rule skips it without transforming or scanning it. The value is read once, for every rule.
+   */
+  boolean holdsAny(ByteSet bytes) {
+    if (!bytesRead) {
+      readBytes();
+    }
+    return bytes.meets(b0, b1, b2, b3);
+  }
+
+  private void readBytes() {
+    long w0 = 0;
+    long w1 = 0;
+    long w2 = 0;
+    long w3 = 0;
+    for (int i = 0, n = value.length(); i < n; i++) {
+      char c = value.charAt(i);
+      if (c < 128) {
+        if (c < 64) {
+          w0 |= 1L << c;
+        } else {
+          w1 |= 1L << c;
+        }
+      } else if (c < 192) {
+        w2 |= 1L << c;
+      } else if (c < 256) {
+        w3 |= 1L << c;
+      } else {
+        w0 = w1 = w2 = w3 = -1L; // not a byte string: every rule looks at it
+        break;
+      }
+    }
+    b0 = w0;
+    b1 = w1;
+    b2 = w2;
+    b3 = w3;
+    bytesRead = true;
   }
 
   /** The literals of {@code index} this value holds, scanned on first use only. */

@@ -1,5 +1,7 @@
 package io.bastion.security.waf.operators;
 
+import io.bastion.security.waf.transformations.ByteSet;
+
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +37,8 @@ public final class Rx implements Operator {
   private final long[] maskBits;
   /** The condition over the index's ids; null when any one of the literals suffices. */
   private final LiteralCondition conditionByIndexId;
+  /** Bytes a matching value must hold one of ({@link RequiredBytes}); every byte with the prefilter off. */
+  private final ByteSet requiredBytes;
 
   public Rx(String argument) {
     this(argument, true, null);
@@ -55,6 +59,7 @@ public final class Rx implements Operator {
     this.required = condition == null ? null : condition.literals();
     this.prefilter = condition == null ? null : LiteralPrefilter.of(pattern.pattern());
     this.noMatch = prefilter ? NoMatchDfa.of(pattern.pattern()) : null;
+    this.requiredBytes = condition == null ? ByteSet.ALL : condition.requiredBytes();
     if (required == null || index == null) {
       this.maskWords = null;
       this.maskBits = null;
@@ -100,6 +105,11 @@ public final class Rx implements Operator {
   /** The prefilter's condition, for tests and diagnostics ("all[...]"/"any[...]"), or null. */
   public String literalCondition() {
     return condition == null ? null : condition.toString();
+  }
+
+  @Override
+  public ByteSet requiredBytes() {
+    return requiredBytes;
   }
 
   /** False when the input cannot match because its literals do not satisfy the pattern's condition. */

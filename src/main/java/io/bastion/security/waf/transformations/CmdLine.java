@@ -6,6 +6,13 @@ package io.bastion.security.waf.transformations;
  * and lower-cases.
  */
 public final class CmdLine implements Transformation {
+  /** It deletes bytes, lower-cases letters and makes a space of whitespace, "," and ";". */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    ByteSet in = out.withBothCases();
+    return out.contains(' ') ? in.union(ByteSet.of(",;\t\r\n")) : in;
+  }
+
   @Override
   public String transform(String in) {
     return unchanged(in) ? in : normalise(in);

@@ -11,6 +11,12 @@ public final class HtmlEntityDecode implements Transformation {
   private static final Map<String, Character> NAMED = Map.of("quot", '"', "amp", '&', "lt", '<', "gt", '>',
       "nbsp", (char) 0xa0, "apos", '\'', "colon", ':', "tab", '\t', "newline", '\n', "lpar", '(');
 
+  /** A decoded byte comes from itself or from an entity, which starts with "&". */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    return out.with('&');
+  }
+
   @Override
   public String transform(String in) {
     if (in.indexOf('&') < 0) {

@@ -2,6 +2,12 @@ package io.bastion.security.waf.transformations;
 
 /** {@code t:lowercase}: ASCII letters to lower case (bytes above 0x7f untouched, as in C's tolower). */
 public final class LowerCase implements Transformation {
+  /** A lower-case letter may come from its upper case. */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    return out.withBothCases();
+  }
+
   @Override
   public String transform(String in) {
     for (int i = 0; i < in.length(); i++) {

@@ -16,6 +16,19 @@ public final class NormalizePath implements Transformation {
     this.windows = windows;
   }
 
+  /**
+   * Segments are kept or dropped whole, so the only byte made from something else is "/": from a backslash
+   * in the Windows form, and from a lone ".." ("../").
+   */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    if (!out.contains('/')) {
+      return out;
+    }
+    ByteSet in = out.with('.');
+    return windows ? in.with('\\') : in;
+  }
+
   @Override
   public String transform(String in) {
     return unchanged(in) ? in : normalise(in);

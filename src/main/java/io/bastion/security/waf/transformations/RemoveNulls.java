@@ -9,6 +9,12 @@ public final class RemoveNulls implements Transformation {
     this.replace = replace;
   }
 
+  /** Removing creates nothing; replacing makes a space of a NUL. */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    return replace && out.contains(' ') ? out.with(0) : out;
+  }
+
   @Override
   public String transform(String in) {
     if (in.indexOf('\0') < 0) {
