@@ -879,8 +879,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void addPostArg(String name, String value) {
-    collections.get(Variable.ARGS_POST).add(name, value);
-    collections.get(Variable.ARGS).add(name, value);
+    collections.get(Variable.ARGS).add(collections.get(Variable.ARGS_POST).add(name, value));
   }
 
   @Override
