@@ -2,7 +2,6 @@ package io.bastion.security.waf;
 
 import io.bastion.security.waf.operators.LiteralIndex;
 import io.bastion.security.waf.transformations.ByteSet;
-import io.bastion.security.waf.transformations.LowerCase;
 import io.bastion.security.waf.transformations.TransformChain;
 
 /**
@@ -19,8 +18,9 @@ final class ValueMemo {
   /** The literal-index hits ({@link LiteralIndex#scanBits}), null until an operator consults them. */
   private long[] hits;
   /**
-   * A memo whose literal hits are this value's too, or null: {@code t:lowercase} changes ASCII letters only,
-   * which the case-insensitive index does not tell apart, so a lower-cased form is not scanned again.
+   * A memo whose literal hits are this value's too, or null: {@code t:lowercase} (and {@code t:cmdLine} on most
+   * values) changes ASCII letters only, which the case-insensitive index does not tell apart, so a lower-cased
+   * form is not scanned again.
    */
   private final ValueMemo sameHits;
   /** The bytes the value holds, as {@link ByteSet} words; read on first use ({@link #holdsAny}). */
@@ -53,7 +53,7 @@ final class ValueMemo {
       String out = chain.last().transform(input.value);
       // a step that changed nothing returns its input: share that memo so its literal scan is shared too
       f = out == input.value ? input
-          : new ValueMemo(out, chain.last() instanceof LowerCase ? input.literalSource() : null);
+          : new ValueMemo(out, chain.last().changesOnlyAsciiCase(input.value, out) ? input.literalSource() : null);
       forms[chain.id()] = f;
     }
     return f;

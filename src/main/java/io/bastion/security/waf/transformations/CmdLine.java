@@ -15,7 +15,17 @@ public final class CmdLine implements Transformation {
 
   @Override
   public String transform(String in) {
-    return unchanged(in) ? in : normalise(in);
+    return unchanged(in) ? in : rewrite(in).toString(); // unchanged() is exact: no need to compare the copy
+  }
+
+  /**
+   * It never inserts a byte, so an output as long as its input deleted nothing and maps byte to byte: a space
+   * for a separator (which no case folding equates with it) or a lower-case letter. Equal ignoring case, it
+   * only lower-cased ASCII letters.
+   */
+  @Override
+  public boolean changesOnlyAsciiCase(String in, String out) {
+    return out.length() == in.length() && in.equalsIgnoreCase(out);
   }
 
   /**
@@ -52,6 +62,10 @@ public final class CmdLine implements Transformation {
   }
 
   static String normalise(String in) {
+    return Transformation.result(in, rewrite(in));
+  }
+
+  private static StringBuilder rewrite(String in) {
     StringBuilder sb = new StringBuilder(in.length());
     boolean space = false;
     for (int i = 0; i < in.length(); i++) {
@@ -77,6 +91,6 @@ public final class CmdLine implements Transformation {
         }
       }
     }
-    return Transformation.result(in, sb);
+    return sb;
   }
 }

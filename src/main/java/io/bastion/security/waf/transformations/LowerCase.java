@@ -2,6 +2,11 @@ package io.bastion.security.waf.transformations;
 
 /** {@code t:lowercase}: ASCII letters to lower case (bytes above 0x7f untouched, as in C's tolower). */
 public final class LowerCase implements Transformation {
+  @Override
+  public boolean changesOnlyAsciiCase(String in, String out) {
+    return true;
+  }
+
   /** A lower-case letter may come from its upper case. */
   @Override
   public ByteSet inputsFor(ByteSet out) {

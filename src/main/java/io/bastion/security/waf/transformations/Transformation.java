@@ -23,6 +23,15 @@ public interface Transformation {
     return ByteSet.ALL;
   }
 
+  /**
+   * Whether {@code out}, this transformation's result for {@code in} (not the same instance), differs from it only
+   * in the case of ASCII letters (false, the default, when the transformation does not say). Such a form holds
+   * exactly the literals of the case-insensitive literal index that its input holds, so it is not scanned again.
+   */
+  default boolean changesOnlyAsciiCase(String in, String out) {
+    return false;
+  }
+
   /** Returns {@code out} unless it equals {@code in}, in which case {@code in} (so "unchanged" is exact). */
   static String result(String in, CharSequence out) {
     if (out.length() == in.length() && in.contentEquals(out)) {
