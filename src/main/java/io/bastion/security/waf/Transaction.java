@@ -554,6 +554,11 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         excludedBy.clear();
       }
       names = targets.include(i).variable().kind() == Variable.Kind.NAMES;
+      if (keys.length < from.size()) { // room for every member at once: a body's ~125 arguments grew it 4 times
+        keys = new String[from.size()];
+        lowerKeys = new String[from.size()];
+        memos = new ValueMemo[from.size()];
+      }
       targets.select(i, from, this);
     }
 

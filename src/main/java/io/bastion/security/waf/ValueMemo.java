@@ -3,6 +3,7 @@ package io.bastion.security.waf;
 import io.bastion.security.waf.operators.LiteralIndex;
 import io.bastion.security.waf.transformations.ByteSet;
 import io.bastion.security.waf.transformations.TransformChain;
+import io.bastion.security.waf.transformations.Transformation;
 
 /**
  * What one transaction has learned about one value: its transformed forms (each a memo of its own) and
@@ -50,10 +51,13 @@ final class ValueMemo {
     ValueMemo f = forms[chain.id()];
     if (f == null) {
       ValueMemo input = form(chain.parent(), chainCount);
-      String out = chain.last().transform(input.value);
+      Transformation step = chain.last();
+      ByteSet changes = step.changes();
+      // most FHIR values hold nothing a decoder acts on: one read of their bytes answers for every step
+      String out = changes != ByteSet.ALL && !input.holdsAny(changes) ? input.value : step.transform(input.value);
       // a step that changed nothing returns its input: share that memo so its literal scan is shared too
       f = out == input.value ? input
-          : new ValueMemo(out, chain.last().changesOnlyAsciiCase(input.value, out) ? input.literalSource() : null);
+          : new ValueMemo(out, step.changesOnlyAsciiCase(input.value, out) ? input.literalSource() : null);
       forms[chain.id()] = f;
     }
     return f;

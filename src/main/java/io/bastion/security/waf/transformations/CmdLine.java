@@ -6,6 +6,15 @@ package io.bastion.security.waf.transformations;
  * and lower-cases.
  */
 public final class CmdLine implements Transformation {
+
+  /** What {@link #unchanged} looks for: bytes it deletes or rewrites, upper case, and the space. */
+  private static final ByteSet REWRITTEN = ByteSet.of("\"'\\^,;\t\r\n ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+  @Override
+  public ByteSet changes() {
+    return REWRITTEN;
+  }
+
   /** It deletes bytes, lower-cases letters and makes a space of whitespace, "," and ";". */
   @Override
   public ByteSet inputsFor(ByteSet out) {

@@ -4,6 +4,11 @@ package io.bastion.security.waf.transformations;
 public final class CompressWhitespace implements Transformation {
   private static final ByteSet SPACES = spaces();
 
+  @Override
+  public ByteSet changes() {
+    return SPACES; // a lone space stays, but two do not
+  }
+
   /** Only the space is made from something else: any whitespace byte. */
   @Override
   public ByteSet inputsFor(ByteSet out) {

@@ -3,10 +3,17 @@ package io.bastion.security.waf.transformations;
 /** {@code t:removeNulls} (or, with {@code replace}, {@code t:replaceNulls}: NUL to a space). */
 public final class RemoveNulls implements Transformation {
 
+  private static final ByteSet NUL = ByteSet.NONE.with(0);
+
   private final boolean replace;
 
   public RemoveNulls(boolean replace) {
     this.replace = replace;
+  }
+
+  @Override
+  public ByteSet changes() {
+    return NUL;
   }
 
   /** Removing creates nothing; replacing makes a space of a NUL. */

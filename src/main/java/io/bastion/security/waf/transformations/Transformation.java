@@ -24,6 +24,14 @@ public interface Transformation {
   }
 
   /**
+   * Bytes of which an input must hold one for this transformation to change it (every byte, the default, when the
+   * transformation does not say): a value holding none is its own result, found without reading it again.
+   */
+  default ByteSet changes() {
+    return ByteSet.ALL;
+  }
+
+  /**
    * Whether {@code out}, this transformation's result for {@code in} (not the same instance), differs from it only
    * in the case of ASCII letters (false, the default, when the transformation does not say). Such a form holds
    * exactly the literals of the case-insensitive literal index that its input holds, so it is not scanned again.

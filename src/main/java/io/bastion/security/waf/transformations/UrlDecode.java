@@ -43,6 +43,13 @@ public final class UrlDecode implements Transformation {
     return sb.toString();
   }
 
+  private static final ByteSet ESCAPES = ByteSet.of("%+");
+
+  @Override
+  public ByteSet changes() {
+    return ESCAPES;
+  }
+
   /** A decoded byte comes from itself or from an escape, which starts with "%"; a space also from "+". */
   @Override
   public ByteSet inputsFor(ByteSet out) {

@@ -1,6 +1,7 @@
 package io.bastion.security.waf.transformations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link Transformation#inputsFor} is what lets a rule skip a value untransformed, so it must never be too narrow:
- * for every byte of every output, the input holds a byte of {@code inputsFor} of that byte. Checked over random
+ * for every byte of every output, the input holds a byte of {@code inputsFor} of that byte. Likewise
+ * {@link Transformation#changes}: a value holding none of those bytes must come back unchanged. Checked over random
  * values dense in what the decoders act on (escapes, entities, whitespace, NUL, dots and slashes, both cases).
  */
 class InputsForTest {
@@ -41,6 +43,22 @@ class InputsForTest {
             () -> "t:" + name + " made " + (int) c + " of " + escape(in) + " without any of " + needed);
       }
     }
+  }
+
+  @ParameterizedTest(name = "t:{0}")
+  @MethodSource("described")
+  void aValueHoldingNoneOfTheBytesThatChangeItComesBackAsItIs(String name) {
+    Transformation t = REGISTRY.get(name);
+    ByteSet changers = t.changes();
+    int untouched = 0;
+    for (String in : values(new Random(~name.hashCode()), 20_000)) {
+      ByteSet held = ByteSet.of(in);
+      if (!changers.meets(held.w0, held.w1, held.w2, held.w3)) {
+        assertSame(in, t.transform(in), () -> "t:" + name + " changed " + escape(in) + " holding none of " + changers);
+        untouched++;
+      }
+    }
+    assertTrue(untouched > 100, "t:" + name + ": the values must exercise the claim");
   }
 
   @ParameterizedTest(name = "t:{0}")
