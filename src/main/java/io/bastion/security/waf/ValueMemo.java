@@ -74,6 +74,17 @@ final class ValueMemo {
     return bytes.meets(b0, b1, b2, b3);
   }
 
+  /** Or's the bytes the value holds into {@code acc} ({@link ByteSet} words). */
+  void addBytesTo(long[] acc) {
+    if (!bytesRead) {
+      readBytes();
+    }
+    acc[0] |= b0;
+    acc[1] |= b1;
+    acc[2] |= b2;
+    acc[3] |= b3;
+  }
+
   private void readBytes() {
     long w0 = 0;
     long w1 = 0;

@@ -20,4 +20,13 @@ public interface Operator {
   default ByteSet requiredBytes() {
     return ByteSet.ALL;
   }
+
+  /**
+   * False when no value whose literals of {@code index} ({@link LiteralIndex#scanBits}) are all among {@code hits}
+   * can match: a rule then skips a whole selection of values at once. True (the default) when the operator
+   * cannot tell.
+   */
+  default boolean mayMatchWithin(long[] hits, LiteralIndex index) {
+    return true;
+  }
 }

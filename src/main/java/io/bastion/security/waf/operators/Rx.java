@@ -130,6 +130,12 @@ public final class Rx implements Operator {
     return any && (conditionByIndexId == null || conditionByIndexId.holds(hits));
   }
 
+  /** The literal condition is monotone (more literals never make it fail), so it can be tested on a union. */
+  @Override
+  public boolean mayMatchWithin(long[] hits, LiteralIndex index) {
+    return maskWords == null || index != this.index || mayMatch(hits);
+  }
+
   /** Whether the pattern has a {@link NoMatchDfa} (with the prefilter on, nearly every CRS pattern does). */
   public boolean hasNoMatchAutomaton() {
     return noMatch != null;
