@@ -2,6 +2,7 @@ package io.bastion.security.waf;
 
 import io.bastion.security.waf.actions.RuleAction;
 import io.bastion.security.waf.operators.Operator;
+import io.bastion.security.waf.transformations.ByteSet;
 import io.bastion.security.waf.transformations.TransformChain;
 import io.bastion.security.waf.transformations.TransformChains;
 import io.bastion.security.waf.transformations.Transformation;
@@ -31,6 +32,8 @@ public final class Rule {
   private final String operatorName;
   private final boolean negated;
   private final TransformChain chain;
+  /** Bytes a value must hold one of for this rule to possibly match it ({@link #needs()}). */
+  private final ByteSet needs;
   private final boolean multiMatch;
   private final boolean capture;
   private final boolean log;
@@ -58,6 +61,7 @@ public final class Rule {
     this.operatorName = b.operatorName;
     this.negated = b.negated;
     this.chain = chain;
+    this.needs = needs(b.operator, b.negated, chain);
     this.multiMatch = b.multiMatch;
     this.capture = b.capture;
     this.log = b.log;
@@ -121,6 +125,24 @@ public final class Rule {
   /** The interned transformation chain (shared by every rule of the set with the same chain). */
   public TransformChain chain() {
     return chain;
+  }
+
+  /**
+   * Bytes of which a value must hold one for this rule's operator to match it through the chain (or, with
+   * {@code multiMatch}, any prefix of it): the operator's {@link Operator#requiredBytes}, widened by each step's
+   * {@link Transformation#inputsFor}. {@link ByteSet#ALL} (the same instance) when nothing can be skipped: no
+   * such bytes, or a negated operator, which matches exactly the values the operator does not.
+   */
+  public ByteSet needs() {
+    return needs;
+  }
+
+  private static ByteSet needs(Operator operator, boolean negated, TransformChain chain) {
+    if (operator == null || negated) {
+      return ByteSet.ALL;
+    }
+    ByteSet bytes = chain.inputsFor(operator.requiredBytes());
+    return bytes.isAll() ? ByteSet.ALL : bytes;
   }
 
   public boolean multiMatch() {

@@ -8,6 +8,7 @@ import io.bastion.security.waf.bodyprocessors.BodyProcessor;
 import io.bastion.security.waf.bodyprocessors.BodyProcessors;
 import io.bastion.security.waf.collections.PersistentCollections;
 import io.bastion.security.waf.operators.MatchContext;
+import io.bastion.security.waf.transformations.ByteSet;
 import io.bastion.security.waf.transformations.TransformChain;
 import io.bastion.security.waf.variables.CollectedValues;
 import io.bastion.security.waf.variables.KeyedValues;
@@ -403,6 +404,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         looseFrom = values.looseEnds[run];
         continue;
       }
+      if (noMemberCanMatch(r, s)) {
+        continue;
+      }
       String variable = values.variables[run];
       for (int k = 0; k < s.size; k++) {
         ValueMemo hit = inspect(r, s.memos[k]);
@@ -415,8 +419,42 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     return any;
   }
 
+  /**
+   * Whether the rule can skip the whole selection, as it would skip each member one by one: no member holds a
+   * byte the rule needs ({@link Rule#needs}), or no member's form holds what the operator's literal condition
+   * requires (the condition only grows with the literals present, so it fails on each member when it fails on
+   * all the members' literals together). Both unions are kept by the selection, for every rule that reads it.
+   */
+  private boolean noMemberCanMatch(Rule r, Selection s) {
+    ByteSet needs = r.needs();
+    if (needs == ByteSet.ALL) {
+      return false; // a negated operator, or one that cannot tell what a match needs
+    }
+    if (!s.anyHolds(needs)) {
+      return true;
+    }
+    io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
+    if (index == null) {
+      return false;
+    }
+    TransformChain chain = r.chain();
+    long[] hits = s.hitsThrough(chain, index);
+    if (r.multiMatch() && !chain.isEmpty()) {
+      // the value itself and every shorter prefix's form are tested too (a copy: the unions are kept)
+      hits = hits.clone();
+      for (int k = 0; k < chain.steps().length; k++) {
+        hits = Selection.or(hits, s.hitsThrough(k == 0 ? chain.prefix(1).parent() : chain.prefix(k), index));
+      }
+    }
+    return !r.operator().mayMatchWithin(hits, index);
+  }
+
   /** The form of the value that satisfied the rule's operator (each form, with multiMatch), or null. */
   private ValueMemo inspect(Rule r, ValueMemo original) {
+    ByteSet needs = r.needs();
+    if (needs != ByteSet.ALL && !original.holdsAny(needs)) {
+      return null; // no form of the value can hold what the operator needs (the usual case for a FHIR value)
+    }
     TransformChain chain = r.chain();
     int chainCount = rules.chainCount();
     if (r.multiMatch()) {
@@ -546,6 +584,50 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     String[] keys = new String[8];
     String[] lowerKeys = new String[8];
     ValueMemo[] memos = new ValueMemo[8];
+    /** The union of the members' bytes ({@link ByteSet} words), or null until a rule asks. */
+    private long[] bytes;
+    /** Per transformation chain id: the union of the members' literal hits through it, null until a rule asks. */
+    private long[][] hitsByChain;
+
+    /** Whether some member holds one of these bytes. */
+    boolean anyHolds(ByteSet needs) {
+      if (bytes == null) {
+        bytes = new long[4];
+        for (int k = 0; k < size; k++) {
+          memos[k].addBytesTo(bytes);
+        }
+      }
+      return needs.meets(bytes[0], bytes[1], bytes[2], bytes[3]);
+    }
+
+    /** The literals (ids of {@code index}) that some member holds through the chain. */
+    long[] hitsThrough(TransformChain chain, io.bastion.security.waf.operators.LiteralIndex index) {
+      int chainCount = rules.chainCount();
+      if (hitsByChain == null) {
+        hitsByChain = new long[chainCount][];
+      }
+      long[] union = hitsByChain[chain.id()];
+      if (union == null) {
+        union = new long[0];
+        for (int k = 0; k < size; k++) {
+          union = or(union, memos[k].form(chain, chainCount).hits(index));
+        }
+        hitsByChain[chain.id()] = union;
+      }
+      return union;
+    }
+
+    /** {@code a} or'ed with {@code b}, in {@code a} when it is long enough and not shared. */
+    static long[] or(long[] a, long[] b) {
+      if (b.length == 0) {
+        return a;
+      }
+      long[] out = a.length >= b.length ? a : java.util.Arrays.copyOf(a, b.length);
+      for (int w = 0; w < b.length; w++) {
+        out[w] |= b[w];
+      }
+      return out;
+    }
 
     /**
      * Each runtime exclusion's verdict on each member, worked out once per selection: the CRS FHIR exclusions
@@ -558,10 +640,17 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       source = from;
       version = from.version();
       size = 0;
+      bytes = null;
+      hitsByChain = null;
       if (excludedBy != null) {
         excludedBy.clear();
       }
       names = targets.include(i).variable().kind() == Variable.Kind.NAMES;
+      if (keys.length < from.size()) { // room for every member at once: a body's ~125 arguments grew it 4 times
+        keys = new String[from.size()];
+        lowerKeys = new String[from.size()];
+        memos = new ValueMemo[from.size()];
+      }
       targets.select(i, from, this);
     }
 
@@ -891,8 +980,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void addPostArg(String name, String value) {
-    collections.get(Variable.ARGS_POST).add(name, value);
-    collections.get(Variable.ARGS).add(name, value);
+    collections.get(Variable.ARGS).add(collections.get(Variable.ARGS_POST).add(name, value));
   }
 
   @Override

@@ -32,4 +32,21 @@ class ValueMemoTest {
       assertSame(decoded.hits(index), lowered.hits(index), value);
     }
   }
+
+  @Test
+  void aCommandLineFormThatOnlyLowerCasedTakesItsInputsHitsAndAnyOtherIsScanned() {
+    LiteralIndex index = new LiteralIndex();
+    index.register(List.of("cat", "/etc/", "a b"));
+    index.freeze();
+    TransformChains chains = new TransformChains();
+    TransformChain cmd = chains.intern(List.of(t.get("cmdLine")));
+    for (String value : List.of("CAT /ETC/passwd", "a,b", "A;B", "c'at", "Galway University Hospital")) {
+      ValueMemo memo = new ValueMemo(value);
+      ValueMemo form = memo.form(cmd, chains.count());
+      assertEquals(cmd.apply(value), form.value);
+      assertArrayEquals(index.scanBits(form.value), form.hits(index), value);
+      boolean caseOnly = form.value.equals(value.toLowerCase(java.util.Locale.ROOT));
+      assertEquals(caseOnly, memo.hits(index) == form.hits(index), value);
+    }
+  }
 }

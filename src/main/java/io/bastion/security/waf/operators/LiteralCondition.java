@@ -1,5 +1,7 @@
 package io.bastion.security.waf.operators;
 
+import io.bastion.security.waf.transformations.ByteSet;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -128,6 +130,38 @@ final class LiteralCondition {
         Set<String> best = null;
         for (LiteralCondition p : parts) {
           best = RequiredLiterals.better(best, p.oneClause());
+        }
+        return best;
+      }
+    }
+  }
+
+  /**
+   * Bytes every satisfying value holds one of ({@link RequiredBytes}), or {@link ByteSet#ALL}: a literal's rarest
+   * byte, the union over an alternation's branches, and for a sequence the rarest of its parts' sets.
+   */
+  ByteSet requiredBytes() {
+    switch (kind) {
+      case LITERAL -> {
+        return RequiredBytes.rarestOf(literal);
+      }
+      case ANY -> {
+        ByteSet out = ByteSet.NONE;
+        for (LiteralCondition p : parts) {
+          out = out.union(p.requiredBytes());
+        }
+        return out;
+      }
+      default -> {
+        ByteSet best = ByteSet.ALL;
+        int bestCommonness = Integer.MAX_VALUE;
+        for (LiteralCondition p : parts) {
+          ByteSet bytes = p.requiredBytes();
+          int commonness = RequiredBytes.commonness(bytes);
+          if (commonness < bestCommonness) {
+            best = bytes;
+            bestCommonness = commonness;
+          }
         }
         return best;
       }

@@ -16,6 +16,9 @@ import java.util.Map;
  * (or a character above 255, outside its alphabet) leaves the verdict to {@code java.util.regex}, so
  * captures and every PCRE subtlety stay exactly as before. It reads each character once with a few array
  * reads, where a backtracking search retries the whole pattern at every position.
+ * Word boundaries ({@code \b}, {@code \B}) are kept: a state remembers whether the byte before it was a word
+ * byte, and a pending boundary is passed only when the next byte agrees, so "or" inside "record" no longer reads
+ * as {@code \bor\b}. Bytes above 127 count as either (Java's {@code \b} calls some of them letters).
  * The states are built lazily (subset construction over byte equivalence classes, RE2-style): the CRS's
  * command-injection patterns have far too many states to build eagerly, but ordinary values visit only a
  * few of them. Each thread keeps its own states, at most {@link #MAX_STATES}; a value that needs more gets
@@ -32,6 +35,8 @@ final class NoMatchDfa {
   private final int[] representative;
   /** The epsilon closure of the start: part of every state, since a search may begin at any position. */
   private final int[] startSet;
+  /** The first state: the start set before any byte (a boundary there sees "no word byte" before it). */
+  private final int[] firstSet;
   private final ThreadLocal<States> states;
 
   private NoMatchDfa(Nfa nfa) {
@@ -43,6 +48,7 @@ final class NoMatchDfa {
       representative[charClass[c]] = c;
     }
     this.startSet = nfa.closure(new int[] {nfa.start}, null, 0, new int[nfa.size()], 1);
+    this.firstSet = nfa.withBefore(startSet, Nfa.NON_WORD);
     this.states = ThreadLocal.withInitial(States::new);
   }
 
@@ -98,7 +104,7 @@ final class NoMatchDfa {
       }
       s = t;
     }
-    return false;
+    return st.acceptsAtEnd[s]; // a match ending in a boundary before the end of the value
   }
 
   /** How many states this thread has built so far (for tests and diagnostics). */
@@ -112,6 +118,8 @@ final class NoMatchDfa {
     final Map<IntBuffer, Integer> ids = new HashMap<>();
     int[] next;
     boolean[] accepting;
+    /** Whether the state accepts when the value ends there (only through a pending word boundary). */
+    boolean[] acceptsAtEnd;
     final int[] seen = new int[nfa.size()];
     int stamp = 1;
 
@@ -124,8 +132,9 @@ final class NoMatchDfa {
       ids.clear();
       next = new int[classes * 16];
       accepting = new boolean[16];
+      acceptsAtEnd = new boolean[16];
       Arrays.fill(next, -1);
-      intern(startSet);
+      intern(firstSet);
     }
 
     private int intern(int[] set) {
@@ -139,12 +148,16 @@ final class NoMatchDfa {
       if (d >= accepting.length) {
         int grown = accepting.length * 2;
         accepting = Arrays.copyOf(accepting, grown);
+        acceptsAtEnd = Arrays.copyOf(acceptsAtEnd, grown);
         int old = next.length;
         next = Arrays.copyOf(next, grown * classes);
         Arrays.fill(next, old, next.length, -1);
       }
       boolean acc = Arrays.binarySearch(set, Nfa.ACCEPT) >= 0;
       accepting[d] = acc;
+      stamp++;
+      acceptsAtEnd[d] = acc || nfa.boundaries && Arrays.binarySearch(
+          nfa.passBoundaries(set, Nfa.NON_WORD, seen, stamp), Nfa.ACCEPT) >= 0;
       if (acc) {
         Arrays.fill(next, d * classes, (d + 1) * classes, d); // a match was found: stay
       }
@@ -157,8 +170,15 @@ final class NoMatchDfa {
         reset();
         return -1;
       }
+      int c = representative[cls];
+      int[] from = sets.get(d);
+      if (nfa.boundaries) {
+        stamp++;
+        from = nfa.passBoundaries(from, Nfa.wordClass(c), seen, stamp);
+      }
       stamp++;
-      int[] target = nfa.closure(sets.get(d), startSet, representative[cls], seen, stamp);
+      int[] target = Arrays.binarySearch(from, Nfa.ACCEPT) >= 0 ? new int[] {Nfa.ACCEPT} // matched before c
+          : nfa.withBefore(nfa.closure(from, startSet, c, seen, stamp), Nfa.wordClass(c));
       int t = intern(target);
       next[d * classes + cls] = t;
       return t;
@@ -174,9 +194,17 @@ final class NoMatchDfa {
   /** A Thompson automaton: each state reads one byte set, or branches without reading (epsilon). */
   private static final class Nfa {
     static final int ACCEPT = 0;
+    /** What a byte is to a word boundary: not a word byte (or no byte), a word byte, or either. */
+    static final int NON_WORD = 0;
+    static final int WORD = 1;
+    static final int EITHER = 2;
     final List<long[]> sets = new ArrayList<>();
     /** For a set state, its one successor; for an epsilon state, its successors. */
     final List<int[]> targets = new ArrayList<>();
+    /** Per state: 0, or the boundary it waits for (a node kind) before going on to its one successor. */
+    final List<Node.Kind> waits = new ArrayList<>();
+    /** Whether any state waits for a boundary: then each deterministic state also records the byte before it. */
+    boolean boundaries;
     int start;
 
     Nfa() {
@@ -184,12 +212,84 @@ final class NoMatchDfa {
     }
 
     private int add(long[] set, int[] to) {
+      return add(set, to, null);
+    }
+
+    private int add(long[] set, int[] to, Node.Kind waitsFor) {
       if (sets.size() >= MAX_NFA_STATES) {
         throw new TooLarge();
       }
       sets.add(set);
       targets.add(to);
+      waits.add(waitsFor);
+      boundaries |= waitsFor != null;
       return sets.size() - 1;
+    }
+
+    /**
+     * What a byte is to {@code \b}: ASCII letters, digits and "_" are word bytes, other ASCII bytes are not, and
+     * a byte above 127 may be either (Java 17's {@code \b} takes Latin-1 letters for word characters, later ones
+     * do not).
+     */
+    static int wordClass(int c) {
+      if (c > 127) {
+        return EITHER;
+      }
+      return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' ? WORD : NON_WORD;
+    }
+
+    /** Whether a boundary of that kind may be between a byte of class {@code before} and one of class {@code after}. */
+    private static boolean passes(Node.Kind boundary, int before, int after) {
+      if (before == EITHER || after == EITHER) {
+        return true;
+      }
+      return (before != after) == (boundary == Node.Kind.WORD_BOUNDARY);
+    }
+
+    /**
+     * A deterministic state's set: the NFA states, and (when the automaton has boundaries) first a negative entry
+     * for the class of the byte before it, so states differing only there stay apart and the array stays sorted.
+     */
+    int[] withBefore(int[] states, int before) {
+      if (!boundaries) {
+        return states;
+      }
+      int[] out = new int[states.length + 1];
+      out[0] = -1 - before;
+      System.arraycopy(states, 0, out, 1, states.length);
+      return out;
+    }
+
+    /**
+     * The states of a deterministic state once its waiting boundaries are decided by the next byte's class
+     * {@code after} (NON_WORD at the end of the value): boundaries that pass lead on, closed under epsilon moves
+     * and further boundaries at the same place; those that fail drop out. Only set states and ACCEPT remain.
+     */
+    int[] passBoundaries(int[] state, int after, int[] seen, int stamp) {
+      int before = state.length > 0 && state[0] < 0 ? -1 - state[0] : NON_WORD;
+      List<Integer> out = new ArrayList<>();
+      ArrayDeque<Integer> work = new ArrayDeque<>();
+      for (int s : state) {
+        if (s >= 0) {
+          work.push(s);
+        }
+      }
+      while (!work.isEmpty()) {
+        int s = work.pop();
+        if (seen[s] == stamp) {
+          continue;
+        }
+        seen[s] = stamp;
+        Node.Kind wait = waits.get(s);
+        if (s == ACCEPT || sets.get(s) != null) {
+          out.add(s);
+        } else if (wait == null || passes(wait, before, after)) {
+          for (int t : targets.get(s)) {
+            work.push(t);
+          }
+        }
+      }
+      return sorted(out);
     }
 
     /** Compiles {@code n} so that it continues with state {@code next}; returns its start state. */
@@ -203,6 +303,9 @@ final class NoMatchDfa {
         }
         case ANY_STRING -> {
           return star(Node.set(new long[] {-1L, -1L, -1L, -1L}), next);
+        }
+        case WORD_BOUNDARY, NOT_WORD_BOUNDARY -> {
+          return add(null, new int[] {next}, n.kind);
         }
         case CONCAT -> {
           int s = next;
@@ -246,7 +349,21 @@ final class NoMatchDfa {
     private int[] byteClasses() {
       int[] cls = new int[256];
       int count = 1;
-      for (long[] set : sets) {
+      List<long[]> all = new ArrayList<>(sets);
+      if (boundaries) {
+        // ... and, for the boundaries, when they are the same kind of byte to \b
+        long[] word = new long[4];
+        long[] high = new long[4];
+        for (int c = 0; c < 256; c++) {
+          int k = wordClass(c);
+          if (k != NON_WORD) {
+            (k == WORD ? word : high)[c >> 6] |= 1L << c;
+          }
+        }
+        all.add(word);
+        all.add(high);
+      }
+      for (long[] set : all) {
         if (set == null) {
           continue;
         }
@@ -275,7 +392,8 @@ final class NoMatchDfa {
 
     /**
      * The states reached from {@code from} by reading byte {@code c} (or {@code from} itself when {@code also}
-     * is null), plus {@code also}, closed under epsilon moves; only set states and ACCEPT are kept, sorted.
+     * is null), plus {@code also}, closed under epsilon moves; only set states, ACCEPT and states waiting for a
+     * boundary (decided by the next byte, {@link #passBoundaries}) are kept, sorted.
      * {@code seen[s] == stamp} marks states already added (the caller passes a fresh stamp).
      */
     int[] closure(int[] from, int[] also, int c, int[] seen, int stamp) {
@@ -302,7 +420,7 @@ final class NoMatchDfa {
           continue;
         }
         seen[s] = stamp;
-        if (s == ACCEPT || sets.get(s) != null) {
+        if (s == ACCEPT || sets.get(s) != null || waits.get(s) != null) {
           out.add(s);
         } else {
           for (int t : targets.get(s)) {

@@ -1,5 +1,7 @@
 package io.bastion.security.waf.operators;
 
+import io.bastion.security.waf.transformations.ByteSet;
+
 /**
  * A compiled SecLang operator ({@code @rx}, {@code @pm}, ...). Instances are built once per rule (the
  * argument pre-compiled) and are shared by every thread, so they hold no per-request state.
@@ -9,4 +11,22 @@ public interface Operator {
 
   /** Whether the (transformed) value matches. */
   boolean matches(MatchContext ctx, String input);
+
+  /**
+   * Bytes of which a (transformed) value must hold at least one for this operator to match it, or
+   * {@link ByteSet#ALL} when the operator cannot tell (the default). A rule then skips, before transforming it, a
+   * value that holds none of what its chain could turn into one of them.
+   */
+  default ByteSet requiredBytes() {
+    return ByteSet.ALL;
+  }
+
+  /**
+   * False when no value whose literals of {@code index} ({@link LiteralIndex#scanBits}) are all among {@code hits}
+   * can match: a rule then skips a whole selection of values at once. True (the default) when the operator
+   * cannot tell.
+   */
+  default boolean mayMatchWithin(long[] hits, LiteralIndex index) {
+    return true;
+  }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Reads a {@code java.util.regex} pattern (as {@link PcreTranslator} writes it, {@code DOTALL}) into a tree
  * that matches <em>at least</em> every string the pattern matches, over the byte alphabet (chars 0-255):
- * anchors, word boundaries and look-arounds become the empty string, back-references any string, atomic
+ * word boundaries stay ({@link NoMatchDfa} checks them against the bytes around them), anchors and look-arounds
+ * become the empty string, back-references any string, atomic
  * groups, lazy and possessive quantifiers plain ones, and large counted repetitions are widened
  * ({@code x{2,100}} reads as {@code x{2,}}). Case-insensitivity is ASCII-only, as Java's without
  * {@code UNICODE_CASE}. Anything else the reader does not know (nested or intersected classes, {@code \p}
@@ -19,9 +20,12 @@ final class RegexSupersetParser {
   private static final int MAX_MIN = 3;
   private static final int MAX_EXACT = 6;
 
-  /** A tree node: a byte set, the empty string, any string, a sequence, an alternation or a repetition. */
+  /**
+   * A tree node: a byte set, the empty string, any string, a sequence, an alternation, a repetition, or the
+   * empty string where a word boundary is ({@code \b}) or is not ({@code \B}).
+   */
   static final class Node {
-    enum Kind { SET, EMPTY, ANY_STRING, CONCAT, ALT, REPEAT }
+    enum Kind { SET, EMPTY, ANY_STRING, CONCAT, ALT, REPEAT, WORD_BOUNDARY, NOT_WORD_BOUNDARY }
 
     final Kind kind;
     /** SET: the bytes it matches ({@code set[c >> 6]} bit {@code c & 63}). */
@@ -53,6 +57,8 @@ final class RegexSupersetParser {
   }
 
   private static final Node EMPTY = Node.of(Node.Kind.EMPTY, List.of());
+  private static final Node WORD_BOUNDARY = Node.of(Node.Kind.WORD_BOUNDARY, List.of());
+  private static final Node NOT_WORD_BOUNDARY = Node.of(Node.Kind.NOT_WORD_BOUNDARY, List.of());
   private static final Node ANY_STRING = Node.of(Node.Kind.ANY_STRING, List.of());
 
   /** Thrown inside the reader for syntax it will not approximate; {@link #parse} turns it into null. */
@@ -214,7 +220,13 @@ final class RegexSupersetParser {
   private Node escape() {
     char e = p.charAt(i++);
     switch (e) {
-      case 'b', 'B', 'A', 'z', 'Z', 'G' -> {
+      case 'b' -> {
+        return WORD_BOUNDARY;
+      }
+      case 'B' -> {
+        return NOT_WORD_BOUNDARY;
+      }
+      case 'A', 'z', 'Z', 'G' -> {
         return EMPTY;
       }
       case 'k' -> {

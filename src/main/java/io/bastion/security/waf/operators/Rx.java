@@ -1,5 +1,7 @@
 package io.bastion.security.waf.operators;
 
+import io.bastion.security.waf.transformations.ByteSet;
+
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +37,8 @@ public final class Rx implements Operator {
   private final long[] maskBits;
   /** The condition over the index's ids; null when any one of the literals suffices. */
   private final LiteralCondition conditionByIndexId;
+  /** Bytes a matching value must hold one of ({@link RequiredBytes}); every byte with the prefilter off. */
+  private final ByteSet requiredBytes;
 
   public Rx(String argument) {
     this(argument, true, null);
@@ -55,6 +59,7 @@ public final class Rx implements Operator {
     this.required = condition == null ? null : condition.literals();
     this.prefilter = condition == null ? null : LiteralPrefilter.of(pattern.pattern());
     this.noMatch = prefilter ? NoMatchDfa.of(pattern.pattern()) : null;
+    this.requiredBytes = condition == null ? ByteSet.ALL : condition.requiredBytes();
     if (required == null || index == null) {
       this.maskWords = null;
       this.maskBits = null;
@@ -102,6 +107,11 @@ public final class Rx implements Operator {
     return condition == null ? null : condition.toString();
   }
 
+  @Override
+  public ByteSet requiredBytes() {
+    return requiredBytes;
+  }
+
   /** False when the input cannot match because its literals do not satisfy the pattern's condition. */
   public boolean mayMatch(String input) {
     return prefilter == null || prefilter.mayMatch(input);
@@ -118,6 +128,12 @@ public final class Rx implements Operator {
       any = w < hits.length && (hits[w] & maskBits[k]) != 0;
     }
     return any && (conditionByIndexId == null || conditionByIndexId.holds(hits));
+  }
+
+  /** The literal condition is monotone (more literals never make it fail), so it can be tested on a union. */
+  @Override
+  public boolean mayMatchWithin(long[] hits, LiteralIndex index) {
+    return maskWords == null || index != this.index || mayMatch(hits);
   }
 
   /** Whether the pattern has a {@link NoMatchDfa} (with the prefilter on, nearly every CRS pattern does). */

@@ -6,9 +6,35 @@ package io.bastion.security.waf.transformations;
  * and lower-cases.
  */
 public final class CmdLine implements Transformation {
+
+  /** What {@link #unchanged} looks for: bytes it deletes or rewrites, upper case, and the space. */
+  private static final ByteSet REWRITTEN = ByteSet.of("\"'\\^,;\t\r\n ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+  @Override
+  public ByteSet changes() {
+    return REWRITTEN;
+  }
+
+  /** It deletes bytes, lower-cases letters and makes a space of whitespace, "," and ";". */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    ByteSet in = out.withBothCases();
+    return out.contains(' ') ? in.union(ByteSet.of(",;\t\r\n")) : in;
+  }
+
   @Override
   public String transform(String in) {
-    return unchanged(in) ? in : normalise(in);
+    return unchanged(in) ? in : rewrite(in).toString(); // unchanged() is exact: no need to compare the copy
+  }
+
+  /**
+   * It never inserts a byte, so an output as long as its input deleted nothing and maps byte to byte: a space
+   * for a separator (which no case folding equates with it) or a lower-case letter. Equal ignoring case, it
+   * only lower-cased ASCII letters.
+   */
+  @Override
+  public boolean changesOnlyAsciiCase(String in, String out) {
+    return out.length() == in.length() && in.equalsIgnoreCase(out);
   }
 
   /**
@@ -45,6 +71,10 @@ public final class CmdLine implements Transformation {
   }
 
   static String normalise(String in) {
+    return Transformation.result(in, rewrite(in));
+  }
+
+  private static StringBuilder rewrite(String in) {
     StringBuilder sb = new StringBuilder(in.length());
     boolean space = false;
     for (int i = 0; i < in.length(); i++) {
@@ -70,6 +100,6 @@ public final class CmdLine implements Transformation {
         }
       }
     }
-    return Transformation.result(in, sb);
+    return sb;
   }
 }

@@ -2,6 +2,29 @@ package io.bastion.security.waf.transformations;
 
 /** {@code t:compressWhitespace}: every run of whitespace bytes (including NBSP) to one space. */
 public final class CompressWhitespace implements Transformation {
+  private static final ByteSet SPACES = spaces();
+
+  @Override
+  public ByteSet changes() {
+    return SPACES; // a lone space stays, but two do not
+  }
+
+  /** Only the space is made from something else: any whitespace byte. */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    return out.contains(' ') ? out.union(SPACES) : out;
+  }
+
+  private static ByteSet spaces() {
+    ByteSet s = ByteSet.NONE;
+    for (char c = 0; c < 256; c++) {
+      if (Bytes.isSpace(c)) {
+        s = s.with(c);
+      }
+    }
+    return s;
+  }
+
   @Override
   public String transform(String in) {
     return unchanged(in) ? in : compress(in); // the usual case needs no copy to build and compare

@@ -11,6 +11,19 @@ public final class HtmlEntityDecode implements Transformation {
   private static final Map<String, Character> NAMED = Map.of("quot", '"', "amp", '&', "lt", '<', "gt", '>',
       "nbsp", (char) 0xa0, "apos", '\'', "colon", ':', "tab", '\t', "newline", '\n', "lpar", '(');
 
+  private static final ByteSet ENTITY = ByteSet.of("&");
+
+  @Override
+  public ByteSet changes() {
+    return ENTITY;
+  }
+
+  /** A decoded byte comes from itself or from an entity, which starts with "&". */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    return out.with('&');
+  }
+
   @Override
   public String transform(String in) {
     if (in.indexOf('&') < 0) {

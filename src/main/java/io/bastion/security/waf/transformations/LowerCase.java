@@ -2,6 +2,25 @@ package io.bastion.security.waf.transformations;
 
 /** {@code t:lowercase}: ASCII letters to lower case (bytes above 0x7f untouched, as in C's tolower). */
 public final class LowerCase implements Transformation {
+
+  private static final ByteSet UPPER = ByteSet.of("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+  @Override
+  public ByteSet changes() {
+    return UPPER;
+  }
+
+  @Override
+  public boolean changesOnlyAsciiCase(String in, String out) {
+    return true;
+  }
+
+  /** A lower-case letter may come from its upper case. */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    return out.withBothCases();
+  }
+
   @Override
   public String transform(String in) {
     for (int i = 0; i < in.length(); i++) {

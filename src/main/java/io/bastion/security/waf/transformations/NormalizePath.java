@@ -16,6 +16,28 @@ public final class NormalizePath implements Transformation {
     this.windows = windows;
   }
 
+  /** What {@link #unchanged} looks for: a leading dot, a slash before a slash or a dot, a backslash. */
+  private static final ByteSet UNIX = ByteSet.of("./");
+  private static final ByteSet WINDOWS = ByteSet.of("./\\");
+
+  @Override
+  public ByteSet changes() {
+    return windows ? WINDOWS : UNIX;
+  }
+
+  /**
+   * Segments are kept or dropped whole, so the only byte made from something else is "/": from a backslash
+   * in the Windows form, and from a lone ".." ("../").
+   */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    if (!out.contains('/')) {
+      return out;
+    }
+    ByteSet in = out.with('.');
+    return windows ? in.with('\\') : in;
+  }
+
   @Override
   public String transform(String in) {
     return unchanged(in) ? in : normalise(in);

@@ -65,6 +65,19 @@ public final class TransformChain {
     return v;
   }
 
+  /**
+   * The bytes of which a value must hold one for its result through the chain, or through any prefix of it (as
+   * {@code multiMatch} tests them), to hold a byte of {@code out}: each step's {@link Transformation#inputsFor},
+   * last step first. Every step keeps what it does not make, so the prefixes' needs are included.
+   */
+  public ByteSet inputsFor(ByteSet out) {
+    ByteSet need = out;
+    for (int i = steps.length - 1; i >= 0 && !need.isAll(); i--) {
+      need = steps[i].inputsFor(need);
+    }
+    return need;
+  }
+
   @Override
   public String toString() {
     return "chain " + id + " " + List.of(steps);

@@ -43,6 +43,20 @@ public final class UrlDecode implements Transformation {
     return sb.toString();
   }
 
+  private static final ByteSet ESCAPES = ByteSet.of("%+");
+
+  @Override
+  public ByteSet changes() {
+    return ESCAPES;
+  }
+
+  /** A decoded byte comes from itself or from an escape, which starts with "%"; a space also from "+". */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    ByteSet in = out.with('%');
+    return out.contains(' ') ? in.with('+') : in;
+  }
+
   @Override
   public String transform(String in) {
     return Transformation.result(in, decode(in, unicode));

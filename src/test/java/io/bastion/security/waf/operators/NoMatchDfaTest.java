@@ -53,6 +53,52 @@ class NoMatchDfaTest {
     assertEquals(false, NoMatchDfa.of("(?i)\\x41b").mayFind("xb"));
   }
 
+  /** Patterns whose boundaries sit at the start, the end, inside alternatives and next to each other. */
+  private static final List<String> BOUNDARY_PATTERNS = List.of("\\bor\\b", "(?i)\\b(?:or|and|div)\\b", "\\Bor",
+      "or\\B", "\\b", "\\B", "a\\b", "\\b\\B", "(?:x|\\b)or", "\\b.\\b", "o\\b\\.", "\\B\\b_",
+      "(?:^|\\b)r$", "\\b(?:or)?\\b", "[^o]\\Bo");
+
+  @Test
+  void wordBoundariesAreCheckedAgainstTheBytesAroundThem() {
+    // the builtin SQL tokenizer's keywords inside FHIR words: no longer a "maybe"
+    NoMatchDfa keywords = NoMatchDfa.of(PcreTranslator.compile("(?i)\\b(?:or|and|div)\\b").pattern());
+    for (String benign : List.of("Medical record number", "fhir.example.org", "work", "Organization/guh", "divide")) {
+      assertEquals(false, keywords.mayFind(benign), benign);
+    }
+    assertTrue(keywords.mayFind("a or b") && keywords.mayFind("OR") && keywords.mayFind("x.and.y"));
+    // against the regex on every string of up to 5 bytes over word, non-word and Latin-1 bytes
+    String alphabet = "or _.\u00e9";
+    for (String source : BOUNDARY_PATTERNS) {
+      Pattern p = PcreTranslator.compile(source);
+      NoMatchDfa dfa = NoMatchDfa.of(p.pattern());
+      assertNotNull(dfa, source);
+      int said = 0;
+      for (String value : strings(alphabet, 5)) {
+        boolean found = p.matcher(value).find();
+        boolean maybe = dfa.mayFind(value);
+        assertTrue(maybe || !found, source + " said no, but the regex finds a match in \"" + value + "\"");
+        said += maybe ? 0 : 1;
+      }
+      assertTrue(said > 0, source + " never said no: the boundaries were read as empty");
+    }
+  }
+
+  private static List<String> strings(String alphabet, int maxLength) {
+    List<String> out = new java.util.ArrayList<>(List.of(""));
+    List<String> last = List.of("");
+    for (int n = 1; n <= maxLength; n++) {
+      List<String> next = new java.util.ArrayList<>();
+      for (String s : last) {
+        for (char c : alphabet.toCharArray()) {
+          next.add(s + c);
+        }
+      }
+      out.addAll(next);
+      last = next;
+    }
+    return out;
+  }
+
   @Test
   void charactersOutsideTheByteAlphabetLeaveTheVerdictToTheRegex() {
     assertTrue(NoMatchDfa.of("abc").mayFind("\u2028"));

@@ -109,10 +109,22 @@ class TransformationsTest {
       assertAgrees(in, unix.transform(in), unix.normalise(in));
       assertAgrees(in, win.transform(in), win.normalise(in));
       assertAgrees(in, compress.transform(in), CompressWhitespace.compress(in));
+      String out = cmd.transform(in);
+      if (out != in) {
+        assertEquals(out.equals(asciiLowerCase(in)), cmd.changesOnlyAsciiCase(in, out), in);
+      }
     }
     for (String in : new String[] {"/fhir/Observation", "a/b/", "/", "", "x/.y", "./a", "a//b", "a/../b", ".."}) {
       assertAgrees(in, unix.transform(in), unix.normalise(in));
     }
+  }
+
+  private static String asciiLowerCase(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      sb.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+    }
+    return sb.toString();
   }
 
   private static void assertAgrees(String in, String fast, String full) {
