@@ -12,8 +12,11 @@ import java.util.function.Function;
  * <p>
  * Only values shaped like an HTTP credential are kept ({@code [scheme SP] token68}, RFC 7235: letters, digits
  * and {@code -._~+/}, trailing {@code =}; at least {@link #MIN_LENGTH} characters): they repeat, and they
- * cannot be free text, so no clinical prose is held beyond its request. Per thread and per index (a reload
- * brings a new index and so an empty cache); at most {@link #CAPACITY} entries, least recently used first out.
+ * cannot be free text, so no clinical prose is held beyond its request. The credentials themselves are: up to
+ * {@link #CAPACITY} recent tokens per event-loop thread stay in memory as the cache's keys (never logged or
+ * exported; a bearer token from Bastion's own endpoint lives 5 minutes), which a heap dump would show, as it
+ * would the requests in flight. Per thread and per index (a reload brings a new index and so an empty cache);
+ * least recently used first out.
  * The bitmaps handed out are shared: callers treat them as read-only, as they already do the shared empty one.
  */
 final class CredentialScans {
