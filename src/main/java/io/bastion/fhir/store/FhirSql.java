@@ -119,7 +119,8 @@ final class FhirSql {
   private static final String[] INSERT_BATCHES = new String[ALL_TABLES + 1];
 
   /**
-   * $1 type, $2 id, $3 last_updated, $4 content (meta.versionId already "1"), $5 method, then for each of the
+   * $1 type, $2 id, $3 last_updated, $4 content as JSON text (meta.versionId already "1"; the text, not a JSON
+   * parameter, so that it is written once, without Jackson), $5 method, then for each of the
    * {@code tables} (bit t: {@link #INDEX_TABLES}[t], ascending) one text array per column of its rows, the
    * parameter name first ({@link IndexRows#column}), unnested into the table; values of other SQL types are cast
    * from text as jsonb_to_recordset casts them (their input functions). One text per set of tables, so each is
@@ -132,7 +133,7 @@ final class FhirSql {
       sql = """
           WITH cur AS (
             INSERT INTO fhir_resource (res_type, res_id, version, last_updated, deleted, content)
-            VALUES ($1, $2, 1, $3, false, $4)
+            VALUES ($1, $2, 1, $3, false, $4::text::jsonb)
             RETURNING res_pk, version, res_type, res_id, last_updated, content)%s
           INSERT INTO fhir_resource_history (%s)
           SELECT res_pk, version, res_type, res_id, last_updated, $5, content FROM cur

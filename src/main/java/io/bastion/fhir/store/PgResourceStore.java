@@ -1,5 +1,6 @@
 package io.bastion.fhir.store;
 
+import io.bastion.fhir.JsonText;
 import io.bastion.fhir.phi.PhiProtection;
 import io.bastion.fhir.search.IndexRows;
 import io.bastion.fhir.search.SearchIndexer;
@@ -91,8 +92,8 @@ public final class PgResourceStore implements ResourceStore {
     IndexRows index = indexer.index(type, stored);
     int tables = index.tables();
     return client.preparedQuery(FhirSql.insert(tables))
-        .execute(insertParams(type, id, now, phi.conceal(type, id, stored), "POST", index, tables))
-        .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", stored.encode()), true))
+        .execute(insertParams(type, id, now, phi.concealText(type, id, stored), "POST", index, tables))
+        .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", JsonText.encode(stored)), true))
         .recover(PgResourceStore::mapFailure);
   }
 
@@ -124,7 +125,7 @@ public final class PgResourceStore implements ResourceStore {
   }
 
   /** The parameters of {@link FhirSql#insert}: then per filled table, one text array per column of its rows. */
-  private static Tuple insertParams(String type, String id, Instant now, JsonObject sealed, String method,
+  private static Tuple insertParams(String type, String id, Instant now, String sealed, String method,
       IndexRows index, int tables) {
     Tuple params = Tuple.of(type, id, utc(now), sealed, method);
     for (int t = 0; t < IndexRows.TABLES.size(); t++) {
@@ -229,8 +230,8 @@ public final class PgResourceStore implements ResourceStore {
             // update as create, under the client's id; a racing create of the same id fails the unique key
             int tables = index.tables();
             return conn.preparedQuery(FhirSql.insert(tables))
-                .execute(insertParams(type, id, now, sealed, "PUT", index, tables))
-                .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
+                .execute(insertParams(type, id, now, JsonText.encode(sealed), "PUT", index, tables))
+                .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", JsonText.encode(stored)), true));
           }
           int current = locked.iterator().next().getInteger("version");
           if (ifMatch != null && ifMatch != current) {
