@@ -3,9 +3,7 @@ package io.bastion.fhir.search;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The search-index rows of one resource, grouped by table, each row its parameter name and its values in
@@ -42,36 +40,40 @@ public final class IndexRows {
 
   @SuppressWarnings("unchecked")
   private final List<String[]>[] rows = new List[TABLES.size()];
-  private final Set<String> seen = new HashSet<>();
 
   /**
    * Adds a row unless the same row is already there (a name given twice indexes once). {@code row[0]} is the
    * parameter name, the rest the table's values in {@link #KEYS} order.
    */
   void add(int table, String[] row) {
-    if (seen.add(key(table, row))) {
-      List<String[]> list = rows[table];
-      if (list == null) {
-        list = new ArrayList<>(4);
-        rows[table] = list;
+    List<String[]> list = rows[table];
+    if (list == null) {
+      list = new ArrayList<>(4);
+      rows[table] = list;
+    } else {
+      for (String[] other : list) {
+        if (same(row, other)) {
+          return;
+        }
       }
-      list.add(row);
     }
+    list.add(row);
   }
 
   /**
-   * The row's identity: the table and the present columns with their values, as the JSON row's keys and values
-   * used to be compared (a null value and the text "null" compare equal, as they always did).
+   * Rows are the same when every column is, compared as the JSON rows' keys and values once were (as text: a
+   * null value and the text "null" compare equal, as they always did). A resource has a few dozen rows, so a
+   * scan of its table costs less than a key string per row and a hash set.
    */
-  private static String key(int table, String[] row) {
-    StringBuilder key = new StringBuilder(64).append(TABLES.get(table)).append("\u0000n=").append(row[0]);
-    List<String> keys = KEYS.get(table);
-    for (int c = 1; c < row.length; c++) {
-      if (row[c] != ABSENT) {
-        key.append('\u0000').append(keys.get(c - 1)).append('=').append(row[c]);
+  private static boolean same(String[] a, String[] b) {
+    for (int c = 0; c < a.length; c++) {
+      String x = a[c];
+      String y = b[c];
+      if (x != y && (x == ABSENT || y == ABSENT || !String.valueOf(x).equals(String.valueOf(y)))) {
+        return false;
       }
     }
-    return key.toString();
+    return true;
   }
 
   /** Bit t set: table t ({@link #TABLES}) has rows. */
