@@ -55,7 +55,7 @@ public final class FhirJson {
       if (first == null) {
         throw FhirException.of(400, "invalid", "the request body is empty; JSON is required");
       }
-      Object value = readValue(parser, first, 0, "$");
+      Object value = readValue(parser, first, 0, new StringBuilder(64).append('$'));
       if (parser.nextToken() != null) {
         throw FhirException.of(400, "invalid", "the request body has content after the JSON document");
       }
@@ -70,7 +70,11 @@ public final class FhirJson {
     }
   }
 
-  private Object readValue(JsonParser parser, JsonToken token, int depth, String path) throws IOException {
+  /**
+   * {@code path} is where the value sits ("$.name[0]"), for messages only: one builder for the whole parse,
+   * each level appending its step and cutting it off again, so that a valid body builds no path strings.
+   */
+  private Object readValue(JsonParser parser, JsonToken token, int depth, StringBuilder path) throws IOException {
     switch (token) {
       case START_OBJECT:
         return readObject(parser, depth + 1, path);
@@ -93,19 +97,21 @@ public final class FhirJson {
     }
   }
 
-  private JsonObject readObject(JsonParser parser, int depth, String path) throws IOException {
+  private JsonObject readObject(JsonParser parser, int depth, StringBuilder path) throws IOException {
     if (depth > limits.maxDepth()) {
-      throw tooDeep(path);
+      throw tooDeep(path.toString());
     }
     Map<String, Object> map = new LinkedHashMap<>();
+    int mark = path.length();
     JsonToken token;
     while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
-      String child = path + "." + name;
+      path.append('.').append(name);
       if (map.containsKey(name)) {
-        throw FhirException.of(400, "structure", "duplicate JSON property", expression(child));
+        throw FhirException.of(400, "structure", "duplicate JSON property", expression(path.toString()));
       }
-      map.put(name, readValue(parser, parser.nextToken(), depth, child));
+      map.put(name, readValue(parser, parser.nextToken(), depth, path));
+      path.setLength(mark);
     }
     if (token != JsonToken.END_OBJECT) {
       throw FhirException.of(400, "invalid", "the request body is not valid JSON");
@@ -113,11 +119,12 @@ public final class FhirJson {
     return new JsonObject(map);
   }
 
-  private JsonArray readArray(JsonParser parser, int depth, String path) throws IOException {
+  private JsonArray readArray(JsonParser parser, int depth, StringBuilder path) throws IOException {
     if (depth > limits.maxDepth()) {
-      throw tooDeep(path);
+      throw tooDeep(path.toString());
     }
     List<Object> list = new ArrayList<>();
+    int mark = path.length();
     JsonToken token;
     while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
       if (token == null) {
@@ -125,9 +132,11 @@ public final class FhirJson {
       }
       if (list.size() == limits.maxArrayLength()) {
         throw FhirException.of(422, "too-costly", "an array is longer than the limit of " + limits.maxArrayLength()
-            + " items", expression(path));
+            + " items", expression(path.toString()));
       }
-      list.add(readValue(parser, token, depth, path + "[" + list.size() + "]"));
+      path.append('[').append(list.size()).append(']');
+      list.add(readValue(parser, token, depth, path));
+      path.setLength(mark);
     }
     return new JsonArray(list);
   }

@@ -49,6 +49,20 @@ class FhirJsonTest {
     assertEquals(400, assertThrows(FhirException.class, () -> json.parseObject(Buffer.buffer(""))).status());
   }
 
+  /** The expression of a failure names where it is, also after siblings were read (one path builder per parse). */
+  @Test
+  void failuresNameTheirPlace() {
+    assertEquals("a[1].b", expression("{\"a\":[{\"x\":1},{\"b\":1,\"b\":2}]}"));
+    assertEquals("z", expression("{\"p\":{\"q\":[1,{\"r\":2}]},\"p2\":[[1]],\"z\":1,\"z\":2}"));
+    assertEquals("n.a", expression("{\"m\":[1,2],\"n\":{\"a\":[1,2,3,4]}}"));
+    assertEquals("x[2].y.z", expression("{\"x\":[1,2,{\"y\":{\"z\":{\"w\":1}}}]}"));
+  }
+
+  private String expression(String body) {
+    FhirException failure = assertThrows(FhirException.class, () -> json.parseObject(Buffer.buffer(body)));
+    return failure.issues().getJsonObject(0).getJsonArray("expression").getString(0);
+  }
+
   @Test
   void hugeNestingNeverOverflowsTheStack() {
     String deep = "[".repeat(200_000) + "]".repeat(200_000);

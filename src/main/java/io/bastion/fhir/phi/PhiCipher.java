@@ -2,6 +2,7 @@ package io.bastion.fhir.phi;
 
 import io.bastion.fhir.FhirException;
 import io.bastion.fhir.JsonStrings;
+import io.bastion.fhir.JsonText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -92,6 +93,66 @@ public final class PhiCipher implements PhiProtection {
     Sealer sealer = new Sealer(keys.activeKeyId(), keys.active(), aad(keys.activeKeyId(), type, id));
     object(copy, Set.of(), sealer);
     return copy;
+  }
+
+  /**
+   * As {@link #conceal}, written as JSON text in one walk: the names checked and the values sealed exactly where
+   * {@link #object} and {@link #array} check and seal them, every other value as {@link JsonText} writes it.
+   */
+  @Override
+  public String concealText(String type, String id, JsonObject resource) {
+    Sealer sealer = new Sealer(keys.activeKeyId(), keys.active(), aad(keys.activeKeyId(), type, id));
+    StringBuilder out = new StringBuilder(2048);
+    objectText(out, resource, Set.of(), sealer);
+    return out.toString();
+  }
+
+  private void objectText(StringBuilder out, JsonObject o, Set<String> sealedChildren, Sealer sealer) {
+    out.append('{');
+    boolean first = true;
+    for (Map.Entry<String, Object> entry : o) { // values as getValue gives them, as object() sees them
+      String name = entry.getKey();
+      if (name.startsWith("phi:")) {
+        throw FhirException.of(422, "structure", "an element name may not start with phi:", name);
+      }
+      if (!first) {
+        out.append(',');
+      }
+      first = false;
+      JsonStrings.appendQuoted(out, name).append(':');
+      Object value = entry.getValue();
+      boolean seal = leaves.contains(name) || sealedChildren.contains(name);
+      if (value instanceof String s) {
+        JsonStrings.appendQuoted(out, seal || s.startsWith("phi:") ? sealer.seal(s) : s);
+      } else if (value instanceof JsonArray a) {
+        arrayText(out, a, seal, children.getOrDefault(name, Set.of()), sealer);
+      } else if (value instanceof JsonObject nested) {
+        objectText(out, nested, children.getOrDefault(name, Set.of()), sealer);
+      } else {
+        JsonText.append(out, value);
+      }
+    }
+    out.append('}');
+  }
+
+  private void arrayText(StringBuilder out, JsonArray a, boolean seal, Set<String> sealedChildren, Sealer sealer) {
+    out.append('[');
+    for (int i = 0; i < a.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      Object item = a.getValue(i);
+      if (item instanceof String s) {
+        JsonStrings.appendQuoted(out, seal || s.startsWith("phi:") ? sealer.seal(s) : s);
+      } else if (item instanceof JsonObject nested) {
+        objectText(out, nested, sealedChildren, sealer);
+      } else if (item instanceof JsonArray inner) {
+        arrayText(out, inner, seal, sealedChildren, sealer);
+      } else {
+        JsonText.append(out, item);
+      }
+    }
+    out.append(']');
   }
 
   private void object(JsonObject o, Set<String> sealedChildren, Sealer sealer) {

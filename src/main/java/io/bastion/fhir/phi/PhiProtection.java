@@ -1,5 +1,6 @@
 package io.bastion.fhir.phi;
 
+import io.bastion.fhir.JsonText;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
@@ -14,6 +15,14 @@ public interface PhiProtection {
 
   /** A copy of the resource with the configured elements encrypted, bound to its type and id. */
   JsonObject conceal(String type, String id, JsonObject resource);
+
+  /**
+   * {@link #conceal} written straight as JSON text (what the store sends): the same values sealed, the same
+   * refusals, without the copy. This default encodes the concealed copy.
+   */
+  default String concealText(String type, String id, JsonObject resource) {
+    return JsonText.encode(conceal(type, id, resource));
+  }
 
   /** The stored JSON text with every encrypted value replaced by its plaintext. */
   String reveal(String type, String id, String storedJson);

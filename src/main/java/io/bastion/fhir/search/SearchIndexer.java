@@ -7,9 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Turns a resource into its search-index rows: for each search parameter of its type, the values its
@@ -47,9 +45,14 @@ public final class SearchIndexer {
     this.phi = phi;
   }
 
-  /** The index rows of a resource, grouped by table; _id and _lastUpdated live on the resource row. */
+  /** The index rows of a resource, grouped by table, as JSON (see {@link IndexRows#json}). */
   public JsonObject rows(String type, JsonObject resource) {
-    Rows rows = new Rows();
+    return index(type, resource).json();
+  }
+
+  /** The index rows of a resource, grouped by table; _id and _lastUpdated live on the resource row. */
+  public IndexRows index(String type, JsonObject resource) {
+    IndexRows rows = new IndexRows();
     for (SearchParameter p : parameters.forType(type)) {
       if (p.isColumn()) {
         continue;
@@ -57,38 +60,35 @@ public final class SearchIndexer {
       List<Value> values = FhirPath.evaluate(resource, p.expression());
       String name = p.code();
       switch (p.type()) {
-        case STRING -> values.forEach(v -> strings(v.value(), phi, s -> rows.add("string", row(name)
-            .put("v", Normalizer.normalize(s)).put("e", cut(s, MAX_EXACT)))));
-        case TOKEN -> values.forEach(v -> tokens(v, phi, t -> rows.add("token", row(name).put("s", t[0]).put("c", t[1])
-            .put("t", t[2]))));
+        case STRING -> values.forEach(v -> strings(v.value(), phi, s -> rows.add(IndexRows.STRING,
+            new String[] {name, Normalizer.normalize(s), cut(s, MAX_EXACT)})));
+        case TOKEN -> values.forEach(v -> tokens(v, phi, t -> rows.add(IndexRows.TOKEN,
+            new String[] {name, t[0], t[1], t[2]})));
         case DATE -> {
           Duration shift = phi.shiftsDates(p.expression()) ? phi.dateShift() : Duration.ZERO;
           values.forEach(v -> dates(v, d -> {
             DateRange stored = d.shifted(shift);
-            rows.add("date", row(name).put("l", stored.lowText()).put("h", stored.highText()));
+            rows.add(IndexRows.DATE, new String[] {name, stored.lowText(), stored.highText()});
           }));
         }
-        case REFERENCE -> values.forEach(v -> reference(v.value(), r -> rows.add("reference", row(name)
-            .put("tt", r[0]).put("ti", r[1]).put("u", r[2]))));
-        case NUMBER -> values.forEach(v -> number(v.value(), n -> rows.add("number", row(name).put("v", n))));
-        case QUANTITY -> values.forEach(v -> quantity(v.value(), q -> rows.add("quantity", row(name)
-            .put("s", q[0]).put("c", q[1]).put("v", q[2]))));
+        case REFERENCE -> values.forEach(v -> reference(v.value(), r -> rows.add(IndexRows.REFERENCE,
+            new String[] {name, r[0], r[1], r[2]})));
+        case NUMBER -> values.forEach(v -> number(v.value(), n -> rows.add(IndexRows.NUMBER, new String[] {name, n})));
+        case QUANTITY -> values.forEach(v -> quantity(v.value(), q -> rows.add(IndexRows.QUANTITY,
+            new String[] {name, q[0], q[1], q[2]})));
         case URI -> values.forEach(v -> {
           if (v.value() instanceof String s) {
-            rows.add("uri", row(name).put("u", cut(s, MAX_TOKEN)));
+            rows.add(IndexRows.URI, new String[] {name, cut(s, MAX_TOKEN)});
           }
         });
         case COMPOSITE -> values.forEach(v -> composite(p, v.value(), phi, rows));
       }
     }
-    return rows.json();
+    return rows;
   }
 
-  private static JsonObject row(String name) {
-    return new JsonObject().put("n", name);
-  }
-
-  private static void composite(SearchParameter p, Object context, PhiProtection phi, Rows rows) {
+  /** Composite rows: {system, code} of the first component, then the second's columns (see {@link #second}). */
+  private static void composite(SearchParameter p, Object context, PhiProtection phi, IndexRows rows) {
     if (p.components().size() != 2) {
       return;
     }
@@ -107,27 +107,34 @@ public final class SearchIndexer {
       }
     }
     for (Value v : FhirPath.evaluateRelative(context, second.expression())) {
-      List<JsonObject> seconds = new ArrayList<>();
+      List<String[]> seconds = new ArrayList<>();
       switch (second.type()) {
         case TOKEN -> tokens(v, phi, t -> {
           if (t[1] != null) {
-            seconds.add(new JsonObject().put("vs", t[0]).put("vc", t[1]));
+            seconds.add(second(t[0], t[1], A, A, A, A));
           }
         });
-        case QUANTITY -> quantity(v.value(), q -> seconds.add(new JsonObject().put("vs", q[0]).put("vc", q[1])
-            .put("vn", q[2])));
-        case DATE -> dates(v, d -> seconds.add(new JsonObject().put("vl", d.lowText()).put("vh", d.highText())));
-        case STRING -> strings(v.value(), phi, s -> seconds.add(new JsonObject().put("vt", Normalizer.normalize(s))));
-        case REFERENCE -> reference(v.value(), r -> seconds.add(new JsonObject().put("vc",
-            r[1] == null ? r[2] : r[0] + "/" + r[1])));
+        case QUANTITY -> quantity(v.value(), q -> seconds.add(second(q[0], q[1], q[2], A, A, A)));
+        case DATE -> dates(v, d -> seconds.add(second(A, A, A, d.lowText(), d.highText(), A)));
+        case STRING -> strings(v.value(), phi, s -> seconds.add(second(A, A, A, A, A, Normalizer.normalize(s))));
+        case REFERENCE -> reference(v.value(), r -> seconds.add(second(A, r[1] == null ? r[2] : r[0] + "/" + r[1],
+            A, A, A, A)));
         default -> { }
       }
       for (String[] f : firsts) {
-        for (JsonObject s : seconds) {
-          rows.add("composite", row(p.code()).put("s", f[0]).put("c", f[1]).mergeIn(s));
+        for (String[] s : seconds) {
+          String[] row = new String[] {p.code(), f[0], f[1], s[0], s[1], s[2], s[3], s[4], s[5]};
+          rows.add(IndexRows.COMPOSITE, row);
         }
       }
     }
+  }
+
+  private static final String A = IndexRows.ABSENT;
+
+  /** The second component's columns of a composite row: vs, vc, vn, vl, vh, vt ({@link IndexRows#ABSENT} where its type has none). */
+  private static String[] second(String vs, String vc, String vn, String vl, String vh, String vt) {
+    return new String[] {vs, vc, vn, vl, vh, vt};
   }
 
   interface Sink<T> {
@@ -276,33 +283,5 @@ public final class SearchIndexer {
 
   private static String cut(String value, int max) {
     return value.length() > max ? value.substring(0, max) : value;
-  }
-
-  /** Rows grouped by table, duplicates dropped (a name given twice indexes once). */
-  private static final class Rows {
-    private final JsonObject tables = new JsonObject();
-    private final Set<String> seen = new HashSet<>();
-
-    void add(String table, JsonObject row) {
-      if (seen.add(key(table, row))) {
-        JsonArray list = tables.getJsonArray(table);
-        if (list == null) {
-          list = new JsonArray();
-          tables.put(table, list);
-        }
-        list.add(row);
-      }
-    }
-
-    JsonObject json() {
-      return tables;
-    }
-
-    /** The row's identity for de-duplication: its values in order (cheaper than encoding it as JSON). */
-    private static String key(String table, JsonObject row) {
-      StringBuilder key = new StringBuilder(64).append(table);
-      row.getMap().forEach((column, value) -> key.append('\u0000').append(column).append('=').append(value));
-      return key.toString();
-    }
   }
 }

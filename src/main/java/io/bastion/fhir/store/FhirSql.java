@@ -1,5 +1,9 @@
 package io.bastion.fhir.store;
 
+import io.bastion.fhir.search.IndexRows;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Every SQL statement of the FHIR store, parameterised. Writes are single statements (a data-modifying
  * CTE that changes the current row and appends the history row), so each is atomic and costs one round
@@ -98,13 +102,30 @@ final class FhirSql {
     return tables;
   }
 
+  /** The tables and keys of {@link IndexRows} must be these, in this order: both sides name columns by position. */
+  static {
+    for (int t = 0; t < INDEX_TABLES.length; t++) {
+      List<String> keys = new ArrayList<>();
+      for (String column : INDEX_TABLES[t][2].split(", ")) {
+        keys.add(column.split(" ")[0]);
+      }
+      if (!INDEX_TABLES[t][0].equals(IndexRows.TABLES.get(t)) || !keys.equals(IndexRows.KEYS.get(t))) {
+        throw new IllegalStateException("index table " + INDEX_TABLES[t][0] + ": IndexRows and FhirSql disagree");
+      }
+    }
+  }
+
   private static final String[] INSERTS = new String[ALL_TABLES + 1];
   private static final String[] INSERT_BATCHES = new String[ALL_TABLES + 1];
 
   /**
-   * $1 type, $2 id, $3 last_updated, $4 content (meta.versionId already "1"), $5 method, $6 index rows, which
-   * fill the {@code tables} ({@link #tablesOf}); with no table, there is no $6. One text per set of tables, so
-   * each is prepared once.
+   * $1 type, $2 id, $3 last_updated, $4 content as JSON text (meta.versionId already "1"; the text, not a JSON
+   * parameter, so that it is written once, without Jackson), $5 method, then for each of the
+   * {@code tables} (bit t: {@link #INDEX_TABLES}[t], ascending) one text array per column of its rows, the
+   * parameter name first ({@link IndexRows#column}), unnested into the table; values of other SQL types are cast
+   * from text as jsonb_to_recordset casts them (their input functions). One text per set of tables, so each is
+   * prepared once. Arrays rather than one JSON parameter: PostgreSQL need not parse the rows as JSON and then
+   * as records (measured: 413-465 against 457-499 µs of its CPU per Patient insert).
    */
   static String insert(int tables) {
     String sql = INSERTS[tables];
@@ -112,14 +133,41 @@ final class FhirSql {
       sql = """
           WITH cur AS (
             INSERT INTO fhir_resource (res_type, res_id, version, last_updated, deleted, content)
-            VALUES ($1, $2, 1, $3, false, $4)
+            VALUES ($1, $2, 1, $3, false, $4::text::jsonb)
             RETURNING res_pk, version, res_type, res_id, last_updated, content)%s
           INSERT INTO fhir_resource_history (%s)
           SELECT res_pk, version, res_type, res_id, last_updated, $5, content FROM cur
-          RETURNING version""".formatted(indexWrites("cur", "$6::jsonb", false, tables), HISTORY_COLUMNS);
+          RETURNING version""".formatted(arrayWrites(6, tables), HISTORY_COLUMNS);
       INSERTS[tables] = sql; // a benign race: two threads build the same text
     }
     return sql;
+  }
+
+  /** CTE members inserting the rows of the {@code tables} for CTE {@code cur} from text arrays, from $first on. */
+  private static String arrayWrites(int first, int tables) {
+    StringBuilder sql = new StringBuilder();
+    int param = first;
+    for (int t = 0; t < INDEX_TABLES.length; t++) {
+      if ((tables & (1 << t)) == 0) {
+        continue;
+      }
+      String[] table = INDEX_TABLES[t];
+      StringBuilder arrays = new StringBuilder("$" + param++ + "::text[]");
+      StringBuilder names = new StringBuilder("n");
+      StringBuilder columns = new StringBuilder();
+      StringBuilder values = new StringBuilder();
+      for (String column : table[2].split(", ")) {
+        String[] parts = column.split(" ");
+        arrays.append(", $").append(param++).append("::text[]");
+        names.append(", ").append(parts[0]);
+        columns.append(", ").append(parts[1]);
+        values.append(", x.").append(parts[0]).append(parts[2].equals("text") ? "" : "::" + parts[2]);
+      }
+      sql.append(",\n  i_").append(table[0]).append(" AS (INSERT INTO ").append(table[1])
+          .append(" (res_pk, res_type, name").append(columns).append(") SELECT cur.res_pk, cur.res_type, x.n")
+          .append(values).append(" FROM cur, unnest(").append(arrays).append(") AS x(").append(names).append("))");
+    }
+    return sql.toString();
   }
 
   /**

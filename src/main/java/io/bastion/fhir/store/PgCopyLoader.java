@@ -2,10 +2,10 @@ package io.bastion.fhir.store;
 
 import io.bastion.db.PostgresServer;
 import io.bastion.fhir.phi.PhiProtection;
+import io.bastion.fhir.search.IndexRows;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.store.ResourceStore.NewResource;
 import io.bastion.fhir.store.StoreException.Reason;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -17,7 +17,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -43,11 +42,6 @@ public final class PgCopyLoader implements AutoCloseable {
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String RESERVE_KEYS =
       "SELECT nextval(pg_get_serial_sequence('fhir_resource', 'res_pk')) FROM generate_series(1, ?)";
-
-  /** Per index table, the JSON keys of its value columns in column order (see FhirSql.INDEX_TABLES). */
-  private static final String[][] ROW_KEYS = Arrays.stream(FhirSql.INDEX_TABLES)
-      .map(table -> Arrays.stream(table[2].split(", ")).map(column -> column.split(" ")[0]).toArray(String[]::new))
-      .toArray(String[][]::new);
 
   private final PostgresServer server;
   private final SearchIndexer indexer;
@@ -130,12 +124,12 @@ public final class PgCopyLoader implements AutoCloseable {
       NewResource r = resources.get(i);
       JsonObject stored = PgResourceStore.stamp(r.resource(), r.id(), 1, now);
       String key = Long.toString(keys[i]);
-      String content = phi.conceal(r.type(), r.id(), stored).encode();
+      String content = phi.concealText(r.type(), r.id(), stored);
       rows.current.row(key, r.type(), r.id(), "1", lastUpdated, "f", content);
       if (withHistory) {
         rows.history.row(key, "1", r.type(), r.id(), lastUpdated, "POST", content);
       }
-      addIndexRows(rows.index, key, r.type(), indexer.rows(r.type(), stored));
+      addIndexRows(rows.index, key, r.type(), indexer.index(r.type(), stored));
     }
     return rows;
   }
@@ -222,22 +216,23 @@ public final class PgCopyLoader implements AutoCloseable {
   }
 
   /** The rows of each index table, columns in {@link FhirSql#INDEX_TABLES} order after res_pk, res_type, name. */
-  private static void addIndexRows(CopyText[] index, String key, String type, JsonObject rows) {
+  private static void addIndexRows(CopyText[] index, String key, String type, IndexRows rows) {
     for (int t = 0; t < index.length; t++) {
-      JsonArray tableRows = rows.getJsonArray(FhirSql.INDEX_TABLES[t][0]);
-      if (tableRows == null) {
+      int count = rows.count(t);
+      if (count == 0) {
         continue;
       }
-      String[] keys = ROW_KEYS[t];
-      for (Object o : tableRows) {
-        JsonObject row = (JsonObject) o;
-        String[] values = new String[3 + keys.length];
+      int width = IndexRows.KEYS.get(t).size() + 1;
+      String[][] columns = new String[width][];
+      for (int c = 0; c < width; c++) {
+        columns[c] = rows.column(t, c);
+      }
+      for (int r = 0; r < count; r++) {
+        String[] values = new String[2 + width];
         values[0] = key;
         values[1] = type;
-        values[2] = row.getString("n");
-        for (int c = 0; c < keys.length; c++) {
-          Object value = row.getValue(keys[c]);
-          values[3 + c] = value == null ? null : value.toString();
+        for (int c = 0; c < width; c++) {
+          values[2 + c] = columns[c][r];
         }
         index[t].row(values);
       }

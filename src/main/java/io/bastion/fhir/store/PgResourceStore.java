@@ -1,6 +1,8 @@
 package io.bastion.fhir.store;
 
+import io.bastion.fhir.JsonText;
 import io.bastion.fhir.phi.PhiProtection;
+import io.bastion.fhir.search.IndexRows;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.store.StoreException.Reason;
 import io.vertx.core.Future;
@@ -87,11 +89,11 @@ public final class PgResourceStore implements ResourceStore {
   public Future<Written> create(String type, String id, JsonObject resource) {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
-    JsonObject index = indexer.rows(type, stored);
-    int tables = FhirSql.tablesOf(index);
+    IndexRows index = indexer.index(type, stored);
+    int tables = index.tables();
     return client.preparedQuery(FhirSql.insert(tables))
-        .execute(insertParams(type, id, now, phi.conceal(type, id, stored), "POST", index, tables))
-        .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", stored.encode()), true))
+        .execute(insertParams(type, id, now, phi.concealText(type, id, stored), "POST", index, tables))
+        .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", JsonText.encode(stored)), true))
         .recover(PgResourceStore::mapFailure);
   }
 
@@ -122,11 +124,18 @@ public final class PgResourceStore implements ResourceStore {
     });
   }
 
-  /** The parameters of {@link FhirSql#insert}: without the index rows when they fill no table (no $6 then). */
-  private static Tuple insertParams(String type, String id, Instant now, JsonObject sealed, String method,
-      JsonObject index, int tables) {
+  /** The parameters of {@link FhirSql#insert}: then per filled table, one text array per column of its rows. */
+  private static Tuple insertParams(String type, String id, Instant now, String sealed, String method,
+      IndexRows index, int tables) {
     Tuple params = Tuple.of(type, id, utc(now), sealed, method);
-    return tables == 0 ? params : params.addValue(index);
+    for (int t = 0; t < IndexRows.TABLES.size(); t++) {
+      if ((tables & (1 << t)) != 0) {
+        for (int c = 0; c <= IndexRows.KEYS.get(t).size(); c++) {
+          params.addArrayOfString(index.column(t, c));
+        }
+      }
+    }
+    return params;
   }
 
   /** One {@link FhirSql#insertBatch} statement for the resources; {@code stored} receives each one as stamped (plaintext). */
@@ -207,7 +216,7 @@ public final class PgResourceStore implements ResourceStore {
   public Future<Written> update(String type, String id, JsonObject resource, Integer ifMatch) {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
-    JsonObject index = indexer.rows(type, stored);
+    IndexRows index = indexer.index(type, stored);
     JsonObject sealed = phi.conceal(type, id, stored);
     // The row lock comes first, in its own statement: the write statement that follows then takes its
     // snapshot after any racing update committed, so it replaces that update's index rows too (within one
@@ -219,17 +228,17 @@ public final class PgResourceStore implements ResourceStore {
               throw new StoreException(Reason.VERSION_MISMATCH, "If-Match was given but the resource does not exist");
             }
             // update as create, under the client's id; a racing create of the same id fails the unique key
-            int tables = FhirSql.tablesOf(index);
+            int tables = index.tables();
             return conn.preparedQuery(FhirSql.insert(tables))
-                .execute(insertParams(type, id, now, sealed, "PUT", index, tables))
-                .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", stored.encode()), true));
+                .execute(insertParams(type, id, now, JsonText.encode(sealed), "PUT", index, tables))
+                .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", JsonText.encode(stored)), true));
           }
           int current = locked.iterator().next().getInteger("version");
           if (ifMatch != null && ifMatch != current) {
             throw new StoreException(Reason.VERSION_MISMATCH,
                 "If-Match names version " + ifMatch + " but the current version is " + current);
           }
-          return conn.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), sealed, ifMatch, "PUT", index))
+          return conn.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), sealed, ifMatch, "PUT", index.json()))
               .map(rows -> {
                 int version = rows.iterator().next().getInteger("version");
                 stored.getJsonObject("meta").put("versionId", Integer.toString(version));

@@ -112,4 +112,28 @@ class PhiCipherTest {
     String plainRows = new SearchIndexer(SearchParameters.r4()).rows("Patient", patient()).encode();
     assertTrue(plainRows.contains("1970-02-03") && plainRows.contains("555-0100"), "without PHI protection, plaintext");
   }
+
+  /** The sealed values of a stored text replaced by one marker: what is sealed where, whatever the nonces. */
+  private static String sealedShape(String text) {
+    return text.replaceAll("\"phi:1:k1:[A-Za-z0-9_-]+\"", "\"SEALED\"");
+  }
+
+  @Test
+  void concealTextSealsWhatConcealSealsAndWritesTheRestAsEncodeDoes() {
+    JsonObject plain = patient().put("gender", "phi:1:k1:AAAA").put("multipleBirthInteger", 2)
+        .put("extension", new JsonArray().add(new JsonObject().put("url", "u").put("valueDecimal", new java.math.BigDecimal("1.50"))
+            .put("valueBoolean", false)).addNull().add(new JsonArray().add("phi:nested")))
+        .put("raw", new java.util.LinkedHashMap<>(java.util.Map.of("birthDate", "1999-09-09")));
+    String text = CIPHER.concealText("Patient", "p1", plain);
+    assertEquals(sealedShape(CIPHER.conceal("Patient", "p1", plain).encode()), sealedShape(text));
+    assertTrue(sealedShape(text).contains("\"raw\":{\"birthDate\":\"SEALED\"}"), sealedShape(text));
+    assertEquals(plain.encode(), CIPHER.reveal("Patient", "p1", text));
+    assertEquals(plain.encode(), PhiProtection.NONE.concealText("Patient", "p1", plain));
+    FhirException refused = assertThrows(FhirException.class, () -> CIPHER.concealText("Patient", "p1",
+        new JsonObject().put("resourceType", "Patient").put("contact", new JsonArray().add(new JsonObject().put("phi:x", 1)))));
+    FhirException byConceal = assertThrows(FhirException.class, () -> CIPHER.conceal("Patient", "p1",
+        new JsonObject().put("resourceType", "Patient").put("contact", new JsonArray().add(new JsonObject().put("phi:x", 1)))));
+    assertEquals(byConceal.issues(), refused.issues());
+    assertEquals(byConceal.status(), refused.status());
+  }
 }
