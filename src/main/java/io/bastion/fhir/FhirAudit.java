@@ -280,6 +280,10 @@ public final class FhirAudit {
         JsonToken value = parser.nextToken();
         if ("subject".equals(name)) {
           subject = reference(parser, value);
+          String fromSubject = patientReference(subject);
+          if (fromSubject != null) {
+            return fromSubject; // it wins over patient: the rest of the resource need not be read
+          }
         } else if ("patient".equals(name)) {
           patient = reference(parser, value);
         } else {
