@@ -13,6 +13,7 @@ import io.bastion.audit.AuditRecord.Outcome;
 import io.bastion.audit.AuditTrail;
 import io.bastion.auth.Principal;
 import io.bastion.fhir.store.ResourceVersion;
+import io.bastion.fhir.validation.FhirIds;
 import io.bastion.gateway.ErrorRenderer;
 import io.bastion.gateway.RequestContext;
 import io.vertx.core.Handler;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,6 @@ public final class FhirAudit {
 
   private static final Logger LOG = LoggerFactory.getLogger(FhirAudit.class);
   private static final JsonFactory JSON = new JsonFactory();
-  private static final Pattern PATIENT_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
   private static final String KEY = "bastion.fhir.audit";
   private static final String ANONYMOUS = "anonymous";
 
@@ -281,6 +280,10 @@ public final class FhirAudit {
         JsonToken value = parser.nextToken();
         if ("subject".equals(name)) {
           subject = reference(parser, value);
+          String fromSubject = patientReference(subject);
+          if (fromSubject != null) {
+            return fromSubject; // it wins over patient: the rest of the resource need not be read
+          }
         } else if ("patient".equals(name)) {
           patient = reference(parser, value);
         } else {
@@ -320,7 +323,7 @@ public final class FhirAudit {
         String id = text.substring(at + "Patient/".length());
         int slash = id.indexOf('/');
         id = slash < 0 ? id : id.substring(0, slash);
-        return PATIENT_ID.matcher(id).matches() ? id : null;
+        return FhirIds.isValid(id) ? id : null;
       }
     }
     return null;

@@ -2,6 +2,7 @@ package io.bastion.fhir;
 
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -12,8 +13,11 @@ import java.util.regex.Pattern;
 public final class FhirHeaders {
 
   private static final Pattern ETAG = Pattern.compile("(?:W/)?\"([1-9][0-9]{0,8})\"");
-  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC)
-      .withLocale(Locale.ROOT);
+  /** IMF-fixdate (RFC 9110 5.6.7), for years the hand-written form below does not cover. */
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
+  private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
   /** What the client asked for in Prefer: return=... */
   enum Return { MINIMAL, REPRESENTATION, OPERATION_OUTCOME }
@@ -25,8 +29,28 @@ public final class FhirHeaders {
     return "W/\"" + version + "\"";
   }
 
+  /**
+   * IMF-fixdate, e.g. {@code Sat, 05 Dec 2026 08:00:00 GMT}. Written by hand: every read's Last-Modified goes
+   * through here, and DateTimeFormatter cost about as much as the rest of the response headers together.
+   */
   static String httpDate(Instant instant) {
-    return HTTP_DATE.format(instant);
+    long seconds = instant.getEpochSecond();
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+    if (date.getYear() < 1 || date.getYear() > 9999) {
+      return HTTP_DATE.format(instant);
+    }
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+    StringBuilder text = new StringBuilder(29).append(DAYS[date.getDayOfWeek().ordinal()]).append(", ");
+    twoDigits(text, date.getDayOfMonth()).append(' ').append(MONTHS[date.getMonthValue() - 1]).append(' ');
+    int year = date.getYear();
+    twoDigits(twoDigits(text, year / 100), year % 100).append(' ');
+    twoDigits(text, secondOfDay / 3600).append(':');
+    twoDigits(text, secondOfDay / 60 % 60).append(':');
+    return twoDigits(text, secondOfDay % 60).append(" GMT").toString();
+  }
+
+  private static StringBuilder twoDigits(StringBuilder text, int value) {
+    return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
   }
 
   /** The version an If-Match names, null without one; 400 when it is not a version ETag. */

@@ -2,6 +2,7 @@ package io.bastion.fhir;
 
 import io.bastion.audit.AuditRecord.Entity;
 import io.bastion.auth.Interaction;
+import io.bastion.fhir.validation.FhirIds;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,7 +15,6 @@ import java.util.regex.Pattern;
 final class FhirPaths {
 
   private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
   /** An interaction, at system level (no resource type in the path) or not. */
   record Target(Interaction interaction, boolean systemLevel) {
@@ -69,7 +69,7 @@ final class FhirPaths {
     if (s == null || s.length == 0 || !TYPE.matcher(s[0]).matches()) {
       return List.of();
     }
-    if (s.length == 1 || !ID.matcher(s[1]).matches()) {
+    if (s.length == 1 || !FhirIds.isValid(s[1])) {
       return List.of(Entity.resource(s[0]));
     }
     return s[0].equals("Patient") ? List.of(Entity.patient(s[1]), Entity.resource(s[0] + "/" + s[1]))

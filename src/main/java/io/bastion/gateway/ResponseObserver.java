@@ -48,7 +48,7 @@ final class ResponseObserver implements Handler<RoutingContext> {
 
   static String routeTemplate(RoutingContext ctx) {
     Route route = ctx.currentRoute();
-    String path = route == null ? null : route.getPath();
+    String path = route == null ? null : route.getName(); // the template, or the name a regex route was given
     return path == null ? "(unmatched)" : path;
   }
 }

@@ -25,6 +25,13 @@ class FhirAuditTest {
     assertNull(FhirAudit.patientOf("Observation", "o3",
         "{\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"NotPatient/p4\"}}"));
     assertNull(FhirAudit.patientOf("Observation", "o4", "{\"resourceType\":\"Observation\"}"));
+    // subject wins over patient wherever each comes; a subject that is not a Patient leaves patient to decide
+    assertEquals("s1", FhirAudit.patientOf("Encounter", "e1",
+        "{\"patient\":{\"reference\":\"Patient/p1\"},\"subject\":{\"reference\":\"Patient/s1\"}}"));
+    assertEquals("s2", FhirAudit.patientOf("Encounter", "e2",
+        "{\"subject\":{\"reference\":\"Patient/s2\"},\"patient\":{\"reference\":\"Patient/p2\"}}"));
+    assertEquals("p3", FhirAudit.patientOf("Encounter", "e3",
+        "{\"subject\":{\"reference\":\"Group/g\"},\"patient\":{\"reference\":\"Patient/p3\"}}"));
     assertNull(FhirAudit.patientOf("Observation", "o5", null));
   }
 

@@ -61,6 +61,24 @@ class FhirCrudHttpTest {
   }
 
   @Test
+  void readsSearchesAndCreatesKeepTheirRouteTemplatesAndInvalidIdsStillGet400() {
+    String id = fhir.post("/fhir/Patient", patient("Routed")).bodyAsJsonObject().getString("id");
+    assertEquals(200, fhir.get("/fhir/Patient/" + id).statusCode());
+    assertEquals(200, fhir.get("/fhir/Patient?family=Routed").statusCode());
+    assertOutcome(fhir.get("/fhir/Patient/not_valid"), 400, "value");
+    assertEquals(200, fhir.get("/fhir/Patient/" + id + "/_history").statusCode(), "history is not taken for a read");
+
+    // Vert.x labels a request with every route that handled it, joined by '>': the last is the FHIR route
+    String metrics = node.get("/metrics").bodyAsString();
+    for (String label : new String[] {"code=\"200\",method=\"GET\",route=\"[^\"]*>/fhir/:type/:id\"",
+        "code=\"200\",method=\"GET\",route=\"[^\"]*>/fhir/:type\"", "code=\"201\",method=\"POST\",route=\"[^\"]*>/fhir/:type\"",
+        "code=\"400\",method=\"GET\",route=\"[^\"]*>/fhir/:type/:id\""}) {
+      assertTrue(java.util.regex.Pattern.compile(label).matcher(metrics).find(), label + " in " + metrics);
+    }
+    assertFalse(metrics.contains("(?<type>"), "no route is labelled with its regex");
+  }
+
+  @Test
   void readReturnsCurrentVersionWithEtagAndKeepsDecimalPrecision() {
     JsonObject observation = new JsonObject().put("resourceType", "Observation").put("status", "final")
         .put("code", new JsonObject().put("text", "weight"));

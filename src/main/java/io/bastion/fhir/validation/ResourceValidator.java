@@ -4,7 +4,6 @@ import io.bastion.fhir.FhirException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Validates a write body in two levels. First what the request itself depends on: the resource type matches
@@ -15,9 +14,6 @@ import java.util.regex.Pattern;
  */
 public final class ResourceValidator {
 
-  /** R4 id datatype. */
-  public static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
-
   private final ResourceTypes types;
   private final StructureValidator structure;
 
@@ -27,7 +23,7 @@ public final class ResourceValidator {
   }
 
   public boolean isValidId(String id) {
-    return id != null && ID.matcher(id).matches();
+    return FhirIds.isValid(id);
   }
 
   /** A body for create: its id, if any, is replaced by the server's. */
