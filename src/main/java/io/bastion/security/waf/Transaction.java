@@ -91,6 +91,14 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
    * ARGS_NAMES, REQUEST_HEADERS, ...), so their members are selected, excluded and memo-looked-up once.
    */
   private Selection[] selections = new Selection[0];
+  /**
+   * Per target group ({@link TargetList#groupId}), what every value it collects holds, as {@link ByteSet} words plus
+   * a fifth word saying whether it collects any value, valid while {@code groupPhase[id]} is {@link #phaseRun}.
+   */
+  private long[] groupBytes = new long[0];
+  private int[] groupPhase = new int[0];
+  /** Counts {@link #runPhase} calls: what a group collects is fixed within one. */
+  private int phaseRun;
   /** One reusable buffer per chain depth for the values a rule inspects. */
   private RuleValues[] buffers = new RuleValues[0];
   private EngineMode mode;
@@ -249,6 +257,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return;
     }
     List<Rule> list = rules.phase(phase);
+    phaseRun++;
     threadSlots = rules.literals() == null ? null : rules.literals().threadSlots();
     String skipAfter = null;
     int skip = 0;
@@ -267,7 +276,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         skip--;
         continue;
       }
-      if (isRemoved(r)) {
+      if (isRemoved(r) || cannotMatch(r)) {
         continue;
       }
       boolean hit;
@@ -321,6 +330,70 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   }
 
   private static final Target[] NO_TARGETS = new Target[0];
+
+  /**
+   * Whether the chain starter {@code r} cannot match whatever the phase's rules did before it, so it can be passed
+   * over without collecting its values one selection at a time: it reads only values that are fixed within the
+   * phase ({@link TargetList#groupId}), and none is collected, or none holds a byte the rule needs
+   * ({@link Rule#needs}; {@link #inspect} would turn each one down). Runtime exclusions only remove values, so the
+   * union over the whole group answers for every subset of it. A rule that does not match has no effect.
+   */
+  private boolean cannotMatch(Rule r) {
+    if (r.unconditional()) {
+      return false;
+    }
+    int g = r.targets().groupId();
+    if (g < 0) {
+      return false;
+    }
+    int at = groupBytes(r.targets(), g);
+    if (groupBytes[at + 4] == 0) {
+      return true; // nothing to inspect: a rule matches only on a value
+    }
+    ByteSet needs = r.needs();
+    return needs != ByteSet.ALL
+        && !needs.meets(groupBytes[at], groupBytes[at + 1], groupBytes[at + 2], groupBytes[at + 3]);
+  }
+
+  /** The offset of group {@code g}'s five words in {@link #groupBytes}, computed once per phase. */
+  private int groupBytes(TargetList targets, int g) {
+    if (g >= groupPhase.length) {
+      int n = Math.max(g + 1, TargetList.groupCount());
+      groupPhase = java.util.Arrays.copyOf(groupPhase, n);
+      groupBytes = java.util.Arrays.copyOf(groupBytes, n * 5);
+    }
+    int at = g * 5;
+    if (groupPhase[g] == phaseRun) {
+      return at;
+    }
+    long[] acc = new long[4];
+    long values = 0;
+    for (int i = 0, n = targets.size(); i < n; i++) {
+      int id = targets.selectionId(i);
+      if (id < 0) {
+        String value = scalar(targets.include(i).variable()); // fixedWithinPhase: a scalar, not a count
+        if (value != null) {
+          memo(value).addBytesTo(acc);
+          values++;
+        }
+        continue;
+      }
+      KeyedValues source = targets.source(this, i);
+      if (source == null) {
+        continue;
+      }
+      Selection s = selection(id);
+      if (s.source != source || s.version != source.version()) {
+        s.fill(targets, i, source);
+      }
+      s.addBytesTo(acc);
+      values += s.size;
+    }
+    System.arraycopy(acc, 0, groupBytes, at, 4);
+    groupBytes[at + 4] = values;
+    groupPhase[g] = phaseRun;
+    return at;
+  }
 
   /** Targets removed from this rule by earlier {@code ctl:ruleRemoveTargetById/ByTag} actions. */
   private Target[] runtimeExclusions(Rule starter) {
@@ -591,13 +664,26 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
     /** Whether some member holds one of these bytes. */
     boolean anyHolds(ByteSet needs) {
+      long[] b = bytes();
+      return needs.meets(b[0], b[1], b[2], b[3]);
+    }
+
+    /** Or's the bytes some member holds into {@code acc}. */
+    void addBytesTo(long[] acc) {
+      long[] b = bytes();
+      for (int w = 0; w < 4; w++) {
+        acc[w] |= b[w];
+      }
+    }
+
+    private long[] bytes() {
       if (bytes == null) {
         bytes = new long[4];
         for (int k = 0; k < size; k++) {
           memos[k].addBytesTo(bytes);
         }
       }
-      return needs.meets(bytes[0], bytes[1], bytes[2], bytes[3]);
+      return bytes;
     }
 
     /** The literals (ids of {@code index}) that some member holds through the chain. */

@@ -70,6 +70,25 @@ class TransactionTest {
   }
 
   @Test
+  void rulesPassedOverForTheirGroupsBytesStillMatchWhatLaterPhasesBring() throws Exception {
+    // 1 and 3 read the same group; phase 1's ARGS hold no "<", phase 2's body args do. 2 reads nothing present
+    // (no cookies); 4 and 5 are negated and count-free: no value means no match, a value is tested. 6 reads a
+    // scalar of the group along with ARGS.
+    WafEngine e = engine("""
+        SecRequestBodyAccess On
+        SecRule ARGS|REQUEST_COOKIES "@rx <script" "id:1,phase:1,pass"
+        SecRule REQUEST_COOKIES|REQUEST_COOKIES_NAMES "!@rx ^$" "id:2,phase:2,pass"
+        SecRule ARGS|REQUEST_COOKIES "@rx <script" "id:3,phase:2,pass"
+        SecRule ARGS_POST "!@rx ^zz$" "id:4,phase:1,pass"
+        SecRule ARGS_POST "!@rx ^zz$" "id:5,phase:2,pass"
+        SecRule ARGS|REQUEST_FILENAME "@rx /pa\\.h" "id:6,phase:2,pass"
+        """);
+    Transaction tx = run(e, "POST", "/pa.h?q=1", "application/x-www-form-urlencoded", "b=%3Cscript%3E");
+    assertEquals(Set.of(3, 5, 6), tx.loggedRuleIds());
+    assertEquals(Set.of(), run(e, "GET", "/x?q=1", null, null).loggedRuleIds());
+  }
+
+  @Test
   void skipAfterJumpsToTheMarker() throws Exception {
     WafEngine e = engine("""
         SecRule REQUEST_METHOD "@streq GET" "id:1,phase:1,pass,nolog,skipAfter:END"
