@@ -19,6 +19,7 @@ public final class RuleSet {
   private final List<String> warnings;
   private final int ruleCount;
   private final int chainCount;
+  private final boolean[] sharedChains;
   private final boolean responseBodyAccess;
   private final Set<String> responseBodyMimeTypes;
 
@@ -71,6 +72,41 @@ public final class RuleSet {
       }
     }
     this.chainCount = chains;
+    this.sharedChains = sharedChains(rules, chains);
+  }
+
+  /**
+   * Per chain id, whether more than one {@code @rx} with a literal condition tests values through it (or, with
+   * {@code multiMatch}, through it as a prefix of its chain): a value's form through such a chain is worth one scan
+   * against the whole {@link #literals()} index, shared by those rules. A form through a chain only one rule tests
+   * is checked by that rule's own, much smaller automaton instead.
+   */
+  private static boolean[] sharedChains(List<Rule> rules, int chains) {
+    int[] consumers = new int[chains];
+    for (Rule starter : rules) {
+      for (Rule r = starter; r != null; r = r.chained()) {
+        if (!(r.operator() instanceof io.bastion.security.waf.operators.Rx rx) || rx.requiredLiterals() == null) {
+          continue;
+        }
+        consumers[r.chain().id()]++;
+        if (r.multiMatch()) {
+          consumers[0]++; // the value itself (the empty chain has id 0)
+          for (int k = 1; k < r.chain().steps().length; k++) {
+            consumers[r.chain().prefix(k).id()]++;
+          }
+        }
+      }
+    }
+    boolean[] shared = new boolean[chains];
+    for (int c = 0; c < chains; c++) {
+      shared[c] = consumers[c] > 1;
+    }
+    return shared;
+  }
+
+  /** Whether more than one literal-conditioned {@code @rx} tests values through the chain (see above). */
+  public boolean sharedChain(int chainId) {
+    return sharedChains[chainId];
   }
 
   /**

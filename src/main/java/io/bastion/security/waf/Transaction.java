@@ -83,6 +83,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final Map<String, ValueMemo> memos;
   /** The memo of the form an operator is testing now, so {@link #literalHits} needs no lookup for it. */
   private ValueMemo testing;
+  /** Whether {@link #testing} is through a chain several rules test ({@link RuleSet#sharedChain}). */
+  private boolean testingShared = true;
   /** This thread's scratch slots of the rule set's operators, fetched at the start of each phase. */
   private Object[] threadSlots;
   /**
@@ -511,6 +513,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return false;
     }
     TransformChain chain = r.chain();
+    if (!sharedThroughout(r)) {
+      return false; // the union would scan every member's form that only this rule tests: its own check is cheaper
+    }
     long[] hits = s.hitsThrough(chain, index);
     if (r.multiMatch() && !chain.isEmpty()) {
       // the value itself and every shorter prefix's form are tested too (a copy: the unions are kept)
@@ -520,6 +525,25 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
     }
     return !r.operator().mayMatchWithin(hits, index);
+  }
+
+  /** Whether every form the rule tests (each prefix's too, with multiMatch) is through a shared chain. */
+  private boolean sharedThroughout(Rule r) {
+    TransformChain chain = r.chain();
+    if (!rules.sharedChain(chain.id())) {
+      return false;
+    }
+    if (r.multiMatch()) {
+      if (!rules.sharedChain(0)) {
+        return false;
+      }
+      for (int k = 1; k < chain.steps().length; k++) {
+        if (!rules.sharedChain(chain.prefix(k).id())) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The form of the value that satisfied the rule's operator (each form, with multiMatch), or null. */
@@ -533,18 +557,19 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (r.multiMatch()) {
       // test the value before and after each step that changed it; prefixes are memoised too
       ValueMemo v = original;
-      boolean hit = test(r, v);
+      boolean hit = test(r, v, 0);
       for (int k = 1; !hit && k <= chain.steps().length; k++) {
-        ValueMemo next = original.form(chain.prefix(k), chainCount);
+        TransformChain prefix = chain.prefix(k);
+        ValueMemo next = original.form(prefix, chainCount);
         if (next.value != v.value) {
           v = next;
-          hit = test(r, v);
+          hit = test(r, v, prefix.id());
         }
       }
       return hit ? v : null;
     }
     ValueMemo v = original.form(chain, chainCount);
-    return test(r, v) ? v : null;
+    return test(r, v, chain.id()) ? v : null;
   }
 
   /**
@@ -778,8 +803,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
   }
 
-  private boolean test(Rule r, ValueMemo form) {
+  /** Tests the form of a value through the chain {@code chainId}. */
+  private boolean test(Rule r, ValueMemo form, int chainId) {
     testing = form;
+    testingShared = rules.sharedChain(chainId);
     return r.operator().matches(this, form.value) != r.negated();
   }
 
@@ -927,8 +954,15 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (index == null) {
       return null;
     }
-    ValueMemo m = testing != null && testing.value == value ? testing : memo(value);
-    return m.hits(index);
+    if (testing != null && testing.value == value) {
+      if (!testingShared && !testing.scanned()) {
+        // a form only this rule tests, not scanned yet: the operator's own automaton (its literals only) answers
+        // the same condition at a fraction of a scan against every literal of the rule set
+        return null;
+      }
+      return testing.hits(index);
+    }
+    return memo(value).hits(index);
   }
 
   @Override
