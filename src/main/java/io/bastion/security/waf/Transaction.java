@@ -508,6 +508,11 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (!s.anyHolds(needs)) {
       return true;
     }
+    if (!s.allHold(needs)) {
+      // the members without a needed byte are turned down one by one at no cost: a union of literal hits through
+      // the chain would transform and scan them too (a header holding the one byte makes all of them scanned)
+      return false;
+    }
     io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
     if (index == null) {
       return false;
@@ -691,6 +696,16 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     boolean anyHolds(ByteSet needs) {
       long[] b = bytes();
       return needs.meets(b[0], b[1], b[2], b[3]);
+    }
+
+    /** Whether every member holds one of these bytes. */
+    boolean allHold(ByteSet needs) {
+      for (int k = 0; k < size; k++) {
+        if (!memos[k].holdsAny(needs)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Or's the bytes some member holds into {@code acc}. */
