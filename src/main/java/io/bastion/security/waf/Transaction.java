@@ -95,7 +95,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private Selection[] selections = new Selection[0];
   /**
    * Per target group ({@link TargetList#groupId}), what every value it collects holds, as {@link ByteSet} words plus
-   * a fifth word saying whether it collects any value, valid while {@code groupPhase[id]} is {@link #phaseRun}.
+   * a fifth word counting its values (-1: see {@link #groupBytes}), valid while {@code groupPhase[id]} is {@link #phaseRun}.
    */
   private long[] groupBytes = new long[0];
   private int[] groupPhase = new int[0];
@@ -349,6 +349,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return false;
     }
     int at = groupBytes(r.targets(), g);
+    if (groupBytes[at + 4] < 0) {
+      return false; // the group holds a body: not read whole for this (see groupBytes)
+    }
     if (groupBytes[at + 4] == 0) {
       return true; // nothing to inspect: a rule matches only on a value
     }
@@ -357,7 +360,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         && !needs.meets(groupBytes[at], groupBytes[at + 1], groupBytes[at + 2], groupBytes[at + 3]);
   }
 
-  /** The offset of group {@code g}'s five words in {@link #groupBytes}, computed once per phase. */
+  /** A scalar longer than this (a body) makes its group's rules go through the usual per-value path. */
+  private static final int LONG_SCALAR = 512;
+
+  /**
+   * The offset of group {@code g}'s five words in {@link #groupBytes}, computed once per phase; the fifth is the
+   * number of values, or -1 when the group holds a scalar longer than {@link #LONG_SCALAR}.
+   */
   private int groupBytes(TargetList targets, int g) {
     if (g >= groupPhase.length) {
       int n = Math.max(g + 1, TargetList.groupCount());
@@ -374,6 +383,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       int id = targets.selectionId(i);
       if (id < 0) {
         String value = scalar(targets.include(i).variable()); // fixedWithinPhase: a scalar, not a count
+        if (value != null && value.length() > LONG_SCALAR) {
+          values = -1; // REQUEST_BODY, which the rules reading it usually exclude at runtime (a JSON body's values
+          break;       // are its ARGS): reading its bytes for the group cost more than the rules it would skip
+        }
         if (value != null) {
           memo(value).addBytesTo(acc);
           values++;
@@ -507,11 +520,6 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     if (!s.anyHolds(needs)) {
       return true;
-    }
-    if (!s.allHold(needs)) {
-      // the members without a needed byte are turned down one by one at no cost: a union of literal hits through
-      // the chain would transform and scan them too (a header holding the one byte makes all of them scanned)
-      return false;
     }
     io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
     if (index == null) {
@@ -696,16 +704,6 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     boolean anyHolds(ByteSet needs) {
       long[] b = bytes();
       return needs.meets(b[0], b[1], b[2], b[3]);
-    }
-
-    /** Whether every member holds one of these bytes. */
-    boolean allHold(ByteSet needs) {
-      for (int k = 0; k < size; k++) {
-        if (!memos[k].holdsAny(needs)) {
-          return false;
-        }
-      }
-      return true;
     }
 
     /** Or's the bytes some member holds into {@code acc}. */
