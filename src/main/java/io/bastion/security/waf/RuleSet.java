@@ -20,6 +20,7 @@ public final class RuleSet {
   private final int ruleCount;
   private final int chainCount;
   private final boolean[] sharedChains;
+  private final boolean[] sharedGroups;
   private final boolean responseBodyAccess;
   private final Set<String> responseBodyMimeTypes;
 
@@ -73,6 +74,33 @@ public final class RuleSet {
     }
     this.chainCount = chains;
     this.sharedChains = sharedChains(rules, chains);
+    this.sharedGroups = sharedGroups(rules);
+  }
+
+  /**
+   * Per target group ({@link io.bastion.security.waf.variables.TargetList#groupId}), whether more than one chain
+   * starter reads it. Working out what a group's values hold costs about what one rule's own check of its
+   * selections does, so it only pays when several rules share the answer (the CRS: dozens of rules read
+   * {@code REQUEST_COOKIES|REQUEST_COOKIES_NAMES|ARGS_NAMES|ARGS|XML:/*}; the builtin rules' lists are mostly their own).
+   */
+  private static boolean[] sharedGroups(List<Rule> rules) {
+    int[] readers = new int[io.bastion.security.waf.variables.TargetList.groupCount()];
+    for (Rule r : rules) {
+      int g = r.marker() != null || r.unconditional() ? -1 : r.targets().groupId();
+      if (g >= 0 && g < readers.length) {
+        readers[g]++;
+      }
+    }
+    boolean[] shared = new boolean[readers.length];
+    for (int g = 0; g < readers.length; g++) {
+      shared[g] = readers[g] > 1;
+    }
+    return shared;
+  }
+
+  /** Whether several rules of the set read target group {@code g} (see above). */
+  public boolean sharedGroup(int g) {
+    return g < sharedGroups.length && sharedGroups[g];
   }
 
   /**

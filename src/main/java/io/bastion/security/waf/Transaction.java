@@ -345,8 +345,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return false;
     }
     int g = r.targets().groupId();
-    if (g < 0) {
-      return false;
+    if (g < 0 || !rules.sharedGroup(g)) {
+      return false; // a group only this rule reads: its own selections' checks cost no more
     }
     int at = groupBytes(r.targets(), g);
     if (groupBytes[at + 4] < 0) {
