@@ -19,6 +19,8 @@ public final class RuleSet {
   private final List<String> warnings;
   private final int ruleCount;
   private final int chainCount;
+  private final boolean[] sharedChains;
+  private final boolean[] sharedGroups;
   private final boolean responseBodyAccess;
   private final Set<String> responseBodyMimeTypes;
 
@@ -71,6 +73,68 @@ public final class RuleSet {
       }
     }
     this.chainCount = chains;
+    this.sharedChains = sharedChains(rules, chains);
+    this.sharedGroups = sharedGroups(rules);
+  }
+
+  /**
+   * Per target group ({@link io.bastion.security.waf.variables.TargetList#groupId}), whether more than one chain
+   * starter reads it. Working out what a group's values hold costs about what one rule's own check of its
+   * selections does, so it only pays when several rules share the answer (the CRS: dozens of rules read
+   * {@code REQUEST_COOKIES|REQUEST_COOKIES_NAMES|ARGS_NAMES|ARGS|XML:/*}; the builtin rules' lists are mostly their own).
+   */
+  private static boolean[] sharedGroups(List<Rule> rules) {
+    int[] readers = new int[io.bastion.security.waf.variables.TargetList.groupCount()];
+    for (Rule r : rules) {
+      int g = r.marker() != null || r.unconditional() ? -1 : r.targets().groupId();
+      if (g >= 0 && g < readers.length) {
+        readers[g]++;
+      }
+    }
+    boolean[] shared = new boolean[readers.length];
+    for (int g = 0; g < readers.length; g++) {
+      shared[g] = readers[g] > 1;
+    }
+    return shared;
+  }
+
+  /** Whether several rules of the set read target group {@code g} (see above). */
+  public boolean sharedGroup(int g) {
+    return g < sharedGroups.length && sharedGroups[g];
+  }
+
+  /**
+   * Per chain id, whether more than one {@code @rx} with a literal condition tests values through it (or, with
+   * {@code multiMatch}, through it as a prefix of its chain): a value's form through such a chain is worth one scan
+   * against the whole {@link #literals()} index, shared by those rules. A form through a chain only one rule tests
+   * is checked by that rule's own, much smaller automaton instead.
+   */
+  private static boolean[] sharedChains(List<Rule> rules, int chains) {
+    int[] consumers = new int[chains];
+    for (Rule starter : rules) {
+      for (Rule r = starter; r != null; r = r.chained()) {
+        if (!(r.operator() instanceof io.bastion.security.waf.operators.Rx rx) || rx.requiredLiterals() == null) {
+          continue;
+        }
+        consumers[r.chain().id()]++;
+        if (r.multiMatch()) {
+          consumers[0]++; // the value itself (the empty chain has id 0)
+          for (int k = 1; k < r.chain().steps().length; k++) {
+            consumers[r.chain().prefix(k).id()]++;
+          }
+        }
+      }
+    }
+    boolean[] shared = new boolean[chains];
+    for (int c = 0; c < chains; c++) {
+      shared[c] = consumers[c] > 1;
+    }
+    return shared;
+  }
+
+  /** Whether more than one literal-conditioned {@code @rx} tests values through the chain (see above). */
+  public boolean sharedChain(int chainId) {
+    return sharedChains[chainId];
   }
 
   /**

@@ -83,6 +83,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private final Map<String, ValueMemo> memos;
   /** The memo of the form an operator is testing now, so {@link #literalHits} needs no lookup for it. */
   private ValueMemo testing;
+  /** Whether {@link #testing} is through a chain several rules test ({@link RuleSet#sharedChain}). */
+  private boolean testingShared = true;
   /** This thread's scratch slots of the rule set's operators, fetched at the start of each phase. */
   private Object[] threadSlots;
   /**
@@ -91,6 +93,14 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
    * ARGS_NAMES, REQUEST_HEADERS, ...), so their members are selected, excluded and memo-looked-up once.
    */
   private Selection[] selections = new Selection[0];
+  /**
+   * Per target group ({@link TargetList#groupId}), what every value it collects holds, as {@link ByteSet} words plus
+   * a fifth word counting its values (-1: see {@link #groupBytes}), valid while {@code groupPhase[id]} is {@link #phaseRun}.
+   */
+  private long[] groupBytes = new long[0];
+  private int[] groupPhase = new int[0];
+  /** Counts {@link #runPhase} calls: what a group collects is fixed within one. */
+  private int phaseRun;
   /** One reusable buffer per chain depth for the values a rule inspects. */
   private RuleValues[] buffers = new RuleValues[0];
   private EngineMode mode;
@@ -249,6 +259,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return;
     }
     List<Rule> list = rules.phase(phase);
+    phaseRun++;
     threadSlots = rules.literals() == null ? null : rules.literals().threadSlots();
     String skipAfter = null;
     int skip = 0;
@@ -267,7 +278,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         skip--;
         continue;
       }
-      if (isRemoved(r)) {
+      if (isRemoved(r) || cannotMatch(r)) {
         continue;
       }
       boolean hit;
@@ -321,6 +332,83 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   }
 
   private static final Target[] NO_TARGETS = new Target[0];
+
+  /**
+   * Whether the chain starter {@code r} cannot match whatever the phase's rules did before it, so it can be passed
+   * over without collecting its values one selection at a time: it reads only values that are fixed within the
+   * phase ({@link TargetList#groupId}), and none is collected, or none holds a byte the rule needs
+   * ({@link Rule#needs}; {@link #inspect} would turn each one down). Runtime exclusions only remove values, so the
+   * union over the whole group answers for every subset of it. A rule that does not match has no effect.
+   */
+  private boolean cannotMatch(Rule r) {
+    if (r.unconditional()) {
+      return false;
+    }
+    int g = r.targets().groupId();
+    if (g < 0 || !rules.sharedGroup(g)) {
+      return false; // a group only this rule reads: its own selections' checks cost no more
+    }
+    int at = groupBytes(r.targets(), g);
+    if (groupBytes[at + 4] < 0) {
+      return false; // the group holds a body: not read whole for this (see groupBytes)
+    }
+    if (groupBytes[at + 4] == 0) {
+      return true; // nothing to inspect: a rule matches only on a value
+    }
+    ByteSet needs = r.needs();
+    return needs != ByteSet.ALL
+        && !needs.meets(groupBytes[at], groupBytes[at + 1], groupBytes[at + 2], groupBytes[at + 3]);
+  }
+
+  /** A scalar longer than this (a body) makes its group's rules go through the usual per-value path. */
+  private static final int LONG_SCALAR = 512;
+
+  /**
+   * The offset of group {@code g}'s five words in {@link #groupBytes}, computed once per phase; the fifth is the
+   * number of values, or -1 when the group holds a scalar longer than {@link #LONG_SCALAR}.
+   */
+  private int groupBytes(TargetList targets, int g) {
+    if (g >= groupPhase.length) {
+      int n = Math.max(g + 1, TargetList.groupCount());
+      groupPhase = java.util.Arrays.copyOf(groupPhase, n);
+      groupBytes = java.util.Arrays.copyOf(groupBytes, n * 5);
+    }
+    int at = g * 5;
+    if (groupPhase[g] == phaseRun) {
+      return at;
+    }
+    long[] acc = new long[4];
+    long values = 0;
+    for (int i = 0, n = targets.size(); i < n; i++) {
+      int id = targets.selectionId(i);
+      if (id < 0) {
+        String value = scalar(targets.include(i).variable()); // fixedWithinPhase: a scalar, not a count
+        if (value != null && value.length() > LONG_SCALAR) {
+          values = -1; // REQUEST_BODY, which the rules reading it usually exclude at runtime (a JSON body's values
+          break;       // are its ARGS): reading its bytes for the group cost more than the rules it would skip
+        }
+        if (value != null) {
+          memo(value).addBytesTo(acc);
+          values++;
+        }
+        continue;
+      }
+      KeyedValues source = targets.source(this, i);
+      if (source == null) {
+        continue;
+      }
+      Selection s = selection(id);
+      if (s.source != source || s.version != source.version()) {
+        s.fill(targets, i, source);
+      }
+      s.addBytesTo(acc);
+      values += s.size;
+    }
+    System.arraycopy(acc, 0, groupBytes, at, 4);
+    groupBytes[at + 4] = values;
+    groupPhase[g] = phaseRun;
+    return at;
+  }
 
   /** Targets removed from this rule by earlier {@code ctl:ruleRemoveTargetById/ByTag} actions. */
   private Target[] runtimeExclusions(Rule starter) {
@@ -438,6 +526,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return false;
     }
     TransformChain chain = r.chain();
+    if (!sharedThroughout(r)) {
+      return false; // the union would scan every member's form that only this rule tests: its own check is cheaper
+    }
     long[] hits = s.hitsThrough(chain, index);
     if (r.multiMatch() && !chain.isEmpty()) {
       // the value itself and every shorter prefix's form are tested too (a copy: the unions are kept)
@@ -447,6 +538,25 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
     }
     return !r.operator().mayMatchWithin(hits, index);
+  }
+
+  /** Whether every form the rule tests (each prefix's too, with multiMatch) is through a shared chain. */
+  private boolean sharedThroughout(Rule r) {
+    TransformChain chain = r.chain();
+    if (!rules.sharedChain(chain.id())) {
+      return false;
+    }
+    if (r.multiMatch()) {
+      if (!rules.sharedChain(0)) {
+        return false;
+      }
+      for (int k = 1; k < chain.steps().length; k++) {
+        if (!rules.sharedChain(chain.prefix(k).id())) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The form of the value that satisfied the rule's operator (each form, with multiMatch), or null. */
@@ -460,18 +570,19 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (r.multiMatch()) {
       // test the value before and after each step that changed it; prefixes are memoised too
       ValueMemo v = original;
-      boolean hit = test(r, v);
+      boolean hit = test(r, v, 0);
       for (int k = 1; !hit && k <= chain.steps().length; k++) {
-        ValueMemo next = original.form(chain.prefix(k), chainCount);
+        TransformChain prefix = chain.prefix(k);
+        ValueMemo next = original.form(prefix, chainCount);
         if (next.value != v.value) {
           v = next;
-          hit = test(r, v);
+          hit = test(r, v, prefix.id());
         }
       }
       return hit ? v : null;
     }
     ValueMemo v = original.form(chain, chainCount);
-    return test(r, v) ? v : null;
+    return test(r, v, chain.id()) ? v : null;
   }
 
   /**
@@ -591,13 +702,26 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
     /** Whether some member holds one of these bytes. */
     boolean anyHolds(ByteSet needs) {
+      long[] b = bytes();
+      return needs.meets(b[0], b[1], b[2], b[3]);
+    }
+
+    /** Or's the bytes some member holds into {@code acc}. */
+    void addBytesTo(long[] acc) {
+      long[] b = bytes();
+      for (int w = 0; w < 4; w++) {
+        acc[w] |= b[w];
+      }
+    }
+
+    private long[] bytes() {
       if (bytes == null) {
         bytes = new long[4];
         for (int k = 0; k < size; k++) {
           memos[k].addBytesTo(bytes);
         }
       }
-      return needs.meets(bytes[0], bytes[1], bytes[2], bytes[3]);
+      return bytes;
     }
 
     /** The literals (ids of {@code index}) that some member holds through the chain. */
@@ -692,8 +816,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
   }
 
-  private boolean test(Rule r, ValueMemo form) {
+  /** Tests the form of a value through the chain {@code chainId}. */
+  private boolean test(Rule r, ValueMemo form, int chainId) {
     testing = form;
+    testingShared = rules.sharedChain(chainId);
     return r.operator().matches(this, form.value) != r.negated();
   }
 
@@ -841,8 +967,15 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (index == null) {
       return null;
     }
-    ValueMemo m = testing != null && testing.value == value ? testing : memo(value);
-    return m.hits(index);
+    if (testing != null && testing.value == value) {
+      if (!testingShared && !testing.scanned()) {
+        // a form only this rule tests, not scanned yet: the operator's own automaton (its literals only) answers
+        // the same condition at a fraction of a scan against every literal of the rule set
+        return null;
+      }
+      return testing.hits(index);
+    }
+    return memo(value).hits(index);
   }
 
   @Override

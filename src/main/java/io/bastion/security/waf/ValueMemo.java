@@ -122,6 +122,11 @@ final class ValueMemo {
     return hits;
   }
 
+  /** Whether the literal hits are known without a scan (this value's, or those of the memo that stands for it). */
+  boolean scanned() {
+    return hits != null || (sameHits != null && sameHits.scanned());
+  }
+
   /** The memo whose scan stands for this value's. */
   private ValueMemo literalSource() {
     return sameHits != null ? sameHits : this;

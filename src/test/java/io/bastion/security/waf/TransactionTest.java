@@ -70,6 +70,45 @@ class TransactionTest {
   }
 
   @Test
+  void rulesPassedOverForTheirGroupsBytesStillMatchWhatLaterPhasesBring() throws Exception {
+    // 1 and 3 read the same group; phase 1's ARGS hold no "<", phase 2's body args do. 2 reads nothing present
+    // (no cookies); 4 and 5 are negated and count-free: no value means no match, a value is tested. 6 reads a
+    // scalar of the group along with ARGS.
+    WafEngine e = engine("""
+        SecRequestBodyAccess On
+        SecRule ARGS|REQUEST_COOKIES "@rx <script" "id:1,phase:1,pass"
+        SecRule REQUEST_COOKIES|REQUEST_COOKIES_NAMES "!@rx ^$" "id:2,phase:2,pass"
+        SecRule ARGS|REQUEST_COOKIES "@rx <script" "id:3,phase:2,pass"
+        SecRule ARGS_POST "!@rx ^zz$" "id:4,phase:1,pass"
+        SecRule ARGS_POST "!@rx ^zz$" "id:5,phase:2,pass"
+        SecRule ARGS|REQUEST_FILENAME "@rx /pa\\.h" "id:6,phase:2,pass"
+        """);
+    Transaction tx = run(e, "POST", "/pa.h?q=1", "application/x-www-form-urlencoded", "b=%3Cscript%3E");
+    assertEquals(Set.of(3, 5, 6), tx.loggedRuleIds());
+    assertEquals(Set.of(), run(e, "GET", "/x?q=1", null, null).loggedRuleIds());
+  }
+
+  @Test
+  void aFormOnlyOneRuleTestsIsCheckedByItsOwnLiteralsWithTheSameVerdicts() throws Exception {
+    // t:cmdLine is tested by rule 1 alone, t:lowercase by rules 2 and 3: 1's forms are not scanned against the
+    // rule set's index, its own automaton answers; 4 (multiMatch) tests raw forms (shared) and forms through two chains of its own.
+    RuleSet rules = SecLangParser.standard().parseText(Path.of("t.conf"), """
+        SecRule ARGS|REQUEST_HEADERS "@rx \\.\\./etc" "id:1,phase:1,pass,t:cmdLine"
+        SecRule ARGS "@rx select" "id:2,phase:1,pass,t:lowercase"
+        SecRule ARGS "@rx union" "id:3,phase:1,pass,t:lowercase"
+        SecRule ARGS "@rx ^x\\.\\.y$" "id:4,phase:1,pass,t:removeNulls,t:cmdLine,multiMatch"
+        SecRule ARGS "@rx zz" "id:5,phase:1,pass"
+        """).compile();
+    Rule cmdLine = rules.phase(1).get(0);
+    assertTrue(!rules.sharedChain(cmdLine.chain().id()));
+    assertTrue(rules.sharedChain(rules.phase(1).get(1).chain().id()));
+    WafEngine e = new WafEngine(rules);
+    assertEquals(Set.of(1, 2), run(e, "GET", "/?a=..%5E/E%22TC&b=SELECT", null, null).loggedRuleIds());
+    assertEquals(Set.of(4), run(e, "GET", "/?a=X.%22.Y", null, null).loggedRuleIds());
+    assertEquals(Set.of(3), run(e, "GET", "/?a=x..z&b=Union", null, null).loggedRuleIds());
+  }
+
+  @Test
   void skipAfterJumpsToTheMarker() throws Exception {
     WafEngine e = engine("""
         SecRule REQUEST_METHOD "@streq GET" "id:1,phase:1,pass,nolog,skipAfter:END"

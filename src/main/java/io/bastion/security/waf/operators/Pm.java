@@ -1,5 +1,6 @@
 package io.bastion.security.waf.operators;
 
+import io.bastion.security.waf.transformations.ByteSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,9 +17,25 @@ import java.util.List;
 public final class Pm implements Operator {
 
   private final AhoCorasick automaton;
+  /** Bytes a matching value holds one of: each phrase's least common byte ({@link RequiredBytes#rarestOf}). */
+  private final ByteSet requiredBytes;
 
   private Pm(List<String> phrases) {
     this.automaton = new AhoCorasick(phrases);
+    ByteSet bytes = ByteSet.NONE;
+    for (String phrase : phrases) {
+      bytes = bytes.union(RequiredBytes.rarestOf(phrase));
+    }
+    this.requiredBytes = phrases.isEmpty() || bytes.isAll() ? ByteSet.ALL : bytes;
+  }
+
+  /**
+   * A value holding a phrase holds each of its bytes (letters in either case, as the automaton folds them), so it
+   * holds the phrase's least common byte: a value holding none of the phrases' such bytes cannot match.
+   */
+  @Override
+  public ByteSet requiredBytes() {
+    return requiredBytes;
   }
 
   public static Pm ofPhrases(String argument) {

@@ -13,6 +13,21 @@ public final class RemoveComments implements Transformation {
     this.replace = replace;
   }
 
+  /** Where a comment starts: {@code /*}, and without {@code replace} {@code <!--}, {@code #}, {@code --}. */
+  private static final ByteSet STARTS = ByteSet.of("/<#-");
+  private static final ByteSet SLASH = ByteSet.of("/");
+
+  @Override
+  public ByteSet changes() {
+    return replace ? SLASH : STARTS;
+  }
+
+  /** Removing creates no byte; replacing makes a space of a comment, which starts with a slash. */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    return replace && out.contains(' ') ? out.with('/') : out;
+  }
+
   @Override
   public String transform(String in) {
     StringBuilder sb = new StringBuilder(in.length());

@@ -2,6 +2,19 @@ package io.bastion.security.waf.transformations;
 
 /** {@code t:removeWhitespace}: drops every whitespace byte (including NBSP). */
 public final class RemoveWhitespace implements Transformation {
+
+  private static final ByteSet SPACES = ByteSet.of(" \t\n\r\u000b\f\u00a0");
+
+  @Override
+  public ByteSet changes() {
+    return SPACES;
+  }
+
+  /** Removing creates no byte. */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    return out;
+  }
   @Override
   public String transform(String in) {
     StringBuilder sb = new StringBuilder(in.length());

@@ -5,6 +5,30 @@ package io.bastion.security.waf.transformations;
  * lower-case hex, at least four digits); invalid bytes stay as they are.
  */
 public final class Utf8ToUnicode implements Transformation {
+
+  /** The lead bytes of a multi-byte UTF-8 sequence: only a sequence starting with one is rewritten. */
+  private static final ByteSet LEADS = leads();
+  /** What a rewritten sequence is made of. */
+  private static final ByteSet ESCAPE = ByteSet.of("%u0123456789abcdef");
+
+  private static ByteSet leads() {
+    ByteSet s = ByteSet.NONE;
+    for (int c = 0xc2; c <= 0xf4; c++) {
+      s = s.with(c);
+    }
+    return s;
+  }
+
+  @Override
+  public ByteSet changes() {
+    return LEADS;
+  }
+
+  /** A byte is kept as it is, or comes from a sequence ({@code %u} and lower-case hex), which needs a lead byte. */
+  @Override
+  public ByteSet inputsFor(ByteSet out) {
+    return out.meets(ESCAPE.w0, ESCAPE.w1, ESCAPE.w2, ESCAPE.w3) ? out.union(LEADS) : out;
+  }
   @Override
   public String transform(String in) {
     StringBuilder sb = null;

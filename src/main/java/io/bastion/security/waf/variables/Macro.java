@@ -73,8 +73,14 @@ public final class Macro {
   }
 
   public String expand(VariableSource source) {
-    if (parts.size() == 1 && parts.get(0).literal() != null) {
-      return parts.get(0).literal();
+    if (parts.size() == 1) {
+      // a constant, or one reference alone (%{tx.restricted_headers_basic}): its value as it is, not a copy
+      Part only = parts.get(0);
+      if (only.literal() != null) {
+        return only.literal();
+      }
+      String v = resolve(source, only.variable(), only.key());
+      return v == null ? "" : v;
     }
     StringBuilder sb = new StringBuilder();
     for (Part p : parts) {

@@ -24,6 +24,13 @@ public final class TargetList {
   private static final java.util.Map<String, Integer> SELECTION_IDS = new java.util.concurrent.ConcurrentHashMap<>();
   /** Each include's selection id, or -1 when its selection is not {@link #cacheable}. */
   private final int[] selectionIds;
+  /**
+   * Dense ids of every target list of the rule sets loaded whose values are {@link #fixedWithinPhase}, keyed by
+   * description: the CRS's ~280 rules of a request read ~30 distinct lists.
+   */
+  private static final java.util.Map<String, Integer> GROUP_IDS = new java.util.concurrent.ConcurrentHashMap<>();
+  /** This list's id among {@link #GROUP_IDS}, or -1 when what it collects may change within a phase. */
+  private final int groupId;
 
   /** What receives the members a selection picks, in order. */
   public interface Sink {
@@ -51,6 +58,45 @@ public final class TargetList {
       ownExclusions[i] = exclusionsByVariable.getOrDefault(includeArray[i].variable(), NONE);
       selectionIds[i] = cacheable(includeArray[i]) ? selectionId(includeArray[i], ownExclusions[i]) : -1;
     }
+    this.groupId = includeArray.length > 0 && fixedWithinPhase(includeArray) ? id(GROUP_IDS, this.includes + " "
+        + this.exclusions) : -1;
+  }
+
+  /**
+   * Whether everything the includes collect stays the same for the rest of a phase: each reads the members of a
+   * cacheable selection or a scalar of a {@link Variable#fixedWithinPhase} variable (not a count).
+   */
+  private static boolean fixedWithinPhase(Target[] includes) {
+    for (Target t : includes) {
+      if (t.count() || !t.variable().fixedWithinPhase()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int id(java.util.Map<String, Integer> ids, String key) {
+    Integer id = ids.get(key);
+    if (id != null) {
+      return id;
+    }
+    synchronized (ids) {
+      return ids.computeIfAbsent(key, k -> ids.size());
+    }
+  }
+
+  /**
+   * The id this list shares with every list of the same targets, when each value it collects stays the same for
+   * the rest of a phase (see {@link Variable#fixedWithinPhase}), so a transaction may keep facts about those values
+   * for the phase; -1 otherwise (a {@code TX}, {@code MATCHED_VARS}, count... target).
+   */
+  public int groupId() {
+    return groupId;
+  }
+
+  /** How many group ids there are (over every rule set loaded). */
+  public static int groupCount() {
+    return GROUP_IDS.size();
   }
 
   /**
@@ -62,14 +108,7 @@ public final class TargetList {
   }
 
   private static int selectionId(Target include, Target[] own) {
-    String key = include + " " + java.util.Arrays.toString(own);
-    Integer id = SELECTION_IDS.get(key);
-    if (id != null) {
-      return id;
-    }
-    synchronized (SELECTION_IDS) {
-      return SELECTION_IDS.computeIfAbsent(key, k -> SELECTION_IDS.size());
-    }
+    return id(SELECTION_IDS, include + " " + java.util.Arrays.toString(own));
   }
 
   /** How many selection ids there are (over every rule set loaded). */

@@ -78,6 +78,22 @@ public enum Variable {
   }
 
   /** Looks a variable up by its SecLang name, case-insensitively; null when unknown. */
+  /**
+   * Whether the variable can only change between phases: what the request line, headers and body set
+   * ({@code RequestVariables}, the body processors), never a rule's action ({@code setvar}, {@code ctl}, a match).
+   * A transaction may keep what such variables hold for the rest of a phase.
+   */
+  public boolean fixedWithinPhase() {
+    return switch (this) {
+      case ARGS, ARGS_GET, ARGS_POST, ARGS_NAMES, ARGS_GET_NAMES, ARGS_POST_NAMES, ARGS_COMBINED_SIZE,
+          REQUEST_HEADERS, REQUEST_HEADERS_NAMES, REQUEST_COOKIES, REQUEST_COOKIES_NAMES, REQUEST_URI,
+          REQUEST_URI_RAW, REQUEST_FILENAME, REQUEST_BASENAME, REQUEST_LINE, REQUEST_METHOD, REQUEST_PROTOCOL,
+          QUERY_STRING, REQUEST_BODY, REQUEST_BODY_LENGTH, FILES, FILES_NAMES, FILES_SIZES, FILES_COMBINED_SIZE,
+          MULTIPART_PART_HEADERS, XML, REMOTE_ADDR, REMOTE_PORT, SERVER_NAME -> true;
+      default -> false;
+    };
+  }
+
   public static Variable byName(String name) {
     return BY_NAME.get(name.toUpperCase(Locale.ROOT));
   }

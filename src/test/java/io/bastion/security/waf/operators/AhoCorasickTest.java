@@ -11,23 +11,35 @@ import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The automaton against a naive search, over phrases that overlap, nest and share prefixes and suffixes. */
+/**
+ * The automaton against a naive search, over phrases that overlap, nest and share prefixes and suffixes, with every
+ * state dense and with most states deep (trie edges and failure links only).
+ */
 class AhoCorasickTest {
+
+  private static final String ALPHABET = "abcAB./%é";
 
   @Test
   void findsExactlyThePhrasesANaiveSearchFinds() {
     Random random = new Random(42);
-    String alphabet = "abcAB./%é";
     // distinct phrases, as LiteralIndex registers them (a repeated phrase reports its first id only)
     java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
     while (distinct.size() < 300) {
-      distinct.add(randomString(random, alphabet, 1 + random.nextInt(5)).toLowerCase(Locale.ROOT));
+      distinct.add(randomString(random, ALPHABET, 1 + random.nextInt(5)).toLowerCase(Locale.ROOT));
     }
     distinct.addAll(List.of("select", "elect", "union select", "a", "../", "%2e"));
     List<String> phrases = new ArrayList<>(distinct);
-    AhoCorasick automaton = new AhoCorasick(phrases);
+    for (int denseStates : new int[] {1, 5, 60, AhoCorasick.DENSE_STATES}) {
+      check(phrases, new AhoCorasick(phrases, denseStates), new Random(denseStates));
+    }
+    assertEquals("select", new AhoCorasick(List.of("select", "union")).find("1 SELECT 2"));
+    assertEquals("select", new AhoCorasick(List.of("select", "union"), 1).find("1 SELECT 2"));
+    assertEquals("ab", new AhoCorasick(List.of("xabc", "ab"), 1).find("xxabd"));
+  }
+
+  private static void check(List<String> phrases, AhoCorasick automaton, Random random) {
     for (int n = 0; n < 2000; n++) {
-      String input = randomString(random, alphabet + " selctUNIOĀ", random.nextInt(40)); // Ā: above 255
+      String input = randomString(random, ALPHABET + " selctUNIOĀ", random.nextInt(40)); // Ā: above 255
       long[] expected = naive(phrases, input);
       long[] bits = automaton.findAllBits(input);
       assertArrayEquals(expected, bits == null ? new long[expected.length] : bits, input);
@@ -38,7 +50,6 @@ class AhoCorasickTest {
         assertTrue(asciiLower(input).contains(first), input + " / " + first);
       }
     }
-    assertEquals("select", new AhoCorasick(List.of("select", "union")).find("1 SELECT 2"));
   }
 
   private static long[] naive(List<String> phrases, String input) {

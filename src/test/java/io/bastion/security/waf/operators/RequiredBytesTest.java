@@ -33,6 +33,28 @@ class RequiredBytesTest {
   }
 
   @Test
+  void aPhraseMatchHoldsOneOfThePhrasesBytesAndAValueWithoutAnyCannotMatch() {
+    Pm pm = Pm.ofPhrases("passwd .htaccess Boot.INI ${ \u00e9t\u00e9");
+    assertEquals(ByteSet.of("wWhHbB$\u00e9"), pm.requiredBytes()); // per phrase its rarest byte, letters in both cases
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "pasWD.htcINObo${}\u00e9 x";
+    int matched = 0;
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder sb = new StringBuilder();
+      for (int k = random.nextInt(14); k > 0; k--) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String value = random.nextInt(4) == 0 ? sb + "PassWD" : sb.toString();
+      ByteSet held = ByteSet.of(value);
+      boolean matches = pm.matches(new OperatorsTest.Ctx(), value);
+      matched += matches ? 1 : 0;
+      assertTrue(!matches || pm.requiredBytes().meets(held.w0, held.w1, held.w2, held.w3), value);
+    }
+    assertTrue(matched > 1000, "the values must exercise the claim");
+    assertTrue(Pm.ofPhrases("ab \u0100").requiredBytes().isAll(), "a phrase of no byte: any value may hold it");
+  }
+
+  @Test
   void takesTheRarestPartOfASequenceAndTheRarestByteOfALiteral() {
     // the line break, not the header names (which share their letters with every FHIR value)
     assertEquals(ByteSet.of("\r\n"), new Rx("(?i)[\\r\\n]\\s*(?:set-cookie|location)\\s*:").requiredBytes());

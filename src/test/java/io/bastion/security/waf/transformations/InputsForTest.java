@@ -22,11 +22,14 @@ class InputsForTest {
 
   private static final Transformations REGISTRY = Transformations.standard();
   /** Bytes the transformations treat specially, plus a few plain ones, so random values hit every branch. */
-  private static final String ALPHABET = "%+&#;\\xXuU0123456789aAbBcCfFqQnNtTrRvV\0 \t\n\r\u000b\f\u00a0,'\"^/.()lgmp\u00e9";
+  private static final String ALPHABET = "%+&#;\\xXuU0123456789aAbBcCfFqQnNtTrRvV\0 \t\n\r\u000b\f\u00a0,'\"^/.()lgmp\u00e9"
+      + "*-<!>\u00c3\u00a9\u0080\u00e2\u0082\u00ac\u00f0\u009f";
 
   static Stream<String> described() {
     return Stream.of("urlDecode", "urlDecodeUni", "htmlEntityDecode", "jsDecode", "removeNulls", "replaceNulls",
-        "compressWhitespace", "lowercase", "cmdLine", "normalizePath", "normalizePathWin");
+        "compressWhitespace", "lowercase", "cmdLine", "normalizePath", "normalizePathWin", "utf8toUnicode",
+        "cssDecode", "escapeSeqDecode", "removeWhitespace", "removeComments", "replaceComments",
+        "removeCommentsChar");
   }
 
   @ParameterizedTest(name = "t:{0}")
@@ -102,7 +105,8 @@ class InputsForTest {
       }
       out.add(sb.toString());
     }
-    for (String fixed : new String[] {"..", ".", "a\\..", "%u0041", "%uff1c", "&#x41;", "\\u0042", "+", "&lt;", "\\x41"}) {
+    for (String fixed : new String[] {"..", ".", "a\\..", "%u0041", "%uff1c", "&#x41;", "\\u0042", "+", "&lt;", "\\x41",
+        "\u00c3\u00a9", "a\u00e2\u0082\u00acb", "\u00f0\u009f\u0098\u0080", "/*x*/", "<!--x-->", "a--b", "\\41 x"}) {
       out.add(fixed);
     }
     return out;
