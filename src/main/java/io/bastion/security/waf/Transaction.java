@@ -393,13 +393,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         }
         continue;
       }
-      KeyedValues source = targets.source(this, i);
-      if (source == null) {
+      Selection s = currentSelection(targets, i, id);
+      if (s == null) {
         continue;
-      }
-      Selection s = selection(id);
-      if (s.source != source || s.version != source.version()) {
-        s.fill(targets, i, source);
       }
       s.addBytesTo(acc);
       values += s.size;
@@ -598,13 +594,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         targets.collect(this, i, runtimeExclusions, out);
         continue;
       }
-      KeyedValues source = targets.source(this, i);
-      if (source == null) {
+      Selection s = currentSelection(targets, i, id);
+      if (s == null) {
         continue;
-      }
-      Selection s = selection(id);
-      if (s.source != source || s.version != source.version()) {
-        s.fill(targets, i, source);
       }
       Variable v = targets.include(i).variable();
       String name = v.name();
@@ -629,6 +621,19 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
     }
     return false;
+  }
+
+  /** Target {@code i}'s selection (cache slot {@code id}), filled anew when its collection changed; null without one. */
+  private Selection currentSelection(TargetList targets, int i, int id) {
+    KeyedValues source = targets.source(this, i);
+    if (source == null) {
+      return null;
+    }
+    Selection s = selection(id);
+    if (s.source != source || s.version != source.version()) {
+      s.fill(targets, i, source);
+    }
+    return s;
   }
 
   private Selection selection(int id) {

@@ -5,20 +5,8 @@ package io.bastion.security.waf.transformations;
  * full-width to ASCII, else the low byte), a backslash before a newline removed, a backslash before any
  * other character removed.
  */
-public final class CssDecode implements Transformation {
+public final class CssDecode extends BackslashEscapes {
 
-  private static final ByteSet ESCAPE = ByteSet.of("\\");
-
-  @Override
-  public ByteSet changes() {
-    return ESCAPE;
-  }
-
-  /** A decoded byte comes from itself or from an escape, which starts with a backslash. */
-  @Override
-  public ByteSet inputsFor(ByteSet out) {
-    return out.with('\\');
-  }
   @Override
   public String transform(String in) {
     if (in.indexOf('\\') < 0) {

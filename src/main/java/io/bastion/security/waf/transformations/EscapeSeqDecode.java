@@ -1,20 +1,8 @@
 package io.bastion.security.waf.transformations;
 
 /** {@code t:escapeSeqDecode}: ANSI C escapes ({@code \n}, {@code \xHH}, {@code \OOO}, ...). */
-public final class EscapeSeqDecode implements Transformation {
+public final class EscapeSeqDecode extends BackslashEscapes {
 
-  private static final ByteSet ESCAPE = ByteSet.of("\\");
-
-  @Override
-  public ByteSet changes() {
-    return ESCAPE;
-  }
-
-  /** A decoded byte comes from itself or from an escape, which starts with a backslash. */
-  @Override
-  public ByteSet inputsFor(ByteSet out) {
-    return out.with('\\');
-  }
   @Override
   public String transform(String in) {
     if (in.indexOf('\\') < 0) {

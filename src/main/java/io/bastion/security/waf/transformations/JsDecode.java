@@ -4,20 +4,7 @@ package io.bastion.security.waf.transformations;
  * {@code t:jsDecode}: JavaScript escapes {@code \xHH}, backslash-u HHHH (full-width to ASCII, else the low
  * byte), {@code \OOO} octal, {@code \n \t \r \b \f \v \0} and {@code \c} for any other character.
  */
-public final class JsDecode implements Transformation {
-
-  private static final ByteSet ESCAPE = ByteSet.of("\\");
-
-  @Override
-  public ByteSet changes() {
-    return ESCAPE;
-  }
-
-  /** A decoded byte comes from itself or from an escape, which starts with a backslash. */
-  @Override
-  public ByteSet inputsFor(ByteSet out) {
-    return out.with('\\');
-  }
+public final class JsDecode extends BackslashEscapes {
 
   @Override
   public String transform(String in) {

@@ -16,6 +16,7 @@ public final class RemoveCommentsChar implements Transformation {
   public ByteSet inputsFor(ByteSet out) {
     return out;
   }
+
   @Override
   public String transform(String in) {
     StringBuilder sb = new StringBuilder(in.length());

@@ -15,6 +15,7 @@ public final class RemoveWhitespace implements Transformation {
   public ByteSet inputsFor(ByteSet out) {
     return out;
   }
+
   @Override
   public String transform(String in) {
     StringBuilder sb = new StringBuilder(in.length());

@@ -29,6 +29,7 @@ public final class Utf8ToUnicode implements Transformation {
   public ByteSet inputsFor(ByteSet out) {
     return out.meets(ESCAPE.w0, ESCAPE.w1, ESCAPE.w2, ESCAPE.w3) ? out.union(LEADS) : out;
   }
+
   @Override
   public String transform(String in) {
     StringBuilder sb = null;
