@@ -16,7 +16,17 @@
 #   --auth on|off       on (default, the node's default): the driver uses a bearer token from the node's own
 #                       token endpoint (a client with system/*.cruds); off: BASTION_AUTH_ENABLED=false
 #   --port N            node HTTP port (default 18091; the ctl bridge uses N+1)
-#   --keep-db           keep the database afterwards (its name is printed)
+#   --keep-db           keep the database afterwards (its name is printed); use with --data-dir, or the PHI
+#                       master key (in the node's data dir) is gone and the kept PHI cannot be read again
+#   --data-dir DIR      the node's data dir (PHI master key, keystores): created if missing, never deleted
+#                       (default: a temporary dir, deleted at the end)
+#   --db NAME           use this database: created and seeded when it does not exist; when it exists it is
+#                       reused as it is and the seed, VACUUM ANALYZE and CHECKPOINT are skipped (give the same
+#                       --data-dir as the run that seeded it); a database given here is never dropped
+#   Seed once, then measure many times:
+#     bench/fhir-load.sh --db bench_fhir_mine --data-dir /tmp/mine-data --scenarios read --duration 5
+#     bench/fhir-load.sh --db bench_fhir_mine --data-dir /tmp/mine-data --scenarios search-patient --warmup 60
+#   and drop it yourself at the end: psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE bench_fhir_mine' postgres
 # The driver alone, against any running node (after `bench/fhir-load.sh --help` has built it once):
 #   java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.bastion.bench.FhirLoad --help
 set -euo pipefail
@@ -24,6 +34,7 @@ cd "$(dirname "$0")/.."
 
 patients=100000 concurrency=32 warmup=10 duration=30 port=18091 keep_db=false auth=on
 scenarios=read,search-patient,search-observation,create,transaction
+data_dir= db=
 node_env=() jvm_opts=() driver_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,7 +48,9 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift 2 ;;
     --auth) auth=$2; shift 2 ;;
     --keep-db) keep_db=true; shift ;;
-    --help|-h) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --data-dir) data_dir=$2; shift 2 ;;
+    --db) db=$2; keep_db=true; shift 2 ;;
+    --help|-h) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; driver_args=("$@"); break ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -55,7 +68,13 @@ cp_goals=(test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmde
 driver_cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 
 work=$(mktemp -d)
-db="bench_fhir_$(date +%s)_$$"
+[ -n "$db" ] || db="bench_fhir_$(date +%s)_$$"
+[ -n "$data_dir" ] || data_dir="$work/data"
+mkdir -p "$data_dir"
+reuse=false
+if [ "$(psql -h 127.0.0.1 -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" postgres)" = 1 ]; then
+  reuse=true
+fi
 token="bench-ctl-token-$RANDOM$RANDOM$RANDOM"
 node_pid=
 cleanup() {
@@ -72,10 +91,10 @@ cleanup() {
 trap cleanup EXIT
 
 [ "$auth" = off ] && node_env+=(BASTION_AUTH_ENABLED=false)
-step "node on :$port, database $db (auth $auth)"
-psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
+step "node on :$port, database $db (auth $auth$([ "$reuse" = true ] && echo ', reused: no seed'))"
+[ "$reuse" = true ] || psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
 env BASTION_HTTP_PORT="$port" BASTION_CTL_PORT=$((port + 1)) BASTION_CTL_TOKEN="$token" \
-  BASTION_POSTGRES_URL="postgresql://postgres@127.0.0.1:5432/$db" BASTION_NODE_DATA_DIR="$work/data" \
+  BASTION_POSTGRES_URL="postgresql://postgres@127.0.0.1:5432/$db" BASTION_NODE_DATA_DIR="$data_dir" \
   BASTION_ADMIN_PASSWORD=bench-password-123 BASTION_AUTH_SERVER_TOKEN_LIFETIME_SECONDS=3600 "${node_env[@]}" \
   java "${jvm_opts[@]}" -jar target/bastion.jar serve > "$work/node.log" 2>&1 &
 node_pid=$!
@@ -87,6 +106,7 @@ done
 curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" || { echo "the node is not ready after 60 s"; tail -30 "$work/node.log"; exit 1; }
 grep -o 'ready on port[^"]*' "$work/node.log" | head -1 || true
 
+if [ "$reuse" = false ]; then
 step "seed $patients patients"
 java -jar target/bastion.jar ctl seed --patients "$patients" --seed 1 --port $((port + 1)) --token "$token"
 # how the seed went (empty-store load phases), without the progress lines; the node's CPU time so far
@@ -97,6 +117,7 @@ echo "node JVM CPU after the seed: $(awk '{printf "%.1f s", ($14 + $15) / 100}' 
 # they are being written back, every WAL flush (each audited request's commit) queues behind them, a cost
 # that belongs to the seed, not to the scenario
 psql -q -h 127.0.0.1 -U postgres -d "$db" -c "VACUUM ANALYZE" -c "CHECKPOINT"
+fi
 
 auth_args=()
 if [ "$auth" = on ]; then

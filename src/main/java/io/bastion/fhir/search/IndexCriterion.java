@@ -35,16 +35,24 @@ record IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondi
   }
 
   /**
-   * The res_pk of the matching rows after {@code afterPk} (a bound placeholder, or null), in res_pk order
-   * with repeats, as a subquery: two index scans merged when {@link #ordered} is known, else one sorted.
+   * The res_pk of the matching rows after {@code afterPk} (a bound placeholder, or null), in res_pk order with
+   * repeats, cut by {@code tail} ({@code LIMIT …}, {@code OFFSET … LIMIT …}), as a subquery: the two index scans
+   * of {@link #ordered} (which must be known) merged in res_pk order (Merge Append), so that the cut reads only
+   * the rows before its end.
    */
-  String orderedPks(Sql sql, String afterPk) {
-    if (ordered == null) {
-      return "(SELECT o.res_pk FROM " + rows(sql, "o") + after("o", afterPk) + " ORDER BY o.res_pk)";
-    }
+  String orderedPks(Sql sql, String afterPk, String tail) {
     return "((SELECT o.res_pk FROM " + rows(sql, "o", ordered.equal()) + after("o", afterPk) + " ORDER BY o.res_pk)"
         + " UNION ALL (SELECT o.res_pk FROM " + rows(sql, "o", ordered.rest()) + after("o", afterPk)
-        + " ORDER BY o.res_pk))";
+        + " ORDER BY o.res_pk) ORDER BY res_pk " + tail + ")";
+  }
+
+  /**
+   * The criterion as a semi-join that cannot be probed per candidate ({@code res_pk + 0} matches no index):
+   * the rows meeting it are read once from the value index and hashed. For many candidates of which few
+   * match, that is cheaper than an index probe per candidate.
+   */
+  String hashedSql(Sql sql, String alias) {
+    return alias + ".res_pk + 0 IN (SELECT i.res_pk + 0 FROM " + rows(sql, "i") + ")";
   }
 
   private String rows(Sql sql, String row, Criteria.RowCondition matching) {

@@ -121,7 +121,8 @@ public final class PgSearchService implements SearchService {
    *
    * @param fixedShape whether the SQL itself fixes the plan's shape, whatever the values: a page driven by an
    *     ordered prefix stream ({@link IndexCriterion#orderedPks}) reads that stream in res_pk order and probes
-   *     the other criteria per candidate until the page is full. Planning it for each request's values costs
+   *     the other criteria per candidate until the page is full or a budget is spent, then hashes them for the
+   *     later candidates ({@link #orderedPage}). Planning it for each request's values costs
    *     as much PostgreSQL time as running it (~0.3-0.6 ms against ~0.4 ms on 100,000 patients) and yields
    *     the same plan, so it may be planned once per connection; other pages may not, as the best driving
    *     index depends on the values (docs/fhir.md, SQL)
@@ -175,33 +176,89 @@ public final class PgSearchService implements SearchService {
 
   /**
    * The page found in the index tables, the resource rows read only for the page itself: one criterion's
-   * index rows (the first that can be read in res_pk order, else the first), the others as semi-joins on them. Index rows exist only for live resources of
+   * index rows (the first that can be read in res_pk order, see {@link #orderedPage}, else the first), the others as
+   * semi-joins on them. Index rows exist only for live resources of
    * their own type, so no candidate needs a visit to fhir_resource (a probe per candidate, each a heap visit
    * on recently written pages); the planner still picks which criterion to scan first and which to probe.
    */
   private static Statement indexDrivenPage(SearchRequest request, Sql sql) {
     List<Criterion> criteria = new ArrayList<>(request.criteria());
-    StringBuilder page = new StringBuilder("SELECT d.res_pk AS pk FROM ");
     IndexCriterion ordered = firstOrdered(criteria);
     if (ordered != null) {
-      // the driver's rows in res_pk order: the page ends after the first matches, not after every candidate
       criteria.remove(ordered);
-      String after = request.cursor() == null ? null : sql.bind(request.cursor().resourcePk());
-      page.append(ordered.orderedPks(sql, after)).append(" d WHERE true");
-    } else {
-      page.append(((IndexCriterion) criteria.remove(0)).rows(sql, "d"));
-      if (request.cursor() != null) {
-        page.append(" AND d.res_pk > ").append(sql.bind(request.cursor().resourcePk()));
-      }
+      return orderedPage(request, sql, ordered, criteria);
+    }
+    StringBuilder page = new StringBuilder("SELECT d.res_pk AS pk FROM ")
+        .append(((IndexCriterion) criteria.remove(0)).rows(sql, "d"));
+    if (request.cursor() != null) {
+      page.append(" AND d.res_pk > ").append(sql.bind(request.cursor().resourcePk()));
     }
     for (Criterion criterion : criteria) {
       page.append(" AND ").append(criterion.sql(sql, "d"));
     }
     // a resource with several matching rows (two names starting alike) counts once
     page.append(" GROUP BY d.res_pk ORDER BY d.res_pk LIMIT ").append(sql.bind(request.count() + 1));
-    String text = "SELECT " + COLUMNS + " FROM (" + page + ") p JOIN fhir_resource r ON r.res_pk = p.pk"
+    return new Statement(withResources(page), sql.tuple(), false);
+  }
+
+  private static String withResources(CharSequence page) {
+    return "SELECT " + COLUMNS + " FROM (" + page + ") p JOIN fhir_resource r ON r.res_pk = p.pk"
         + " WHERE NOT r.deleted ORDER BY p.pk";
-    return new Statement(text, sql.tuple(), ordered != null);
+  }
+
+  /**
+   * How many of an ordered stream's candidates a page probes one by one before it matches the rest by hashing
+   * (see {@link #orderedPage}): 24 per row of the page, so the hashing is for matches rarer than ~1 in 24
+   * candidates. An index probe costs ~2 µs and hashing ~0.25 µs per row read (the other criterion's matching
+   * rows and the later candidates); on 100,000 patients (families of ~2,000), an estimate from those costs put
+   * the mean and the 99th percentile of the page's work, over birth dates spread as the patients' own, lowest
+   * near this bound (docs/benchmarks.md, branch searchpat2).
+   */
+  static int probeBudget(int count) {
+    return 24 * (count + 1);
+  }
+
+  /**
+   * A page driven by an ordered prefix stream, in two parts whose results are disjoint and in res_pk order:
+   * <ol>
+   * <li>the stream's first {@link #probeBudget} candidates in res_pk order, each probed for the other criteria
+   *     (an index-only probe per candidate) until the page is full: with common matches (family=smith&
+   *     birthdate=ge1986) the page ends after a few dozen probes;
+   * <li>only when those leave the page short, every later candidate (res_pk after the budget's last one), the
+   *     other criteria matched by hashing their rows once ({@link IndexCriterion#hashedSql}) instead of a probe
+   *     per candidate: with rare matches (a birth date in the last 1% of the range) the page would otherwise
+   *     probe all ~2,000 candidates of a family (~5 ms), where hashing the ~1,000 later birth dates and the
+   *     remaining candidates costs under a millisecond.
+   * </ol>
+   * The second part runs only when the first leaves the page short: it is gated by the count of the first
+   * part's rows (materialised, at most a page), a one-time filter that skips it entirely otherwise. Both parts
+   * are fixed by the SQL (the second by res_pk + 0), so the statement runs on generic plans
+   * ({@link Statement#fixedShape}).
+   */
+  private static Statement orderedPage(SearchRequest request, Sql sql, IndexCriterion ordered, List<Criterion> others) {
+    String after = request.cursor() == null ? null : sql.bind(request.cursor().resourcePk());
+    String limit = sql.bind(request.count() + 1);
+    int budget = probeBudget(request.count());
+    StringBuilder probed = new StringBuilder("SELECT d.res_pk AS pk FROM ")
+        .append(ordered.orderedPks(sql, after, "LIMIT " + sql.bind(budget))).append(" d WHERE true");
+    for (Criterion criterion : others) {
+      probed.append(" AND ").append(criterion.sql(sql, "d"));
+    }
+    // a resource with several matching rows (two names starting alike) counts once
+    probed.append(" GROUP BY d.res_pk ORDER BY d.res_pk LIMIT ").append(limit);
+    // its matches in no particular order (res_pk + 0: no index order to keep, so nothing favours probing in
+    // res_pk order over hashing), sorted with the first part's under the page's limit
+    StringBuilder hashed = new StringBuilder("SELECT x.res_pk + 0 AS pk FROM ").append(ordered.rows(sql, "x"))
+        .append(" AND x.res_pk > (SELECT s.res_pk FROM ")
+        .append(ordered.orderedPks(sql, after, "OFFSET " + sql.bind(budget - 1) + " LIMIT 1")).append(" s)");
+    for (Criterion criterion : others) {
+      hashed.append(" AND ").append(criterion instanceof IndexCriterion index ? index.hashedSql(sql, "x")
+          : criterion.sql(sql, "x"));
+    }
+    hashed.append(" AND (SELECT count(*) FROM probed) < ").append(limit).append(" GROUP BY 1");
+    String page = "WITH probed AS MATERIALIZED (" + probed + ") SELECT u.pk FROM (SELECT probed.pk FROM probed UNION ALL "
+        + hashed + ") u ORDER BY u.pk LIMIT " + limit;
+    return new Statement(withResources(page), sql.tuple(), true);
   }
 
   /** The first criterion whose index rows can be read in res_pk order, or null. */

@@ -87,6 +87,32 @@ class SearchPagingTest {
     assertEquals(expected, walk("/fhir/Patient?birthdate=ge1960-01-01&family=paige&_count=2", () -> { }));
   }
 
+  /**
+   * Matches rarer than one in 24 candidates: a page probes its first candidates one by one and matches the
+   * later ones by hashing the birth dates (PgSearchService.orderedPage); the pages are the same either way:
+   * every match once, in order, a resource named both ways (two rows of the stream, on either side of the
+   * probe budget's end) once.
+   */
+  @Test
+  void rareMatchesBeyondTheProbeBudgetArePagedInOrder() {
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      boolean matches = i % 70 == 7 || i == 63;
+      JsonObject p = patient(i % 3 == 0 ? "Rarey" : "Rareyson", "G" + i, matches ? "2005-01-01" : "1950-01-01");
+      if (i % 17 == 0 || i == 63) {
+        p.getJsonArray("name").add(new JsonObject().put("family", "Rareyton"));
+      }
+      String id = fhir.create(p);
+      if (matches) {
+        expected.add(id);
+      }
+    }
+    for (int count : List.of(1, 2, 3, 20)) {
+      assertEquals(expected, walk("/fhir/Patient?family=rarey&birthdate=ge2000-01-01&_count=" + count, () -> { }),
+          "_count=" + count);
+    }
+  }
+
   @Test
   void nextLinksWalkEveryMatchExactlyOnceWhileOthersWrite() {
     List<String> initial = createMany("Walker", 40);
