@@ -62,10 +62,13 @@ public final class FhirRoutes implements RouteModule {
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
   /** _include and _revinclude per search: each is a statement per page. */
   private static final int MAX_INCLUDES = 10;
-  /** {@code /fhir/Type/id} with a valid id; the named groups are the routes' path parameters. */
-  private static final String TYPE_AND_ID = "/fhir/(?<type>[A-Z][A-Za-z]{1,63})/(?<id>[A-Za-z0-9\\-.]{1,64})";
-  /** {@code /fhir/Type}. */
-  private static final String TYPE_ONLY = "/fhir/(?<type>[A-Z][A-Za-z]{1,63})";
+  /**
+   * {@code /fhir/Type/id} with a valid id, AuditEvent aside (its routes come later); the named groups are the
+   * routes' path parameters.
+   */
+  private static final String TYPE_AND_ID = "/fhir/(?!AuditEvent/)(?<type>[A-Z][A-Za-z]{1,63})/(?<id>[A-Za-z0-9\\-.]{1,64})";
+  /** {@code /fhir/Type}, AuditEvent aside. */
+  private static final String TYPE_ONLY = "/fhir/(?!AuditEvent$)(?<type>[A-Z][A-Za-z]{1,63})";
   private static final Set<String> HISTORY_PARAMS = Set.of("_count", "_since", "_cursor", "_format", "_pretty");
 
   private final ResourceTypes types;
@@ -145,6 +148,14 @@ public final class FhirRoutes implements RouteModule {
     router.route("/fhir/*").method(HttpMethod.POST).method(HttpMethod.PUT)
         .handler(xml.readXmlBody(body)).handler(xml::convertRequestBody);
     xml.warmUpLater(vertx, capabilityStatement);
+    // Most traffic is reads, searches and creates. Vert.x tries each path-parameter route's regex in turn, method
+    // or not, so these three come first, before the $export and AuditEvent routes, with paths no later route
+    // could also take (a type other than AuditEvent, a valid id: neither can hold '$'); any other path (an
+    // invalid id, say) falls through to the general routes, which answer as before. The names are those
+    // routes' templates, so metrics and access logs label these requests as they did.
+    router.getWithRegex(TYPE_AND_ID).setName("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
+    router.getWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(searchGuard()).handler(this::search);
+    router.postWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.get("/fhir/metadata").handler(this::capabilities);
     if (exports != null) {
       exports.mount(router, this::guard); // before /fhir/:type/:id, which would take $export-status/{job}
@@ -158,13 +169,6 @@ public final class FhirRoutes implements RouteModule {
       router.route("/fhir/AuditEvent").handler(ctx -> fail(ctx, FhirException.of(405, "not-supported", "AuditEvent is not served here")));
       router.route("/fhir/AuditEvent/*").handler(ctx -> fail(ctx, FhirException.of(405, "not-supported", "AuditEvent is not served here")));
     }
-    // Most traffic is reads, searches and creates. Vert.x tries each path-parameter route's regex in turn, method
-    // or not, so these three come first with paths no route below could also take (a type, a valid id); any other
-    // path (an invalid id, say) falls through to the general routes, which answer as before. The names
-    // are those routes' templates, so metrics and access logs label these requests as they did.
-    router.getWithRegex(TYPE_AND_ID).setName("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
-    router.getWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(searchGuard()).handler(this::search);
-    router.postWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(this::systemHistory);
     router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
     router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
