@@ -267,13 +267,17 @@ public final class Node {
           AdminAccounts accounts = new AdminAccounts(pool, blocking, random);
           CtlTokens ctlTokens = new CtlTokens(pool, clock, random);
           AdminRoutes.logMfaStorage(config.admin());
+          // In the order their routes are tried. A request walks every route mounted before the one that takes
+          // it, so the FHIR API (nearly all traffic) comes before the dashboard's ~40 routes; the paths of the
+          // three modules do not overlap, except /fhir/.well-known/smart-configuration, which the token
+          // endpoint must take before FHIR's /fhir/:type/:id does.
           List<io.bastion.gateway.RouteModule> modules = new java.util.ArrayList<>();
-          modules.add(new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
-              .audited(audit.trail(), info.id()).clients(authServer == null ? null : authServer.clients()));
           if (authServer != null) {
-            modules.add(authServer.routes()); // before FHIR: it serves /fhir/.well-known/smart-configuration
+            modules.add(authServer.routes());
           }
           modules.add(fhir);
+          modules.add(new AdminRoutes(accounts, ctlTokens, pool, config.admin(), config.http().tls(), clock, random)
+              .audited(audit.trail(), info.id()).clients(authServer == null ? null : authServer.clients()));
           gateway = new Gateway(config.http(), config.log().accessLog(), traffic, info, health, registry, modules,
               verifier == null ? null : BearerAuthenticationHandler.create(verifier, registry,
                   Set.of("/fhir/metadata", "/fhir/.well-known/smart-configuration"))

@@ -62,10 +62,15 @@ public final class FhirRoutes implements RouteModule {
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
   /** _include and _revinclude per search: each is a statement per page. */
   private static final int MAX_INCLUDES = 10;
-  /** {@code /fhir/Type/id} with a valid id; the named groups are the routes' path parameters. */
-  private static final String TYPE_AND_ID = "/fhir/(?<type>[A-Z][A-Za-z]{1,63})/(?<id>[A-Za-z0-9\\-.]{1,64})";
-  /** {@code /fhir/Type}. */
-  private static final String TYPE_ONLY = "/fhir/(?<type>[A-Z][A-Za-z]{1,63})";
+  /**
+   * {@code /fhir/Type/id}: AuditEvent aside (its routes come later), and no id a route below takes ({@code _history},
+   * {@code $export}...); the handler checks the id. The named groups are the routes' path parameters. Single-class
+   * steps ({@code \p{Alpha}}, {@code [^/]}): a union class such as {@code [A-Za-z0-9.-]} costs a chain of
+   * predicate calls per character, on every read.
+   */
+  private static final String TYPE_AND_ID = "/fhir/(?!AuditEvent/)(?<type>\\p{Upper}\\p{Alpha}{1,63})/(?<id>(?![_$])[^/]{1,64})";
+  /** {@code /fhir/Type}, AuditEvent aside. */
+  private static final String TYPE_ONLY = "/fhir/(?!AuditEvent$)(?<type>\\p{Upper}\\p{Alpha}{1,63})";
   private static final Set<String> HISTORY_PARAMS = Set.of("_count", "_since", "_cursor", "_format", "_pretty");
 
   private final ResourceTypes types;
@@ -145,6 +150,14 @@ public final class FhirRoutes implements RouteModule {
     router.route("/fhir/*").method(HttpMethod.POST).method(HttpMethod.PUT)
         .handler(xml.readXmlBody(body)).handler(xml::convertRequestBody);
     xml.warmUpLater(vertx, capabilityStatement);
+    // Most traffic is reads, searches and creates. Vert.x tries each path-parameter route's regex in turn, method
+    // or not, so these three come first, before the $export and AuditEvent routes, with paths that would reach
+    // the same handlers through the general routes below; any other path falls through to those, which answer
+    // as before. The names are those routes' templates, so metrics and access logs label these requests as
+    // they did.
+    router.getWithRegex(TYPE_AND_ID).setName("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
+    router.getWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(searchGuard()).handler(this::search);
+    router.postWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.get("/fhir/metadata").handler(this::capabilities);
     if (exports != null) {
       exports.mount(router, this::guard); // before /fhir/:type/:id, which would take $export-status/{job}
@@ -158,13 +171,6 @@ public final class FhirRoutes implements RouteModule {
       router.route("/fhir/AuditEvent").handler(ctx -> fail(ctx, FhirException.of(405, "not-supported", "AuditEvent is not served here")));
       router.route("/fhir/AuditEvent/*").handler(ctx -> fail(ctx, FhirException.of(405, "not-supported", "AuditEvent is not served here")));
     }
-    // Most traffic is reads, searches and creates. Vert.x tries each path-parameter route's regex in turn, method
-    // or not, so these three come first with paths no route below could also take (a type, a valid id); any other
-    // path (an invalid id, say) falls through to the general routes, which answer as before. The names
-    // are those routes' templates, so metrics and access logs label these requests as they did.
-    router.getWithRegex(TYPE_AND_ID).setName("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
-    router.getWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(searchGuard()).handler(this::search);
-    router.postWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(this::systemHistory);
     router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
     router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);

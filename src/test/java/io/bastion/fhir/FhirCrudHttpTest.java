@@ -67,6 +67,11 @@ class FhirCrudHttpTest {
     assertEquals(200, fhir.get("/fhir/Patient?family=Routed").statusCode());
     assertOutcome(fhir.get("/fhir/Patient/not_valid"), 400, "value");
     assertEquals(200, fhir.get("/fhir/Patient/" + id + "/_history").statusCode(), "history is not taken for a read");
+    assertEquals("history", fhir.get("/fhir/Patient/_history").bodyAsJsonObject().getString("type"),
+        "type history is not taken for a read of id _history");
+    assertOutcome(fhir.get("/fhir/Patient/" + "a".repeat(65)), 400, "value");
+    assertOutcome(fhir.get("/fhir/Patient/a:b"), 400, "value");
+    assertOutcome(fhir.get("/fhir/Patient/_search"), 400, "value");
 
     // Vert.x labels a request with every route that handled it, joined by '>': the last is the FHIR route
     String metrics = node.get("/metrics").bodyAsString();
