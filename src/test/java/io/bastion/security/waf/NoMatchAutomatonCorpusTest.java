@@ -156,7 +156,7 @@ class NoMatchAutomatonCorpusTest {
     }
   }
 
-  private static List<String> values(Path corpus) throws Exception {
+  static List<String> values(Path corpus) throws Exception {
     Set<String> out = new LinkedHashSet<>();
     for (CrsRegressionTest.Case c : CrsRegressionTest.readCases(corpus.resolve("converted/crs-regression.jsonl"))) {
       WafRequest r = c.request();
