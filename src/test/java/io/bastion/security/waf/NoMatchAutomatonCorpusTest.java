@@ -33,19 +33,7 @@ class NoMatchAutomatonCorpusTest {
   @Test
   void automatonNeverRulesOutAValueTheRegexMatches() throws Exception {
     Path corpus = WafCorpus.dir();
-    Path crs = corpus.resolve("coreruleset");
-    RuleSet rules = SecLangParser.standard().parseFile(crs.resolve("crs-setup.conf.example"))
-        .parseFile(crs.resolve("rules/*.conf")).compile();
-    Set<Rx> regexes = new LinkedHashSet<>();
-    for (int phase = 1; phase <= 5; phase++) {
-      for (Rule r : rules.phase(phase)) {
-        for (Rule x = r; x != null; x = x.chained()) {
-          if (x.operator() instanceof Rx rx) {
-            regexes.add(rx);
-          }
-        }
-      }
-    }
+    Set<Rx> regexes = crsRegexes(corpus);
     List<String> values = values(corpus);
     long withAutomaton = regexes.stream().filter(Rx::hasNoMatchAutomaton).count();
     long ruledOut = 0;
@@ -70,6 +58,92 @@ class NoMatchAutomatonCorpusTest {
     assertTrue(ruledOut >= pairs / 2, "the automaton ruled out only " + ruledOut + " of " + pairs + " pairs");
   }
 
+  /**
+   * The anchored whole-value automaton ({@code ^X$} patterns read exactly) answers "matches" as well as "does
+   * not": every answer it gives must be {@code java.util.regex}'s, for every such CRS regex and every corpus value
+   * (and those values with a line terminator appended or a Latin-1 letter put before them). It must exist for the two
+   * negated header and request-line checks it was made for and answer for nearly every pair, both ways.
+   */
+  @Test
+  void wholeValueAutomatonAnswersAsTheRegexDoes() throws Exception {
+    Path corpus = WafCorpus.dir();
+    Set<Rx> regexes = crsRegexes(corpus);
+    List<String> values = new ArrayList<>(values(corpus));
+    int base = values.size();
+    for (String v : List.copyOf(values)) {
+      if (v.length() < 200) {
+        values.add(v + "\n");
+        values.add(v + "\r\n");
+        values.add("\u00e9" + v);
+      }
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    long answered = 0;
+    long matched = 0;
+    long pairs = 0;
+    long basePairs = 0;
+    long baseAnswered = 0;
+    List<String> wrong = new ArrayList<>();
+    for (Rx rx : regexes) {
+      if (!rx.hasWholeValueAutomaton()) {
+        continue;
+      }
+      ids.add(rx.pattern().pattern());
+      Matcher m = rx.pattern().matcher("");
+      for (int k = 0; k < values.size(); k++) {
+        String v = values.get(k);
+        pairs++;
+        basePairs += k < base ? 1 : 0;
+        int answer = rx.automatonMatchesWhole(v);
+        if (answer < 0) {
+          continue;
+        }
+        answered++;
+        baseAnswered += k < base ? 1 : 0;
+        matched += answer;
+        Boolean found = findsOrNull(m, v);
+        if (found != null && found != (answer == 1) && wrong.size() < 20) {
+          wrong.add(rx.pattern().pattern() + (answer == 1 ? " matches" : " does not match") + " <" + v + ">");
+        }
+      }
+    }
+    assertEquals(List.of(), wrong);
+    assertTrue(ids.stream().anyMatch(p -> p.startsWith("(?i)^(?:connect ")), "920100 has no whole-value automaton");
+    assertTrue(ids.stream().anyMatch(p -> p.contains("charset[\\s\\x0b]*=")), "920600 has no whole-value automaton");
+    assertTrue(baseAnswered >= basePairs * 9 / 10, "answered only " + baseAnswered + " of " + basePairs
+        + " pairs of corpus values as they are");
+    assertTrue(matched > 0 && matched < answered, matched + " of " + answered + " answers were matches");
+  }
+
+  private static Set<Rx> crsRegexes(Path corpus) throws Exception {
+    Path crs = corpus.resolve("coreruleset");
+    RuleSet rules = SecLangParser.standard().parseFile(crs.resolve("crs-setup.conf.example"))
+        .parseFile(crs.resolve("rules/*.conf")).compile();
+    Set<Rx> regexes = new LinkedHashSet<>();
+    for (int phase = 1; phase <= 5; phase++) {
+      for (Rule r : rules.phase(phase)) {
+        for (Rule x = r; x != null; x = x.chained()) {
+          if (x.operator() instanceof Rx rx) {
+            regexes.add(rx);
+          }
+        }
+      }
+    }
+    return regexes;
+  }
+
+  /** Matcher.find with a step bound; null when the bound is reached (the regex has no answer to compare). */
+  private static Boolean findsOrNull(Matcher m, String v) {
+    BoundedCharSequence seq = new BoundedCharSequence(v, 5_000_000L);
+    try {
+      return m.reset(seq).find();
+    } catch (RegexBudgetExceededException | StackOverflowError e) {
+      return null;
+    } finally {
+      seq.release();
+    }
+  }
+
   /** Matcher.find with a step bound: a value that exhausts it cannot count as a match either way, so skip it. */
   private static boolean finds(Matcher m, String v) {
     BoundedCharSequence seq = new BoundedCharSequence(v, 5_000_000L);
@@ -82,7 +156,7 @@ class NoMatchAutomatonCorpusTest {
     }
   }
 
-  private static List<String> values(Path corpus) throws Exception {
+  static List<String> values(Path corpus) throws Exception {
     Set<String> out = new LinkedHashSet<>();
     for (CrsRegressionTest.Case c : CrsRegressionTest.readCases(corpus.resolve("converted/crs-regression.jsonl"))) {
       WafRequest r = c.request();

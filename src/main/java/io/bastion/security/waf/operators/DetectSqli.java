@@ -25,22 +25,55 @@ public final class DetectSqli implements Operator {
       "^[nsbv]?\\)*U(?:k)?S|^[nbv]\\)*&[snv]o[snv]|^[snbv]?\\)*;[KSU]|^F\\(|^[snb]\\)*&F\\(|^[sn]c$"
           + "|^[nb]\\)+&|^S[^b]*K");
 
+  private static final char[] QUOTES = {'\'', '"'};
+
   @Override
   public boolean matches(MatchContext ctx, String input) {
     if (input.isEmpty()) {
       return false;
     }
     String fp = SqlTokenizer.fingerprint(input, (char) 0, TOKENS);
-    boolean hit = AS_IS.matcher(fp).find();
-    for (char q : new char[] {'\'', '"'}) {
+    boolean hit = mayBeAsIs(fp) && AS_IS.matcher(fp).find();
+    for (char q : QUOTES) {
       if (!hit && input.indexOf(q) >= 0) {
         fp = SqlTokenizer.fingerprint(input, q, TOKENS);
-        hit = QUOTED.matcher(fp).find();
+        hit = mayBeQuoted(fp) && QUOTED.matcher(fp).find();
       }
     }
     if (hit && ctx.capturing()) {
       ctx.capture(0, fp);
     }
     return hit;
+  }
+
+  /**
+   * False when {@link #AS_IS} cannot match: each of its branches holds a {@code U}, {@code &}, {@code ;},
+   * {@code F} or {@code c}, or starts with {@code S} (most benign values: words, numbers, operators).
+   */
+  static boolean mayBeAsIs(String fp) {
+    if (!fp.isEmpty() && fp.charAt(0) == 'S') {
+      return true;
+    }
+    for (int k = 0; k < fp.length(); k++) {
+      if ("U&;Fc".indexOf(fp.charAt(k)) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * False when {@link #QUOTED} cannot match: after its leading {@code s} and any {@code )}, a branch needs one of
+   * {@code & K S U c o ; F}, or the end of the fingerprint after at least one {@code )}.
+   */
+  static boolean mayBeQuoted(String fp) {
+    if (fp.isEmpty() || fp.charAt(0) != 's') {
+      return false;
+    }
+    int p = 1;
+    while (p < fp.length() && fp.charAt(p) == ')') {
+      p++;
+    }
+    return p < fp.length() ? "&KSUco;F".indexOf(fp.charAt(p)) >= 0 : p > 1;
   }
 }

@@ -23,6 +23,14 @@ import java.util.Map;
  * command-injection patterns have far too many states to build eagerly, but ordinary values visit only a
  * few of them. Each thread keeps its own states, at most {@link #MAX_STATES}; a value that needs more gets
  * "maybe" and the cache starts afresh. The Thompson automaton underneath is immutable and shared.
+ *
+ * <p>{@link #whole} builds the other kind, for a pattern {@code ^X$} read without approximation
+ * ({@link RegexSupersetParser#parseWhole}): anchored at the start of the value, its states do not restart the search
+ * at every position and a match is only one that ends at the end of the value, so it answers exactly whether
+ * {@code Matcher.find()} finds a match ({@link #matchesWhole}) — "matches" as well as "does not" — except for a
+ * value ending in a line terminator (where Java's {@code $} also matches before it), a character outside its
+ * alphabet (above 255, or above 127 when the pattern has a word boundary), or too many states: those are left to
+ * the regex.
  */
 final class NoMatchDfa {
 
@@ -38,9 +46,16 @@ final class NoMatchDfa {
   /** The first state: the start set before any byte (a boundary there sees "no word byte" before it). */
   private final int[] firstSet;
   private final ThreadLocal<States> states;
+  /** Anchored whole-value automaton ({@link #whole}): no restart at every position, acceptance only at the end. */
+  private final boolean anchored;
+  /** The highest char the automaton answers for (127 when a word boundary must tell letters above it). */
+  private final char highest;
+  private static final int[] NO_STATES = new int[0];
 
-  private NoMatchDfa(Nfa nfa) {
+  private NoMatchDfa(Nfa nfa, boolean anchored) {
     this.nfa = nfa;
+    this.anchored = anchored;
+    this.highest = anchored && nfa.boundaries ? (char) 127 : (char) 255;
     this.charClass = nfa.byteClasses();
     this.classes = Arrays.stream(charClass).max().orElse(0) + 1;
     this.representative = new int[classes];
@@ -48,6 +63,7 @@ final class NoMatchDfa {
       representative[charClass[c]] = c;
     }
     this.startSet = nfa.closure(new int[] {nfa.start}, null, 0, new int[nfa.size()], 1);
+    // (the anchored automaton starts there too, but does not add it again after each byte: see step)
     this.firstSet = nfa.withBefore(startSet, Nfa.NON_WORD);
     this.states = ThreadLocal.withInitial(States::new);
   }
@@ -58,13 +74,71 @@ final class NoMatchDfa {
     if (tree == null) {
       return null;
     }
+    return build(tree, false);
+  }
+
+  /**
+   * The anchored automaton of a pattern {@code ^X$} (as compiled by {@link PcreTranslator}) that the strict
+   * reader describes exactly, or null for any other pattern: see {@link #matchesWhole}.
+   */
+  static NoMatchDfa whole(String javaPattern) {
+    Node tree = RegexSupersetParser.parseWhole(javaPattern);
+    return tree == null ? null : build(tree, true);
+  }
+
+  private static NoMatchDfa build(Node tree, boolean anchored) {
     Nfa nfa = new Nfa();
     try {
       nfa.start = nfa.compile(tree, Nfa.ACCEPT);
     } catch (TooLarge | StackOverflowError e) {
       return null;
     }
-    return new NoMatchDfa(nfa);
+    return new NoMatchDfa(nfa, anchored);
+  }
+
+  /** Whether the value matches ({@link #whole} only): 1 yes, 0 no, -1 left to the regex. */
+  int matchesWhole(CharSequence value) {
+    return matchesWhole(value, states.get());
+  }
+
+  /**
+   * As {@link #matchesWhole(CharSequence)}, with this thread's states from {@link #newStates}. Java's {@code $}
+   * (no {@code MULTILINE}) matches at the end of the value or before a line terminator ending it, so a value whose
+   * last char is one ({@code \n}, {@code \r}, U+0085; U+2028/9 are outside the alphabet) is left to the regex;
+   * otherwise a match of {@code ^X$} is exactly the whole value read by {@code X}.
+   */
+  int matchesWhole(CharSequence value, Object states) {
+    int n = value.length();
+    if (n > 0) {
+      char last = value.charAt(n - 1);
+      if (last == '\n' || last == '\r' || last == '\u0085') {
+        return -1;
+      }
+    }
+    States st = (States) states;
+    int s = 0;
+    int[] cc = charClass;
+    int k = classes;
+    char high = highest;
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (c > high) {
+        return -1;
+      }
+      int cls = cc[c];
+      int t = st.next[s * k + cls];
+      if (t < 0) {
+        t = st.step(s, cls);
+        if (t < 0) {
+          return -1; // too many states: leave this value to the regex
+        }
+      }
+      if (st.dead[t]) {
+        return 0;
+      }
+      s = t;
+    }
+    return st.acceptsAtEnd[s] ? 1 : 0;
   }
 
   /** False only when the regex cannot find a match in {@code value}. */
@@ -120,6 +194,8 @@ final class NoMatchDfa {
     boolean[] accepting;
     /** Whether the state accepts when the value ends there (only through a pending word boundary). */
     boolean[] acceptsAtEnd;
+    /** Anchored: whether the state holds no NFA state (nothing read from it on can match). */
+    boolean[] dead;
     final int[] seen = new int[nfa.size()];
     int stamp = 1;
 
@@ -133,6 +209,7 @@ final class NoMatchDfa {
       next = new int[classes * 16];
       accepting = new boolean[16];
       acceptsAtEnd = new boolean[16];
+      dead = new boolean[16];
       Arrays.fill(next, -1);
       intern(firstSet);
     }
@@ -149,6 +226,7 @@ final class NoMatchDfa {
         int grown = accepting.length * 2;
         accepting = Arrays.copyOf(accepting, grown);
         acceptsAtEnd = Arrays.copyOf(acceptsAtEnd, grown);
+        dead = Arrays.copyOf(dead, grown);
         int old = next.length;
         next = Arrays.copyOf(next, grown * classes);
         Arrays.fill(next, old, next.length, -1);
@@ -158,7 +236,9 @@ final class NoMatchDfa {
       stamp++;
       acceptsAtEnd[d] = acc || nfa.boundaries && Arrays.binarySearch(
           nfa.passBoundaries(set, Nfa.NON_WORD, seen, stamp), Nfa.ACCEPT) >= 0;
-      if (acc) {
+      if (anchored) {
+        dead[d] = set.length == 0 || set[set.length - 1] < 0; // only the "byte before" entry, if any
+      } else if (acc) {
         Arrays.fill(next, d * classes, (d + 1) * classes, d); // a match was found: stay
       }
       return d;
@@ -177,7 +257,8 @@ final class NoMatchDfa {
         from = nfa.passBoundaries(from, Nfa.wordClass(c), seen, stamp);
       }
       stamp++;
-      int[] target = Arrays.binarySearch(from, Nfa.ACCEPT) >= 0 ? new int[] {Nfa.ACCEPT} // matched before c
+      int[] target = anchored ? nfa.withBefore(nfa.closure(from, NO_STATES, c, seen, stamp), Nfa.wordClass(c))
+          : Arrays.binarySearch(from, Nfa.ACCEPT) >= 0 ? new int[] {Nfa.ACCEPT} // matched before c
           : nfa.withBefore(nfa.closure(from, startSet, c, seen, stamp), Nfa.wordClass(c));
       int t = intern(target);
       next[d * classes + cls] = t;

@@ -13,12 +13,19 @@ import java.util.List;
  * {@code UNICODE_CASE}. Anything else the reader does not know (nested or intersected classes, {@code \p}
  * properties) widens to "any character", so the tree is a safe over-approximation for {@link NoMatchDfa}.
  * {@link #parse} returns null for syntax it cannot approximate safely (comments mode, Unicode case flags).
+ *
+ * <p>{@link #parseWhole} reads the same syntax strictly: it returns a tree only for a pattern {@code ^X$} whose
+ * {@code X} the tree describes <em>exactly</em> (no anchor inside, no look-around, back-reference, atomic group or
+ * possessive quantifier, no widened repetition or class, flags {@code i} and {@code s} only), so an anchored
+ * automaton built from it answers "matches" as well as "does not match" ({@link NoMatchDfa#whole}).
  */
 final class RegexSupersetParser {
 
   /** Counted repetitions keep at most this many mandatory copies, and are exact only up to {@link #MAX_EXACT}. */
   private static final int MAX_MIN = 3;
   private static final int MAX_EXACT = 6;
+  /** In strict reading, counted repetitions are kept as written up to this bound (beyond it: no tree). */
+  private static final int MAX_STRICT = 16;
 
   /**
    * A tree node: a byte set, the empty string, any string, a sequence, an alternation, a repetition, or the
@@ -60,6 +67,9 @@ final class RegexSupersetParser {
   private static final Node WORD_BOUNDARY = Node.of(Node.Kind.WORD_BOUNDARY, List.of());
   private static final Node NOT_WORD_BOUNDARY = Node.of(Node.Kind.NOT_WORD_BOUNDARY, List.of());
   private static final Node ANY_STRING = Node.of(Node.Kind.ANY_STRING, List.of());
+  /** Strict reading: {@code ^} and {@code $}, the empty string to the automaton, told apart from it here. */
+  private static final Node BEGIN = Node.of(Node.Kind.EMPTY, List.of());
+  private static final Node END = Node.of(Node.Kind.EMPTY, List.of());
 
   /** Thrown inside the reader for syntax it will not approximate; {@link #parse} turns it into null. */
   private static final class Unsupported extends RuntimeException {
@@ -71,18 +81,55 @@ final class RegexSupersetParser {
   private final String p;
   private int i;
   private boolean caseless;
+  /** Every approximation is refused ({@link #parseWhole}). */
+  private final boolean strict;
+  private int anchors;
 
-  private RegexSupersetParser(String pattern) {
+  private RegexSupersetParser(String pattern, boolean strict) {
     this.p = pattern;
+    this.strict = strict;
+  }
+
+  /** In strict reading, refuses the approximation about to be made. */
+  private void inexact(String why) {
+    if (strict) {
+      throw new Unsupported(why);
+    }
   }
 
   /** The over-approximating tree of a Java pattern, or null when the reader does not support its syntax. */
   static Node parse(String javaPattern) {
-    RegexSupersetParser r = new RegexSupersetParser(javaPattern);
+    RegexSupersetParser r = new RegexSupersetParser(javaPattern, false);
     try {
       Node n = r.alternation();
       if (r.i != r.p.length()) {
         return null; // an unbalanced ')': java.util.regex would not have compiled it either
+      }
+      return n;
+    } catch (Unsupported | IndexOutOfBoundsException | NumberFormatException | StackOverflowError e) {
+      return null;
+    }
+  }
+
+  /**
+   * For a pattern {@code ^X$} (after any leading inline flags) read without approximation: the tree of the whole
+   * pattern, its anchors as empty strings, which matches exactly the strings {@code X} matches (over chars
+   * 0-255; with a word boundary, over ASCII). Null for any other pattern or any construct it would approximate.
+   */
+  static Node parseWhole(String javaPattern) {
+    RegexSupersetParser r = new RegexSupersetParser(javaPattern, true);
+    try {
+      Node n = r.alternation();
+      if (r.i != r.p.length() || r.anchors != 2 || n.kind != Node.Kind.CONCAT) {
+        return null;
+      }
+      List<Node> parts = n.children;
+      int first = 0;
+      while (first < parts.size() && parts.get(first) == EMPTY) {
+        first++; // (?i) and the like
+      }
+      if (first >= parts.size() - 1 || parts.get(first) != BEGIN || parts.get(parts.size() - 1) != END) {
+        return null;
       }
       return n;
     } catch (Unsupported | IndexOutOfBoundsException | NumberFormatException | StackOverflowError e) {
@@ -124,6 +171,17 @@ final class RegexSupersetParser {
     // lazy and possessive forms match the same strings here: only which match is found first differs,
     // and a possessive one matches a subset of the greedy one's strings
     for (Quantifier q = Quantifier.at(p, i); q != null; q = Quantifier.at(p, i)) {
+      if (strict) {
+        if (q.end() - 1 > i && p.charAt(q.end() - 1) == '+') {
+          throw new Unsupported("possessive quantifier");
+        }
+        if (q.min() > MAX_STRICT || q.max() > MAX_STRICT || q.max() >= 0 && q.max() < q.min()) {
+          throw new Unsupported("large counted repetition");
+        }
+        i = q.end();
+        atom = q.min() == 1 && q.max() == 1 ? atom : Node.repeat(atom, q.min(), q.max());
+        continue;
+      }
       i = q.end();
       atom = widenedRepeat(atom, q.min(), q.max());
     }
@@ -153,7 +211,8 @@ final class RegexSupersetParser {
         return Node.set(all());
       }
       case '^', '$' -> {
-        return EMPTY;
+        anchors++;
+        return strict ? (c == '^' ? BEGIN : END) : EMPTY;
       }
       case '\\' -> {
         return escape();
@@ -171,11 +230,16 @@ final class RegexSupersetParser {
       i++;
       char k = peek();
       if (k == ':' || k == '>') {
+        if (k == '>') {
+          inexact("atomic group");
+        }
         i++;
       } else if (k == '=' || k == '!') {
+        inexact("look-around");
         i++;
         lookaround = true;
       } else if (k == '<' && (p.charAt(i + 1) == '=' || p.charAt(i + 1) == '!')) {
+        inexact("look-around");
         i += 2;
         lookaround = true;
       } else if (k == '<') {
@@ -204,7 +268,11 @@ final class RegexSupersetParser {
       char f = p.charAt(i++);
       switch (f) {
         case 'i' -> caseless = on;
-        case 's', 'm', 'd' -> { } // DOTALL is always on; anchors are approximated away
+        case 's', 'm', 'd' -> { // DOTALL is always on; anchors are approximated away
+          if (f != 's' || !on) {
+            inexact("flag " + f);
+          }
+        }
         case '-' -> on = false;
         case ':' -> {
           return true;
@@ -227,9 +295,11 @@ final class RegexSupersetParser {
         return NOT_WORD_BOUNDARY;
       }
       case 'A', 'z', 'Z', 'G' -> {
+        inexact("anchor \\" + e);
         return EMPTY;
       }
       case 'k' -> {
+        inexact("back-reference");
         i = p.indexOf('>', i) + 1;
         return ANY_STRING;
       }
@@ -244,10 +314,12 @@ final class RegexSupersetParser {
         return parts.isEmpty() ? EMPTY : Node.of(Node.Kind.CONCAT, parts);
       }
       case 'R', 'X' -> {
+        inexact("\\" + e);
         return ANY_STRING;
       }
       default -> {
         if (e >= '1' && e <= '9') {
+          inexact("back-reference");
           while (more() && Character.isDigit(peek())) {
             i++;
           }
@@ -278,6 +350,7 @@ final class RegexSupersetParser {
       case 'w' -> addAll(set, word());
       case 'W' -> addComplement(set, word());
       case 'h', 'H', 'v', 'V', 'p', 'P' -> {
+        inexact("\\" + e);
         if ((e == 'p' || e == 'P') && more() && peek() == '{') {
           i = p.indexOf('}', i) + 1;
         } else if (e == 'p' || e == 'P') {
@@ -389,6 +462,7 @@ final class RegexSupersetParser {
       }
     }
     if (widened) {
+      inexact("nested class");
       return all();
     }
     if (caseless) {

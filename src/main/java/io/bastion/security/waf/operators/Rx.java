@@ -27,6 +27,11 @@ public final class Rx implements Operator {
   private final int slot;
   /** Says "no match" without backtracking for most values the literal prefilter lets through; null when off. */
   private final NoMatchDfa noMatch;
+  /**
+   * For a pattern {@code ^X$} the strict reader describes exactly, an anchored automaton that answers "matches"
+   * and "does not match" alike ({@link NoMatchDfa#matchesWhole}); used when no capture is wanted. Null otherwise.
+   */
+  private final NoMatchDfa whole;
 
   /**
    * The literals of the condition's strongest single clause ({@link LiteralCondition#oneClause}) as ids of the
@@ -59,6 +64,7 @@ public final class Rx implements Operator {
     this.required = condition == null ? null : condition.literals();
     this.prefilter = condition == null ? null : LiteralPrefilter.of(pattern.pattern());
     this.noMatch = prefilter ? NoMatchDfa.of(pattern.pattern()) : null;
+    this.whole = prefilter ? NoMatchDfa.whole(pattern.pattern()) : null;
     this.requiredBytes = condition == null ? ByteSet.ALL : condition.requiredBytes();
     if (required == null || index == null) {
       this.maskWords = null;
@@ -78,7 +84,7 @@ public final class Rx implements Operator {
     Pattern compiled = this.pattern;
     this.matchers = ThreadLocal.withInitial(() -> compiled.matcher(""));
     this.index = index;
-    this.slot = index == null ? -1 : index.newSlots(2);
+    this.slot = index == null ? -1 : index.newSlots(whole == null ? 2 : 3);
   }
 
   private static java.util.Map<String, Integer> ids(List<String> literals, int[] ids) {
@@ -146,6 +152,19 @@ public final class Rx implements Operator {
     return noMatch == null || noMatch.mayFind(input);
   }
 
+  /** Whether the pattern has an exact anchored automaton ({@link NoMatchDfa#whole}). */
+  public boolean hasWholeValueAutomaton() {
+    return whole != null;
+  }
+
+  /**
+   * The anchored automaton's answer alone: 1 when the regex finds a match, 0 when it does not, -1 when the
+   * automaton leaves the value to the regex (or there is none).
+   */
+  public int automatonMatchesWhole(String input) {
+    return whole == null ? -1 : whole.matchesWhole(input);
+  }
+
   private Matcher matcher(Object[] slots) {
     Matcher m = (Matcher) slots[slot];
     if (m == null) {
@@ -160,6 +179,15 @@ public final class Rx implements Operator {
     if (st == null) {
       st = noMatch.newStates();
       slots[slot + 1] = st;
+    }
+    return st;
+  }
+
+  private Object wholeStates(Object[] slots) {
+    Object st = slots[slot + 2];
+    if (st == null) {
+      st = whole.newStates();
+      slots[slot + 2] = st;
     }
     return st;
   }
@@ -183,6 +211,13 @@ public final class Rx implements Operator {
       return false;
     }
     Object[] slots = slot < 0 ? null : ctx.threadSlots(index);
+    if (whole != null && !ctx.capturing()) {
+      int answer = slots == null ? whole.matchesWhole(input) : whole.matchesWhole(input, wholeStates(slots));
+      // a match found once the request's regex budget is spent stays the regex's (it reports the budget instead)
+      if (answer == 0 || answer == 1 && ctx.remainingRegexSteps() > 0) {
+        return answer == 1;
+      }
+    }
     if (noMatch != null && !(slots == null ? noMatch.mayFind(input) : noMatch.mayFind(input, states(slots)))) {
       return false;
     }

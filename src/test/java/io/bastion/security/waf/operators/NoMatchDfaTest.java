@@ -104,6 +104,47 @@ class NoMatchDfaTest {
     assertTrue(NoMatchDfa.of("abc").mayFind("\u2028"));
   }
 
+  /** Anchored patterns the strict reader describes exactly: the answer must be the regex's, both ways. */
+  private static final List<String> WHOLE_PATTERNS = List.of("^a$", "(?i)^ab*$", "^(?:a|b_)+$", "^a{2,3}\\.?$",
+      "^[^a.]*a$", "^\\bo(?:r|_)\\b.*$", "^(?:\\B.|o\\b)*$", "(?i)^[a-c]{1,3}?[\\s\\x0b]*$", "^.$", "^$",
+      "^(?:a|)\\r?$", "(?i)^A(?-i)b*$", "^(?:[^r\\n]|\\r\\n)*$");
+
+  @Test
+  void wholeValueAutomatonAnswersExactlyAsTheRegex() {
+    String alphabet = "aAbor _.\r\n";
+    for (String source : WHOLE_PATTERNS) {
+      Pattern p = PcreTranslator.compile(source);
+      NoMatchDfa dfa = NoMatchDfa.whole(p.pattern());
+      assertNotNull(dfa, source);
+      int yes = 0;
+      int no = 0;
+      for (String value : strings(alphabet, 4)) {
+        int answer = dfa.matchesWhole(value);
+        if (answer < 0) {
+          assertTrue(value.endsWith("\n") || value.endsWith("\r"), source + " left \"" + value + "\" to the regex");
+          continue;
+        }
+        assertEquals(p.matcher(value).find(), answer == 1, source + " on \"" + value + "\"");
+        yes += answer;
+        no += 1 - answer;
+      }
+      assertTrue(yes > 0 && no > 0, source + ": " + yes + " matches, " + no + " misses");
+    }
+    NoMatchDfa b = NoMatchDfa.whole(PcreTranslator.compile("^\\bx$").pattern());
+    assertEquals(-1, b.matchesWhole("\u00e9x")); // above 127 with a boundary: the regex decides
+    assertEquals(-1, NoMatchDfa.whole("^x*$").matchesWhole("x\u2028"));
+    assertEquals(1, NoMatchDfa.whole("^x*$").matchesWhole("xx"));
+  }
+
+  @Test
+  void onlyExactlyReadAnchoredPatternsGetAWholeValueAutomaton() {
+    for (String source : List.of("a$", "^a", "^a|b$", "^a$|^b$", "^(?=a)a$", "^(a)\\1$", "^a++$", "^(?>a)$",
+        "^a{1,40}$", "^a$$", "^[[:alpha:]]$", "^\\p{L}$", "(?m)^a$", "^a\\z", "\\Aa$", "^(?-s).$", "^a$b",
+        "(?:^)*a$", "^a(?:$)?")) {
+      assertNull(NoMatchDfa.whole(PcreTranslator.compile(source).pattern()), source);
+    }
+  }
+
   @Test
   void unsupportedSyntaxGetsNoAutomaton() {
     assertNull(NoMatchDfa.of("(?x)a b"));

@@ -14,12 +14,25 @@ class RegexBudgetTest {
   void catastrophicBacktrackingIsAbortedAndReported() {
     // Java 17 memoises the textbook (a+)+ case; a counted group with a greedy wildcard still explodes
     // (about 8 s unbounded on this input).
-    Rx rx = new Rx("^(.*a){12}$");
+    // (without the automata: the whole-value one answers this anchored pattern without backtracking, below)
+    Rx rx = new Rx("^(.*a){12}$", false);
     String hostile = "a".repeat(30) + "!";
     OperatorsTest.Ctx ctx = new OperatorsTest.Ctx();
     boolean matched = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> rx.matches(ctx, hostile));
     assertFalse(matched);
     assertTrue(ctx.budgetHit, "the budget must have been hit, not the match completed");
+  }
+
+  @Test
+  void theWholeValueAutomatonAnswersAnAnchoredHostilePatternWithoutBacktracking() {
+    Rx rx = new Rx("^(.*a){12}$");
+    OperatorsTest.Ctx ctx = new OperatorsTest.Ctx();
+    assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(2), () -> rx.matches(ctx, "a".repeat(30) + "!")));
+    assertTrue(assertTimeoutPreemptively(Duration.ofSeconds(2), () -> rx.matches(ctx, "a".repeat(30))));
+    assertFalse(ctx.budgetHit);
+    // with the capture wanted (the pattern has a group), the regex still runs: bounded by the budget as before
+    ctx.capture = true;
+    assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(2), () -> rx.matches(ctx, "a".repeat(30) + "!")));
   }
 
   @Test

@@ -34,7 +34,7 @@ class RxThreadSlotsTest {
     Rx second = new Rx("^(\\d+)-(\\d+)$", true, index);
     index.freeze();
     SlotCtx ctx = new SlotCtx(index);
-    assertEquals(4, ctx.slots.length);
+    assertEquals(5, ctx.slots.length); // the anchored pattern also has a whole-value automaton
     assertTrue(first.matches(ctx, "1 UNION  SELECT 2"));
     assertFalse(first.matches(ctx, "union of fractures, select a diet"));
     ctx.capture = true;
