@@ -109,8 +109,8 @@ public final class AccessPolicy {
         patient.add(scope);
       }
     }
-    String what = interaction.name().toLowerCase(Locale.ROOT) + " on " + (type == null ? "all types" : type);
     if (broad.isEmpty() && patient.isEmpty()) {
+      String what = interaction.name().toLowerCase(Locale.ROOT) + " on " + (type == null ? "all types" : type);
       return AccessDecision.deny(needsPatientContext
           ? "patient/ scopes grant " + what + " only with a patient context in the token"
           : "no scope grants " + what + " (needs '" + permission.letter() + "')");

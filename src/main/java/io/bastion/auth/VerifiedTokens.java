@@ -49,12 +49,19 @@ final class VerifiedTokens {
     return entries.size();
   }
 
-  static String key(String token) {
+  /**
+   * One digest per thread, reset by each {@code digest()}: looking one up from the providers on every request
+   * cost more than hashing the token.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-      return Base64.getEncoder().encodeToString(digest);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
+  });
+
+  static String key(String token) {
+    return Base64.getEncoder().encodeToString(SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
   }
 }

@@ -15,11 +15,20 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
     StringBuilder warning = new StringBuilder(event.getFormattedMessage());
     if (event.getThrowableProxy() != null) {
       var frames = event.getThrowableProxy().getStackTraceElementProxyArray();
+      if (frames.length > 0 && waitingForEvents(frames[0].getStackTraceElement())) {
+        // the loop was idle in its selector when the stack was taken: its last task ran long only because the
+        // machine did not schedule the thread (seen at load average 8-12), not because anything blocked it
+        return;
+      }
       for (int i = 0; i < Math.min(25, frames.length); i++) {
         warning.append("\n    at ").append(frames[i].getStackTraceElement());
       }
     }
     WARNINGS.add(warning.toString());
+  }
+
+  private static boolean waitingForEvents(StackTraceElement top) {
+    return top.getClassName().startsWith("sun.nio.ch.") && top.getMethodName().equals("wait");
   }
 
   public static List<String> drain() {

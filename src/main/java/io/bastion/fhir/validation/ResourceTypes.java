@@ -20,9 +20,12 @@ public final class ResourceTypes {
 
   private static final String LIST = "/fhir/r4-resource-types.txt";
   private final SortedSet<String> names;
+  /** The same names hashed: every FHIR request checks its type, and the sorted set compares ~8 strings to do it. */
+  private final Set<String> lookup;
 
   private ResourceTypes(SortedSet<String> names) {
     this.names = Collections.unmodifiableSortedSet(names);
+    this.lookup = Set.copyOf(names);
   }
 
   /** Loads the R4 list from the classpath; call once at start-up (composition root). */
@@ -45,7 +48,7 @@ public final class ResourceTypes {
   }
 
   public boolean isKnown(String type) {
-    return type != null && names.contains(type);
+    return type != null && lookup.contains(type);
   }
 
   public Set<String> names() {
