@@ -52,6 +52,8 @@ class CredentialScansTest {
     String other = "Bearer " + JWT.replace('1', 'x').replace('L', 'y');
     assertArrayEquals(automaton.findAllBits(other), cache.scan(other, scanner));
     assertEquals(2, scans.get());
+    assertSame(first, cache.scan(new String(token.toCharArray()), scanner), "the first token, kept after another");
+    assertEquals(2, scans.get());
     String text = "union select " + "a".repeat(60);
     long[] notKept = cache.scan(text, scanner);
     assertNotSame(notKept, cache.scan(text, scanner), "a value that is no credential is scanned every time");
