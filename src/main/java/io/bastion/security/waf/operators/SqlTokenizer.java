@@ -56,8 +56,10 @@ final class SqlTokenizer {
     FUNCTIONS.forEach(w -> roles.merge(w, FUNCTION, (a, b) -> a | b));
     KEYWORDS.forEach(w -> roles.merge(w, KEYWORD, (a, b) -> a | b));
     STATEMENTS.forEach(w -> roles.merge(w, STATEMENT, (a, b) -> a | b));
-    WORDS = new String[512];
-    ROLES = new byte[512];
+    // at most a quarter full, a power of two (slot masks with it): probes stay short, and a longer list cannot fill it
+    int size = Integer.highestOneBit(roles.size() * 4 - 1) << 1;
+    WORDS = new String[size];
+    ROLES = new byte[size];
     int longest = 0;
     for (var e : roles.entrySet()) {
       int k = slot(e.getKey().hashCode());
