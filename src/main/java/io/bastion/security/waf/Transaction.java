@@ -615,7 +615,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     CollectedValues out = values.loose;
     for (int i = 0, n = targets.size(); i < n; i++) {
       Variable v = targets.include(i).variable();
-      int slot = repeatBase < 0 ? -1 : repeatSlot(repeatBase + i, v, runtimeExclusions);
+      boolean excludedAtRuntime = anyExcludes(runtimeExclusions, v); // asked once: each Target is cold in the node
+      // a verdict is not kept for an include a runtime exclusion names: this request's earlier rules decided that
+      int slot = repeatBase < 0 || excludedAtRuntime || rules.repeatOrdinal(repeatBase + i) < 0 ? -1
+          : repeatBase + i;
       if (slot >= 0 && verdicts.known(slot, rules.repeatOrdinal(slot)) && regexSteps > verdicts.steps(slot)) {
         // the same content found no match before: it would not now, and it is charged what it spent then
         regexSteps -= verdicts.steps(slot);
@@ -640,7 +643,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         continue;
       }
       String name = v.name();
-      if (!anyExcludes(runtimeExclusions, v)) {
+      if (!excludedAtRuntime) {
         values.addSelection(s, name, slot);
         continue;
       }
@@ -651,14 +654,6 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
       values.endLoose(-1);
     }
-  }
-
-  /**
-   * Slot {@code slot} when its verdicts are kept and no runtime exclusion names its variable (an exclusion is
-   * decided by this request's earlier rules, not by the variable's content), else -1.
-   */
-  private int repeatSlot(int slot, Variable v, Target[] runtimeExclusions) {
-    return rules.repeatOrdinal(slot) >= 0 && !anyExcludes(runtimeExclusions, v) ? slot : -1;
   }
 
   /**
