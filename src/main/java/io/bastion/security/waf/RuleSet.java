@@ -1,5 +1,7 @@
 package io.bastion.security.waf;
 
+import io.bastion.security.waf.variables.Target;
+import io.bastion.security.waf.variables.Variable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +25,16 @@ public final class RuleSet {
   private final boolean[] sharedGroups;
   private final boolean responseBodyAccess;
   private final Set<String> responseBodyMimeTypes;
+  /**
+   * Per phase and rule index, the first {@link RepeatVerdicts} slot of the rule (one per include of its target list,
+   * in order), or -1 when no verdict of the rule may be kept: its operator reads more than the value, or it captures.
+   */
+  private final int[][] repeatBase;
+  /** Per slot, the ordinal of the variable whose content its verdict depends on, or -1 when it is not kept. */
+  private final int[] repeatOrdinals;
+  /** Per phase, the variables the phase's slots read, compared with the last request's as the phase starts. */
+  private final Variable[][] repeatVariables;
+  private final ThreadLocal<RepeatVerdicts> repeatVerdicts;
 
   /** Response body inspection settings ({@code SecResponseBodyAccess}, {@code SecResponseBodyMimeType}). */
   public record ResponseSettings(boolean bodyAccess, Set<String> mimeTypes) {
@@ -75,6 +87,60 @@ public final class RuleSet {
     this.chainCount = chains;
     this.sharedChains = sharedChains(rules, chains);
     this.sharedGroups = sharedGroups(rules);
+    int slots = 0;
+    this.repeatBase = new int[6][];
+    this.repeatVariables = new Variable[6][];
+    List<Integer> ordinals = new ArrayList<>();
+    for (int p = 1; p <= 5; p++) {
+      List<Rule> list = byPhase.get(p);
+      int[] base = new int[list.size()];
+      java.util.Set<Variable> read = java.util.EnumSet.noneOf(Variable.class);
+      for (int i = 0; i < list.size(); i++) {
+        Rule r = list.get(i);
+        base[i] = -1;
+        if (r.marker() != null || r.unconditional() || r.capture() || !r.operator().dependsOnValueOnly()) {
+          continue;
+        }
+        base[i] = slots;
+        for (int k = 0; k < r.targets().size(); k++) {
+          Target t = r.targets().include(k);
+          Variable v = t.variable().kind() == Variable.Kind.NAMES ? t.variable().namesOf() : t.variable();
+          boolean kept = !t.count() && t.variable().fixedWithinPhase() && v.fixedWithinPhase();
+          ordinals.add(kept ? v.ordinal() : -1);
+          if (kept) {
+            read.add(v);
+          }
+          slots++;
+        }
+      }
+      repeatBase[p] = base;
+      repeatVariables[p] = read.toArray(new Variable[0]);
+    }
+    repeatBase[0] = new int[0];
+    repeatVariables[0] = new Variable[0];
+    this.repeatOrdinals = ordinals.stream().mapToInt(Integer::intValue).toArray();
+    int slotCount = slots;
+    this.repeatVerdicts = ThreadLocal.withInitial(() -> new RepeatVerdicts(slotCount));
+  }
+
+  /** The first repeat slot of rule {@code index} of the phase, or -1 (see {@link RepeatVerdicts}). */
+  int repeatBase(int phase, int index) {
+    return repeatBase[phase][index];
+  }
+
+  /** The variable ordinal slot {@code slot} depends on, or -1 when its verdicts are not kept. */
+  int repeatOrdinal(int slot) {
+    return repeatOrdinals[slot];
+  }
+
+  /** The variables whose content the phase's kept verdicts depend on. */
+  Variable[] repeatVariables(int phase) {
+    return repeatVariables[phase];
+  }
+
+  /** This thread's kept verdicts for this rule set. */
+  RepeatVerdicts repeatVerdicts() {
+    return repeatVerdicts.get();
   }
 
   /**

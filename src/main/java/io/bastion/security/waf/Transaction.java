@@ -115,6 +115,12 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private WafResponse response;
   private long regexSteps = REGEX_STEP_BUDGET;
   private boolean budgetExhausted;
+  /** Counts {@link #regexBudgetExceeded} calls: an evaluation that met the budget is not kept as a verdict. */
+  private int budgetEvents;
+  /** This thread's kept verdicts for the phase running, or null (none of its rules' verdicts may be kept). */
+  private RepeatVerdicts verdicts;
+  private boolean repeatVerdictsOff;
+  private int repeatVerdictsUsed;
 
   Transaction(RuleSet rules, BodyProcessors bodyProcessors, WafRequest request, String uniqueId) {
     this.rules = rules;
@@ -136,6 +142,11 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   private static String bytes(String s) {
     return RequestVariables.bytes(s);
+  }
+
+  /** Whether the request brought a body (attached or given with the request). */
+  boolean hasRequestBody() {
+    return request.body().length > 0;
   }
 
   /** A body is coming: a Content-Length other than 0, or a Transfer-Encoding (chunked). */
@@ -261,6 +272,11 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     List<Rule> list = rules.phase(phase);
     phaseRun++;
     threadSlots = rules.literals() == null ? null : rules.literals().threadSlots();
+    Variable[] repeatVariables = rules.repeatVariables(phase);
+    verdicts = repeatVerdictsOff || repeatVariables.length == 0 ? null : rules.repeatVerdicts();
+    if (verdicts != null) {
+      verdicts.refresh(repeatVariables, this);
+    }
     String skipAfter = null;
     int skip = 0;
     for (int i = 0; i < list.size(); i++) {
@@ -283,7 +299,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
       boolean hit;
       try {
-        hit = evaluateChain(r);
+        hit = evaluateChain(r, verdicts == null ? -1 : rules.repeatBase(phase, i));
       } catch (RuntimeException e) {
         errors.add(r + ": " + e);
         continue;
@@ -443,13 +459,17 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     return b;
   }
 
-  private boolean evaluateChain(Rule starter) {
+  /**
+   * Evaluates the chain starting at {@code starter}; {@code repeatBase} is the starter's first {@link RepeatVerdicts}
+   * slot, or -1.
+   */
+  private boolean evaluateChain(Rule starter, int repeatBase) {
     matchedVars.clear();
     Target[] exclusions = runtimeExclusions(starter);
     currentMatchedNames = null;
     int depth = 0;
     for (Rule r = starter; r != null; r = r.chained()) {
-      if (!evaluateRule(r, exclusions, buffer(depth++))) {
+      if (!evaluateRule(r, exclusions, buffer(depth++), r == starter ? repeatBase : -1)) {
         return false;
       }
     }
@@ -461,44 +481,49 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     return true;
   }
 
-  private boolean evaluateRule(Rule r, Target[] exclusions, RuleValues values) {
+  private boolean evaluateRule(Rule r, Target[] exclusions, RuleValues values, int repeatBase) {
     current = r;
     if (r.unconditional()) {
       runActions(r);
       return true;
     }
     values.clear();
-    collect(r.targets(), exclusions, values);
+    collect(r.targets(), exclusions, values, repeatBase);
     // Every target is collected before any value is tested, so a match's actions (setvar) cannot change
     // what a later target of the same rule reads; selections are only refilled by collect.
     boolean any = false;
     CollectedValues loose = values.loose;
     int looseFrom = 0;
     for (int run = 0; run < values.runs; run++) {
+      long stepsBefore = regexSteps;
+      int eventsBefore = budgetEvents;
+      boolean runHit = false;
       Selection s = values.selections[run];
       if (s == null) {
         for (int i = looseFrom, n = values.looseEnds[run]; i < n; i++) {
           Object attached = loose.attached(i);
           ValueMemo hit = inspect(r, attached != null ? (ValueMemo) attached : memo(loose.value(i)));
           if (hit != null) {
-            any = true;
+            runHit = true;
             recordMatch(r, loose.name(i), hit.value);
           }
         }
         looseFrom = values.looseEnds[run];
-        continue;
-      }
-      if (noMemberCanMatch(r, s)) {
-        continue;
-      }
-      String variable = values.variables[run];
-      for (int k = 0; k < s.size; k++) {
-        ValueMemo hit = inspect(r, s.memos[k]);
-        if (hit != null) {
-          any = true;
-          recordMatch(r, s.keys[k] == null ? variable : variable + ":" + s.keys[k], hit.value);
+      } else if (!noMemberCanMatch(r, s)) {
+        String variable = values.variables[run];
+        for (int k = 0; k < s.size; k++) {
+          ValueMemo hit = inspect(r, s.memos[k]);
+          if (hit != null) {
+            runHit = true;
+            recordMatch(r, s.keys[k] == null ? variable : variable + ":" + s.keys[k], hit.value);
+          }
         }
       }
+      int slot = values.slots[run];
+      if (slot >= 0 && !runHit && budgetEvents == eventsBefore) {
+        verdicts.record(slot, stepsBefore - regexSteps);
+      }
+      any |= runHit;
     }
     return any;
   }
@@ -586,22 +611,40 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
    * runtime exclusion names its variable (the builtin rules' only ones name REQUEST_BODY), a selection is read
    * in place rather than copied value by value.
    */
-  private void collect(TargetList targets, Target[] runtimeExclusions, RuleValues values) {
+  private void collect(TargetList targets, Target[] runtimeExclusions, RuleValues values, int repeatBase) {
     CollectedValues out = values.loose;
     for (int i = 0, n = targets.size(); i < n; i++) {
+      Variable v = targets.include(i).variable();
+      boolean excludedAtRuntime = anyExcludes(runtimeExclusions, v); // asked once: each Target is cold in the node
+      // a verdict is not kept for an include a runtime exclusion names: this request's earlier rules decided that
+      int slot = repeatBase < 0 || excludedAtRuntime || rules.repeatOrdinal(repeatBase + i) < 0 ? -1
+          : repeatBase + i;
+      if (slot >= 0 && verdicts.known(slot, rules.repeatOrdinal(slot)) && regexSteps > verdicts.steps(slot)) {
+        // the same content found no match before: it would not now, and it is charged what it spent then
+        regexSteps -= verdicts.steps(slot);
+        repeatVerdictsUsed++;
+        continue;
+      }
+      int collected = out.size();
       int id = targets.selectionId(i);
       if (id < 0) {
         targets.collect(this, i, runtimeExclusions, out);
+        values.endLoose(slot);
+        if (slot >= 0 && out.size() == collected) {
+          verdicts.record(slot, 0); // nothing to inspect: no match
+        }
         continue;
       }
       Selection s = currentSelection(targets, i, id);
-      if (s == null) {
+      if (s == null || s.size == 0) {
+        if (slot >= 0) {
+          verdicts.record(slot, 0);
+        }
         continue;
       }
-      Variable v = targets.include(i).variable();
       String name = v.name();
-      if (!anyExcludes(runtimeExclusions, v)) {
-        values.addSelection(s, name);
+      if (!excludedAtRuntime) {
+        values.addSelection(s, name, slot);
         continue;
       }
       for (int k = 0; k < s.size; k++) {
@@ -609,8 +652,21 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
           out.add(name, s.keys[k], s.memos[k].value, s.memos[k]);
         }
       }
+      values.endLoose(-1);
     }
-    values.endLoose();
+  }
+
+  /**
+   * Evaluates every rule of this transaction without the verdicts kept from earlier requests ({@link RepeatVerdicts}),
+   * and keeps none of its own: what the engine did before they existed, for tests that compare the two.
+   */
+  public void disableRepeatVerdicts() {
+    repeatVerdictsOff = true;
+  }
+
+  /** How many rule includes this transaction passed over on a verdict kept from an earlier request. */
+  public int repeatVerdictsUsed() {
+    return repeatVerdictsUsed;
   }
 
   /** Whether a runtime exclusion names {@code v}: only such a one can remove a member of it. */
@@ -658,6 +714,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     Selection[] selections = new Selection[4];
     String[] variables = new String[4];
     int[] looseEnds = new int[4];
+    /** Per run: the {@link RepeatVerdicts} slot of the include it holds, or -1. */
+    int[] slots = new int[4];
     int runs;
 
     void clear() {
@@ -665,28 +723,30 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       runs = 0;
     }
 
-    void addSelection(Selection s, String variable) {
-      endLoose();
-      add(s, variable);
+    /** A selection read in place; every loose value before it has been closed into a run by {@link #endLoose}. */
+    void addSelection(Selection s, String variable, int slot) {
+      add(s, variable, slot);
     }
 
-    /** Closes the run of loose values collected since the last run, if any. */
-    void endLoose() {
+    /** Closes the run of loose values collected since the last run, if any: one include's values. */
+    void endLoose(int slot) {
       int from = runs == 0 ? 0 : looseEnds[runs - 1];
       if (loose.size() > from) {
-        add(null, null);
+        add(null, null, slot);
       }
     }
 
-    private void add(Selection s, String variable) {
+    private void add(Selection s, String variable, int slot) {
       if (runs == selections.length) {
         selections = java.util.Arrays.copyOf(selections, runs * 2);
         variables = java.util.Arrays.copyOf(variables, runs * 2);
         looseEnds = java.util.Arrays.copyOf(looseEnds, runs * 2);
+        slots = java.util.Arrays.copyOf(slots, runs * 2);
       }
       selections[runs] = s;
       variables[runs] = variable;
       looseEnds[runs] = loose.size();
+      slots[runs] = slot;
       runs++;
     }
   }
@@ -957,6 +1017,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void regexBudgetExceeded(String ruleContext) {
+    budgetEvents++;
     collections.get(Variable.TX).set("MSC_PCRE_LIMITS_EXCEEDED", "1");
     if (regexSteps <= 0) {
       budgetExhausted = true;

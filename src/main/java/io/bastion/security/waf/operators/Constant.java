@@ -23,4 +23,9 @@ public final class Constant implements Operator {
     }
     return result;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

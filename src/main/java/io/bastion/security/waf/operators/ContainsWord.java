@@ -18,4 +18,9 @@ public final class ContainsWord implements Operator {
   public boolean matches(MatchContext ctx, String input) {
     return pattern.matcher(input).find();
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

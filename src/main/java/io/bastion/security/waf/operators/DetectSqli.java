@@ -76,4 +76,9 @@ public final class DetectSqli implements Operator {
     }
     return p < fp.length() ? "&KSUco;F".indexOf(fp.charAt(p)) >= 0 : p > 1;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

@@ -56,4 +56,9 @@ public final class DetectXss implements Operator {
     }
     return false;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

@@ -87,4 +87,9 @@ public final class IpMatch implements Operator {
     }
     return false;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

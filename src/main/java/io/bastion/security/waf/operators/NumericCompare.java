@@ -60,4 +60,8 @@ public final class NumericCompare implements Operator {
     };
   }
 
+  @Override
+  public boolean dependsOnValueOnly() {
+    return isConstant;
+  }
 }

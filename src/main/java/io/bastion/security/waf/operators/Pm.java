@@ -68,4 +68,9 @@ public final class Pm implements Operator {
     }
     return found != null;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

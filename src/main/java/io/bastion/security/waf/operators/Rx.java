@@ -250,4 +250,9 @@ public final class Rx implements Operator {
     seq.release();
     return found;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

@@ -13,4 +13,9 @@ public final class StrMatch implements Operator {
   public boolean matches(MatchContext ctx, String input) {
     return input.contains(needle);
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

@@ -50,4 +50,9 @@ public final class StringCompare implements Operator {
     }
     return m;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return constant != null;
+  }
 }

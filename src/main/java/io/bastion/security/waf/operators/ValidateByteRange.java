@@ -35,4 +35,9 @@ public final class ValidateByteRange implements Operator {
     }
     return false;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

@@ -20,4 +20,9 @@ public final class ValidateUrlEncoding implements Operator {
     }
     return false;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }

@@ -47,4 +47,9 @@ public final class ValidateUtf8Encoding implements Operator {
     }
     return false;
   }
+
+  @Override
+  public boolean dependsOnValueOnly() {
+    return true;
+  }
 }
