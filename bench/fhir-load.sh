@@ -7,7 +7,8 @@
 # Usage: bench/fhir-load.sh [options] [-- extra FhirLoad options]
 #   --patients N        patients to seed (default 100000; e.g. 10000 for a quick run)
 #   --concurrency N     connections with one request in flight each (default 32)
-#   --warmup S          unmeasured seconds per scenario (default 10)
+#   --warmup S          unmeasured seconds per scenario (default 60: the JIT compiler threads still take ~0.4 of
+#                       a core 30-40 s after start, ~0.06 at 60-75 s; docs/benchmarks.md, "JIT warm-up")
 #   --duration S        measured seconds per scenario (default 30)
 #   --scenarios LIST    comma-separated (default read,search-patient,search-observation,create,transaction)
 #   --env KEY=VALUE     extra environment for the node, repeatable (e.g. --env BASTION_WAF_MODE=on
@@ -32,7 +33,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-patients=100000 concurrency=32 warmup=10 duration=30 port=18091 keep_db=false auth=on
+patients=100000 concurrency=32 warmup=60 duration=30 port=18091 keep_db=false auth=on
 scenarios=read,search-patient,search-observation,create,transaction
 data_dir= db=
 node_env=() jvm_opts=() driver_args=()
