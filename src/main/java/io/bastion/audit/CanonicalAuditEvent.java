@@ -55,7 +55,7 @@ final class CanonicalAuditEvent {
   /**
    * The text of one event as it is written. Kept per thread, with the generator's buffers: a fresh
    * {@code BufferRecycler} per event made ~17 KB of buffers for a ~1.6 KB event, 28% of everything a default
-   * read allocated in the node (JFR allocation samples), and that churn evicts the caches the rest of the
+   * read allocated in the node (JFR allocation samples): churn that streams through the caches the rest of the
    * request runs from.
    */
   private static final class TextOut extends Writer {
