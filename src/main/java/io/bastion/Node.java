@@ -19,6 +19,7 @@ import io.bastion.auth.TokenVerifier;
 import io.bastion.backup.BackupVerticle;
 import io.bastion.config.BastionConfig;
 import io.bastion.db.DatabaseVerticle;
+import io.bastion.db.LoopPipelines;
 import io.bastion.db.Migrations;
 import io.bastion.db.PostgresServer;
 import io.bastion.db.PostgresSource;
@@ -112,6 +113,9 @@ public final class Node {
   private Pool searchPool;
   private Pool fixedShapeSearchPool;
   private Pool auditPool;
+  /** Reads by id and version: one pipelined connection per event loop, beside {@link #pool}. */
+  private LoopPipelines pipelines;
+  private int eventLoops;
   private RedisStore redis;
   private Audit audit;
   private Gateway gateway;
@@ -162,6 +166,7 @@ public final class Node {
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
     Node node = new Node(config, vertx, clock);
     node.reloadOnSighup = reloadOnSighup;
+    node.eventLoops = options.getEventLoopPoolSize();
     Promise<Node> started = Promise.promise();
     node.boot(registry).onComplete(booted -> {
       if (booted.succeeded()) {
@@ -225,6 +230,8 @@ public final class Node {
               .build();
           // the audit writer's batches never queue behind the requests waiting for them: connections of its own
           // (one batch in flight, plus checkpoints and verification)
+          pipelines = new LoopPipelines(vertx, new PgConnectOptions(postgres.options()).setCachePreparedStatements(true),
+              pool, eventLoops);
           auditPool = PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(AUDIT_POOL_SIZE).setName("bastion-audit").setShared(false))
               .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true))
@@ -255,7 +262,7 @@ public final class Node {
           PatientCompartment compartment = PatientCompartment.r4(searchParameters);
           exports = new BulkExport(vertx, pool, postgres, config.export(), compartment, phi, info.id(), clock);
           SearchIndexer indexer = new SearchIndexer(searchParameters, phi);
-          fhirStore = new PgResourceStore(pool, clock, () -> UUID.randomUUID().toString(), indexer, phi);
+          fhirStore = new PgResourceStore(pool, pipelines, clock, () -> UUID.randomUUID().toString(), indexer, phi);
           seedLoader = new PgCopyLoader(postgres, indexer, phi, clock);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
               searchParameters, new PgSearchService(searchPool, fixedShapeSearchPool, PgSearchService.MAX_INCLUDED, phi),
@@ -420,6 +427,7 @@ public final class Node {
               wafAuditLog.close(); // writes what is queued: the gateway is undeployed, nothing more arrives
               return null;
             }, false).otherwiseEmpty())
+        .compose(v -> pipelines == null ? Future.<Void>succeededFuture() : pipelines.close().otherwiseEmpty())
         .compose(v -> pool == null ? Future.<Void>succeededFuture() : pool.close().otherwiseEmpty())
         .compose(v -> searchPool == null ? Future.<Void>succeededFuture() : searchPool.close().otherwiseEmpty())
         .compose(v -> fixedShapeSearchPool == null ? Future.<Void>succeededFuture()

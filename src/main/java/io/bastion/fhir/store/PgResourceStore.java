@@ -1,5 +1,6 @@
 package io.bastion.fhir.store;
 
+import io.bastion.db.LoopPipelines;
 import io.bastion.fhir.JsonText;
 import io.bastion.fhir.phi.PhiProtection;
 import io.bastion.fhir.search.IndexRows;
@@ -51,9 +52,11 @@ public final class PgResourceStore implements ResourceStore {
   private final Supplier<String> ids;
   private final SearchIndexer indexer;
   private final PhiProtection phi;
+  /** Reads by id and version outside a transaction go here when set: one pipelined connection per event loop. */
+  private final LoopPipelines pipelined;
 
   public PgResourceStore(Pool pool, Clock clock, Supplier<String> ids, SearchIndexer indexer) {
-    this(pool, null, clock, ids, indexer, PhiProtection.NONE);
+    this(pool, null, clock, ids, indexer, PhiProtection.NONE, null);
   }
 
   /**
@@ -61,12 +64,19 @@ public final class PgResourceStore implements ResourceStore {
    * @param phi seals the configured elements before a resource is written, reveals them after a read
    */
   public PgResourceStore(Pool pool, Clock clock, Supplier<String> ids, SearchIndexer indexer, PhiProtection phi) {
-    this(pool, null, clock, ids, indexer, phi);
+    this(pool, null, clock, ids, indexer, phi, null);
+  }
+
+  /** As above, with reads by id and version on {@code pipelined} (everything else on {@code pool}). */
+  public PgResourceStore(Pool pool, LoopPipelines pipelined, Clock clock, Supplier<String> ids, SearchIndexer indexer,
+      PhiProtection phi) {
+    this(pool, null, clock, ids, indexer, phi, pipelined);
   }
 
   private PgResourceStore(Pool pool, SqlConnection connection, Clock clock, Supplier<String> ids,
-      SearchIndexer indexer, PhiProtection phi) {
+      SearchIndexer indexer, PhiProtection phi, LoopPipelines pipelined) {
     this.pool = pool;
+    this.pipelined = pipelined;
     this.connection = connection;
     this.client = connection == null ? pool : connection;
     this.clock = clock;
@@ -164,7 +174,7 @@ public final class PgResourceStore implements ResourceStore {
     if (connection != null) {
       return work.apply(this);
     }
-    return pool.withTransaction(conn -> work.apply(new PgResourceStore(pool, conn, clock, ids, indexer, phi)))
+    return pool.withTransaction(conn -> work.apply(new PgResourceStore(pool, conn, clock, ids, indexer, phi, pipelined)))
         .recover(PgResourceStore::mapFailure);
   }
 
@@ -187,9 +197,14 @@ public final class PgResourceStore implements ResourceStore {
     return connection != null ? work.apply(connection) : pool.withTransaction(work);
   }
 
+  /** Where a single-row read goes: the caller's transaction, else the pipelined connection, else the pool. */
+  private SqlClient reader() {
+    return connection != null || pipelined == null ? client : pipelined.client();
+  }
+
   @Override
   public Future<ResourceVersion> read(String type, String id) {
-    return client.preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(rows -> {
+    return reader().preparedQuery(FhirSql.READ).execute(Tuple.of(type, id)).map(rows -> {
       Row row = single(rows, "no resource of this type has this id");
       if (row.getBoolean("deleted")) {
         throw new StoreException(Reason.GONE, "the resource was deleted");
@@ -201,7 +216,7 @@ public final class PgResourceStore implements ResourceStore {
 
   @Override
   public Future<ResourceVersion> vread(String type, String id, int version) {
-    return client.preparedQuery(FhirSql.VREAD).execute(Tuple.of(type, id, version)).map(rows -> {
+    return reader().preparedQuery(FhirSql.VREAD).execute(Tuple.of(type, id, version)).map(rows -> {
       Row row = single(rows, "this resource has no such version");
       String method = row.getString("method");
       if ("DELETE".equals(method)) {
