@@ -210,7 +210,12 @@ final class Criteria {
       type = p.targets().get(0);
     }
     String onlyType = type;
-    return index(p, "fhir_idx_reference", (sql, i) -> or(values, v -> referenceMatch(sql, i, v, onlyType, p.code())));
+    RowCondition condition = (sql, i) -> or(values, v -> referenceMatch(sql, i, v, onlyType, p.code()));
+    if (values.size() != 1) {
+      return index(p, "fhir_idx_reference", condition);
+    }
+    // one target: its rows drive the page in res_pk order, the other criteria probed per candidate (see Ordered)
+    return new IndexCriterion(p, "fhir_idx_reference", condition, new IndexCriterion.Ordered(condition, null, true));
   }
 
   static String referenceMatch(Sql sql, String i, String value, String type, String name) {

@@ -20,8 +20,18 @@ record IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondi
    * other rows (usually few or none). A search driven by it can merge the two in res_pk order and stop at
    * the page's end instead of checking every candidate (family=walker: the rows of "walker" in order, those
    * of "walkers…" sorted).
+   *
+   * <p>{@code rest} null: the condition has one part, {@code equal}, whose rows are few (one reference
+   * target: a patient's observations), read and sorted by res_pk. {@code probeOthers}: the page probes the other
+   * criteria per candidate, within the probe budget and past it, whatever a generic plan estimates for them
+   * ({@link #probedSql}); a code's rows are
+   * estimated at a few hundred where a common LOINC code has 50,000, and a generic plan would hash them all.
    */
-  record Ordered(Criteria.RowCondition equal, Criteria.RowCondition rest) {
+  record Ordered(Criteria.RowCondition equal, Criteria.RowCondition rest, boolean probeOthers) {
+
+    Ordered(Criteria.RowCondition equal, Criteria.RowCondition rest) {
+      this(equal, rest, false);
+    }
   }
 
   @Override
@@ -41,6 +51,10 @@ record IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondi
    * the rows before its end.
    */
   String orderedPks(Sql sql, String afterPk, String tail) {
+    if (ordered.rest() == null) {
+      return "(SELECT o.res_pk FROM " + rows(sql, "o", ordered.equal()) + after("o", afterPk) + " ORDER BY o.res_pk "
+          + tail + ")";
+    }
     return "((SELECT o.res_pk FROM " + rows(sql, "o", ordered.equal()) + after("o", afterPk) + " ORDER BY o.res_pk)"
         + " UNION ALL (SELECT o.res_pk FROM " + rows(sql, "o", ordered.rest()) + after("o", afterPk)
         + " ORDER BY o.res_pk) ORDER BY res_pk " + tail + ")";
@@ -53,6 +67,15 @@ record IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondi
    */
   String hashedSql(Sql sql, String alias) {
     return alias + ".res_pk + 0 IN (SELECT i.res_pk + 0 FROM " + rows(sql, "i") + ")";
+  }
+
+  /**
+   * The criterion as an index probe for each candidate of {@code alias}: a correlated EXISTS that the planner
+   * keeps as a subplan (OFFSET 0 stops it from being pulled up into a join, which a generic plan could make a
+   * hash join over every matching row), an index-only probe of the (res_pk, name) index per candidate.
+   */
+  String probedSql(Sql sql, String alias) {
+    return "EXISTS (SELECT 1 FROM " + rows(sql, "i") + " AND i.res_pk = " + alias + ".res_pk OFFSET 0)";
   }
 
   private String rows(Sql sql, String row, Criteria.RowCondition matching) {

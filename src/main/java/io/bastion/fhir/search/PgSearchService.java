@@ -230,6 +230,9 @@ public final class PgSearchService implements SearchService {
    *     probe all ~2,000 candidates of a family (~5 ms), where hashing the ~1,000 later birth dates and the
    *     remaining candidates costs under a millisecond.
    * </ol>
+   * A page driven by one reference target ({@link IndexCriterion.Ordered#probeOthers}) probes in both parts: its
+   * candidates are one patient's resources, few against the other criteria's rows (a code's 50,000), so hashing
+   * those would cost more than probing every candidate, which is what a plan for the values did before.
    * The second part runs only when the first leaves the page short: it is gated by the count of the first
    * part's rows (materialised, at most a page), a one-time filter that skips it entirely otherwise. Both parts
    * are fixed by the SQL (the second by res_pk + 0), so the statement runs on generic plans
@@ -242,7 +245,8 @@ public final class PgSearchService implements SearchService {
     StringBuilder probed = new StringBuilder("SELECT d.res_pk AS pk FROM ")
         .append(ordered.orderedPks(sql, after, "LIMIT " + sql.bind(budget))).append(" d WHERE true");
     for (Criterion criterion : others) {
-      probed.append(" AND ").append(criterion.sql(sql, "d"));
+      probed.append(" AND ").append(ordered.ordered().probeOthers() && criterion instanceof IndexCriterion index
+          ? index.probedSql(sql, "d") : criterion.sql(sql, "d"));
     }
     // a resource with several matching rows (two names starting alike) counts once
     probed.append(" GROUP BY d.res_pk ORDER BY d.res_pk LIMIT ").append(limit);
@@ -252,8 +256,8 @@ public final class PgSearchService implements SearchService {
         .append(" AND x.res_pk > (SELECT s.res_pk FROM ")
         .append(ordered.orderedPks(sql, after, "OFFSET " + sql.bind(budget - 1) + " LIMIT 1")).append(" s)");
     for (Criterion criterion : others) {
-      hashed.append(" AND ").append(criterion instanceof IndexCriterion index ? index.hashedSql(sql, "x")
-          : criterion.sql(sql, "x"));
+      hashed.append(" AND ").append(!(criterion instanceof IndexCriterion index) ? criterion.sql(sql, "x")
+          : ordered.ordered().probeOthers() ? index.probedSql(sql, "x") : index.hashedSql(sql, "x"));
     }
     hashed.append(" AND (SELECT count(*) FROM probed) < ").append(limit).append(" GROUP BY 1");
     String page = "WITH probed AS MATERIALIZED (" + probed + ") SELECT u.pk FROM (SELECT probed.pk FROM probed UNION ALL "
@@ -261,14 +265,21 @@ public final class PgSearchService implements SearchService {
     return new Statement(withResources(page), sql.tuple(), true);
   }
 
-  /** The first criterion whose index rows can be read in res_pk order, or null. */
+  /**
+   * The first criterion whose index rows can be read in res_pk order, a string prefix before a reference target,
+   * or null.
+   */
   private static IndexCriterion firstOrdered(List<Criterion> criteria) {
+    IndexCriterion target = null;
     for (Criterion criterion : criteria) {
       if (criterion instanceof IndexCriterion index && index.ordered() != null) {
-        return index;
+        if (!index.ordered().probeOthers()) {
+          return index; // a prefix stream first: such pages were driven by it before references could be
+        }
+        target = target == null ? index : target;
       }
     }
-    return null;
+    return target;
   }
 
   /** Rows strictly after the cursor in (k0, k1, …, pk) order, each key ascending or descending, nulls last. */

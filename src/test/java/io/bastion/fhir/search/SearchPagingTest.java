@@ -113,6 +113,38 @@ class SearchPagingTest {
     }
   }
 
+  /**
+   * One reference target drives the page (IndexCriterion.Ordered without a second stream): the subject's
+   * observations in res_pk order, code and date probed per candidate up to the budget (48 for _count=1), the
+   * later ones hashed; another patient's observations interleaved. Every match once, in order, for each _count.
+   */
+  @Test
+  void subjectDrivenPagesBeyondTheProbeBudgetArePagedInOrder() {
+    String subject = fhir.create(patient("Subjecta", "S", "1980-01-01"));
+    String other = fhir.create(patient("Subjectb", "T", "1980-01-01"));
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 160; i++) {
+      boolean mine = i % 4 != 3;
+      boolean code = i % 11 == 5 || i == 150;
+      boolean late = i % 2 == 1 || i == 150;
+      String id = fhir.create(new JsonObject().put("resourceType", "Observation").put("status", "final")
+          .put("code", new JsonObject().put("coding", new io.vertx.core.json.JsonArray().add(new JsonObject()
+              .put("system", "http://loinc.org").put("code", code ? "1234-5" : "9999-9"))))
+          .put("subject", new JsonObject().put("reference", "Patient/" + (mine ? subject : other)))
+          .put("effectiveDateTime", late ? "2024-06-01" : "2019-06-01"));
+      if (mine && code && late) {
+        expected.add(id);
+      }
+    }
+    assertEquals(5, expected.size());
+    for (int count : List.of(1, 2, 3, 20)) {
+      assertEquals(expected, walk("/fhir/Observation?subject=Patient/" + subject
+          + "&code=http://loinc.org|1234-5&date=ge2024-01-01&_count=" + count, () -> { }), "_count=" + count);
+      assertEquals(expected, walk("/fhir/Observation?code=http://loinc.org|1234-5&date=ge2024-01-01&subject="
+          + subject + "&_count=" + count, () -> { }), "the subject as a plain id, last: _count=" + count);
+    }
+  }
+
   @Test
   void nextLinksWalkEveryMatchExactlyOnceWhileOthersWrite() {
     List<String> initial = createMany("Walker", 40);
