@@ -64,7 +64,7 @@ final class RequestVariables {
       String value = bytes(h.value());
       collections.get(Variable.REQUEST_HEADERS).add(name, value);
       if (name.equalsIgnoreCase("cookie")) {
-        parseCookies(value, collections.get(Variable.REQUEST_COOKIES));
+        parseCookies(value, collections.computeIfAbsent(Variable.REQUEST_COOKIES, c -> new KeyedValues()));
       }
       if (name.equalsIgnoreCase("host")) {
         scalars.put(Variable.SERVER_NAME, value);

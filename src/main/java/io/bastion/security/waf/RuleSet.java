@@ -32,6 +32,13 @@ public final class RuleSet {
   private final int[][] repeatBase;
   /** Per slot, the ordinal of the variable whose content its verdict depends on, or -1 when it is not kept. */
   private final int[] repeatOrdinals;
+  /** Per slot, the ordinal of the include's own variable (ARGS_NAMES, not ARGS), which a runtime exclusion names. */
+  private final int[] repeatIncludeOrdinals;
+  /**
+   * Per phase and rule index, how many slots the rule has when every one of them is kept (so a rule whose every
+   * include repeats can be passed over from these arrays alone, {@code Transaction#allKnown}), else 0.
+   */
+  private final int[][] repeatAllKept;
   /** Per phase, the variables the phase's slots read, compared with the last request's as the phase starts. */
   private final Variable[][] repeatVariables;
   private final ThreadLocal<RepeatVerdicts> repeatVerdicts;
@@ -91,9 +98,12 @@ public final class RuleSet {
     this.repeatBase = new int[6][];
     this.repeatVariables = new Variable[6][];
     List<Integer> ordinals = new ArrayList<>();
+    List<Integer> includeOrdinals = new ArrayList<>();
+    this.repeatAllKept = new int[6][];
     for (int p = 1; p <= 5; p++) {
       List<Rule> list = byPhase.get(p);
       int[] base = new int[list.size()];
+      int[] allKept = new int[list.size()];
       java.util.Set<Variable> read = java.util.EnumSet.noneOf(Variable.class);
       for (int i = 0; i < list.size(); i++) {
         Rule r = list.get(i);
@@ -102,23 +112,30 @@ public final class RuleSet {
           continue;
         }
         base[i] = slots;
+        boolean every = r.targets().size() > 0;
         for (int k = 0; k < r.targets().size(); k++) {
           Target t = r.targets().include(k);
           Variable v = t.variable().kind() == Variable.Kind.NAMES ? t.variable().namesOf() : t.variable();
           boolean kept = !t.count() && t.variable().fixedWithinPhase() && v.fixedWithinPhase();
           ordinals.add(kept ? v.ordinal() : -1);
+          includeOrdinals.add(t.variable().ordinal());
           if (kept) {
             read.add(v);
           }
+          every &= kept;
           slots++;
         }
+        allKept[i] = every ? r.targets().size() : 0;
       }
       repeatBase[p] = base;
+      repeatAllKept[p] = allKept;
       repeatVariables[p] = read.toArray(new Variable[0]);
     }
     repeatBase[0] = new int[0];
+    repeatAllKept[0] = new int[0];
     repeatVariables[0] = new Variable[0];
     this.repeatOrdinals = ordinals.stream().mapToInt(Integer::intValue).toArray();
+    this.repeatIncludeOrdinals = includeOrdinals.stream().mapToInt(Integer::intValue).toArray();
     int slotCount = slots;
     this.repeatVerdicts = ThreadLocal.withInitial(() -> new RepeatVerdicts(slotCount));
   }
@@ -126,6 +143,16 @@ public final class RuleSet {
   /** The first repeat slot of rule {@code index} of the phase, or -1 (see {@link RepeatVerdicts}). */
   int repeatBase(int phase, int index) {
     return repeatBase[phase][index];
+  }
+
+  /** How many slots rule {@code index} of the phase has when every one of them may keep a verdict, else 0. */
+  int repeatAllKept(int phase, int index) {
+    return repeatAllKept[phase][index];
+  }
+
+  /** The ordinal of the variable slot {@code slot}'s include names (ARGS_NAMES for {@code ARGS_NAMES}). */
+  int repeatIncludeOrdinal(int slot) {
+    return repeatIncludeOrdinals[slot];
   }
 
   /** The variable ordinal slot {@code slot} depends on, or -1 when its verdicts are not kept. */

@@ -129,10 +129,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     this.mode = rules.mode();
     this.requestBodyAccess = rules.requestBodyAccess();
     this.memos = new IdentityHashMap<>(announcesBody(request) ? 256 : 64);
-    for (Variable v : new Variable[] {Variable.ARGS, Variable.ARGS_GET, Variable.ARGS_POST,
-        Variable.REQUEST_HEADERS, Variable.REQUEST_COOKIES, Variable.FILES, Variable.FILES_NAMES,
-        Variable.FILES_SIZES, Variable.MULTIPART_PART_HEADERS, Variable.MATCHED_VARS, Variable.ENV,
-        Variable.RESPONSE_HEADERS}) {
+    // the collections every request fills or reads; the others (cookies, a body's, files, response headers, ENV)
+    // are made by collection() when something first reads or fills them
+    for (Variable v : new Variable[] {Variable.ARGS, Variable.ARGS_GET, Variable.REQUEST_HEADERS,
+        Variable.MATCHED_VARS}) {
       collections.put(v, new KeyedValues());
     }
     collections.put(Variable.TX, writableCollection("tx"));
@@ -221,7 +221,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     scalars.put(Variable.RESPONSE_STATUS, Integer.toString(response.status()));
     scalars.put(Variable.RESPONSE_PROTOCOL, response.protocol());
     scalars.put(Variable.STATUS_LINE, response.protocol() + " " + response.status());
-    KeyedValues headers = collections.get(Variable.RESPONSE_HEADERS);
+    KeyedValues headers = collection(Variable.RESPONSE_HEADERS);
     for (WafRequest.Header h : response.headers()) {
       headers.add(bytes(h.name()), bytes(h.value()));
     }
@@ -294,12 +294,19 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         skip--;
         continue;
       }
-      if (isRemoved(r) || cannotMatch(r)) {
+      if (isRemoved(r)) {
+        continue;
+      }
+      int repeatBase = verdicts == null ? -1 : rules.repeatBase(phase, i);
+      if (repeatBase >= 0 && allKnown(repeatBase, rules.repeatAllKept(phase, i))) {
+        continue;
+      }
+      if (cannotMatch(r)) {
         continue;
       }
       boolean hit;
       try {
-        hit = evaluateChain(r, verdicts == null ? -1 : rules.repeatBase(phase, i));
+        hit = evaluateChain(r, repeatBase);
       } catch (RuntimeException e) {
         errors.add(r + ": " + e);
         continue;
@@ -331,6 +338,40 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
     }
   }
+
+  /**
+   * Whether every include of a chain starter (slots {@code base} to {@code base + slots - 1}, {@code slots} 0 when
+   * some include cannot keep a verdict) holds a verdict "no match" for the content it reads now, so the rule can be
+   * passed over as {@link #collect} would pass over each include, from dense arrays alone: in the node the rule
+   * objects, target lists and values are out of cache by the next request, and walking them was most of what a
+   * repeated include cost. Charged as there: each include's steps again, the total only while the budget exceeds
+   * it. Not for a rule a runtime exclusion could apply to (a removal naming one of its variables): {@link #collect}
+   * keeps no verdict for such an include. {@link #cannotMatch} is not consulted first: when every include repeats,
+   * the rule was evaluated on this very content when its verdicts were kept, so its group could match then as now.
+   */
+  private boolean allKnown(int base, int slots) {
+    if (slots == 0) {
+      return false;
+    }
+    long steps = 0;
+    for (int k = base, end = base + slots; k < end; k++) {
+      if (!verdicts.known(k, rules.repeatOrdinal(k)) || removedTargetVariables[rules.repeatIncludeOrdinal(k)]) {
+        return false;
+      }
+      steps += verdicts.steps(k);
+    }
+    if (regexSteps <= steps) {
+      return false; // near the end of the budget: each include is evaluated (or charged) on its own
+    }
+    regexSteps -= steps;
+    repeatVerdictsUsed += slots;
+    matchedVars.clear(); // as evaluateChain does for every starter it evaluates
+    return true;
+  }
+
+  /** Per variable ordinal, whether a runtime target removal ({@code ctl:ruleRemoveTargetBy...}) names it. */
+  private final boolean[] removedTargetVariables = new boolean[VARIABLE_COUNT];
+  private static final int VARIABLE_COUNT = Variable.values().length;
 
   private boolean isRemoved(Rule r) {
     for (int i = 0, n = removedRules.size(); i < n; i++) {
@@ -424,28 +465,50 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   /** Targets removed from this rule by earlier {@code ctl:ruleRemoveTargetById/ByTag} actions. */
   private Target[] runtimeExclusions(Rule starter) {
-    Target[] out = NO_TARGETS;
-    for (int i = 0, n = removedTargetsById.size(); i < n; i++) {
+    int byId = removedTargetsById.size();
+    int n = byId + removedTargetsByTag.size();
+    if (n == 0) {
+      return NO_TARGETS;
+    }
+    if (exclusionScratch.length < n) {
+      exclusionScratch = new Target[n];
+    }
+    int count = 0;
+    for (int i = 0; i < byId; i++) {
       Object[] x = removedTargetsById.get(i);
       int[] range = (int[]) x[0];
       if (starter.id() >= range[0] && starter.id() <= range[1]) {
-        out = append(out, (Target) x[1]);
+        exclusionScratch[count++] = (Target) x[1];
       }
     }
-    for (int i = 0, n = removedTargetsByTag.size(); i < n; i++) {
-      TagRemoval x = removedTargetsByTag.get(i);
+    for (int i = byId; i < n; i++) {
+      TagRemoval x = removedTargetsByTag.get(i - byId);
       if (starter.hasTag(x.tagId())) {
-        out = append(out, x.target());
+        exclusionScratch[count++] = x.target();
       }
     }
-    return out;
+    if (count == 0) {
+      return NO_TARGETS;
+    }
+    // most rules of a phase get the same exclusions (the builtin rules' tag removals): hand out the last array again
+    // rather than a new one per rule; the arrays are never modified once handed out
+    Target[] last = lastExclusions;
+    if (last.length == count) {
+      boolean same = true;
+      for (int k = 0; k < count && same; k++) {
+        same = last[k] == exclusionScratch[k];
+      }
+      if (same) {
+        return last;
+      }
+    }
+    lastExclusions = java.util.Arrays.copyOf(exclusionScratch, count);
+    return lastExclusions;
   }
 
-  private static Target[] append(Target[] targets, Target t) {
-    Target[] grown = java.util.Arrays.copyOf(targets, targets.length + 1);
-    grown[targets.length] = t;
-    return grown;
-  }
+  /** {@link #runtimeExclusions}'s work space, and the array it handed out last. */
+  private Target[] exclusionScratch = NO_TARGETS;
+  private Target[] lastExclusions = NO_TARGETS;
 
   private RuleValues buffer(int depth) {
     if (depth >= buffers.length) {
@@ -965,8 +1028,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     KeyedValues c = collections.get(variable);
     if (c == null) {
       switch (variable) {
-        case XML, IP, GLOBAL, SESSION, USER -> {
-          c = variable == Variable.XML ? new KeyedValues() : writableCollection(variable.name());
+        case XML, ARGS_POST, REQUEST_COOKIES, FILES, FILES_NAMES, FILES_SIZES, MULTIPART_PART_HEADERS, ENV,
+            RESPONSE_HEADERS -> {
+          c = new KeyedValues();
+          collections.put(variable, c);
+        }
+        case IP, GLOBAL, SESSION, USER -> {
+          c = writableCollection(variable.name());
           collections.put(variable, c);
         }
         case RULE -> {
@@ -1148,11 +1216,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   @Override
   public void removeTargetById(int fromId, int toId, Target target) {
     removedTargetsById.add(new Object[] {new int[] {fromId, toId}, target});
+    removedTargetVariables[target.variable().ordinal()] = true;
   }
 
   @Override
   public void removeTargetByTag(String tag, Target target) {
     removedTargetsByTag.add(new TagRemoval(TagIds.find(tag), target));
+    removedTargetVariables[target.variable().ordinal()] = true;
   }
 
   @Override
@@ -1179,7 +1249,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void addPostArg(String name, String value) {
-    collections.get(Variable.ARGS).add(collections.get(Variable.ARGS_POST).add(name, value));
+    collections.get(Variable.ARGS).add(collection(Variable.ARGS_POST).add(name, value));
   }
 
   @Override

@@ -45,6 +45,11 @@ public class WafEngineBenchmark {
   private WafRequest post;
   private WafRequest attack;
   private WafRequest read;
+  /** Reads of different resources, as the load driver sends them (a new id in every request line). */
+  private WafRequest[] reads;
+  /** The same reads, each with a new W3C {@code traceparent}, as an OpenTelemetry-instrumented client sends them. */
+  private WafRequest[] tracedReads;
+  private int next;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -55,6 +60,17 @@ public class WafEngineBenchmark {
         "10.1.2.3");
     attack = new WafRequest("GET", ATTACK_URI, "HTTP/1.1", browserHeaders(null), null, "10.1.2.3");
     read = new WafRequest("GET", READ_URI, "HTTP/1.1", loadDriverHeaders(), null, "127.0.0.1");
+    java.util.Random random = new java.util.Random(7);
+    reads = new WafRequest[1024];
+    tracedReads = new WafRequest[reads.length];
+    for (int i = 0; i < reads.length; i++) {
+      String uri = "/fhir/Patient/" + new java.util.UUID(random.nextLong(), random.nextLong());
+      reads[i] = new WafRequest("GET", uri, "HTTP/1.1", loadDriverHeaders(), null, "127.0.0.1");
+      List<WafRequest.Header> traced = new java.util.ArrayList<>(loadDriverHeaders());
+      traced.add(new WafRequest.Header("traceparent", String.format("00-%016x%016x-%016x-01", random.nextLong(),
+          random.nextLong(), random.nextLong())));
+      tracedReads[i] = new WafRequest("GET", uri, "HTTP/1.1", traced, null, "127.0.0.1");
+    }
     Transaction probe = run(attack);
     if (probe.matchedRules().isEmpty()) {
       throw new IllegalStateException("the attack is not detected by " + rules + ": the benchmark would be wrong");
@@ -196,6 +212,20 @@ public class WafEngineBenchmark {
   @Benchmark
   public Transaction fhirRead() {
     return run(read);
+  }
+
+  /** {@link #fhirRead} with a new resource id in every request, as the load driver's reads come. */
+  @Benchmark
+  public Transaction fhirReadNewId() {
+    next = (next + 1) & (reads.length - 1);
+    return run(reads[next]);
+  }
+
+  /** {@link #fhirReadNewId} with a new {@code traceparent} header in every request. */
+  @Benchmark
+  public Transaction fhirReadTraced() {
+    next = (next + 1) & (tracedReads.length - 1);
+    return run(tracedReads[next]);
   }
 
   @Benchmark

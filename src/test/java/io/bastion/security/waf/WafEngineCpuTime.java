@@ -25,7 +25,7 @@ public final class WafEngineCpuTime {
     int perRound = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
     bench.setUp();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    String[] cases = {"benignGet", "benignPost2k", "sqliAttack", "fhirRead"};
+    String[] cases = {"benignGet", "benignPost2k", "sqliAttack", "fhirRead", "fhirReadNewId", "fhirReadTraced"};
     double[][] micros = new double[cases.length][rounds];
     for (int round = -2; round < rounds; round++) { // two unmeasured rounds warm the JIT up
       for (int c = 0; c < cases.length; c++) {
@@ -35,7 +35,9 @@ public final class WafEngineCpuTime {
             case 0 -> bench.benignGet();
             case 1 -> bench.benignPost2k();
             case 2 -> bench.sqliAttack();
-            default -> bench.fhirRead();
+            case 3 -> bench.fhirRead();
+            case 4 -> bench.fhirReadNewId();
+            default -> bench.fhirReadTraced();
           };
           if (tx.interruption() == null && c == 2) {
             throw new IllegalStateException("the attack was not blocked");

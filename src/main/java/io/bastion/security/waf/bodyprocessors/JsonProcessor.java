@@ -25,7 +25,7 @@ public final class JsonProcessor implements BodyProcessor {
       if (t == null) {
         throw new BodyParseException("empty JSON body");
       }
-      walk(p, t, "json", 0, ctx);
+      walk(p, t, new StringBuilder(64).append("json"), 0, ctx);
       if (p.nextToken() != null) {
         throw new BodyParseException("trailing data after JSON document");
       }
@@ -34,17 +34,24 @@ public final class JsonProcessor implements BodyProcessor {
     }
   }
 
-  private static void walk(JsonParser p, JsonToken t, String path, int depth, BodyContext ctx)
+  /**
+   * Walks the value at {@code t}, whose path is in {@code path}: one builder for the whole document, each name or
+   * index appended on the way down and cut off on the way back, so only the arguments' own names become strings
+   * (not every container's path as well).
+   */
+  private static void walk(JsonParser p, JsonToken t, StringBuilder path, int depth, BodyContext ctx)
       throws IOException, BodyParseException {
     if (depth > MAX_DEPTH) {
       throw new BodyParseException("JSON nested deeper than " + MAX_DEPTH);
     }
+    int length = path.length();
     switch (t) {
       case START_OBJECT -> {
         boolean empty = true;
         for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-          String name = bytes(p.currentName());
-          walk(p, p.nextToken(), path + "." + name, depth + 1, ctx);
+          path.append('.').append(bytes(p.currentName()));
+          walk(p, p.nextToken(), path, depth + 1, ctx);
+          path.setLength(length);
           empty = false;
         }
         emptyContainer(path, depth, empty, ctx);
@@ -52,14 +59,16 @@ public final class JsonProcessor implements BodyProcessor {
       case START_ARRAY -> {
         int i = 0;
         for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
-          walk(p, v, path + "." + i++, depth + 1, ctx);
+          path.append('.').append(i++);
+          walk(p, v, path, depth + 1, ctx);
+          path.setLength(length);
         }
         emptyContainer(path, depth, i == 0, ctx);
       }
-      case VALUE_NULL -> ctx.addPostArg(path, "");
-      case VALUE_TRUE -> ctx.addPostArg(path, "true");
-      case VALUE_FALSE -> ctx.addPostArg(path, "false");
-      default -> ctx.addPostArg(path, bytes(p.getText()));
+      case VALUE_NULL -> ctx.addPostArg(path.toString(), "");
+      case VALUE_TRUE -> ctx.addPostArg(path.toString(), "true");
+      case VALUE_FALSE -> ctx.addPostArg(path.toString(), "false");
+      default -> ctx.addPostArg(path.toString(), bytes(p.getText()));
     }
   }
 
@@ -67,9 +76,9 @@ public final class JsonProcessor implements BodyProcessor {
    * An empty object or array below the top is still a name the client chose ({@code {"${jndi:…}":{}}}): it
    * becomes an argument with an empty value, so ARGS_NAMES rules see it as they see the name of a null.
    */
-  private static void emptyContainer(String path, int depth, boolean empty, BodyContext ctx) {
+  private static void emptyContainer(StringBuilder path, int depth, boolean empty, BodyContext ctx) {
     if (empty && depth > 0) {
-      ctx.addPostArg(path, "");
+      ctx.addPostArg(path.toString(), "");
     }
   }
 

@@ -18,7 +18,10 @@ public final class Operators {
     return standard(true);
   }
 
-  /** The standard set; {@code regexPrefilter=false} disables the required-literal shortcut of @rx and @detectXSS. */
+  /**
+   * The standard set; {@code regexPrefilter=false} disables the required-literal shortcut of @rx and @detectXSS and
+   * the required bytes of @validateByteRange and @validateUtf8Encoding (every value is then tested).
+   */
   public static Operators standard(boolean regexPrefilter) {
     Operators o = new Operators();
     o.byName.put("rx", (a, env) -> new Rx(a, regexPrefilter, env.literals()));
@@ -40,9 +43,9 @@ public final class Operators {
     o.byName.put("ipMatch", (a, env) -> IpMatch.of(a));
     o.byName.put("ipMatchF", IpMatch::fromFile);
     o.byName.put("ipMatchFromFile", IpMatch::fromFile);
-    o.byName.put("validateByteRange", (a, env) -> new ValidateByteRange(a));
+    o.byName.put("validateByteRange", (a, env) -> new ValidateByteRange(a, regexPrefilter));
     o.byName.put("validateUrlEncoding", (a, env) -> new ValidateUrlEncoding());
-    o.byName.put("validateUtf8Encoding", (a, env) -> new ValidateUtf8Encoding());
+    o.byName.put("validateUtf8Encoding", (a, env) -> new ValidateUtf8Encoding(regexPrefilter));
     o.byName.put("detectSQLi", (a, env) -> new DetectSqli());
     o.byName.put("detectXSS", (a, env) -> new DetectXss(regexPrefilter));
     o.byName.put("unconditionalMatch", (a, env) -> Constant.ALWAYS);

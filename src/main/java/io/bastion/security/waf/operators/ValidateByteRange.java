@@ -1,5 +1,7 @@
 package io.bastion.security.waf.operators;
 
+import io.bastion.security.waf.transformations.ByteSet;
+
 /**
  * {@code @validateByteRange 1-255} (or {@code 9,10,13,32-126}): matches when the input holds a byte
  * outside the allowed ranges. Example: {@code SecRule ARGS "@validateByteRange 32-126" "id:1,..."}.
@@ -7,8 +9,15 @@ package io.bastion.security.waf.operators;
 public final class ValidateByteRange implements Operator {
 
   private final boolean[] allowed = new boolean[256];
+  /** The bytes outside the ranges: a value holding none of them cannot match. */
+  private final ByteSet requiredBytes;
 
   public ValidateByteRange(String argument) {
+    this(argument, true);
+  }
+
+  /** {@code byteSkip=false} reports {@link ByteSet#ALL} as required bytes, so every value is tested (for tests). */
+  public ValidateByteRange(String argument, boolean byteSkip) {
     for (String part : argument.split(",")) {
       String p = part.trim();
       if (p.isEmpty()) {
@@ -24,6 +33,23 @@ public final class ValidateByteRange implements Operator {
         allowed[b] = true;
       }
     }
+    ByteSet outside = ByteSet.NONE;
+    for (int b = 0; b < 256; b++) {
+      if (!allowed[b]) {
+        outside = outside.with(b);
+      }
+    }
+    requiredBytes = byteSkip ? outside : ByteSet.ALL;
+  }
+
+  /**
+   * The bytes the ranges leave out (NUL for {@code 1-255}): values are byte strings, and a value holding a character
+   * above 255 counts as holding every byte ({@code ValueMemo}), so it is still tested (this operator reads such a
+   * character's low byte).
+   */
+  @Override
+  public ByteSet requiredBytes() {
+    return requiredBytes;
   }
 
   @Override

@@ -1,10 +1,42 @@
 package io.bastion.security.waf.operators;
 
+import io.bastion.security.waf.transformations.ByteSet;
+
 /**
  * {@code @validateUtf8Encoding}: matches when the input bytes are not valid UTF-8 (truncated or invalid
  * sequences, overlong forms, surrogates, code points above U+10FFFF).
  */
 public final class ValidateUtf8Encoding implements Operator {
+
+  private static final ByteSet NON_ASCII;
+
+  static {
+    ByteSet high = ByteSet.NONE;
+    for (int b = 0x80; b < 256; b++) {
+      high = high.with(b);
+    }
+    NON_ASCII = high;
+  }
+
+  private final ByteSet requiredBytes;
+
+  public ValidateUtf8Encoding() {
+    this(true);
+  }
+
+  /** {@code byteSkip=false} reports {@link ByteSet#ALL} as required bytes, so every value is tested (for tests). */
+  public ValidateUtf8Encoding(boolean byteSkip) {
+    requiredBytes = byteSkip ? NON_ASCII : ByteSet.ALL;
+  }
+
+  /**
+   * A byte above 127: ASCII alone is valid UTF-8. A value holding a character above 255 counts as holding every
+   * byte ({@code ValueMemo}), so it is still tested.
+   */
+  @Override
+  public ByteSet requiredBytes() {
+    return requiredBytes;
+  }
 
   @Override
   public boolean matches(MatchContext ctx, String input) {

@@ -68,4 +68,37 @@ class RequiredBytesTest {
     assertTrue(new Rx("^.*$").requiredBytes().isAll());
     assertTrue(new Rx("<script", false).requiredBytes().isAll());
   }
+
+  /**
+   * {@code @validateByteRange} and {@code @validateUtf8Encoding} need a byte outside the ranges / above 127: every
+   * value either operator matches holds one (random byte strings dense in NUL, controls, high bytes and UTF-8 lead
+   * bytes, so both verdicts occur often). Fails if the required bytes are narrower than the operator.
+   */
+  @Test
+  void aValidationOperatorMatchesOnlyValuesHoldingAByteItRequires() {
+    java.util.List<Operator> operators = java.util.List.of(new ValidateByteRange("1-255"),
+        new ValidateByteRange("9,10,13,32-126"), new ValidateByteRange("32-36,38-126"), new ValidateUtf8Encoding());
+    String alphabet = "\0\t\n\r\u001f aZ~\u007f\u0080\u00bf\u00c0\u00c2\u00df\u00e0\u00ed\u00ef\u00f0\u00f4\u00f5\u00ff%&";
+    java.util.Random random = new java.util.Random(11);
+    for (Operator op : operators) {
+      int matched = 0;
+      int notMatched = 0;
+      for (int n = 0; n < 20_000; n++) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = random.nextInt(8); k > 0; k--) {
+          sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        String value = sb.toString();
+        ByteSet held = ByteSet.of(value);
+        boolean matches = op.matches(new OperatorsTest.Ctx(), value);
+        matched += matches ? 1 : 0;
+        notMatched += matches ? 0 : 1;
+        assertTrue(!matches || op.requiredBytes().meets(held.w0, held.w1, held.w2, held.w3), op + ": " + value);
+      }
+      assertTrue(matched > 1000 && notMatched > 1000, op + " must be exercised both ways: " + matched);
+    }
+    assertEquals(ByteSet.of("\0"), new ValidateByteRange("1-255").requiredBytes());
+    assertTrue(new ValidateByteRange("1-255", false).requiredBytes().isAll(), "off: every value is tested");
+    assertTrue(new ValidateUtf8Encoding(false).requiredBytes().isAll(), "off: every value is tested");
+  }
 }
