@@ -146,10 +146,7 @@ class SearchPlanTest {
   @ValueSource(strings = {"Patient?family=fam12&birthdate=ge1970-01-01", "Patient?birthdate=ge1970-01-01&family=fam12",
       "Patient?family=fam12&identifier=urn:mrn|mrn77", "Patient?family=fam1&birthdate=le1935-01-01"})
   void fixedShapePagesPlanGenericallyAsTheirSqlReads(String search) {
-    assertTrue(statement(search).fixedShape(), search);
-    String plan = plan(search, "force_generic_plan");
-    System.out.println("== " + search + " (generic)\n" + plan);
-    assertFalse(plan.contains("Seq Scan"), search + ":\n" + plan);
+    String plan = fixedShapeGenericPlan(search);
     String probed = probedPart(plan);
     assertTrue(probed.contains("Merge Append"), search + ":\n" + plan);
     assertTrue(probed.contains("(value_norm = $"), search + " is a generic plan:\n" + plan);
@@ -180,10 +177,7 @@ class SearchPlanTest {
   @ValueSource(strings = {"Observation?subject=Patient/p123&code=http://loinc.org|c7&date=ge2020-01-01",
       "Observation?code=http://loinc.org|c7&date=ge2020-01-01&patient=p123", "Observation?subject=Patient/p123&code=c7"})
   void subjectDrivenPagesProbeTheOtherCriteriaOnGenericPlans(String search) {
-    assertTrue(statement(search).fixedShape(), search);
-    String plan = plan(search, "force_generic_plan");
-    System.out.println("== " + search + " (generic)\n" + plan);
-    assertFalse(plan.contains("Seq Scan"), search + ":\n" + plan);
+    String plan = fixedShapeGenericPlan(search);
     String probed = probedPart(plan);
     assertTrue(probed.contains("Index Only Scan using fhir_idx_reference_target"), search + ":\n" + plan);
     assertTrue(probed.contains("target_id = $"), search + " is a generic plan:\n" + plan);
@@ -203,6 +197,15 @@ class SearchPlanTest {
     assertTrue(sql.contains("WITH probed AS MATERIALIZED (SELECT d.res_pk AS pk FROM ((SELECT o.res_pk FROM fhir_idx_string o"),
         sql);
     assertTrue(sql.contains("d.res_pk IN (SELECT i.res_pk FROM fhir_idx_reference i"), "the reference semi-joined: " + sql);
+  }
+
+  /** The generic plan of a page whose SQL fixes its plan; never a sequential scan. */
+  private static String fixedShapeGenericPlan(String search) {
+    assertTrue(statement(search).fixedShape(), search);
+    String plan = plan(search, "force_generic_plan");
+    System.out.println("== " + search + " (generic)\n" + plan);
+    assertFalse(plan.contains("Seq Scan"), search + ":\n" + plan);
+    return plan;
   }
 
   /** The part of an ordered page's plan that probes the budget's candidates (the CTE): before the hashed part. */
