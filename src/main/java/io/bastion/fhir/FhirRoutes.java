@@ -33,9 +33,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import java.net.SocketException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -49,6 +51,8 @@ import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The FHIR R4 endpoint at /fhir: the route table, then one method per interaction that parses,
@@ -56,6 +60,8 @@ import java.util.Set;
  * {@link #fail}, which renders an OperationOutcome with {@link ErrorRenderer}.
  */
 public final class FhirRoutes implements RouteModule {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FhirRoutes.class);
 
   /** _since outside these is refused: PostgreSQL timestamps and FHIR instants do not go further. */
   private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
@@ -919,6 +925,14 @@ public final class FhirRoutes implements RouteModule {
       };
       FhirAudit.failed(ctx, status, () -> ErrorRenderer.renderOutcome(ctx, status,
           new JsonArray().add(FhirException.issue("error", code, refused.getMessage(), null))));
+    } else if (failure instanceof ClosedConnectionException || failure instanceof SocketException) {
+      // PostgreSQL dropped the connection under the statement (a restart, a failover, a killed backend: Vert.x
+      // reports a closed connection or the socket's reset) or cannot be reached (ConnectException): the client may
+      // retry, and the next statement tries a new connection
+      LOG.warn("a FHIR request's database connection failed; answering 503: {}", failure.getMessage());
+      ctx.response().putHeader("Retry-After", "1");
+      FhirAudit.failed(ctx, 503, () -> ErrorRenderer.renderOutcome(ctx, 503, new JsonArray().add(FhirException.issue(
+          "error", "transient", "the database connection failed while answering; retry", null))));
     } else {
       FhirAudit.failed(ctx, 500, () -> ctx.fail(failure));
     }
