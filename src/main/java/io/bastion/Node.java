@@ -228,10 +228,11 @@ public final class Node {
                   .addProperty("plan_cache_mode", "force_generic_plan"))
               .using(vertx)
               .build();
-          // the audit writer's batches never queue behind the requests waiting for them: connections of its own
-          // (one batch in flight, plus checkpoints and verification)
+          // reads by id: one pipelined connection per event loop (docs/fhir.md, "Connections")
           pipelines = new LoopPipelines(vertx, new PgConnectOptions(postgres.options()).setCachePreparedStatements(true),
               pool, eventLoops);
+          // the audit writer's batches never queue behind the requests waiting for them: connections of its own
+          // (one batch in flight, plus checkpoints and verification)
           auditPool = PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(AUDIT_POOL_SIZE).setName("bastion-audit").setShared(false))
               .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true))
