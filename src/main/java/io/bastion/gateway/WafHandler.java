@@ -18,7 +18,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +35,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class WafHandler {
 
-  private static final String TX_KEY = "bastion.waf.tx";
-  private static final String NANOS_KEY = "bastion.waf.nanos";
-  private static final String WAF_KEY = "bastion.waf.snapshot";
+  /** The request's {@link Inspection} between phase 1 and phase 2: one context entry, not three (and no boxed long). */
+  private static final String INSPECTION_KEY = "bastion.waf.inspection";
   static final String BLOCK_DETAIL = "the request was refused by the web application firewall; "
       + "quote the request id to the operators";
 
@@ -46,6 +45,10 @@ final class WafHandler {
   private final EventBus events;
   private final Map<InlineWaf.Outcome, Counter> outcomes = new EnumMap<>(InlineWaf.Outcome.class);
   private final Map<InlineWaf.Outcome, Timer> timers = new EnumMap<>(InlineWaf.Outcome.class);
+
+  /** What phase 1 hands phase 2: the WAF snapshot it ran under, its transaction, the nanoseconds it spent. */
+  private record Inspection(InlineWaf waf, Transaction tx, long nanos) {
+  }
 
   WafHandler(WafRuntime runtime, WafAuditLog auditLog, EventBus events, MeterRegistry registry) {
     this.runtime = runtime;
@@ -77,16 +80,14 @@ final class WafHandler {
       finish(ctx, waf, tx, InlineWaf.Outcome.BLOCKED, spent);
       return;
     }
-    ctx.put(WAF_KEY, waf);
-    ctx.put(TX_KEY, tx);
-    ctx.put(NANOS_KEY, spent);
+    ctx.put(INSPECTION_KEY, new Inspection(waf, tx, spent));
     ctx.next();
   }
 
   /** Runs {@code next} (the body read) only for requests phase 1 is inspecting: not while the mode is off. */
   Handler<RoutingContext> whenInspecting(Handler<RoutingContext> next) {
     return ctx -> {
-      if (ctx.get(TX_KEY) == null) {
+      if (ctx.get(INSPECTION_KEY) == null) {
         ctx.next();
       } else {
         next.handle(ctx);
@@ -96,19 +97,20 @@ final class WafHandler {
 
   /** Phase 2: the body (read by the BodyHandler mounted before this), then the verdict. */
   void body(RoutingContext ctx) {
-    Transaction tx = ctx.get(TX_KEY);
-    if (tx == null) {
+    Inspection inspection = ctx.get(INSPECTION_KEY);
+    if (inspection == null) {
       ctx.next();
       return;
     }
-    InlineWaf waf = ctx.get(WAF_KEY);
+    Transaction tx = inspection.tx();
+    InlineWaf waf = inspection.waf();
     long start = System.nanoTime();
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     if (body != null && body.length() > 0) {
       if (body.length() > waf.requestBodyLimit()) {
         if (waf.mode() == WafConfig.Mode.ON) {
           tx.persistCollections();
-          record(InlineWaf.Outcome.BLOCKED, (long) ctx.get(NANOS_KEY));
+          record(InlineWaf.Outcome.BLOCKED, inspection.nanos());
           ctx.response().putHeader("Connection", "close");
           ErrorRenderer.render(ctx, 413, "the request body is larger than the firewall inspects ("
               + waf.requestBodyLimit() + " bytes)");
@@ -119,7 +121,7 @@ final class WafHandler {
       tx.attachRequestBody(body.getBytes());
     }
     tx.processRequestBody();
-    long spent = (long) ctx.get(NANOS_KEY) + System.nanoTime() - start;
+    long spent = inspection.nanos() + System.nanoTime() - start;
     InlineWaf.Outcome outcome = waf.outcome(tx);
     if (outcome == InlineWaf.Outcome.BLOCKED) {
       finish(ctx, waf, tx, outcome, spent);
@@ -175,11 +177,19 @@ final class WafHandler {
     };
   }
 
+  /**
+   * The headers in arrival order, as an immutable list that {@link WafRequest} keeps without copying. Not sized by
+   * {@code headers.size()}: Vert.x counts a request's headers by collecting their distinct names into a TreeSet.
+   */
   private static List<WafRequest.Header> headers(MultiMap headers) {
-    List<WafRequest.Header> list = new ArrayList<>(headers.size());
+    WafRequest.Header[] list = new WafRequest.Header[16];
+    int n = 0;
     for (Map.Entry<String, String> h : headers) {
-      list.add(new WafRequest.Header(h.getKey(), h.getValue()));
+      if (n == list.length) {
+        list = Arrays.copyOf(list, n * 2);
+      }
+      list[n++] = new WafRequest.Header(h.getKey(), h.getValue());
     }
-    return list;
+    return List.of(n == list.length ? list : Arrays.copyOf(list, n));
   }
 }

@@ -7,6 +7,7 @@ import io.bastion.security.waf.variables.Variable;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,9 +28,12 @@ final class RequestVariables {
     return ascii ? s : new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
-  /** Fills the request variables (line, headers, cookies, query arguments) of a new transaction. */
+  /**
+   * Fills the request variables (line, headers, cookies, query arguments) of a new transaction; the headers through
+   * {@code kept} (null: none kept), which puts the memos of the headers it kept or keeps into {@code memos}.
+   */
   static void populate(WafRequest request, String uniqueId, Map<Variable, KeyedValues> collections,
-      Map<Variable, String> scalars) {
+      Map<Variable, String> scalars, KeptHeaders kept, Map<String, ValueMemo> memos) {
     String uri = bytes(request.uri());
     String method = bytes(request.method());
     String protocol = bytes(request.protocol());
@@ -59,10 +63,18 @@ final class RequestVariables {
     scalars.put(Variable.REQBODY_PROCESSOR_ERROR, "0");
     scalars.put(Variable.INBOUND_DATA_ERROR, "0");
     scalars.put(Variable.REQUEST_BODY_LENGTH, Integer.toString(request.body().length));
-    for (WafRequest.Header h : request.headers()) {
-      String name = bytes(h.name());
-      String value = bytes(h.value());
-      collections.get(Variable.REQUEST_HEADERS).add(name, value);
+    KeyedValues requestHeaders = collections.get(Variable.REQUEST_HEADERS);
+    List<WafRequest.Header> headers = request.headers();
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      WafRequest.Header h = headers.get(i);
+      KeyedValues.Entry e = kept == null ? null : kept.entry(i, h, memos);
+      if (e == null) {
+        e = requestHeaders.add(bytes(h.name()), bytes(h.value()));
+      } else {
+        requestHeaders.add(e);
+      }
+      String name = e.key();
+      String value = e.value();
       if (name.equalsIgnoreCase("cookie")) {
         parseCookies(value, collections.computeIfAbsent(Variable.REQUEST_COOKIES, c -> new KeyedValues()));
       }

@@ -42,6 +42,7 @@ public final class RuleSet {
   /** Per phase, the variables the phase's slots read, compared with the last request's as the phase starts. */
   private final Variable[][] repeatVariables;
   private final ThreadLocal<RepeatVerdicts> repeatVerdicts;
+  private final ThreadLocal<KeptHeaders> keptHeaders = ThreadLocal.withInitial(KeptHeaders::new);
 
   /** Response body inspection settings ({@code SecResponseBodyAccess}, {@code SecResponseBodyMimeType}). */
   public record ResponseSettings(boolean bodyAccess, Set<String> mimeTypes) {
@@ -168,6 +169,11 @@ public final class RuleSet {
   /** This thread's kept verdicts for this rule set. */
   RepeatVerdicts repeatVerdicts() {
     return repeatVerdicts.get();
+  }
+
+  /** This thread's last request headers with their memos, for this rule set (its chains and literal index). */
+  KeptHeaders keptHeaders() {
+    return keptHeaders.get();
   }
 
   /**

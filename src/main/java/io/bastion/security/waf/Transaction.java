@@ -137,7 +137,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     collections.put(Variable.TX, writableCollection("tx"));
     matchedVars = collections.get(Variable.MATCHED_VARS);
-    RequestVariables.populate(request, uniqueId, collections, scalars);
+    RequestVariables.populate(request, uniqueId, collections, scalars, rules.keptHeaders(), memos);
   }
 
   private static String bytes(String s) {
@@ -678,7 +678,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     CollectedValues out = values.loose;
     for (int i = 0, n = targets.size(); i < n; i++) {
       Variable v = targets.include(i).variable();
-      boolean excludedAtRuntime = anyExcludes(runtimeExclusions, v); // asked once: each Target is cold in the node
+      // asked once: each Target is cold in the node; and only when some removal names the variable at all (the
+      // builtin rules' name REQUEST_BODY), from one array the phase keeps hot, not from the rule's exclusions
+      boolean excludedAtRuntime = removedTargetVariables[v.ordinal()] && anyExcludes(runtimeExclusions, v);
       // a verdict is not kept for an include a runtime exclusion names: this request's earlier rules decided that
       int slot = repeatBase < 0 || excludedAtRuntime || rules.repeatOrdinal(repeatBase + i) < 0 ? -1
           : repeatBase + i;
