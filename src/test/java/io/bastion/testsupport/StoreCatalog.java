@@ -11,7 +11,8 @@ public final class StoreCatalog {
 
   /** The store's tables, as the load locks them. */
   public static final String TABLES = "fhir_resource, fhir_resource_history, fhir_idx_string, fhir_idx_token, "
-      + "fhir_idx_date, fhir_idx_reference, fhir_idx_number, fhir_idx_quantity, fhir_idx_uri, fhir_idx_composite";
+      + "fhir_idx_date, fhir_idx_reference, fhir_idx_number, fhir_idx_quantity, fhir_idx_uri, fhir_idx_composite, "
+      + "fhir_idx_string_date";
 
   private static final String DEFINITIONS = """
       SELECT string_agg(d, E'\\n' ORDER BY d) AS defs FROM (

@@ -53,8 +53,9 @@ final class Criteria {
       case DATE -> {
         requireNoModifier(p, modifier);
         List<DatePredicate> predicates = values.stream().map(v -> DatePredicate.parse(p.code(), v, now)).toList();
-        yield index(p, "fhir_idx_date", (sql, i) -> or(predicates, d -> (sql.phi().shiftsDates(p.expression())
-            ? d.shifted(sql.phi().dateShift()) : d).sql(sql, i + ".low", i + ".high")));
+        // low and high are also the columns of the paired index rows (PairedIndex)
+        yield new IndexCriterion(p, "fhir_idx_date", (sql, i) -> or(predicates, d -> (sql.phi().shiftsDates(p.expression())
+            ? d.shifted(sql.phi().dateShift()) : d).sql(sql, i + ".low", i + ".high")), null, true);
       }
       case NUMBER -> {
         requireNoModifier(p, modifier);
@@ -112,11 +113,13 @@ final class Criteria {
       return new IndexCriterion(p, "fhir_idx_string", condition, new IndexCriterion.Ordered(
           (sql, i) -> i + ".value_norm = " + sql.bind(prefix),
           (sql, i) -> "(" + i + ".value_norm ~>~ " + sql.bind(prefix) + " AND " + i + ".value_norm ~<~ "
-              + sql.bind(upperBound(prefix)) + ")"));
+              + sql.bind(upperBound(prefix)) + ")"), true);
     }
     return switch (modifier) {
-      case "exact" -> index(p, "fhir_idx_string", (sql, i) -> or(values, v -> "(" + i + ".value_norm = "
-          + sql.bind(Normalizer.normalize(v)) + " AND " + i + ".value_exact = " + sql.bind(v) + ")"));
+      // one value shorter than any cut value_exact of the paired rows: the same resources match there (PairedIndex)
+      case "exact" -> new IndexCriterion(p, "fhir_idx_string", (sql, i) -> or(values, v -> "(" + i + ".value_norm = "
+          + sql.bind(Normalizer.normalize(v)) + " AND " + i + ".value_exact = " + sql.bind(v) + ")"), null,
+          values.size() == 1 && PairedIndex.pairsExact(values.get(0)));
       case "contains" -> index(p, "fhir_idx_string", (sql, i) -> or(values, v -> i + ".value_norm LIKE "
           + sql.bind("%" + Normalizer.escapeLike(Normalizer.normalize(v)) + "%")));
       default -> throw badModifier(p.code(), modifier);

@@ -6,12 +6,19 @@ package io.bastion.fhir.search;
  * themselves, from which a search can start: index rows exist only for live resources, of their own type.
  *
  * @param ordered null, or the same rows split so that a search can read them in res_pk order ({@link Ordered})
+ * @param pairable whether the condition (and {@link #ordered}) may be put on the rows of a {@link PairedIndex}
+ *     as they are: it names only columns those rows have too, and a string criterion has one value, so that
+ *     the pair's rows of that value come in res_pk order
  */
-record IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondition condition, Ordered ordered)
-    implements Criterion {
+record IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondition condition, Ordered ordered,
+    boolean pairable) implements Criterion {
 
   IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondition condition) {
-    this(parameter, table, condition, null);
+    this(parameter, table, condition, null, false);
+  }
+
+  IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondition condition, Ordered ordered) {
+    this(parameter, table, condition, ordered, false);
   }
 
   /**

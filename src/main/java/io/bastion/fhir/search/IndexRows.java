@@ -19,11 +19,11 @@ public final class IndexRows {
 
   /** The tables' JSON names, in the store's order. */
   public static final List<String> TABLES = List.of("string", "token", "date", "reference", "number", "quantity",
-      "uri", "composite");
+      "uri", "composite", "string_date");
   /** The JSON keys of each table's value columns (after the parameter name, "n"), in column order. */
   public static final List<List<String>> KEYS = List.of(List.of("v", "e"), List.of("s", "c", "t"), List.of("l", "h"),
       List.of("tt", "ti", "u"), List.of("v"), List.of("s", "c", "v"), List.of("u"),
-      List.of("s", "c", "vs", "vc", "vn", "vl", "vh", "vt"));
+      List.of("s", "c", "vs", "vc", "vn", "vl", "vh", "vt"), List.of("v", "e", "l", "h"));
 
   static final int STRING = 0;
   static final int TOKEN = 1;
@@ -33,6 +33,8 @@ public final class IndexRows {
   static final int QUANTITY = 5;
   static final int URI = 6;
   static final int COMPOSITE = 7;
+  /** Paired string and date rows ({@link PairedIndex}). */
+  static final int STRING_DATE = 8;
 
   /** A column the row does not have (composite rows only); compared by identity. */
   @SuppressWarnings("StringOperationCanBeSimplified")
@@ -74,6 +76,11 @@ public final class IndexRows {
       }
     }
     return true;
+  }
+
+  /** The rows of table t, each its parameter name then its values in {@link #KEYS} order; do not change them. */
+  List<String[]> rows(int table) {
+    return rows[table] == null ? List.of() : rows[table];
   }
 
   /** Bit t set: table t ({@link #TABLES}) has rows. */

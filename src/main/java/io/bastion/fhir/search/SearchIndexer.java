@@ -84,6 +84,11 @@ public final class SearchIndexer {
         case COMPOSITE -> values.forEach(v -> composite(p, v.value(), phi, rows));
       }
     }
+    for (PairedIndex pair : PairedIndex.ALL) {
+      if (pair.type().equals(type)) {
+        pair.addRows(rows);
+      }
+    }
     return rows;
   }
 

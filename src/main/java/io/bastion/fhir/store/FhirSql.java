@@ -29,6 +29,7 @@ final class FhirSql {
       {"uri", "fhir_idx_uri", "u uri text"},
       {"composite", "fhir_idx_composite", "s system text, c code text, vs v_system text, vc v_code text, "
           + "vn v_number numeric, vl v_low timestamptz, vh v_high timestamptz, vt v_text text"},
+      {"string_date", "fhir_idx_string_date", "v value_norm text, e value_exact text, l low timestamptz, h high timestamptz"},
   };
 
   /**

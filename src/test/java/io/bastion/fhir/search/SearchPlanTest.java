@@ -48,6 +48,9 @@ class SearchPlanTest {
         "INSERT INTO fhir_idx_date (res_pk, res_type, name, low, high) SELECT res_pk, 'Patient', 'birthdate',"
             + " timestamptz '1930-01-01' + (res_pk % 30000) * interval '1 day', timestamptz '1930-01-01'"
             + " + (res_pk % 30000 + 1) * interval '1 day' - interval '1 microsecond' FROM fhir_resource WHERE res_type = 'Patient'",
+        "INSERT INTO fhir_idx_string_date (res_pk, res_type, name, value_norm, value_exact, low, high) SELECT s.res_pk,"
+            + " 'Patient', 'family+birthdate', s.value_norm, s.value_exact, d.low, d.high FROM fhir_idx_string s"
+            + " JOIN fhir_idx_date d ON d.res_pk = s.res_pk AND d.name = 'birthdate' WHERE s.name = 'family'",
         "INSERT INTO fhir_idx_token (res_pk, res_type, name, system, code) SELECT res_pk, 'Patient', 'identifier',"
             + " 'urn:mrn', 'mrn' || res_pk FROM fhir_resource WHERE res_type = 'Patient'",
         "INSERT INTO fhir_idx_reference (res_pk, res_type, name, target_type, target_id) SELECT res_pk, 'Observation', n,"
@@ -99,8 +102,8 @@ class SearchPlanTest {
    */
   @ParameterizedTest
   @ValueSource(strings = {
-      "Patient?family=fam12&birthdate=ge1970-01-01",
-      "Patient?birthdate=ge1970-01-01&family=fam12",
+      "Patient?name=fam12&birthdate=ge1970-01-01",
+      "Patient?birthdate=ge1970-01-01&name=fam12",
       "Observation?subject=Patient/p123&code=http://loinc.org|c7&date=ge2020-01-01",
   })
   void indexOnlySearchesReadResourcesForThePageOnly(String search) {
@@ -124,7 +127,7 @@ class SearchPlanTest {
    * its first matches; no sort of every candidate comes before the limit.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"Patient?family=fam12&birthdate=ge1970-01-01", "Patient?birthdate=ge1970-01-01&family=fam12"})
+  @ValueSource(strings = {"Patient?name=fam12&birthdate=ge1970-01-01", "Patient?birthdate=ge1970-01-01&name=fam12"})
   void familyPrefixReadsItsCandidatesInPageOrder(String search) {
     String plan = plan(search, "force_custom_plan");
     System.out.println("== " + search + " (custom)\n" + plan);
@@ -143,8 +146,8 @@ class SearchPlanTest {
    * index, a part that runs only when the probed part leaves the page short (a one-time filter).
    */
   @ParameterizedTest
-  @ValueSource(strings = {"Patient?family=fam12&birthdate=ge1970-01-01", "Patient?birthdate=ge1970-01-01&family=fam12",
-      "Patient?family=fam12&identifier=urn:mrn|mrn77", "Patient?family=fam1&birthdate=le1935-01-01"})
+  @ValueSource(strings = {"Patient?name=fam12&birthdate=ge1970-01-01", "Patient?birthdate=ge1970-01-01&name=fam12",
+      "Patient?family=fam12&identifier=urn:mrn|mrn77", "Patient?name=fam1&birthdate=le1935-01-01"})
   void fixedShapePagesPlanGenericallyAsTheirSqlReads(String search) {
     String plan = fixedShapeGenericPlan(search);
     String probed = probedPart(plan);
@@ -186,6 +189,41 @@ class SearchPlanTest {
     assertEquals(search.contains("date") ? 1 : 0, probed.split("Index Only Scan using fhir_idx_date_pk", -1).length - 1,
         search + ":\n" + plan);
     assertTrue(plan.substring(probed.length()).contains("One-Time Filter"), search + ":\n" + plan);
+  }
+
+  /**
+   * family and birthdate, and nothing else, are answered by their paired rows (PairedIndex, V15) on a generic
+   * plan: the value's rows read from fhir_idx_string_date_value in res_pk order (the longer values' merged in),
+   * the birth date checked in the index tuple: no probe of fhir_idx_date, no other index table, no sort of the
+   * candidates before the page's limit, fhir_resource read for the page's rows only.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"Patient?family=fam12&birthdate=ge1970-01-01", "Patient?birthdate=ge1970-01-01&family=fam12",
+      "Patient?family=fam1&birthdate=le1935-01-01", "Patient?family:exact=Fam12&birthdate=ge1970",
+      "Patient?family=fam12&birthdate=ge1950&birthdate=lt1990-06", "Patient?family=fam12&birthdate=eq1980,sa2000"})
+  void familyAndBirthDatePagesAreOneIndexOnlyScanOfTheirPairs(String search) {
+    assertTrue(statement(search).sql().contains("FROM fhir_idx_string_date o"), statement(search).sql());
+    String plan = fixedShapeGenericPlan(search);
+    assertTrue(plan.contains("Index Only Scan using fhir_idx_string_date_value"), search + ":\n" + plan);
+    assertTrue(plan.contains("(value_norm = $"), search + " is a generic plan:\n" + plan);
+    assertFalse(plan.contains("fhir_idx_date") || plan.contains("fhir_idx_string_value")
+        || plan.contains("fhir_idx_string_pk") || plan.contains("fhir_idx_string_date_pk"), search + ":\n" + plan);
+    assertEquals(1, plan.split("on fhir_resource r", -1).length - 1, search + ":\n" + plan);
+    String beforeLimit = plan.substring(plan.indexOf("->  Limit"));
+    int firstScan = beforeLimit.indexOf(search.contains(":exact") ? "Index Only Scan" : "Merge Append");
+    assertTrue(firstScan > 0, search + ":\n" + plan);
+    assertFalse(beforeLimit.substring(0, firstScan).contains("Sort"), search + ":\n" + plan);
+  }
+
+  /** Anything a pair cannot answer exactly is searched the unpaired way. */
+  @ParameterizedTest
+  @ValueSource(strings = {"Patient?family=fam12,fam13&birthdate=ge1970", "Patient?family=fam12&family=fam1&birthdate=ge1970",
+      "Patient?family:contains=am12&birthdate=ge1970", "Patient?family=fam12&birthdate=ge1970&gender=male",
+      "Patient?family=fam12&birthdate:missing=false", "Patient?family=fam12&birthdate=ge1970&_sort=birthdate",
+      "Patient?name=fam12&birthdate=ge1970", "Patient?family=fam12", "Patient?birthdate=ge1970",
+      "Patient?family=fam12&birthdate=ge1970&_lastUpdated=gt2000"})
+  void otherCriteriaAreNotPaired(String search) {
+    assertFalse(statement(search).sql().contains("fhir_idx_string_date"), search);
   }
 
   /** A family prefix still drives its page when a reference target is also given, whichever comes first. */

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class EmptyStoreLoadTest {
 
   private static final String[] INDEX_TABLES = {"fhir_idx_string", "fhir_idx_token", "fhir_idx_date",
-      "fhir_idx_reference", "fhir_idx_number", "fhir_idx_quantity", "fhir_idx_uri", "fhir_idx_composite"};
+      "fhir_idx_reference", "fhir_idx_number", "fhir_idx_quantity", "fhir_idx_uri", "fhir_idx_composite",
+      "fhir_idx_string_date"};
   private static TestNode node;
   private static PgResourceStore store;
   private static PgCopyLoader loader;
