@@ -1,7 +1,6 @@
 package io.bastion.fhir.search;
 
 import static io.bastion.fhir.search.SearchHttp.next;
-import static io.bastion.fhir.search.SearchHttp.orderedIds;
 import static io.bastion.fhir.search.SearchHttp.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +17,6 @@ import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -60,28 +57,12 @@ class PairedIndexTest {
 
   /** Every page of a search, the match ids in page order. */
   private static List<String> walk(String first, Runnable betweenPages) {
-    List<String> seen = new ArrayList<>();
-    String page = first;
-    int pages = 0;
-    while (page != null) {
-      JsonObject bundle = SearchHttp.bundle(fhir.get(page, Map.of()));
-      seen.addAll(orderedIds(bundle, "match"));
-      page = next(bundle);
-      betweenPages.run();
-      assertTrue(++pages < 200, "paging does not end");
-    }
-    return seen;
+    return fhir.walk(first, betweenPages, 200);
   }
 
   /** Whether the search is answered from the paired rows (the statement the service runs for it). */
   private static boolean paired(String search) {
-    String type = search.substring(0, search.indexOf('?'));
-    List<Map.Entry<String, String>> params = new ArrayList<>();
-    for (String pair : search.substring(search.indexOf('?') + 1).split("&")) {
-      params.add(new SimpleEntry<>(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1)));
-    }
-    SearchRequest request = SearchRequest.parse(SearchParameters.r4(), type, params, true,
-        new SearchRequest.Limits(20, 1000, 10), Instant.now());
+    SearchRequest request = SearchHttp.parse(search);
     return PgSearchService.pageStatement(request, io.bastion.fhir.phi.PhiProtection.NONE).sql()
         .contains("fhir_idx_string_date");
   }

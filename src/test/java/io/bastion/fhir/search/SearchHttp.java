@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.net.URI;
+import java.time.Instant;
+import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +73,32 @@ final class SearchHttp implements AutoCloseable {
 
   static TreeSet<String> set(String... ids) {
     return new TreeSet<>(List.of(ids));
+  }
+
+  /** Walks every page from {@code first}, running {@code betweenPages} after each; the match ids in page order. */
+  List<String> walk(String first, Runnable betweenPages, int maxPages) {
+    List<String> seen = new ArrayList<>();
+    String page = first;
+    int pages = 0;
+    while (page != null) {
+      JsonObject bundle = bundle(get(page, Map.of()));
+      seen.addAll(orderedIds(bundle, "match"));
+      page = next(bundle);
+      betweenPages.run();
+      assertTrue(++pages < maxPages, "paging does not end");
+    }
+    return seen;
+  }
+
+  /** {@code Type?a=b&c=d} parsed as the node parses it (strict handling, _count 20 by default). */
+  static SearchRequest parse(String search) {
+    String type = search.substring(0, search.indexOf('?'));
+    List<Map.Entry<String, String>> params = new ArrayList<>();
+    for (String pair : search.substring(search.indexOf('?') + 1).split("&")) {
+      params.add(new SimpleEntry<>(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1)));
+    }
+    return SearchRequest.parse(SearchParameters.r4(), type, params, true, new SearchRequest.Limits(20, 1000, 10),
+        Instant.now());
   }
 
   /** The next link's path and query (relative to the node), or null. */

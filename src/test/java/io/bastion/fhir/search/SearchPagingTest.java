@@ -53,17 +53,7 @@ class SearchPagingTest {
 
   /** Walks every page; between pages, other clients create, update and delete matching resources concurrently. */
   private static List<String> walk(String first, Runnable betweenPages) {
-    List<String> seen = new ArrayList<>();
-    String page = first;
-    int pages = 0;
-    while (page != null) {
-      JsonObject bundle = SearchHttp.bundle(fhir.get(page, Map.of()));
-      seen.addAll(orderedIds(bundle, "match"));
-      page = next(bundle);
-      betweenPages.run();
-      assertTrue(++pages < 100, "paging does not end");
-    }
-    return seen;
+    return fhir.walk(first, betweenPages, 100);
   }
 
   /**

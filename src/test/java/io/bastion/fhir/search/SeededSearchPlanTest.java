@@ -12,9 +12,6 @@ import io.bastion.testsupport.TestNode;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
-import java.util.AbstractMap.SimpleEntry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -91,13 +88,7 @@ class SeededSearchPlanTest {
   }
 
   private static String plan(String search, String mode) {
-    String type = search.substring(0, search.indexOf('?'));
-    List<Map.Entry<String, String>> params = new ArrayList<>();
-    for (String pair : search.substring(search.indexOf('?') + 1).split("&")) {
-      params.add(new SimpleEntry<>(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1)));
-    }
-    SearchRequest request = SearchRequest.parse(SearchParameters.r4(), type, params, true,
-        new SearchRequest.Limits(20, 1000, 10), Instant.now());
+    SearchRequest request = SearchHttp.parse(search);
     return PagePlans.explain(node.node().pool(),
         PgSearchService.pageStatement(request, io.bastion.fhir.phi.PhiProtection.NONE), mode);
   }
