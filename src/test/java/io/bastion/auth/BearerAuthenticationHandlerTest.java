@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bastion.testsupport.BlockedThreadWatch;
+import io.bastion.testsupport.OnEventLoop;
 import io.bastion.testsupport.TestNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -42,6 +43,7 @@ class BearerAuthenticationHandlerTest {
   static SimpleMeterRegistry registry;
   static HttpServer server;
   static WebClient client;
+  static OnEventLoop loop;
   static TestKeys.Key rsa;
 
   @BeforeAll
@@ -72,6 +74,7 @@ class BearerAuthenticationHandlerTest {
     router.route("/api/*").handler(bearer).handler(ctx -> ctx.end("ok"));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.actualPort()));
+    loop = new OnEventLoop(vertx);
   }
 
   @AfterAll
@@ -98,9 +101,11 @@ class BearerAuthenticationHandlerTest {
   }
 
   static HttpResponse<Buffer> get(String path, Map<String, String> headers) {
-    var request = client.request(HttpMethod.GET, path);
-    headers.forEach(request::putHeader);
-    return request.send().await();
+    return loop.await(() -> {
+      var request = client.request(HttpMethod.GET, path);
+      headers.forEach(request::putHeader);
+      return request.send();
+    }, 30);
   }
 
   static HttpResponse<Buffer> get(String path, String token) {
@@ -129,7 +134,8 @@ class BearerAuthenticationHandlerTest {
       assertEquals(400, response.statusCode(), header);
       assertTrue(response.getHeader("WWW-Authenticate").contains("error=\"invalid_request\""));
     }
-    var twice = client.get("/fhir/Patient/1").putHeader("Authorization", List.of("Bearer a.b.c", "Bearer d.e.f")).send().await();
+    var twice = loop.await(() -> client.get("/fhir/Patient/1")
+        .putHeader("Authorization", List.of("Bearer a.b.c", "Bearer d.e.f")).send(), 30);
     assertEquals(400, twice.statusCode());
   }
 
@@ -187,8 +193,8 @@ class BearerAuthenticationHandlerTest {
     idp.publish(List.of(rsa.jwk(), rotated.jwk()));
     clock.advance(Duration.ofSeconds(61));
     String token = TestKeys.sign(rotated, claims("user/Observation.c"));
-    var response = client.post("/fhir/Observation").putHeader("Authorization", "Bearer " + token)
-        .sendBuffer(Buffer.buffer("x".repeat(3000))).await();
+    var response = loop.await(() -> client.post("/fhir/Observation").putHeader("Authorization", "Bearer " + token)
+        .sendBuffer(Buffer.buffer("x".repeat(3000))), 30);
     assertEquals(201, response.statusCode(), response.bodyAsString());
     assertEquals("received 3000 bytes", response.bodyAsString());
   }
@@ -210,8 +216,8 @@ class BearerAuthenticationHandlerTest {
       router.route().handler(BearerAuthenticationHandler.create(v, registry)).handler(ctx -> ctx.end("ok"));
       HttpServer s = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
       try {
-        var response = client.get(s.actualPort(), "127.0.0.1", "/fhir/Patient/1")
-            .putHeader("Authorization", "Bearer " + TestKeys.sign(rsa, claims("user/*.rs"))).send().await();
+        var response = loop.await(() -> client.get(s.actualPort(), "127.0.0.1", "/fhir/Patient/1")
+            .putHeader("Authorization", "Bearer " + TestKeys.sign(rsa, claims("user/*.rs"))).send(), 30);
         assertEquals(503, response.statusCode());
         assertEquals("30", response.getHeader("Retry-After"));
         assertNull(response.getHeader("WWW-Authenticate"), "the token is not at fault");

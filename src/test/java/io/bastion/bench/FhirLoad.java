@@ -69,7 +69,7 @@ public final class FhirLoad implements Callable<Integer> {
           .with(new PoolOptions().setHttp1MaxSize(concurrency))
           .build();
       RequestOptions base = baseRequest();
-      LoadSample sample = new LoadSample(client, base).take(sampleSize, seed);
+      LoadSample sample = new LoadSample(vertx, client, base).take(sampleSize, seed);
       System.out.printf("sampled %d patients and %d observations from %s%n", sample.patients.size(),
           sample.observations.size(), url);
       checkSearchesMatch(sample);
@@ -114,7 +114,7 @@ public final class FhirLoad implements Callable<Integer> {
         .setSsl("https".equals(url.getScheme())).setURI(url.getRawPath().replaceAll("/$", ""))
         .setMethod(HttpMethod.GET)
         // a request whose connection goes quiet fails (and is counted) instead of hanging the run: once, at
-        // 01:07 on 2026-12-05, a sampling GET waited 14 minutes on a connection that no longer existed
+        // 01:07 on 2026-12-05, a sampling GET waited 14 minutes (a request the client itself lost: OnEventLoop)
         .setIdleTimeout(30_000)
         .putHeader("Accept", "application/fhir+json").putHeader("Content-Type", "application/fhir+json");
     for (String header : headers) {

@@ -1,8 +1,9 @@
 package io.bastion.bench;
 
+import io.bastion.testsupport.OnEventLoop;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -11,14 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Ids and search values taken from the data a node holds, so that reads hit and searches match: Patients
  * (id, family, birth date) from searches on random birth months (spread over the whole set, not the first
  * rows written), falling back to the first page of Patients; then each sampled patient's Observations (id,
- * LOINC code, effective date). Runs on the calling thread, which must not be an event loop.
+ * LOINC code, effective date). Waits on the calling thread, which must not be an event loop; the requests go out
+ * from an event-loop context of the sample's own.
  */
 final class LoadSample {
 
@@ -35,10 +35,12 @@ final class LoadSample {
 
   private final HttpClient client;
   private final RequestOptions base;
+  private final OnEventLoop loop;
 
-  LoadSample(HttpClient client, RequestOptions base) {
+  LoadSample(Vertx vertx, HttpClient client, RequestOptions base) {
     this.client = client;
     this.base = base;
+    this.loop = new OnEventLoop(vertx);
   }
 
   /** Samples about {@code size} patients and the observations of up to 200 of them. */
@@ -99,22 +101,15 @@ final class LoadSample {
   }
 
   /**
-   * GET below the FHIR base, the answer as JSON; anything but 200 is an error that names the status. A GET
-   * with no answer after {@link #SAMPLE_TIMEOUT_S} s is tried again, up to three attempts in all: now and then a
-   * node left one sampling search unanswered, with its event loops idle and nothing running in PostgreSQL (seen
-   * in about one start in six on 2026-12-05, with and without that day's changes; not yet explained). The
-   * connection that request waits on is closed by its idle timeout at the same moment, which can fail the next
-   * attempt with {@code HttpClosedException}: that counts as an attempt too.
+   * GET below the FHIR base, the answer as JSON; anything but 200 is an error that names the status, and so is no
+   * answer within {@link #SAMPLE_TIMEOUT_S} s. Sent from the sample's event loop, not from this thread (see
+   * {@link OnEventLoop}: before, about one start in six lost a sampling request this way).
    */
   JsonObject get(String path) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return getOnce(path).await(SAMPLE_TIMEOUT_S, TimeUnit.SECONDS);
-      } catch (TimeoutException | HttpClosedException e) {
-        if (attempt == 3) {
-          throw new IllegalStateException("GET " + path + " failed three times, the last with " + e, e);
-        }
-      }
+    try {
+      return loop.await(() -> getOnce(path), SAMPLE_TIMEOUT_S);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("GET " + path + ": " + e.getMessage(), e);
     }
   }
 

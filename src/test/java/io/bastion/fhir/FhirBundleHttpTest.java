@@ -321,8 +321,8 @@ class FhirBundleHttpTest {
       JsonObject update = entry(null, patient(family).put("id", id), "PUT", "Patient/" + id);
       update.getJsonObject("request").put("ifMatch", "W/\"1\"");
       JsonObject body = bundle("transaction", entry(null, patient(family), "POST", "Patient"), update);
-      futures.add(node.client().post("/fhir").putHeader("Content-Type", FhirHttp.FHIR_JSON)
-          .sendBuffer(Buffer.buffer(body.encode())));
+      futures.add(node.call(() -> node.client().post("/fhir").putHeader("Content-Type", FhirHttp.FHIR_JSON)
+          .sendBuffer(Buffer.buffer(body.encode()))));
     }
     Future.all(futures).await(30, TimeUnit.SECONDS);
     List<Integer> statuses = futures.stream().map(f -> f.result().statusCode()).toList();

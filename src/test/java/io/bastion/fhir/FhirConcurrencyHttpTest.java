@@ -82,7 +82,8 @@ class FhirConcurrencyHttpTest {
       throws Exception {
     List<Future<HttpResponse<Buffer>>> futures = new ArrayList<>();
     for (int i = 0; i < WRITERS; i++) {
-      futures.add(request.apply(i));
+      int writer = i;
+      futures.add(node.call(() -> request.apply(writer)));
     }
     Future.all(futures).await(30, TimeUnit.SECONDS);
     return futures.stream().map(Future::result).toList();

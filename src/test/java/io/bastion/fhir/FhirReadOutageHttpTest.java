@@ -54,7 +54,7 @@ class FhirReadOutageHttpTest {
     List<Future<HttpResponse<Buffer>>> inFlight = new ArrayList<>();
     for (int round = 0; round < 10; round++) {
       for (String id : ids) {
-        inFlight.add(node.client().get("/fhir/Patient/" + id).send());
+        inFlight.add(node.call(() -> node.client().get("/fhir/Patient/" + id).send()));
       }
     }
     Row killed = node.node().pool().query(KILL_PIPELINES).execute().await(10, TimeUnit.SECONDS).iterator().next();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.bastion.Node;
 import io.bastion.config.BastionConfig;
 import io.bastion.config.ConfigLoader;
+import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A real node for tests: random HTTP port, its own fresh database on the real PostgreSQL, real Redis
@@ -30,6 +32,9 @@ public final class TestNode implements AutoCloseable {
   /** The PHI master key of test nodes (base64 of 32 bytes; a test value, never used outside tests). */
   public static final String PHI_MASTER_KEY = "dGVzdC1vbmx5LXBoaS1tYXN0ZXIta2V5LTMyLWJ5dGU=";
 
+  /** Generous: a request's own timeouts are the node's; this only turns a lost answer into a failure. */
+  private static final long ANSWER_SECONDS = 120;
+
   static {
     // One-time JDK class initialisation (IDN's Unicode tables, ~200 ms on a busy machine) is first
     // triggered by Netty's resolver on an event loop; do it here so it is not reported as a blocked loop.
@@ -38,11 +43,13 @@ public final class TestNode implements AutoCloseable {
 
   private final Node node;
   private final WebClient client;
+  private final OnEventLoop loop;
 
   private TestNode(Node node) {
     this.node = node;
     this.client = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("localhost")
         .setDefaultPort(node.httpPort()));
+    this.loop = new OnEventLoop(node.vertx());
   }
 
   /** Starts with Redis on localhost (skips the test when absent) and the given extra settings. */
@@ -125,18 +132,26 @@ public final class TestNode implements AutoCloseable {
     return "http://localhost:" + port();
   }
 
+  /** The node's client; send through {@link #call} (see {@link OnEventLoop} for why). */
   public WebClient client() {
     return client;
   }
 
+  /** Runs a request built on {@link #client} from this node's client event loop; several may be in flight. */
+  public <T> Future<T> call(Supplier<Future<T>> request) {
+    return loop.call(request);
+  }
+
   public HttpResponse<Buffer> get(String path) {
-    return client.request(HttpMethod.GET, path).send().await();
+    return loop.await(() -> client.request(HttpMethod.GET, path).send(), ANSWER_SECONDS);
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
-    var request = client.request(method, path);
-    headers.forEach(request::putHeader);
-    return (body == null ? request.send() : request.sendBuffer(body)).await();
+    return loop.await(() -> {
+      var request = client.request(method, path);
+      headers.forEach(request::putHeader);
+      return body == null ? request.send() : request.sendBuffer(body);
+    }, ANSWER_SECONDS);
   }
 
   /** Stops the node and fails if any event loop was blocked while it ran. */

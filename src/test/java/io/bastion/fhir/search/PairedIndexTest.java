@@ -225,8 +225,9 @@ class PairedIndexTest {
     List<String> seen = walk("/fhir/Patient?family=pairwalker&birthdate=ge1960&_count=7", () -> {
       int r = round[0]++;
       List<Future<?>> writes = List.of(
-          fhir.node.client().request(HttpMethod.POST, "/fhir/Patient").putHeader("Content-Type", "application/fhir+json")
-              .sendBuffer(Buffer.buffer(named("2000-01-01", "Pairwalker").encode()))
+          fhir.node.call(() -> fhir.node.client().request(HttpMethod.POST, "/fhir/Patient")
+              .putHeader("Content-Type", "application/fhir+json")
+              .sendBuffer(Buffer.buffer(named("2000-01-01", "Pairwalker").encode())))
               .map(response -> createdDuring.add(response.bodyAsJsonObject().getString("id"))),
           put(initial.get(r), named("1999-01-01", "Pairwalker")),
           put(initial.get(39 - r), r % 2 == 0 ? named("1940-01-01", "Pairwalker") : named("1999-01-01", "Elsewhere")));
@@ -236,7 +237,7 @@ class PairedIndexTest {
       }
       Future.all(writes).await();
       if (r == 1) {
-        fhir.node.client().request(HttpMethod.DELETE, "/fhir/Patient/" + initial.get(20)).send().await();
+        fhir.node.send(HttpMethod.DELETE, "/fhir/Patient/" + initial.get(20), Map.of(), null);
         deleted.add(initial.get(20));
       }
     });
@@ -258,8 +259,8 @@ class PairedIndexTest {
   }
 
   private static Future<?> put(String id, JsonObject body) {
-    return fhir.node.client().request(HttpMethod.PUT, "/fhir/Patient/" + id).putHeader("Content-Type", "application/fhir+json")
-        .sendBuffer(Buffer.buffer(body.put("id", id).encode()));
+    return fhir.node.call(() -> fhir.node.client().request(HttpMethod.PUT, "/fhir/Patient/" + id)
+        .putHeader("Content-Type", "application/fhir+json").sendBuffer(Buffer.buffer(body.put("id", id).encode())));
   }
 
   private static long pk(String id) {

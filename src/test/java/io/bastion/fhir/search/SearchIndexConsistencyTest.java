@@ -43,8 +43,8 @@ class SearchIndexConsistencyTest {
       List<Future<?>> updates = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         JsonObject body = patient("Racer" + round + "x" + i, "G", "1970-01-01").put("id", id);
-        updates.add(fhir.node.client().request(HttpMethod.PUT, "/fhir/Patient/" + id)
-            .putHeader("Content-Type", "application/fhir+json").sendBuffer(Buffer.buffer(body.encode())));
+        updates.add(fhir.node.call(() -> fhir.node.client().request(HttpMethod.PUT, "/fhir/Patient/" + id)
+            .putHeader("Content-Type", "application/fhir+json").sendBuffer(Buffer.buffer(body.encode()))));
       }
       Future.join(updates).await();
       assertEquals(1L, indexRows(id, "family"), "one family name in the index after round " + round);

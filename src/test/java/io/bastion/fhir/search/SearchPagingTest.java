@@ -47,8 +47,8 @@ class SearchPagingTest {
   }
 
   private Future<?> write(HttpMethod method, String path, JsonObject body) {
-    return fhir.node.client().request(method, path).putHeader("Content-Type", "application/fhir+json")
-        .sendBuffer(body == null ? null : Buffer.buffer(body.encode()));
+    return fhir.node.call(() -> fhir.node.client().request(method, path).putHeader("Content-Type", "application/fhir+json")
+        .sendBuffer(body == null ? null : Buffer.buffer(body.encode())));
   }
 
   /** Walks every page; between pages, other clients create, update and delete matching resources concurrently. */
