@@ -105,10 +105,10 @@ class FhirValidationHttpTest {
     // chunked: no Content-Length, so the body handler's limit is what stops it
     var client = node.node().vertx().createHttpClient();
     try {
-      int chunked = client.request(HttpMethod.POST, node.port(), "localhost", "/fhir/Patient")
+      int chunked = node.call(() -> client.request(HttpMethod.POST, node.port(), "localhost", "/fhir/Patient")
           .compose(request -> request.setChunked(true).putHeader("Content-Type", "application/fhir+json")
               .send(io.vertx.core.buffer.Buffer.buffer(huge)))
-          .map(r -> r.statusCode())
+          .map(r -> r.statusCode()))
           .await();
       assertEquals(413, chunked);
     } finally {

@@ -27,13 +27,13 @@ class TlsTest {
           .setVerifyHost(false).setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2)
           .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)));
       try {
-        var live = https.get(node.port(), "localhost", "/health/live").send().await();
+        var live = node.call(() -> https.get(node.port(), "localhost", "/health/live").send()).await();
         assertEquals(200, live.statusCode());
         assertEquals(HttpVersion.HTTP_2, live.version());
         assertTrue(live.getHeader("Strict-Transport-Security").startsWith("max-age=31536000"));
 
-        var login = https.post(node.port(), "localhost", "/admin/api/session")
-            .sendJsonObject(new JsonObject().put("username", "admin").put("password", TestNode.ADMIN_PASSWORD)).await();
+        var login = node.call(() -> https.post(node.port(), "localhost", "/admin/api/session")
+            .sendJsonObject(new JsonObject().put("username", "admin").put("password", TestNode.ADMIN_PASSWORD))).await();
         assertEquals(200, login.statusCode());
         assertTrue(login.getHeader("Set-Cookie").toLowerCase(Locale.ROOT).contains("secure"), login.getHeader("Set-Cookie"));
       } finally {

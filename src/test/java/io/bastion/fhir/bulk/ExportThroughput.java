@@ -2,6 +2,7 @@ package io.bastion.fhir.bulk;
 
 import io.bastion.Node;
 import io.bastion.fhir.FhirAddresses;
+import io.bastion.testsupport.OnEventLoop;
 import io.bastion.testsupport.TestNode;
 import io.bastion.testsupport.TestStores;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -34,8 +35,9 @@ public final class ExportThroughput {
         .await().body();
     WebClient client = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("localhost")
         .setDefaultPort(node.httpPort()));
+    OnEventLoop loop = new OnEventLoop(node.vertx());
     long start = System.nanoTime();
-    var kickOff = client.get("/fhir/$export").putHeader("Prefer", "respond-async").send().await();
+    var kickOff = loop.await(() -> client.get("/fhir/$export").putHeader("Prefer", "respond-async").send(), 60);
     String status = kickOff.getHeader("Content-Location");
     if (kickOff.statusCode() != 202 || status == null) {
       throw new IllegalStateException("kick-off answered " + kickOff.statusCode() + ": " + kickOff.bodyAsString());
@@ -43,7 +45,7 @@ public final class ExportThroughput {
     String path = status.substring(status.indexOf("/fhir/"));
     JsonObject manifest;
     while (true) {
-      var poll = client.get(path).send().await();
+      var poll = loop.await(() -> client.get(path).send(), 60);
       if (poll.statusCode() == 200) {
         manifest = poll.bodyAsJsonObject();
         break;
