@@ -16,26 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every FHIR interaction leaves an AuditEvent, with the patient entity, before it is answered. */
 class FhirAuditHttpTest {
 
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of());
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of());
 
   /** Who accessed patient X, as one query: the audit events whose patients column holds X, oldest first. */
   static List<JsonObject> eventsFor(TestNode node, String patientId) throws Exception {
@@ -83,7 +71,7 @@ class FhirAuditHttpTest {
     assertEquals(200, found.statusCode(), found.bodyAsString());
     assertEquals(1, found.bodyAsJsonObject().getJsonArray("entry").size());
 
-    List<JsonObject> events = eventsFor(node, patientId);
+    List<JsonObject> events = eventsFor(fhir.node(), patientId);
     List<String> interactions = events.stream().map(e -> subtype(e) + " " + e.getString("action")).toList();
     assertEquals(List.of("create C", "create C", "read R", "read R", "search-type E"), interactions);
     for (JsonObject event : events) {
@@ -116,7 +104,7 @@ class FhirAuditHttpTest {
     String location = response.bodyAsJsonObject().getJsonArray("entry").getJsonObject(0)
         .getJsonObject("response").getString("location");
     String patientId = location.split("/")[1];
-    List<JsonObject> events = eventsFor(node, patientId);
+    List<JsonObject> events = eventsFor(fhir.node(), patientId);
     assertEquals(1, events.size(), events.toString());
     assertEquals("0", events.get(0).getString("outcome"));
   }
@@ -125,7 +113,7 @@ class FhirAuditHttpTest {
   void aMissingResourceIsAuditedAsAFailure() throws Exception {
     var missing = fhir.get("/fhir/Patient/no-such-patient");
     assertEquals(404, missing.statusCode());
-    List<JsonObject> events = eventsFor(node, "no-such-patient");
+    List<JsonObject> events = eventsFor(fhir.node(), "no-such-patient");
     assertEquals(1, events.size());
     JsonObject event = events.get(0);
     assertEquals("read", subtype(event));
@@ -139,7 +127,7 @@ class FhirAuditHttpTest {
     String patientId = fhir.create(patient("Negotiated")).getString("id");
     var unservable = fhir.get("/fhir/Patient/" + patientId, Map.of("Accept", "text/plain"));
     assertEquals(406, unservable.statusCode(), unservable.bodyAsString());
-    List<JsonObject> events = eventsFor(node, patientId);
+    List<JsonObject> events = eventsFor(fhir.node(), patientId);
     JsonObject refused = events.get(events.size() - 1);
     assertEquals("read", subtype(refused));
     assertEquals("4", refused.getString("outcome"));
@@ -149,7 +137,7 @@ class FhirAuditHttpTest {
     var unreadable = fhir.send(io.vertx.core.http.HttpMethod.PUT, "/fhir/Patient/" + patientId,
         patient("Negotiated").put("id", patientId).encode(), Map.of("Content-Type", "text/plain"));
     assertEquals(415, unreadable.statusCode(), unreadable.bodyAsString());
-    events = eventsFor(node, patientId);
+    events = eventsFor(fhir.node(), patientId);
     refused = events.get(events.size() - 1);
     assertEquals("update", subtype(refused));
     assertEquals("U", refused.getString("action"));
@@ -163,7 +151,7 @@ class FhirAuditHttpTest {
     assertEquals(200, fhir.put("/fhir/Patient/" + patientId, patient("Changed").put("id", patientId)).statusCode());
     assertEquals(204, fhir.delete("/fhir/Patient/" + patientId).statusCode());
     assertEquals(410, fhir.get("/fhir/Patient/" + patientId).statusCode());
-    List<String> interactions = eventsFor(node, patientId).stream()
+    List<String> interactions = eventsFor(fhir.node(), patientId).stream()
         .map(e -> subtype(e) + " " + e.getString("action") + " " + e.getString("outcome")).toList();
     assertEquals(List.of("create C 0", "update U 0", "delete D 0", "read R 4"), interactions);
   }
@@ -241,7 +229,7 @@ class FhirAuditHttpTest {
     assertEquals(404, fhir.get("/fhir/AuditEvent/999999999").statusCode());
 
     // reading the trail is audited once per request, without the patient entity (no recursion, no noise)
-    assertEquals(4, eventsFor(node, mine).size());
+    assertEquals(4, eventsFor(fhir.node(), mine).size());
 
     // read-only: writes refused with 405 and an OperationOutcome, nothing stored in fhir_resource
     var post = fhir.post("/fhir/AuditEvent", new JsonObject().put("resourceType", "AuditEvent"));

@@ -5,7 +5,6 @@ import static io.bastion.fhir.FhirHttp.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -17,26 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /fhir with transaction and batch Bundles, against a real node. */
 class FhirBundleHttpTest {
 
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of());
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of());
 
   private static JsonObject bundle(String type, JsonObject... entries) {
     JsonArray list = new JsonArray();
@@ -173,7 +160,7 @@ class FhirBundleHttpTest {
     }
     assertEquals(1, total("Patient?family=" + family + "&birthdate=1970-01-31"));
     assertEquals(1, total("Patient?identifier=urn:test:mrn|mrn-" + family));
-    String stored = node.node().pool().preparedQuery("SELECT content::text AS c FROM fhir_resource WHERE res_type = 'Patient'"
+    String stored = fhir.node().node().pool().preparedQuery("SELECT content::text AS c FROM fhir_resource WHERE res_type = 'Patient'"
         + " AND res_id = $1").execute(io.vertx.sqlclient.Tuple.of(patientRef.substring("Patient/".length()))).await()
         .iterator().next().getString("c");
     assertTrue(!stored.contains("mrn-" + family) && !stored.contains("1970-01-31"), "PHI sealed: " + stored);
@@ -195,7 +182,7 @@ class FhirBundleHttpTest {
     // folded statement fails, the run is rolled back to its savepoint and sent again one create at a time,
     // which names the entry; the transaction commits nothing
     String refused = "Refused" + family;
-    var pool = node.node().pool();
+    var pool = fhir.node().node().pool();
     pool.query("CREATE FUNCTION refuse_family() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.value_exact = '"
         + refused + "' THEN RAISE EXCEPTION 'refused' USING ERRCODE = '23505'; END IF; RETURN NEW; END $$").execute().await();
     pool.query("CREATE TRIGGER refuse_family BEFORE INSERT ON fhir_idx_string FOR EACH ROW EXECUTE FUNCTION refuse_family()")
@@ -321,7 +308,7 @@ class FhirBundleHttpTest {
       JsonObject update = entry(null, patient(family).put("id", id), "PUT", "Patient/" + id);
       update.getJsonObject("request").put("ifMatch", "W/\"1\"");
       JsonObject body = bundle("transaction", entry(null, patient(family), "POST", "Patient"), update);
-      futures.add(node.call(() -> node.client().post("/fhir").putHeader("Content-Type", FhirHttp.FHIR_JSON)
+      futures.add(fhir.node().call(() -> fhir.node().client().post("/fhir").putHeader("Content-Type", FhirHttp.FHIR_JSON)
           .sendBuffer(Buffer.buffer(body.encode()))));
     }
     Future.all(futures).await(30, TimeUnit.SECONDS);

@@ -4,7 +4,6 @@ import static io.bastion.fhir.FhirHttp.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -13,33 +12,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Concurrent writes to one resource: version checks hold under a race, and history stays gap-free. */
 class FhirConcurrencyHttpTest {
 
   private static final int WRITERS = 10;
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of());
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of());
 
   @RepeatedTest(3)
   void tenUpdatesFromTheSameVersionAtOnceExactlyOneWins() throws Exception {
     String id = fhir.create(patient("Race")).getString("id");
-    List<HttpResponse<Buffer>> responses = fireAll(i -> node.client().put("/fhir/Patient/" + id)
+    List<HttpResponse<Buffer>> responses = fireAll(i -> fhir.node().client().put("/fhir/Patient/" + id)
         .putHeader("Content-Type", "application/fhir+json").putHeader("If-Match", "W/\"1\"")
         .sendBuffer(Buffer.buffer(patient("Writer" + i).put("id", id).encode())));
     long winners = responses.stream().filter(r -> r.statusCode() == 200).count();
@@ -54,7 +41,7 @@ class FhirConcurrencyHttpTest {
   @Test
   void unconditionalConcurrentUpdatesAllLandAsConsecutiveVersions() throws Exception {
     String id = fhir.create(patient("Queue")).getString("id");
-    List<HttpResponse<Buffer>> responses = fireAll(i -> node.client().put("/fhir/Patient/" + id)
+    List<HttpResponse<Buffer>> responses = fireAll(i -> fhir.node().client().put("/fhir/Patient/" + id)
         .putHeader("Content-Type", "application/fhir+json")
         .sendBuffer(Buffer.buffer(patient("Writer" + i).put("id", id).encode())));
     assertTrue(responses.stream().allMatch(r -> r.statusCode() == 200), statuses(responses));
@@ -67,7 +54,7 @@ class FhirConcurrencyHttpTest {
   @Test
   void concurrentUpdateAsCreateOfOneIdCreatesItOnce() throws Exception {
     String id = "racing-create";
-    List<HttpResponse<Buffer>> responses = fireAll(i -> node.client().put("/fhir/Patient/" + id)
+    List<HttpResponse<Buffer>> responses = fireAll(i -> fhir.node().client().put("/fhir/Patient/" + id)
         .putHeader("Content-Type", "application/fhir+json")
         .sendBuffer(Buffer.buffer(patient("Creator" + i).put("id", id).encode())));
     assertEquals(1, responses.stream().filter(r -> r.statusCode() == 201).count(), statuses(responses));
@@ -83,7 +70,7 @@ class FhirConcurrencyHttpTest {
     List<Future<HttpResponse<Buffer>>> futures = new ArrayList<>();
     for (int i = 0; i < WRITERS; i++) {
       int writer = i;
-      futures.add(node.call(() -> request.apply(writer)));
+      futures.add(fhir.node().call(() -> request.apply(writer)));
     }
     Future.all(futures).await(30, TimeUnit.SECONDS);
     return futures.stream().map(Future::result).toList();

@@ -7,35 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Conditional create (If-None-Exist), conditional update and delete (Type?criteria), against a real node. */
 class FhirConditionalHttpTest {
 
   private static final String SYSTEM = "urn:test:cond";
 
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of());
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of());
 
   private static JsonObject identified(String family, String value) {
     return patient(family).put("identifier", new JsonArray().add(new JsonObject().put("system", SYSTEM).put("value", value)));
@@ -151,7 +138,7 @@ class FhirConditionalHttpTest {
         Map.of("If-None-Exist", criteria(value))).statusCode());
     assertEquals(200, fhir.put("/fhir/Patient?" + criteria(value), identified("Audit2", value)).statusCode());
     assertEquals(204, fhir.delete("/fhir/Patient?" + criteria(value)).statusCode());
-    List<String> interactions = FhirAuditHttpTest.eventsFor(node, id).stream()
+    List<String> interactions = FhirAuditHttpTest.eventsFor(fhir.node(), id).stream()
         .map(e -> e.getJsonArray("subtype").getJsonObject(0).getString("code") + " " + e.getString("action") + " "
             + e.getString("outcome")).toList();
     assertEquals(List.of("create C 0", "create C 0", "update U 0", "delete D 0"), interactions);

@@ -3,7 +3,6 @@ package io.bastion.fhir;
 import static io.bastion.fhir.FhirHttp.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -16,9 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Conditional interactions racing on the same criteria: the advisory lock on the criteria makes the search and
@@ -29,19 +27,8 @@ class FhirConditionalRaceTest {
   private static final String SYSTEM = "urn:test:race";
   private static final int RACERS = 12;
 
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of());
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of());
 
   private static JsonObject identified(String value) {
     return patient("Race").put("identifier", new JsonArray().add(new JsonObject().put("system", SYSTEM).put("value", value)));
@@ -55,7 +42,7 @@ class FhirConditionalRaceTest {
   private static Map<Integer, Integer> race(Supplier<Future<HttpResponse<Buffer>>> request) {
     List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
     for (int i = 0; i < RACERS; i++) {
-      sent.add(node.call(request));
+      sent.add(fhir.node().call(request));
     }
     Future.join(sent).await();
     Map<Integer, Integer> statuses = new TreeMap<>();
@@ -74,7 +61,7 @@ class FhirConditionalRaceTest {
   @Test
   void parallelConditionalCreatesCreateExactlyOneResource() {
     String value = UUID.randomUUID().toString();
-    Map<Integer, Integer> statuses = race(() -> node.client().request(HttpMethod.POST, "/fhir/Patient")
+    Map<Integer, Integer> statuses = race(() -> fhir.node().client().request(HttpMethod.POST, "/fhir/Patient")
         .putHeader("Content-Type", "application/fhir+json").putHeader("If-None-Exist", criteria(value))
         .sendBuffer(identified(value).toBuffer()));
     assertEquals(Map.of(201, 1, 200, RACERS - 1), statuses, "one creates, the others find it");
@@ -84,7 +71,7 @@ class FhirConditionalRaceTest {
   @Test
   void parallelConditionalUpdatesWithNoMatchCreateExactlyOneResource() {
     String value = UUID.randomUUID().toString();
-    Map<Integer, Integer> statuses = race(() -> node.client().request(HttpMethod.PUT, "/fhir/Patient?" + criteria(value))
+    Map<Integer, Integer> statuses = race(() -> fhir.node().client().request(HttpMethod.PUT, "/fhir/Patient?" + criteria(value))
         .putHeader("Content-Type", "application/fhir+json").sendBuffer(identified(value).toBuffer()));
     assertEquals(Map.of(201, 1, 200, RACERS - 1), statuses, "one creates, the others update it");
     assertEquals(1, matches(value));
@@ -103,7 +90,7 @@ class FhirConditionalRaceTest {
             .put("request", new JsonObject().put("method", "POST").put("url", "Patient")
                 // the same criteria in another spelling takes the same lock
                 .put("ifNoneExist", "_count=1&" + criteria(value)))));
-    Map<Integer, Integer> statuses = race(() -> node.client().request(HttpMethod.POST, "/fhir")
+    Map<Integer, Integer> statuses = race(() -> fhir.node().client().request(HttpMethod.POST, "/fhir")
         .putHeader("Content-Type", "application/fhir+json").sendBuffer(bundle.toBuffer()));
     assertEquals(Map.of(200, RACERS), statuses);
     assertEquals(1, matches(value));
@@ -115,7 +102,7 @@ class FhirConditionalRaceTest {
     JsonObject bundle = new JsonObject().put("resourceType", "Bundle").put("type", "batch")
         .put("entry", new JsonArray().add(new JsonObject().put("resource", identified(value))
             .put("request", new JsonObject().put("method", "PUT").put("url", "Patient?" + criteria(value)))));
-    Map<Integer, Integer> statuses = race(() -> node.client().request(HttpMethod.POST, "/fhir")
+    Map<Integer, Integer> statuses = race(() -> fhir.node().client().request(HttpMethod.POST, "/fhir")
         .putHeader("Content-Type", "application/fhir+json").sendBuffer(bundle.toBuffer()));
     assertEquals(Map.of(200, RACERS), statuses);
     assertEquals(1, matches(value));

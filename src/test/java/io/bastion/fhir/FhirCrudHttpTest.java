@@ -10,33 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** create, read, vread, update (incl. update-as-create and If-Match), delete and 410, against a real node. */
 class FhirCrudHttpTest {
 
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of());
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of());
 
   @Test
   void createAssignsIdAndVersionAndAnswersWithHeaders() {
@@ -53,7 +40,7 @@ class FhirCrudHttpTest {
     assertEquals("http://example.org/p", created.getJsonObject("meta").getJsonArray("profile").getString(0),
         "other meta elements are kept");
     assertEquals("W/\"1\"", response.getHeader("ETag"));
-    assertEquals("http://localhost:" + node.port() + "/fhir/Patient/" + id + "/_history/1", response.getHeader("Location"));
+    assertEquals("http://localhost:" + fhir.node().port() + "/fhir/Patient/" + id + "/_history/1", response.getHeader("Location"));
     Instant lastModified = ZonedDateTime.parse(response.getHeader("Last-Modified"), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
     Instant lastUpdated = Instant.parse(created.getJsonObject("meta").getString("lastUpdated"));
     assertEquals(lastUpdated.getEpochSecond(), lastModified.getEpochSecond());
@@ -74,7 +61,7 @@ class FhirCrudHttpTest {
     assertOutcome(fhir.get("/fhir/Patient/_search"), 400, "value");
 
     // Vert.x labels a request with every route that handled it, joined by '>': the last is the FHIR route
-    String metrics = node.get("/metrics").bodyAsString();
+    String metrics = fhir.node().get("/metrics").bodyAsString();
     for (String label : new String[] {"code=\"200\",method=\"GET\",route=\"[^\"]*>/fhir/:type/:id\"",
         "code=\"200\",method=\"GET\",route=\"[^\"]*>/fhir/:type\"", "code=\"201\",method=\"POST\",route=\"[^\"]*>/fhir/:type\"",
         "code=\"400\",method=\"GET\",route=\"[^\"]*>/fhir/:type/:id\""}) {
@@ -109,7 +96,7 @@ class FhirCrudHttpTest {
     assertEquals(200, updated.statusCode(), updated.bodyAsString());
     assertEquals("W/\"2\"", updated.getHeader("ETag"));
     assertEquals("2", versionId(updated.bodyAsJsonObject()));
-    assertEquals("http://localhost:" + node.port() + "/fhir/Patient/" + id + "/_history/2",
+    assertEquals("http://localhost:" + fhir.node().port() + "/fhir/Patient/" + id + "/_history/2",
         updated.getHeader("Content-Location"));
 
     assertEquals("After", fhir.get("/fhir/Patient/" + id).bodyAsJsonObject().getJsonArray("name").getJsonObject(0)
@@ -129,7 +116,7 @@ class FhirCrudHttpTest {
     var response = fhir.put("/fhir/Patient/client-id-1", patient("Client").put("id", "client-id-1"));
     assertEquals(201, response.statusCode(), response.bodyAsString());
     assertEquals("W/\"1\"", response.getHeader("ETag"));
-    assertEquals("http://localhost:" + node.port() + "/fhir/Patient/client-id-1/_history/1", response.getHeader("Location"));
+    assertEquals("http://localhost:" + fhir.node().port() + "/fhir/Patient/client-id-1/_history/1", response.getHeader("Location"));
     assertEquals(200, fhir.get("/fhir/Patient/client-id-1").statusCode());
     var again = fhir.put("/fhir/Patient/client-id-1", patient("Client2").put("id", "client-id-1"));
     assertEquals(200, again.statusCode());
@@ -175,11 +162,11 @@ class FhirCrudHttpTest {
   @Test
   void deleteHonoursIfMatch() {
     String id = fhir.create(patient("DeleteMatch")).getString("id");
-    var stale = node.send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-Match", "W/\"5\""), null);
+    var stale = fhir.node().send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-Match", "W/\"5\""), null);
     assertOutcome(stale, 412, "conflict");
     assertEquals(200, fhir.get("/fhir/Patient/" + id).statusCode());
-    assertEquals(204, node.send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-Match", "W/\"1\""), null).statusCode());
-    assertEquals(204, node.send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-Match", "W/\"1\""), null).statusCode(),
+    assertEquals(204, fhir.node().send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-Match", "W/\"1\""), null).statusCode());
+    assertEquals(204, fhir.node().send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-Match", "W/\"1\""), null).statusCode(),
         "deleting a deleted resource stays idempotent");
   }
 
@@ -223,7 +210,7 @@ class FhirCrudHttpTest {
         Map.of("Prefer", "return=minimal"));
     assertEquals(200, updateMinimal.statusCode());
     assertNull(updateMinimal.body());
-    var deleteOutcome = node.send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("Prefer", "return=OperationOutcome"), null);
+    var deleteOutcome = fhir.node().send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("Prefer", "return=OperationOutcome"), null);
     assertEquals(200, deleteOutcome.statusCode());
     assertEquals("OperationOutcome", deleteOutcome.bodyAsJsonObject().getString("resourceType"));
   }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -17,29 +16,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Instance, type and system history: Bundle shape, newest first, _count paging, _since. */
 class FhirHistoryHttpTest {
 
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    // FHIR's own validation of hostile history parameters is under test, including a malformed
-    // percent-encoding (_cursor=%%%) that the WAF, in its default on mode, refuses first as a protocol
-    // violation: detection-only lets it through to the handler while the WAF still runs
-    node = TestNode.startWithout(Map.of("waf.mode", "detection-only"));
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  // FHIR's own validation of hostile history parameters is under test, including a malformed
+  // percent-encoding (_cursor=%%%) that the WAF, in its default on mode, refuses first as a protocol
+  // violation: detection-only lets it through to the handler while the WAF still runs
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of("waf.mode", "detection-only"));
 
   @Test
   void instanceHistoryListsEveryVersionNewestFirstIncludingTheDelete() {
@@ -65,7 +52,7 @@ class FhirHistoryHttpTest {
     assertEquals("PUT", update.getJsonObject("request").getString("method"));
     assertEquals("Patient/" + id, update.getJsonObject("request").getString("url"));
     assertEquals("2", update.getJsonObject("resource").getJsonObject("meta").getString("versionId"));
-    assertEquals("http://localhost:" + node.port() + "/fhir/Patient/" + id, update.getString("fullUrl"));
+    assertEquals("http://localhost:" + fhir.node().port() + "/fhir/Patient/" + id, update.getString("fullUrl"));
 
     JsonObject creation = entries.getJsonObject(2);
     assertEquals("POST", creation.getJsonObject("request").getString("method"));

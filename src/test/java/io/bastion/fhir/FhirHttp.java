@@ -11,16 +11,53 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Short FHIR requests against a {@link TestNode}, so each test case reads as the interaction it checks. */
-final class FhirHttp {
+/**
+ * Short FHIR requests against a {@link TestNode}, so each test case reads as the interaction it checks. As a
+ * JUnit extension ({@link #onNewNode}, a static {@code @RegisterExtension} field) it also starts the class's node
+ * before its tests and closes it after them.
+ */
+final class FhirHttp implements BeforeAllCallback, AfterAllCallback {
 
   static final String FHIR_JSON = "application/fhir+json";
 
-  private final TestNode node;
+  private final Map<String, String> settings;
+  private TestNode node;
 
+  /** Requests against a node the caller started and closes. */
   FhirHttp(TestNode node) {
+    this.settings = null;
     this.node = node;
+  }
+
+  private FhirHttp(Map<String, String> settings) {
+    this.settings = settings;
+  }
+
+  /** A node (no Redis) with these settings, started before the class's tests and closed after them. */
+  static FhirHttp onNewNode(Map<String, String> settings) {
+    return new FhirHttp(settings);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (settings != null) {
+      node = TestNode.startWithout(settings);
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (settings != null && node != null) {
+      node.close();
+    }
+  }
+
+  TestNode node() {
+    return node;
   }
 
   HttpResponse<Buffer> get(String path) {

@@ -6,32 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Content negotiation refusals (406/415 with OperationOutcomes) and the CapabilityStatement; XML itself: FhirXmlHttpTest. */
 class FhirNegotiationHttpTest {
 
-  private static TestNode node;
-  private static FhirHttp fhir;
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of());
   private static String id;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of());
-    fhir = new FhirHttp(node);
+  static void createPatient() {
     id = fhir.create(patient("Negotiated")).getString("id");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   @Test

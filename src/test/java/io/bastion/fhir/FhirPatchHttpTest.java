@@ -5,32 +5,19 @@ import static io.bastion.fhir.FhirHttp.patient;
 import static io.bastion.fhir.FhirHttp.versionId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** PATCH with application/json-patch+json: a new version, If-Match, 422 for failed tests and invalid results. */
 class FhirPatchHttpTest {
 
   private static final Map<String, String> JSON_PATCH = Map.of("Content-Type", "application/json-patch+json");
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of());
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of());
 
   @Test
   void patchStoresANewVersion() {

@@ -4,7 +4,6 @@ import static io.bastion.fhir.FhirHttp.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -14,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reads by id run on one pipelined connection per event loop (docs/fhir.md, "Connections"). When PostgreSQL drops
@@ -29,19 +27,8 @@ class FhirReadOutageHttpTest {
   private static final String KILL_PIPELINES = """
       SELECT count(pg_terminate_backend(pid)) AS killed FROM pg_stat_activity
        WHERE application_name = 'bastion-pipelined' AND datname = current_database()""";
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of());
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of());
 
   @Test
   void readsInFlightWhenTheConnectionsDropFailCleanlyAndLaterReadsAreAnswered() throws Exception {
@@ -54,10 +41,10 @@ class FhirReadOutageHttpTest {
     List<Future<HttpResponse<Buffer>>> inFlight = new ArrayList<>();
     for (int round = 0; round < 10; round++) {
       for (String id : ids) {
-        inFlight.add(node.call(() -> node.client().get("/fhir/Patient/" + id).send()));
+        inFlight.add(fhir.node().call(() -> fhir.node().client().get("/fhir/Patient/" + id).send()));
       }
     }
-    Row killed = node.node().pool().query(KILL_PIPELINES).execute().await(10, TimeUnit.SECONDS).iterator().next();
+    Row killed = fhir.node().node().pool().query(KILL_PIPELINES).execute().await(10, TimeUnit.SECONDS).iterator().next();
     assertTrue(killed.getLong("killed") >= 1, "a pipelined connection was open");
     Future.join(new ArrayList<>(inFlight)).otherwiseEmpty().await(30, TimeUnit.SECONDS);
     int failed = 0;

@@ -6,31 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** First-level validation of write bodies: exact statuses, OperationOutcomes, every problem at once. */
 class FhirValidationHttpTest {
 
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.startWithout(Map.of("http.max-body-bytes", "400000"));
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of("http.max-body-bytes", "400000"));
 
   @Test
   void malformedJsonIs400() {
@@ -103,9 +90,9 @@ class FhirValidationHttpTest {
     String huge = "{\"resourceType\":\"Patient\",\"text\":\"" + "x".repeat(500_000) + "\"}";
     assertOutcome(fhir.post("/fhir/Patient", huge), 413, "too-costly");
     // chunked: no Content-Length, so the body handler's limit is what stops it
-    var client = node.node().vertx().createHttpClient();
+    var client = fhir.node().node().vertx().createHttpClient();
     try {
-      int chunked = node.call(() -> client.request(HttpMethod.POST, node.port(), "localhost", "/fhir/Patient")
+      int chunked = fhir.node().call(() -> client.request(HttpMethod.POST, fhir.node().port(), "localhost", "/fhir/Patient")
           .compose(request -> request.setChunked(true).putHeader("Content-Type", "application/fhir+json")
               .send(io.vertx.core.buffer.Buffer.buffer(huge)))
           .map(r -> r.statusCode()))

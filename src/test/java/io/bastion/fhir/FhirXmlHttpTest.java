@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
-import io.bastion.testsupport.TestNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -19,9 +18,8 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * XML on every /fhir interaction, checked by parsing each response with HAPI's strict R4 XML parser: writes in XML
@@ -33,21 +31,10 @@ class FhirXmlHttpTest {
   private static final Map<String, String> XML = Map.of("Content-Type", "application/fhir+xml", "Accept", "application/fhir+xml");
   private static final String NARRATIVE = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Ann <b>Xu</b></p></div>";
 
-  private static TestNode node;
-  private static FhirHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    // hostile XML (DOCTYPE, entities) is what the WAF blocks first in `on` mode; detection-only lets it reach
-    // the XML edge, whose own refusal is what this class tests
-    node = TestNode.startWithout(Map.of("http.max-body-bytes", "65536", "waf.mode", "detection-only"));
-    fhir = new FhirHttp(node);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  // hostile XML (DOCTYPE, entities) is what the WAF blocks first in `on` mode; detection-only lets it reach
+  // the XML edge, whose own refusal is what this class tests
+  @RegisterExtension
+  static final FhirHttp fhir = FhirHttp.onNewNode(Map.of("http.max-body-bytes", "65536", "waf.mode", "detection-only"));
 
   private static IParser strict() {
     return HAPI.newXmlParser().setParserErrorHandler(new StrictErrorHandler());
@@ -111,7 +98,7 @@ class FhirXmlHttpTest {
     assertNotNull(page.getLink("next"), "paging links survive the conversion");
     // a client that chose XML by _format gets XML on every page: the links keep _format
     String next = page.getLink("next").getUrl();
-    Bundle second = xml(node.send(HttpMethod.GET, next.substring(next.indexOf("/fhir/")), Map.of(), null), 200, Bundle.class);
+    Bundle second = xml(fhir.node().send(HttpMethod.GET, next.substring(next.indexOf("/fhir/")), Map.of(), null), 200, Bundle.class);
     assertEquals(1, second.getEntry().size());
     assertEquals("Bundled", ((Patient) page.getEntryFirstRep().getResource()).getNameFirstRep().getFamily());
     Bundle history = xml(fhir.get("/fhir/Patient/_history?_count=2", Map.of("Accept", "application/fhir+xml")), 200,
@@ -120,7 +107,7 @@ class FhirXmlHttpTest {
     assertEquals(2, history.getEntry().size());
     String historyNext = xml(fhir.get("/fhir/Patient/_history?_count=1&_format=xml"), 200, Bundle.class)
         .getLink("next").getUrl();
-    xml(node.send(HttpMethod.GET, historyNext.substring(historyNext.indexOf("/fhir/")), Map.of(), null), 200, Bundle.class);
+    xml(fhir.node().send(HttpMethod.GET, historyNext.substring(historyNext.indexOf("/fhir/")), Map.of(), null), 200, Bundle.class);
     assertNotNull(history.getEntryFirstRep().getRequest().getMethod());
   }
 
@@ -163,7 +150,7 @@ class FhirXmlHttpTest {
     // wrong resource type in the body: the validator's 400, in XML
     outcome(fhir.send(HttpMethod.POST, "/fhir/Observation", patientXml("Wrong"), XML), 400, "invalid");
     // no route for the method (the router's error handler)
-    outcome(node.send(HttpMethod.DELETE, "/fhir", Map.of("Accept", "application/fhir+xml"), null), 405, "not-supported");
+    outcome(fhir.node().send(HttpMethod.DELETE, "/fhir", Map.of("Accept", "application/fhir+xml"), null), 405, "not-supported");
   }
 
   @Test
