@@ -100,7 +100,7 @@ public final class Node {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
   static final String BLOCKING_POOL = "bastion-blocking";
-  static final int AUDIT_POOL_SIZE = 3;
+  static final int AUDIT_POOL_SIZE = 4;
 
   private final BastionConfig config;
   private final Vertx vertx;
@@ -232,7 +232,7 @@ public final class Node {
           pipelines = new LoopPipelines(vertx, new PgConnectOptions(postgres.options()).setCachePreparedStatements(true),
               pool, eventLoops);
           // the audit writer's batches never queue behind the requests waiting for them: connections of its own
-          // (one batch in flight, plus checkpoints and verification)
+          // (one batch in flight, plus checkpoints, verification and the patients index's merges)
           auditPool = PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(AUDIT_POOL_SIZE).setName("bastion-audit").setShared(false))
               .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true))

@@ -12,11 +12,14 @@ package io.bastion.audit;
  * @param checkpointEveryRecords a signed checkpoint after at most this many new records...
  * @param checkpointEverySeconds ...or this long, whichever comes first (only if the chain grew)
  * @param verifyBatch rows per round trip while verifying
+ * @param cleanPatientIndexEveryIds patient ids appended between merges of the patients index's pending list
+ *     ({@link PatientIndexCleaner}; 0: never, the INSERTs merge it). 16,384 ids are ~0.9 MB of pending entries,
+ *     under a quarter of PostgreSQL's 4 MB limit at which an INSERT would merge the list itself
  */
 public record AuditConfig(int maxBatch, long lingerMs, int maxQueued, long checkpointEveryRecords,
-    long checkpointEverySeconds, int verifyBatch) {
+    long checkpointEverySeconds, int verifyBatch, long cleanPatientIndexEveryIds) {
 
   public static AuditConfig defaults() {
-    return new AuditConfig(1000, 0, 100_000, 10_000, 10, 1000);
+    return new AuditConfig(1000, 0, 100_000, 10_000, 10, 1000, 16_384);
   }
 }

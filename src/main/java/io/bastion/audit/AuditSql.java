@@ -27,6 +27,12 @@ final class AuditSql {
       SELECT appended, tail_seq, tail_hash FROM audit_append($1::bigint, $2::bytea, $3::bigint[],
         $4::timestamptz[], $5::bytea[], $6::bytea[], $7::text[], $8::text[], $9::text[])""";
 
+  /**
+   * Merges the pending entries of the patients index into the index proper (see {@link PatientIndexCleaner});
+   * answers the number of pending pages it removed.
+   */
+  static final String CLEAN_PATIENT_INDEX = "SELECT gin_clean_pending_list('audit_event_patients'::regclass)";
+
   /** $1 after seq, $2 limit. */
   static final String PAGE = "SELECT seq, prev_hash, hash, entry FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2";
 

@@ -42,6 +42,7 @@ public final class PgAuditTrail implements AuditTrail {
   private final Pool pool;
   private final AuditConfig config;
   private final AuditCheckpoints checkpoints;
+  private final PatientIndexCleaner patientIndex;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   /** True from the moment a round is scheduled until the writer finds the queue empty. */
@@ -62,10 +63,11 @@ public final class PgAuditTrail implements AuditTrail {
     this.pool = pool;
     this.config = config;
     this.checkpoints = checkpoints;
+    this.patientIndex = new PatientIndexCleaner(pool, config.cleanPatientIndexEveryIds());
   }
 
-  private record Pending(String event, OffsetDateTime recorded, String patients, String agent, Context caller,
-      Promise<Void> promise) {
+  private record Pending(String event, OffsetDateTime recorded, String patients, int patientCount, String agent,
+      Context caller, Promise<Void> promise) {
   }
 
   @Override
@@ -81,7 +83,7 @@ public final class PgAuditTrail implements AuditTrail {
     }
     Promise<Void> promise = Promise.promise();
     queue.add(new Pending(event, record.recorded().atOffset(ZoneOffset.UTC), String.join(" ", record.patientIds()),
-        record.requestorId(), Vertx.currentContext(), promise));
+        record.patientIds().size(), record.requestorId(), Vertx.currentContext(), promise));
     if (active.compareAndSet(false, true)) {
       writer.runOnContext(v -> startRound());
     }
@@ -247,6 +249,11 @@ public final class PgAuditTrail implements AuditTrail {
         sinceCheckpoint = 0;
         checkpoints.create();
       }
+      long patientIds = 0;
+      for (Pending pending : batch) {
+        patientIds += pending.patientCount();
+      }
+      patientIndex.appended(patientIds);
     } else {
       LOG.warn("audit: a batch of {} records failed and none of them was acknowledged: {}", batch.size(),
           result.cause().toString());

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditMultiWriterTest {
 
-  private static final AuditConfig SMALL = new AuditConfig(100, 2, 100_000, 300, 1, 250);
+  private static final AuditConfig SMALL = new AuditConfig(100, 2, 100_000, 300, 1, 250, 16_384);
 
   @Test
   void twoWritersShareOneChainAndTrustIsPerKey(@TempDir Path dirA, @TempDir Path dirB) throws Exception {
