@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The R4 composites of the supported types: Observation code-value-* and DocumentReference relationship. */
 class CompositeSearchTest {
 
-  private static SearchHttp fhir;
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
   private static String smoker;
   private static String sampled;
   private static String note;
@@ -23,7 +24,6 @@ class CompositeSearchTest {
 
   @BeforeAll
   static void start() {
-    fhir = new SearchHttp();
     smoker = fhir.create(observation("72166-2").put("valueCodeableConcept", new JsonObject().put("coding",
         new JsonArray().add(new JsonObject().put("system", "http://snomed.info/sct").put("code", "77176002")))));
     sampled = fhir.create(observation("21112-8").put("valueDateTime", "2024-05-01T08:00:00Z"));
@@ -39,11 +39,6 @@ class CompositeSearchTest {
         .put("relatesTo", new JsonArray().add(new JsonObject().put("code", "replaces")
             .put("target", new JsonObject().put("reference", "DocumentReference/" + prior)))));
     appendixTarget = prior;
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
   }
 
   private static JsonObject observation(String loinc) {

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Date parameters: values stored as ranges by their precision, the nine prefixes, periods (open ones too),
@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class DateSearchTest {
 
-  private static SearchHttp fhir;
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
   private static String day;      // birthDate 1970-01-31
   private static String month;    // birthDate 1970-02
   private static String year;     // birthDate 1971
@@ -27,7 +28,6 @@ class DateSearchTest {
 
   @BeforeAll
   static void start() {
-    fhir = new SearchHttp();
     day = fhir.create(patient("Datum", "A", "1970-01-31"));
     month = fhir.create(patient("Datum", "B", "1970-02"));
     year = fhir.create(patient("Datum", "C", "1971"));
@@ -35,11 +35,6 @@ class DateSearchTest {
     period = fhir.create(observation().put("effectivePeriod", new JsonObject().put("start", "2024-03-01")
         .put("end", "2024-03-10")));
     open = fhir.create(observation().put("effectivePeriod", new JsonObject().put("start", "2024-04-01T00:00:00+02:00")));
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
   }
 
   private static JsonObject observation() {

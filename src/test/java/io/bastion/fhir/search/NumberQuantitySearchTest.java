@@ -8,9 +8,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class NumberQuantitySearchTest {
 
   private static final String UCUM = "http://unitsofmeasure.org";
-  private static SearchHttp fhir;
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
   private static String light;
   private static String heavy;
   private static String pounds;
@@ -30,7 +31,6 @@ class NumberQuantitySearchTest {
 
   @BeforeAll
   static void start() {
-    fhir = new SearchHttp();
     light = fhir.create(weight(new JsonObject().put("value", 60.5).put("unit", "kg").put("system", UCUM).put("code", "kg")));
     heavy = fhir.create(weight(new JsonObject().put("value", 100).put("unit", "kg").put("system", UCUM).put("code", "kg")));
     pounds = fhir.create(weight(new JsonObject().put("value", 100).put("unit", "lb")));
@@ -40,11 +40,6 @@ class NumberQuantitySearchTest {
                 .put("system", UCUM).put("code", "mm[Hg]")))
             .add(new JsonObject().put("code", code("8462-4")).put("valueQuantity", new JsonObject().put("value", 80)
                 .put("system", UCUM).put("code", "mm[Hg]")))));
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
   }
 
   private static JsonObject code(String loinc) {

@@ -24,9 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Patient searches on family and birthdate alone are answered from the paired rows (PairedIndex, V15): the
@@ -35,17 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class PairedIndexTest {
 
-  private static SearchHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    fhir = new SearchHttp();
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
-  }
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
 
   private static JsonObject named(String birthDate, String... families) {
     JsonObject p = new JsonObject().put("resourceType", "Patient").put("name", new JsonArray());

@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Reference parameters: Type/id, id, :Type, absolute URLs, where(resolve() is X), one level of chaining, _has. */
 class ReferenceSearchTest {
 
-  private static SearchHttp fhir;
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
   private static String peter;
   private static String paula;
   private static String group;
@@ -26,7 +27,6 @@ class ReferenceSearchTest {
 
   @BeforeAll
   static void start() {
-    fhir = new SearchHttp();
     peter = fhir.create(patient("Chalmers", "Peter", "1974-12-25"));
     paula = fhir.create(patient("Chalmers", "Paula", "1975-12-25"));
     group = fhir.create(new JsonObject().put("resourceType", "Group").put("type", "person").put("actual", true));
@@ -35,11 +35,6 @@ class ReferenceSearchTest {
     paulaGlucose = fhir.create(observation("Patient/" + paula, "15074-8"));
     groupObservation = fhir.create(observation("Group/" + group, "15074-8"));
     external = fhir.create(observation("https://other.example/fhir/Patient/" + peter, "15074-8"));
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
   }
 
   private static JsonObject observation(String subject, String code) {

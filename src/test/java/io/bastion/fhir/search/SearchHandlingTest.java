@@ -12,28 +12,23 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Unknown parameters under strict and lenient handling, POST _search, _elements and _summary=data. */
 class SearchHandlingTest {
 
-  private static SearchHttp fhir;
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
   private static String ann;
   private static String bob;
 
   @BeforeAll
   static void start() {
-    fhir = new SearchHttp();
     ann = fhir.create(patient("Handler", "Ann", "1970-01-01").put("text", new JsonObject().put("status", "generated")
         .put("div", "<div xmlns=\"http://www.w3.org/1999/xhtml\">Ann</div>")).put("gender", "female"));
     bob = fhir.create(patient("Handler", "Bob", "1980-01-01").put("gender", "male"));
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
   }
 
   @Test

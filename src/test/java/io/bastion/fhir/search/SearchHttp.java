@@ -16,19 +16,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Short FHIR search requests against a {@link TestNode}, so each test case reads as the search it checks. */
-final class SearchHttp implements AutoCloseable {
+/**
+ * Short FHIR search requests against a {@link TestNode}, so each test case reads as the search it checks. A JUnit
+ * extension (a static {@code @RegisterExtension} field): the class's node starts before its tests and closes after.
+ */
+final class SearchHttp implements BeforeAllCallback, AfterAllCallback {
 
-  final TestNode node;
+  TestNode node;
 
-  SearchHttp() {
+  @Override
+  public void beforeAll(ExtensionContext context) {
     node = TestNode.startWithout(Map.of());
   }
 
   @Override
-  public void close() {
-    node.close();
+  public void afterAll(ExtensionContext context) {
+    if (node != null) {
+      node.close();
+    }
   }
 
   /** Creates a resource and returns its id. */

@@ -9,14 +9,15 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** _include and _revinclude (one level, and :iterate one more), as entries with search.mode include. */
 class SearchIncludeTest {
 
-  private static SearchHttp fhir;
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
   private static String organization;
   private static String patient;
   private static String otherPatient;
@@ -26,7 +27,6 @@ class SearchIncludeTest {
 
   @BeforeAll
   static void start() {
-    fhir = new SearchHttp();
     organization = fhir.create(new JsonObject().put("resourceType", "Organization").put("name", "Incl Hospital"));
     patient = fhir.create(patient("Includa", "Ina", "1980-01-01")
         .put("managingOrganization", new JsonObject().put("reference", "Organization/" + organization)));
@@ -37,11 +37,6 @@ class SearchIncludeTest {
         .put("target", new JsonArray().add(new JsonObject().put("reference", "Observation/" + observation)))
         .put("agent", new JsonArray().add(new JsonObject().put("who", new JsonObject()
             .put("reference", "Organization/" + organization)))));
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
   }
 
   private static JsonObject observation(String patientId, String code) {

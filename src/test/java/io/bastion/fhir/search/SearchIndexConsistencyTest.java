@@ -11,24 +11,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The index always describes the current version, also when writes to one resource race. */
 class SearchIndexConsistencyTest {
 
-  private static SearchHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    fhir = new SearchHttp();
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
-  }
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
 
   private static long indexRows(String id, String name) {
     return fhir.node.node().pool().preparedQuery("SELECT count(*) AS n FROM fhir_idx_string s JOIN fhir_resource r"

@@ -19,24 +19,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Keyset paging: next links walk every match exactly once while others write; _count, _total, _summary=count. */
 class SearchPagingTest {
 
-  private static SearchHttp fhir;
-
-  @BeforeAll
-  static void start() {
-    fhir = new SearchHttp();
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
-  }
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
 
   private static List<String> createMany(String family, int n) {
     List<String> ids = new ArrayList<>();

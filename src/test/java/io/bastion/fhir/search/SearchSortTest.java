@@ -8,14 +8,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** _sort: several keys, '-' for descending, values from the index tables, resources without a value last. */
 class SearchSortTest {
 
-  private static SearchHttp fhir;
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
   private static String adams1980;
   private static String baker1970;
   private static String baker1990;
@@ -24,18 +25,12 @@ class SearchSortTest {
 
   @BeforeAll
   static void start() {
-    fhir = new SearchHttp();
     baker1990 = fhir.create(patient("Sorta-Baker", "B", "1990-05-01"));
     adams1980 = fhir.create(patient("Sorta-Adams", "A", "1980-05-01"));
     clark1980 = fhir.create(patient("Sorta-Clark", "C", "1980-05-01"));
     baker1970 = fhir.create(patient("Sorta-Baker", "D", "1970-05-01"));
     noBirthDate = fhir.create(new JsonObject().put("resourceType", "Patient").put("name", new JsonArray()
         .add(new JsonObject().put("family", "Sorta-Zulu"))));
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
   }
 
   private static List<String> sorted(String sort) {

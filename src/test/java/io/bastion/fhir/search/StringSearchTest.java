@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** String parameters: starts-with ignoring case and accents, :exact, :contains, OR, AND, :missing. */
 class StringSearchTest {
 
-  private static SearchHttp fhir;
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
   private static String mueller;
   private static String muller;
   private static String mullins;
@@ -22,17 +23,11 @@ class StringSearchTest {
 
   @BeforeAll
   static void start() {
-    fhir = new SearchHttp();
     mueller = fhir.create(patient("Müller", "Zoë", "1970-01-01"));
     muller = fhir.create(patient("MULLER", "Anna", "1980-01-01"));
     mullins = fhir.create(patient("Mullins", "Zed", "1990-01-01"));
     smith = fhir.create(patient("Smith", "Zed", "2000-01-01").put("address", new JsonArray().add(new JsonObject()
         .put("line", new JsonArray().add("1 Rue de l'Église")).put("city", "Genève").put("postalCode", "1201"))));
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
   }
 
   @Test

@@ -7,15 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Token parameters: system|code, |code, system|, code, :not, :text, :missing; Identifier, ContactPoint, code, boolean, meta. */
 class TokenSearchTest {
 
   private static final String LOINC = "http://loinc.org";
-  private static SearchHttp fhir;
+  @RegisterExtension
+  static final SearchHttp fhir = new SearchHttp();
   private static String weight;
   private static String heartRate;
   private static String localCode;
@@ -25,7 +26,6 @@ class TokenSearchTest {
 
   @BeforeAll
   static void start() {
-    fhir = new SearchHttp();
     weight = fhir.create(observation(new JsonObject().put("coding", new JsonArray()
         .add(new JsonObject().put("system", LOINC).put("code", "29463-7").put("display", "Body Weight"))
         .add(new JsonObject().put("system", "http://snomed.info/sct").put("code", "27113001"))).put("text", "Weight")));
@@ -46,11 +46,6 @@ class TokenSearchTest {
             .put("profile", new JsonArray().add("http://example.org/StructureDefinition/my-patient"))));
     bob = fhir.create(patient("Tokenova", "Bob", "1971-01-01").put("gender", "male").put("active", false)
         .put("deceasedBoolean", false));
-  }
-
-  @AfterAll
-  static void stop() {
-    fhir.close();
   }
 
   private static JsonObject observation(JsonObject code) {
