@@ -1,17 +1,11 @@
 package io.bastion.cli;
 
 import io.bastion.auth.server.ClientAddresses;
-import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code bastion ctl clients remove CLIENT_ID}: deletes the client's registration (the audit trail keeps its history). */
 @Command(name = "remove", mixinStandardHelpOptions = true, description = "Delete a client's registration.")
-final class CtlClientsRemoveCommand extends CtlSubcommand {
-
-  @Parameters(index = "0", paramLabel = "CLIENT_ID")
-  String clientId;
+final class CtlClientsRemoveCommand extends CtlClientActionCommand {
 
   @Override
   String address() {
@@ -19,12 +13,7 @@ final class CtlClientsRemoveCommand extends CtlSubcommand {
   }
 
   @Override
-  JsonObject body() {
-    return new JsonObject().put("clientId", clientId);
-  }
-
-  @Override
-  void render(JsonObject reply, PrintWriter out) {
-    out.println("removed " + reply.getString("clientId") + " (" + reply.getString("name") + ")");
+  String done() {
+    return "removed";
   }
 }
