@@ -1,6 +1,7 @@
 package io.bastion.testsupport;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.AppenderBase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +21,11 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
         // machine did not schedule the thread (seen at load average 8-12), not because anything blocked it
         return;
       }
+      if (loadingClass(frames)) {
+        // the loop was loading a class for the first time (zip reads, defineClass: 500+ ms seen at nice 19 under
+        // load average 7): a one-time JVM cost, not work that blocks the loop on every request
+        return;
+      }
       for (int i = 0; i < Math.min(25, frames.length); i++) {
         warning.append("\n    at ").append(frames[i].getStackTraceElement());
       }
@@ -29,6 +35,22 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
 
   private static boolean waitingForEvents(StackTraceElement top) {
     return top.getClassName().startsWith("sun.nio.ch.") && top.getMethodName().equals("wait");
+  }
+
+  /** Whether the JDK frames on top of the stack, before the first caller outside the JDK, are loading a class. */
+  private static boolean loadingClass(StackTraceElementProxy[] frames) {
+    for (var frame : frames) {
+      StackTraceElement e = frame.getStackTraceElement();
+      String cls = e.getClassName();
+      if (!(cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun."))) {
+        return false;
+      }
+      if (cls.equals("java.lang.ClassLoader") && (e.getMethodName().startsWith("loadClass")
+          || e.getMethodName().startsWith("defineClass"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static List<String> drain() {
