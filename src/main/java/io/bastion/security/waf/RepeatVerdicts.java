@@ -13,9 +13,12 @@ import java.util.List;
  * A verdict is kept per (chain starter, include of its target list), a "slot" of {@link RuleSet#repeatSlots}: the
  * include found no match, and spent so many regex steps. It stands for a later request when the include's
  * variable holds the same keys and values: the rule is one whose operator depends on the value only
- * ({@link io.bastion.security.waf.operators.Operator#dependsOnValueOnly}), without {@code capture}, and the include
- * reads a variable that only the request sets ({@link Variable#fixedWithinPhase}); transformations are pure
- * functions. So the include would find no match again, and the transaction is charged the same regex steps.
+ * ({@link io.bastion.security.waf.operators.Operator#dependsOnValueOnly}), and the include reads a variable that only
+ * the request sets ({@link Variable#fixedWithinPhase}); transformations are pure functions. So the include would find
+ * no match again, and the transaction is charged the same regex steps. {@code capture} does not stand in the way:
+ * operators write TX:0-9 only when they match, so a rule's "no match" captured nothing (most CRS detection rules
+ * capture; the CRS's benign GET evaluated some 40 of them again on repeated values). A negated rule with
+ * {@code capture} keeps none: its "no match" is the operator's match, which did capture.
  * Matches are never kept: a matching include is evaluated every time, its actions run as before.
  * <p>
  * Each variable has a version, bumped when a phase starts with different content than the last one seen

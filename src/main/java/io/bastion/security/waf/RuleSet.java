@@ -27,7 +27,9 @@ public final class RuleSet {
   private final Set<String> responseBodyMimeTypes;
   /**
    * Per phase and rule index, the first {@link RepeatVerdicts} slot of the rule (one per include of its target list,
-   * in order), or -1 when no verdict of the rule may be kept: its operator reads more than the value, or it captures.
+   * in order), or -1 when no verdict of the rule may be kept: its operator reads more than the value, or it captures
+   * and is negated. A rule with {@code capture} keeps them otherwise: an operator captures only when it matches, and
+   * only the rule's "no match" is kept.
    */
   private final int[][] repeatBase;
   /** Per slot, the ordinal of the variable whose content its verdict depends on, or -1 when it is not kept. */
@@ -109,7 +111,8 @@ public final class RuleSet {
       for (int i = 0; i < list.size(); i++) {
         Rule r = list.get(i);
         base[i] = -1;
-        if (r.marker() != null || r.unconditional() || r.capture() || !r.operator().dependsOnValueOnly()) {
+        if (r.marker() != null || r.unconditional() || !r.operator().dependsOnValueOnly()
+            || r.capture() && r.negated()) { // a negated rule's "no match" is its operator's match, which captured
           continue;
         }
         base[i] = slots;

@@ -33,7 +33,7 @@ public interface Operator {
   /**
    * Whether the answer for a value depends on nothing but the value (and the operator's compiled argument): no
    * macro argument reading TX or other variables. Such an operator's "no match" for a value may be remembered
-   * across requests (capture aside, which the caller checks). False (the default) when unsure.
+   * across requests; an operator that captures must do so only when it matches. False (the default) when unsure.
    */
   default boolean dependsOnValueOnly() {
     return false;

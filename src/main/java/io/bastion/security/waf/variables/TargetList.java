@@ -241,10 +241,26 @@ public final class TargetList {
           }
         }
         if (t.count()) {
-          out.add(name, t.key(), Integer.toString(n), true);
+          out.add(name, t.key(), count(n), true);
         }
       }
     }
+  }
+
+  /**
+   * Small counts as one String instance each: a transaction memoises values by identity, and the CRS's set-up rules
+   * count TX members (`&TX:x "@eq 0"`) on every request, so a new "0" each time was a new memo each time.
+   */
+  private static final String[] SMALL_COUNTS = new String[64];
+
+  static {
+    for (int i = 0; i < SMALL_COUNTS.length; i++) {
+      SMALL_COUNTS[i] = Integer.toString(i);
+    }
+  }
+
+  private static String count(int n) {
+    return n < SMALL_COUNTS.length ? SMALL_COUNTS[n] : Integer.toString(n);
   }
 
   /** Adds a selected member unless excluded; returns 1 when it counts. */

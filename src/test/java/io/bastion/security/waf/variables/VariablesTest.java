@@ -75,6 +75,24 @@ class VariablesTest {
   }
 
   @Test
+  void countsAreTheNumberOfMembersAndASmallCountIsOneInstance() {
+    Source s = new Source();
+    KeyedValues many = new KeyedValues();
+    s.collections.put(Variable.ARGS_GET, many);
+    TargetList count = new TargetList(List.of(Target.parse("&ARGS_GET")));
+    for (int n = 0; n <= 70; n++) {
+      List<MatchTarget> a = new ArrayList<>();
+      List<MatchTarget> b = new ArrayList<>();
+      count.collect(s, List.of(), a);
+      count.collect(s, List.of(), b);
+      assertEquals(Integer.toString(n), a.get(0).value());
+      // the transaction memoises values by identity: a count seen on every request must not be a new String each time
+      assertTrue(n >= 64 || a.get(0).value() == b.get(0).value(), "count " + n + " is one instance");
+      many.add("k" + n, "v");
+    }
+  }
+
+  @Test
   void runtimeExclusionsRemoveMembers() {
     List<MatchTarget> out = new ArrayList<>();
     new TargetList(List.of(Target.parse("ARGS"))).collect(new Source(), List.of(Target.parse("ARGS:name")), out);
