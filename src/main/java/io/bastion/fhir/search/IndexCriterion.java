@@ -57,8 +57,8 @@ record IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondi
   /**
    * The res_pk of the matching rows after {@code afterPk} (a bound placeholder, or null), in res_pk order with
    * repeats, cut by {@code tail} ({@code LIMIT …}, {@code OFFSET … LIMIT …}), as a subquery: the two index scans
-   * of {@link #ordered} (which must be known) merged in res_pk order (Merge Append), so that the cut reads only
-   * the rows before its end.
+   * of {@link #ordered} (which must be known) per row name merged in res_pk order (Merge Append), so that the cut
+   * reads only the rows before its end.
    */
   String orderedPks(Sql sql, String afterPk, String tail) {
     // one stream per row name (a parameter sharing others' rows has several, StoredRows): each is in res_pk
