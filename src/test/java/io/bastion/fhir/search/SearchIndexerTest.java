@@ -68,6 +68,19 @@ class SearchIndexerTest {
     }
   }
 
+  /**
+   * A token restricted by where(system='x') shares its base's rows under system = x only because the base's
+   * values are ContactPoints, whose system is the row's: in R4 every such base is a telecom.
+   */
+  @Test
+  void systemRestrictionsAreOverContactPoints() {
+    List<String> restricted = PARAMETERS.all().stream().filter(p -> "system".equals(p.rows().column()))
+        .map(p -> p.base() + "." + p.code() + " of " + p.rows().sources().get(0).name()).sorted().toList();
+    assertEquals(List.of("Patient.email of telecom", "Patient.phone of telecom", "Practitioner.email of telecom",
+        "Practitioner.phone of telecom", "PractitionerRole.email of telecom", "PractitionerRole.phone of telecom"),
+        restricted);
+  }
+
   @Test
   void stringsAreNormalisedAndKeptExactly() {
     JsonObject patient = example("patient-example");
