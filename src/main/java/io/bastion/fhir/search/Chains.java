@@ -52,7 +52,7 @@ final class Chains {
       }
       return alias + ".res_pk IN (SELECT i.res_pk FROM fhir_idx_reference i JOIN fhir_resource t"
           + " ON t.res_type = i.target_type AND t.res_id = i.target_id WHERE i.res_type = " + sql.bind(type)
-          + " AND i.name = " + sql.bind(code) + " AND NOT t.deleted AND (" + targets + "))";
+          + " AND " + reference.rows().sql(sql, "i") + " AND NOT t.deleted AND (" + targets + "))";
     };
   }
 
@@ -72,7 +72,7 @@ final class Chains {
       return null;
     }
     return (sql, alias) -> "EXISTS (SELECT 1 FROM fhir_idx_reference i JOIN fhir_resource o ON o.res_pk = i.res_pk"
-        + " WHERE NOT o.deleted AND i.res_type = " + sql.bind(source) + " AND i.name = " + sql.bind(reference.code())
+        + " WHERE NOT o.deleted AND i.res_type = " + sql.bind(source) + " AND " + reference.rows().sql(sql, "i")
         + " AND i.target_id = " + alias + ".res_id AND i.target_type = " + alias + ".res_type AND "
         + inner.sql(sql, "o") + ")";
   }

@@ -85,8 +85,8 @@ final class Criteria {
   }
 
   private static Criterion notIn(SearchParameter p, String table, RowCondition condition) {
-    return (sql, alias) -> "NOT EXISTS (SELECT 1 FROM " + table + " i WHERE i.res_pk = " + alias + ".res_pk AND i.name = "
-        + sql.bind(p.code()) + " AND (" + condition.sql(sql, "i") + "))";
+    return (sql, alias) -> "NOT EXISTS (SELECT 1 FROM " + table + " i WHERE i.res_pk = " + alias + ".res_pk AND "
+        + p.rows().sql(sql, "i") + " AND (" + condition.sql(sql, "i") + "))";
   }
 
   static String table(SearchParamType type) {

@@ -1,5 +1,8 @@
 package io.bastion.fhir.search;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A criterion met by a resource that has at least one index row of the parameter satisfying the
  * condition. It renders as a semi-join on the index table, or ({@link #rows}) as the index rows
@@ -54,17 +57,25 @@ record IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondi
   /**
    * The res_pk of the matching rows after {@code afterPk} (a bound placeholder, or null), in res_pk order with
    * repeats, cut by {@code tail} ({@code LIMIT …}, {@code OFFSET … LIMIT …}), as a subquery: the two index scans
-   * of {@link #ordered} (which must be known) merged in res_pk order (Merge Append), so that the cut reads only
-   * the rows before its end.
+   * of {@link #ordered} (which must be known) per row name merged in res_pk order (Merge Append), so that the cut
+   * reads only the rows before its end.
    */
   String orderedPks(Sql sql, String afterPk, String tail) {
-    if (ordered.rest() == null) {
-      return "(SELECT o.res_pk FROM " + rows(sql, "o", ordered.equal()) + after("o", afterPk) + " ORDER BY o.res_pk "
-          + tail + ")";
+    // one stream per row name (a parameter sharing others' rows has several, StoredRows): each is in res_pk
+    // order only for a single name, and the merge keeps the whole in order without a sort
+    List<String> streams = new ArrayList<>();
+    for (String name : parameter.rows().names(sql.phi())) {
+      streams.add("(SELECT o.res_pk FROM " + rows(sql, "o", ordered.equal(), name) + after("o", afterPk)
+          + " ORDER BY o.res_pk)");
+      if (ordered.rest() != null) {
+        streams.add("(SELECT o.res_pk FROM " + rows(sql, "o", ordered.rest(), name) + after("o", afterPk)
+            + " ORDER BY o.res_pk)");
+      }
     }
-    return "((SELECT o.res_pk FROM " + rows(sql, "o", ordered.equal()) + after("o", afterPk) + " ORDER BY o.res_pk)"
-        + " UNION ALL (SELECT o.res_pk FROM " + rows(sql, "o", ordered.rest()) + after("o", afterPk)
-        + " ORDER BY o.res_pk) ORDER BY res_pk " + tail + ")";
+    if (streams.size() == 1) {
+      return streams.get(0).substring(0, streams.get(0).length() - 1) + " " + tail + ")";
+    }
+    return "(" + String.join(" UNION ALL ", streams) + " ORDER BY res_pk " + tail + ")";
   }
 
   /**
@@ -86,8 +97,14 @@ record IndexCriterion(SearchParameter parameter, String table, Criteria.RowCondi
   }
 
   private String rows(Sql sql, String row, Criteria.RowCondition matching) {
-    return table + " " + row + " WHERE " + row + ".res_type = " + sql.bind(parameter.base()) + " AND " + row
-        + ".name = " + sql.bind(parameter.code()) + " AND (" + matching.sql(sql, row) + ")";
+    return table + " " + row + " WHERE " + row + ".res_type = " + sql.bind(parameter.base()) + " AND "
+        + parameter.rows().sql(sql, row) + " AND (" + matching.sql(sql, row) + ")";
+  }
+
+  /** The rows of one of the parameter's row names only. */
+  private String rows(Sql sql, String row, Criteria.RowCondition matching, String name) {
+    return table + " " + row + " WHERE " + row + ".res_type = " + sql.bind(parameter.base()) + " AND "
+        + parameter.rows().sql(sql, row, name) + " AND (" + matching.sql(sql, row) + ")";
   }
 
   private static String after(String row, String afterPk) {

@@ -1,5 +1,6 @@
 package io.bastion.fhir.search;
 
+import io.bastion.fhir.phi.PhiProtection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -135,15 +136,23 @@ public final class PatientCompartment {
     return null;
   }
 
-  /** Every (type, parameter) pair linking a type to the patient through an indexed reference parameter. */
+  /**
+   * Every (type, index row name) pair linking a type to the patient through an indexed reference parameter: the
+   * rows that hold the compartment parameters' values ({@link StoredRows}; Observation's patient is its subject
+   * rows of Patient targets, and the rows are read with {@code target_type = 'Patient'}).
+   */
   public List<String[]> links() {
     List<String[]> out = new java.util.ArrayList<>();
     params.keySet().stream().sorted().forEach(type -> {
+      List<String> names = new java.util.ArrayList<>();
       for (String name : params.get(type)) {
-        if (isReference(type, name)) {
-          out.add(new String[] {type, name});
+        SearchParameter p = parameters.find(type, name);
+        if (p != null && p.type() == SearchParamType.REFERENCE
+            && (p.rows().targetType() == null || p.rows().targetType().equals("Patient"))) {
+          p.rows().names(PhiProtection.NONE).stream().filter(n -> !names.contains(n)).forEach(names::add);
         }
       }
+      names.forEach(n -> out.add(new String[] {type, n}));
     });
     return out;
   }

@@ -289,8 +289,11 @@ public final class PgSearchService implements SearchService {
     int budget = probeBudget(request.count());
     StringBuilder probed = new StringBuilder("SELECT d.res_pk AS pk FROM ")
         .append(ordered.orderedPks(sql, after, "LIMIT " + sql.bind(budget))).append(" d WHERE true");
+    // a parameter on several row names (StoredRows) merges a stream per name, each estimated apart: the sum
+    // made the planner hash every later birth date rather than probe the budget's candidates, so probe them
+    boolean probe = ordered.ordered().probeOthers() || ordered.parameter().rows().names(sql.phi()).size() > 1;
     for (Criterion criterion : others) {
-      probed.append(" AND ").append(ordered.ordered().probeOthers() && criterion instanceof IndexCriterion index
+      probed.append(" AND ").append(probe && criterion instanceof IndexCriterion index
           ? index.probedSql(sql, "d") : criterion.sql(sql, "d"));
     }
     // a resource with several matching rows (two names starting alike) counts once
@@ -431,8 +434,10 @@ public final class PgSearchService implements SearchService {
     Long[] pks = from.stream().map(Entry::pk).toArray(Long[]::new);
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM fhir_resource r WHERE NOT r.deleted AND (r.res_type, r.res_id)"
         + " IN (SELECT i.target_type, i.target_id FROM fhir_idx_reference i WHERE i.res_pk = ANY($1::bigint[])"
-        + " AND i.res_type = $2 AND i.name = $3 AND ($4::text IS NULL OR i.target_type = $4::text)) LIMIT $5")
-        .execute(Tuple.of(pks, include.sourceType(), include.parameter().code(), include.targetType(), maxIncluded))
+        + " AND i.res_type = $2 AND i.name = ANY($3::text[]) AND ($4::text IS NULL OR i.target_type = $4::text)"
+        + " AND ($6::text IS NULL OR i.target_type = $6::text)) LIMIT $5")
+        .execute(Tuple.of(pks, include.sourceType(), rowNames(include), include.targetType(), maxIncluded,
+            include.parameter().rows().targetType()))
         .map(PgSearchService::list);
   }
 
@@ -441,9 +446,16 @@ public final class PgSearchService implements SearchService {
     String[] ids = to.stream().map(Entry::id).toArray(String[]::new);
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM fhir_resource r WHERE NOT r.deleted AND r.res_pk IN"
         + " (SELECT i.res_pk FROM fhir_idx_reference i JOIN unnest($1::text[], $2::text[]) AS g(gt, gi)"
-        + " ON i.target_id = g.gi AND i.target_type = g.gt WHERE i.res_type = $3 AND i.name = $4) LIMIT $5")
-        .execute(Tuple.of(types, ids, include.sourceType(), include.parameter().code(), maxIncluded))
+        + " ON i.target_id = g.gi AND i.target_type = g.gt WHERE i.res_type = $3 AND i.name = ANY($4::text[])"
+        + " AND ($6::text IS NULL OR i.target_type = $6::text)) LIMIT $5")
+        .execute(Tuple.of(types, ids, include.sourceType(), rowNames(include), maxIncluded,
+            include.parameter().rows().targetType()))
         .map(PgSearchService::list);
+  }
+
+  /** The names of the index rows holding the included reference parameter's values (StoredRows). */
+  private String[] rowNames(Include include) {
+    return include.parameter().rows().names(phi).toArray(String[]::new);
   }
 
   @Override

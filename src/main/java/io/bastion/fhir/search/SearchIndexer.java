@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns a resource into its search-index rows: for each search parameter of its type, the values its
@@ -29,7 +30,8 @@ public final class SearchIndexer {
 
   private static final int MAX_EXACT = 1000;
   private static final int MAX_TOKEN = 400;
-  private static final List<String> STRING_PARTS = List.of("family", "given", "prefix", "suffix", "text", "line",
+  /** The parts of a HumanName or Address a string parameter indexes. */
+  static final List<String> STRING_PARTS = List.of("family", "given", "prefix", "suffix", "text", "line",
       "city", "district", "state", "postalCode", "country");
 
   private final SearchParameters parameters;
@@ -57,31 +59,9 @@ public final class SearchIndexer {
       if (p.isColumn()) {
         continue;
       }
-      List<Value> values = FhirPath.evaluate(resource, p.expression());
-      String name = p.code();
-      switch (p.type()) {
-        case STRING -> values.forEach(v -> strings(v.value(), phi, s -> rows.add(IndexRows.STRING,
-            new String[] {name, Normalizer.normalize(s), cut(s, MAX_EXACT)})));
-        case TOKEN -> values.forEach(v -> tokens(v, phi, t -> rows.add(IndexRows.TOKEN,
-            new String[] {name, t[0], t[1], t[2]})));
-        case DATE -> {
-          Duration shift = phi.shiftsDates(p.expression()) ? phi.dateShift() : Duration.ZERO;
-          values.forEach(v -> dates(v, d -> {
-            DateRange stored = d.shifted(shift);
-            rows.add(IndexRows.DATE, new String[] {name, stored.lowText(), stored.highText()});
-          }));
-        }
-        case REFERENCE -> values.forEach(v -> reference(v.value(), r -> rows.add(IndexRows.REFERENCE,
-            new String[] {name, r[0], r[1], r[2]})));
-        case NUMBER -> values.forEach(v -> number(v.value(), n -> rows.add(IndexRows.NUMBER, new String[] {name, n})));
-        case QUANTITY -> values.forEach(v -> quantity(v.value(), q -> rows.add(IndexRows.QUANTITY,
-            new String[] {name, q[0], q[1], q[2]})));
-        case URI -> values.forEach(v -> {
-          if (v.value() instanceof String s) {
-            rows.add(IndexRows.URI, new String[] {name, cut(s, MAX_TOKEN)});
-          }
-        });
-        case COMPOSITE -> values.forEach(v -> composite(p, v.value(), phi, rows));
+      // a parameter sharing other parameters' rows writes only the values they do not hold (StoredRows)
+      for (StoredRows.Write write : p.rows().writes()) {
+        add(p, FhirPath.evaluate(resource, write.expression()), write.skippedParts(), rows);
       }
     }
     for (PairedIndex pair : PairedIndex.ALL) {
@@ -90,6 +70,34 @@ public final class SearchIndexer {
       }
     }
     return rows;
+  }
+
+  private void add(SearchParameter p, List<Value> values, Set<String> skippedParts, IndexRows rows) {
+    String name = p.code();
+    switch (p.type()) {
+      case STRING -> values.forEach(v -> strings(v.value(), phi, skippedParts, s -> rows.add(IndexRows.STRING,
+          new String[] {name, Normalizer.normalize(s), cut(s, MAX_EXACT)})));
+      case TOKEN -> values.forEach(v -> tokens(v, phi, t -> rows.add(IndexRows.TOKEN,
+          new String[] {name, t[0], t[1], t[2]})));
+      case DATE -> {
+        Duration shift = phi.shiftsDates(p.expression()) ? phi.dateShift() : Duration.ZERO;
+        values.forEach(v -> dates(v, d -> {
+          DateRange stored = d.shifted(shift);
+          rows.add(IndexRows.DATE, new String[] {name, stored.lowText(), stored.highText()});
+        }));
+      }
+      case REFERENCE -> values.forEach(v -> reference(v.value(), r -> rows.add(IndexRows.REFERENCE,
+          new String[] {name, r[0], r[1], r[2]})));
+      case NUMBER -> values.forEach(v -> number(v.value(), n -> rows.add(IndexRows.NUMBER, new String[] {name, n})));
+      case QUANTITY -> values.forEach(v -> quantity(v.value(), q -> rows.add(IndexRows.QUANTITY,
+          new String[] {name, q[0], q[1], q[2]})));
+      case URI -> values.forEach(v -> {
+        if (v.value() instanceof String s) {
+          rows.add(IndexRows.URI, new String[] {name, cut(s, MAX_TOKEN)});
+        }
+      });
+      case COMPOSITE -> values.forEach(v -> composite(p, v.value(), phi, rows));
+    }
   }
 
   /** Composite rows: {system, code} of the first component, then the second's columns (see {@link #second}). */
@@ -147,13 +155,18 @@ public final class SearchIndexer {
   }
 
   static void strings(Object value, PhiProtection phi, Sink<String> sink) {
+    strings(value, phi, Set.of(), sink);
+  }
+
+  /** The strings of a value; of a HumanName or Address, its parts but the skipped ones. */
+  static void strings(Object value, PhiProtection phi, Set<String> skippedParts, Sink<String> sink) {
     if (value instanceof String s) {
       if (!s.isBlank()) {
         sink.accept(s);
       }
     } else if (value instanceof JsonObject o) {
       for (String part : STRING_PARTS) {
-        if (phi.seals(part)) {
+        if (phi.seals(part) || skippedParts.contains(part)) {
           continue; // an encrypted address line is not searchable by text: its text must not sit in the index
         }
         Object v = o.getValue(part);

@@ -12,9 +12,21 @@ import java.util.List;
  * @param expression the FHIRPath expression, restricted to this base type's union members
  * @param targets    for references, the resource types a reference may point to (empty: any)
  * @param components for composites, the typed component expressions, relative to each match of expression
+ * @param rows       which index rows hold its values (its own, or those it shares with other parameters)
  */
 public record SearchParameter(String base, String code, SearchParamType type, String url, String expression,
-    List<String> targets, List<Component> components) {
+    List<String> targets, List<Component> components, StoredRows rows) {
+
+  /** A parameter that owns its index rows. */
+  public SearchParameter(String base, String code, SearchParamType type, String url, String expression,
+      List<String> targets, List<Component> components) {
+    this(base, code, type, url, expression, targets, components, StoredRows.own(code, expression));
+  }
+
+  /** The same parameter with its values in these rows. */
+  SearchParameter storedIn(StoredRows rows) {
+    return new SearchParameter(base, code, type, url, expression, targets, components, rows);
+  }
 
   /** A composite's component: its type and expression relative to the composite's match. */
   public record Component(SearchParamType type, String expression) {

@@ -84,6 +84,7 @@ public final class SearchParameters {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    byType.values().forEach(SearchParameters::shareRows);
     Map<String, List<String>> summary = new HashMap<>();
     Map<String, List<String>> mandatory = new HashMap<>();
     for (String line : lines(SUMMARY_TABLE)) {
@@ -92,6 +93,12 @@ public final class SearchParameters {
       mandatory.put(f[0], f[2].isEmpty() ? List.of() : List.of(f[2].split(",")));
     }
     return new SearchParameters(byType, common, summary, mandatory);
+  }
+
+  /** Points each parameter at the rows that hold its values ({@link RowSharing}). */
+  private static void shareRows(Map<String, SearchParameter> ofType) {
+    Map<String, StoredRows> rows = RowSharing.derive(List.copyOf(ofType.values()));
+    rows.forEach((code, stored) -> ofType.put(code, ofType.get(code).storedIn(stored)));
   }
 
   private static List<String> lines(String resource) {

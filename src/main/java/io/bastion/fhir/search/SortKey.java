@@ -24,7 +24,7 @@ record SortKey(SearchParameter parameter, boolean descending) {
           case COMPOSITE -> throw new IllegalStateException("composite sort");
         };
         yield "(SELECT " + agg + "(" + column + ") FROM " + Criteria.table(parameter.type()) + " s WHERE s.res_pk = r.res_pk"
-            + " AND s.name = " + sql.bind(parameter.code()) + ")";
+            + " AND " + parameter.rows().sql(sql, "s") + ")";
       }
     };
   }

@@ -35,9 +35,15 @@ class SearchIndexerTest {
   }
 
   /** The rows of one table for one parameter, each encoded without its name, as a set. */
+  /** The rows a search of the parameter reads: its own, or those it shares under their restriction (StoredRows). */
   private static Set<String> rows(JsonObject resource, String table, String name) {
-    JsonArray rows = INDEXER.rows(resource.getString("resourceType"), resource).getJsonArray(table, new JsonArray());
-    return rows.stream().map(JsonObject.class::cast).filter(r -> name.equals(r.getString("n")))
+    String type = resource.getString("resourceType");
+    StoredRows stored = PARAMETERS.find(type, name).rows();
+    List<String> names = stored.names(io.bastion.fhir.phi.PhiProtection.NONE);
+    String key = stored.column() == null ? null : stored.column().equals("target_type") ? "tt" : "s";
+    JsonArray rows = INDEXER.rows(type, resource).getJsonArray(table, new JsonArray());
+    return rows.stream().map(JsonObject.class::cast).filter(r -> names.contains(r.getString("n")))
+        .filter(r -> key == null || stored.value().equals(r.getString(key)))
         .map(r -> {
           JsonObject copy = r.copy();
           copy.remove("n");
@@ -60,6 +66,19 @@ class SearchIndexerTest {
       FhirPath.evaluate(new JsonObject(), p.expression());
       p.components().forEach(c -> FhirPath.evaluateRelative(new JsonObject(), c.expression()));
     }
+  }
+
+  /**
+   * A token restricted by where(system='x') shares its base's rows under system = x only because the base's
+   * values are ContactPoints, whose system is the row's: in R4 every such base is a telecom.
+   */
+  @Test
+  void systemRestrictionsAreOverContactPoints() {
+    List<String> restricted = PARAMETERS.all().stream().filter(p -> "system".equals(p.rows().column()))
+        .map(p -> p.base() + "." + p.code() + " of " + p.rows().sources().get(0).name()).sorted().toList();
+    assertEquals(List.of("Patient.email of telecom", "Patient.phone of telecom", "Practitioner.email of telecom",
+        "Practitioner.phone of telecom", "PractitionerRole.email of telecom", "PractitionerRole.phone of telecom"),
+        restricted);
   }
 
   @Test
