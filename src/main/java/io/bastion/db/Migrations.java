@@ -5,7 +5,10 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies the Flyway migrations in src/main/resources/db/migration. Blocking: call on a worker thread. */
+/**
+ * Applies the Flyway migrations: SQL in src/main/resources/db/migration, Java in the package {@code db.migration}
+ * (those that derive their statements from code, such as V16). Blocking: call on a worker thread.
+ */
 public final class Migrations {
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
