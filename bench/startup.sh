@@ -41,5 +41,5 @@ for i in $(seq 1 "$runs"); do
   echo "$mode run $i: ready after ${ready_ms} ms from launch (node: $own), idle RSS $((rss_kib / 1024)) MiB" \
     "(+ embedded PostgreSQL processes, PSS: $((pg_kib / 1024)) MiB)"
   kill -TERM "$pid"; wait "$pid" || true
-  [ "$mode" = external ] && psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE $db" postgres
+  if [ "$mode" = external ]; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE $db" postgres; fi
 done
