@@ -18,6 +18,18 @@ public final class TargetList {
   private final java.util.Map<Variable, Target[]> exclusionsByVariable = new java.util.EnumMap<>(Variable.class);
   private static final Target[] NONE = new Target[0];
   /**
+   * Small counts as one String instance each: a transaction memoises values by identity, and the CRS's set-up rules
+   * count TX members (`&TX:x "@eq 0"`) on every request, so a new "0" each time was a new memo each time.
+   */
+  private static final String[] SMALL_COUNTS = new String[64];
+
+  static {
+    for (int i = 0; i < SMALL_COUNTS.length; i++) {
+      SMALL_COUNTS[i] = Integer.toString(i);
+    }
+  }
+
+  /**
    * Dense ids of every (include, its static exclusions) pair of the rule sets loaded, keyed by description, so
    * rules with the same selection (most CRS rules read {@code ARGS}, {@code ARGS_NAMES}, ...) share one id.
    */
@@ -244,18 +256,6 @@ public final class TargetList {
           out.add(name, t.key(), count(n), true);
         }
       }
-    }
-  }
-
-  /**
-   * Small counts as one String instance each: a transaction memoises values by identity, and the CRS's set-up rules
-   * count TX members (`&TX:x "@eq 0"`) on every request, so a new "0" each time was a new memo each time.
-   */
-  private static final String[] SMALL_COUNTS = new String[64];
-
-  static {
-    for (int i = 0; i < SMALL_COUNTS.length; i++) {
-      SMALL_COUNTS[i] = Integer.toString(i);
     }
   }
 
