@@ -80,6 +80,23 @@ class BodyProcessorsTest {
   }
 
   @Test
+  void xmlEntityExpansionIsCappedOnEveryDocumentOfAThread() throws Exception {
+    String declared = "<!DOCTYPE r [<!ENTITY a \"x\">]><r>";
+    String within = declared + "&a;".repeat(XmlProcessor.MAX_ENTITY_EXPANSIONS) + "</r>";
+    String beyond = declared + "&a;".repeat(XmlProcessor.MAX_ENTITY_EXPANSIONS + 1) + "</r>";
+    for (int document = 0; document < 3; document++) { // the thread's parser is reused: the cap must hold each time
+      Sink sink = new Sink();
+      new XmlProcessor().process(within, "application/xml", sink);
+      assertEquals("x".repeat(XmlProcessor.MAX_ENTITY_EXPANSIONS), sink.collection(Variable.XML).get("/*"));
+      assertThrows(BodyParseException.class, () -> new XmlProcessor().process(beyond, "application/xml", new Sink()));
+    }
+    // a few expansions of a large entity are capped by the entity text they add
+    String large = "<!DOCTYPE r [<!ENTITY big \"" + "y".repeat(XmlProcessor.MAX_ENTITY_CHARS / 10) + "\">]><r>"
+        + "&big;".repeat(20) + "</r>";
+    assertThrows(BodyParseException.class, () -> new XmlProcessor().process(large, "application/xml", new Sink()));
+  }
+
+  @Test
   void jsonTextBackToBytesKeepsAsciiAsItIsAndEncodesTheRest() {
     String ascii = "Patient/1 ~!\u007f";
     assertSame(ascii, JsonProcessor.bytes(ascii)); // no copy for the usual value
