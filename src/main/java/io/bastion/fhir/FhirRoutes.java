@@ -11,7 +11,6 @@ import io.bastion.auth.AccessDecision;
 import io.bastion.fhir.search.PatientCompartment;
 import io.bastion.fhir.search.SearchBundle;
 import io.bastion.fhir.search.SearchResult;
-import io.bastion.fhir.store.HistoryPage;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
@@ -50,7 +49,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +91,7 @@ public final class FhirRoutes implements RouteModule {
   private final SearchService search;
   private final BundleProcessor bundles;
   private final PatientCompartment compartment;
+  private final AccessConfinement confinement;
   /** JSON <-> XML through HAPI, shared by every gateway instance (its HAPI context is built once). */
   private final FhirXmlConverter xmlConverter;
 
@@ -111,6 +110,7 @@ public final class FhirRoutes implements RouteModule {
     this.clock = clock;
     this.bundles = new BundleProcessor(types, validator, store, searchParameters, search, limits, json, clock,
         MAX_INCLUDES);
+    this.confinement = new AccessConfinement(policy, validator, compartment, store, searchParameters, clock);
     this.capabilityStatement = CapabilityStatementBuilder.build(node, types.names(), searchParameters,
         clock.instant()).encode();
   }
@@ -202,13 +202,13 @@ public final class FhirRoutes implements RouteModule {
   /**
    * The route's SMART scope check when auth.enabled, else nothing. Patient-compartment decisions are let
    * through: every handler here confines what it reads and writes to {@link AccessDecision#patient()}'s
-   * compartment (see {@link #patientOf}). Restricted ({@code ?param=value}) scopes are still refused.
+   * compartment (see {@link AccessConfinement#patientOf}). Restricted ({@code ?param=value}) scopes are still refused.
    */
   private Handler<RoutingContext> guard(Interaction interaction) {
     return guard(interaction, policy == null ? null : SmartScopeHandler.requireCompartment(policy, interaction));
   }
 
-  /** Type-level search also enforces a restricted scope's conditions (see {@link #restriction}). */
+  /** Type-level search also enforces a restricted scope's conditions (see {@link AccessConfinement#restriction}). */
   private Handler<RoutingContext> searchGuard() {
     return guard(Interaction.SEARCH, policy == null ? null : SmartScopeHandler.require(policy, Interaction.SEARCH));
   }
@@ -227,15 +227,15 @@ public final class FhirRoutes implements RouteModule {
   private void read(RoutingContext ctx) {
     try {
       String type = type(ctx);
-      String patient = patientOf(ctx);
-      store.read(type, id(ctx)).map(version -> visible(type, version, patient))
+      String patient = confinement.patientOf(ctx);
+      store.read(type, id(ctx)).map(version -> confinement.visible(type, version, patient))
           .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> {
         if (FhirHeaders.noneMatchHits(ctx, version.version())) {
           versionHeaders(ctx.response(), version).setStatusCode(304).end();
         } else {
           sendResource(ctx, 200, version);
         }
-      })).onFailure(e -> fail(ctx, hidden(e, patient)));
+      })).onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -248,10 +248,10 @@ public final class FhirRoutes implements RouteModule {
         throw FhirException.of(400, "value", "the version id in the path must be a positive integer");
       }
       String type = type(ctx);
-      String patient = patientOf(ctx);
-      store.vread(type, id(ctx), Integer.parseInt(vid)).map(version -> visible(type, version, patient))
+      String patient = confinement.patientOf(ctx);
+      store.vread(type, id(ctx), Integer.parseInt(vid)).map(version -> confinement.visible(type, version, patient))
           .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> sendResource(ctx, 200, version)))
-          .onFailure(e -> fail(ctx, hidden(e, patient)));
+          .onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -264,13 +264,13 @@ public final class FhirRoutes implements RouteModule {
       refuseIfNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForCreate(type, resource);
-      String patient = patientOf(ctx);
-      requireInCompartment(type, resource, patient);
+      String patient = confinement.patientOf(ctx);
+      confinement.requireInCompartment(type, resource, patient);
       if (ifNoneExist == null) {
         store.create(type, resource).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
         return;
       }
-      refuseConditionalForPatientContext(patient, "conditional create (If-None-Exist)");
+      confinement.refuseConditionalForPatientContext(patient, "conditional create (If-None-Exist)");
       List<Map.Entry<String, String>> criteria = BundleProcessor.criteria(ifNoneExist);
       // search and create under the criteria's lock: a concurrent create with the same criteria waits, then finds this one
       store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
@@ -300,9 +300,9 @@ public final class FhirRoutes implements RouteModule {
       refuseIfNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForUpdate(type, id, resource);
-      String patient = patientOf(ctx);
-      requireInCompartment(type, resource, patient);
-      currentInCompartment(type, id, patient, true)
+      String patient = confinement.patientOf(ctx);
+      confinement.requireInCompartment(type, resource, patient);
+      confinement.currentInCompartment(type, id, patient, true)
           .compose(ok -> store.update(type, id, resource, ifMatch)).onSuccess(written -> sendWritten(ctx, written))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
@@ -316,17 +316,6 @@ public final class FhirRoutes implements RouteModule {
   }
 
   /**
-   * Conditional interactions search with criteria the client chose; a patient-context token's compartment is
-   * not applied to that search, so they are refused for such tokens (fail closed).
-   */
-  private static void refuseConditionalForPatientContext(String patient, String what) {
-    if (patient != null) {
-      throw FhirException.of(403, "forbidden", what + " is not available to patient-context tokens; "
-          + "use the plain interaction on the resource's id");
-    }
-  }
-
-  /**
    * PUT /fhir/{type}?criteria: no match creates (under the body's id when given and free, else a server id),
    * one match updates it (If-Match honoured; a body id must be the match's), more than one is 412.
    */
@@ -335,7 +324,7 @@ public final class FhirRoutes implements RouteModule {
       String type = type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
       refuseIfNoneMatch(ctx);
-      refuseConditionalForPatientContext(patientOf(ctx), "conditional update");
+      confinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional update");
       List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForCreate(type, resource);
@@ -381,7 +370,7 @@ public final class FhirRoutes implements RouteModule {
     try {
       String type = type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
-      refuseConditionalForPatientContext(patientOf(ctx), "conditional delete");
+      confinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional delete");
       List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
       store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
           bundles.findOne(search.on(connection), type, criteria, "the conditional delete's search", null)
@@ -423,7 +412,7 @@ public final class FhirRoutes implements RouteModule {
         throw FhirException.of(400, "invalid", "the request body is empty; a JSON Patch document is required");
       }
       JsonPatch patch = JsonPatch.parse(json.parse(body.getBytes()));
-      String patient = patientOf(ctx);
+      String patient = confinement.patientOf(ctx);
       store.patch(type, id, ifMatch, current -> {
         JsonObject before = json.parseObject(current.getBytes(StandardCharsets.UTF_8));
         if (patient != null && !compartment.contains(type, before, patient)) {
@@ -431,9 +420,9 @@ public final class FhirRoutes implements RouteModule {
         }
         JsonObject patched = patch.apply(before);
         validator.checkPatched(type, id, patched);
-        requireInCompartment(type, patched, patient);
+        confinement.requireInCompartment(type, patched, patient);
         return patched;
-      }).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, hidden(e, patient)));
+      }).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -443,9 +432,9 @@ public final class FhirRoutes implements RouteModule {
     try {
       String type = type(ctx);
       String id = id(ctx);
-      String patient = patientOf(ctx);
+      String patient = confinement.patientOf(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
-      currentInCompartment(type, id, patient, false)
+      confinement.currentInCompartment(type, id, patient, false)
           .compose(ok -> store.delete(type, id, ifMatch)).onSuccess(deletion -> FhirAudit.respond(ctx,
           FhirAudit.entities(type, id), () -> {
         HttpServerResponse response = ctx.response().putHeader("ETag", FhirHeaders.etag(deletion.version()));
@@ -454,7 +443,7 @@ public final class FhirRoutes implements RouteModule {
         } else {
           response.setStatusCode(204).end();
         }
-      })).onFailure(e -> fail(ctx, hidden(e, patient)));
+      })).onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -495,8 +484,8 @@ public final class FhirRoutes implements RouteModule {
       HistoryCursor after = cursorText == null ? HistoryCursor.TOP : cursor(cursorText);
       String base = FhirHeaders.base(ctx);
       String path = ctx.request().path().substring("/fhir".length());
-      String patient = patientOf(ctx);
-      store.history(new HistoryQuery(type, id, since, count, after)).map(page -> visible(page, patient))
+      String patient = confinement.patientOf(ctx);
+      store.history(new HistoryQuery(type, id, since, count, after)).map(page -> confinement.visible(page, patient))
           .onSuccess(page -> FhirAudit.respond(ctx,
           FhirAudit.pageEntities(type == null ? null : Entity.resource(id == null ? type : type + "/" + id),
               page.entries().stream().map(v -> new String[] {v.type(), v.id(), v.json()}).toList()), () -> {
@@ -519,7 +508,7 @@ public final class FhirRoutes implements RouteModule {
   private void search(RoutingContext ctx) {
     try {
       String type = type(ctx);
-      List<Map.Entry<String, String>> params = new java.util.ArrayList<>(ctx.queryParams().entries());
+      List<Map.Entry<String, String>> params = new ArrayList<>(ctx.queryParams().entries());
       if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST) {
         params.addAll(ctx.request().formAttributes().entries());
       }
@@ -536,7 +525,7 @@ public final class FhirRoutes implements RouteModule {
   private void everything(RoutingContext ctx) {
     try {
       String id = id(ctx);
-      String patient = patientOf(ctx);
+      String patient = confinement.patientOf(ctx);
       int count = Math.max(1, count(ctx.request().getParam("_count")));
       String cursorText = ctx.request().getParam("_cursor");
       if (cursorText != null && !cursorText.matches("[0-9]{1,18}")) {
@@ -551,7 +540,7 @@ public final class FhirRoutes implements RouteModule {
       store.read("Patient", id)
           .compose(found -> search.everything(id, compartment.links(), after, count))
           .map(result -> new SearchResult(result.matches().stream()
-              .filter(e -> compartment.contains(e.type(), e.json(), id) && mayInclude(ctx, decisions, e.type(), e.json()))
+              .filter(e -> compartment.contains(e.type(), e.json(), id) && confinement.mayInclude(ctx, decisions, e.type(), e.json()))
               .toList(), List.of(), result.nextCursor(), null))
           .onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(Entity.resource("Patient/" + id),
               result.matches().stream().map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> {
@@ -572,7 +561,7 @@ public final class FhirRoutes implements RouteModule {
                 .put("meta", new JsonObject().put("lastUpdated", clock.instant().toString()))
                 .put("link", links).put("entry", entries).encode());
           }))
-          .onFailure(e -> fail(ctx, hidden(e, patient)));
+          .onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -586,8 +575,8 @@ public final class FhirRoutes implements RouteModule {
       if (!validator.isValidId(pid)) {
         throw FhirException.of(400, "value", "the patient id in the path is not a FHIR id");
       }
-      List<Map.Entry<String, String>> params = new java.util.ArrayList<>(ctx.queryParams().entries());
-      params.add(compartmentCondition(type, pid));
+      List<Map.Entry<String, String>> params = new ArrayList<>(ctx.queryParams().entries());
+      params.add(confinement.compartmentCondition(type, pid));
       search(ctx, type, params);
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -599,14 +588,14 @@ public final class FhirRoutes implements RouteModule {
       SearchRequest.Limits searchLimits = new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES);
       SearchRequest request = SearchRequest.parse(searchParameters, type, params, FhirHeaders.strictHandling(ctx),
           searchLimits, clock.instant());
-      String patient = patientOf(ctx);
-      List<Map.Entry<String, String>> restriction = restriction(ctx, type, searchLimits);
+      String patient = confinement.patientOf(ctx);
+      List<Map.Entry<String, String>> restriction = confinement.restriction(ctx, type, searchLimits);
       SearchRequest confined = request;
       if (patient != null || !restriction.isEmpty()) {
         // the token's compartment and scope restriction are added AND conditions; links keep the client's query
         List<Map.Entry<String, String>> withCompartment = new ArrayList<>(params);
         if (patient != null) {
-          withCompartment.add(compartmentCondition(type, patient));
+          withCompartment.add(confinement.compartmentCondition(type, patient));
           String escaping = compartment.escapingParameter(type, patient, params.stream().map(Map.Entry::getKey).toList());
           if (escaping != null) {
             throw FhirException.of(403, "forbidden", escaping + " would reach beyond the patient's compartment; "
@@ -621,7 +610,7 @@ public final class FhirRoutes implements RouteModule {
             request.ignored(), request.linkQuery());
       }
       String current = ctx.request().getParam("_cursor");
-      search.search(confined).map(result -> visible(ctx, result, patient)).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
+      search.search(confined).map(result -> confinement.visible(ctx, result, patient)).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
           Entity.query(FhirAudit.query(type, params)),
           java.util.stream.Stream.concat(result.matches().stream(), result.included().stream())
               .map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> FhirFormats.end(ctx,
@@ -630,134 +619,6 @@ public final class FhirRoutes implements RouteModule {
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
-  }
-
-  /**
-   * A restricted scope's {@code ?param=value} conditions, to add to a search (AND). One restriction only:
-   * several restricted grants would OR, which a search cannot add, so they are refused (403); so is a
-   * restriction naming a parameter this server cannot search (it would otherwise be ignored).
-   */
-  private List<Map.Entry<String, String>> restriction(RoutingContext ctx, String type, SearchRequest.Limits searchLimits) {
-    AccessDecision decision = policy == null ? null : AccessDecision.of(ctx);
-    if (decision == null || decision.restrictions().isEmpty()) {
-      return List.of();
-    }
-    if (decision.restrictions().size() > 1) {
-      throw FhirException.of(403, "forbidden", "several restricted scopes grant this search; their union cannot be "
-          + "enforced yet: use one restricted scope per type");
-    }
-    List<Map.Entry<String, String>> out = new ArrayList<>();
-    decision.restrictions().get(0).forEach((name, values) -> values.forEach(value -> out.add(Map.entry(name, value))));
-    try {
-      SearchRequest strict = SearchRequest.parse(searchParameters, type, out, true, searchLimits, clock.instant());
-      if (!strict.ignored().isEmpty() || strict.criteria().isEmpty()) {
-        throw new IllegalArgumentException("ignored");
-      }
-    } catch (RuntimeException e) {
-      throw FhirException.of(403, "forbidden", "the scope's restriction is not a search this server can enforce");
-    }
-    return out;
-  }
-
-  /** The patient whose compartment confines this request (a patient-context token), or null. */
-  private String patientOf(RoutingContext ctx) {
-    AccessDecision decision = policy == null ? null : AccessDecision.of(ctx);
-    if (decision == null || !decision.compartmentRestricted()) {
-      return null;
-    }
-    if (!validator.isValidId(decision.patient())) {
-      // the id goes into search conditions: a comma or a slash would widen them
-      throw FhirException.of(403, "forbidden", "the token's patient context is not a FHIR id");
-    }
-    return decision.patient();
-  }
-
-  /** The search condition confining a type to a patient's compartment; 403 for a type that cannot be. */
-  private Map.Entry<String, String> compartmentCondition(String type, String patient) {
-    Map.Entry<String, String> condition = compartment.searchCondition(type, patient);
-    if (condition == null) {
-      throw FhirException.of(403, "forbidden", type + " is not in the Patient compartment (or not searchable by it)");
-    }
-    return condition;
-  }
-
-  /** A read or vread outside the compartment answers as if the resource did not exist. */
-  private ResourceVersion visible(String type, ResourceVersion version, String patient) {
-    if (patient != null && !compartment.contains(type, version.json(), patient)) {
-      throw new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found");
-    }
-    return version;
-  }
-
-  /** Gone (a deleted resource) would reveal that it existed; in a compartment it is simply not found. */
-  private static Throwable hidden(Throwable failure, String patient) {
-    if (patient != null && failure instanceof StoreException refused && refused.reason() == StoreException.Reason.GONE) {
-      return new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found");
-    }
-    return failure;
-  }
-
-  private void requireInCompartment(String type, JsonObject resource, String patient) {
-    if (patient != null && !compartment.contains(type, resource, patient)) {
-      throw FhirException.of(403, "forbidden", "the resource would not be in the patient's compartment "
-          + "(the token's patient context)");
-    }
-  }
-
-  /** Before an update or delete: the current version, if any, must be in the compartment. */
-  private io.vertx.core.Future<Void> currentInCompartment(String type, String id, String patient, boolean absentOk) {
-    if (patient == null) {
-      return io.vertx.core.Future.succeededFuture();
-    }
-    return store.read(type, id).transform(ar -> {
-      if (ar.succeeded()) {
-        return compartment.contains(type, ar.result().json(), patient) ? io.vertx.core.Future.<Void>succeededFuture()
-            : io.vertx.core.Future.<Void>failedFuture(new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found"));
-      }
-      if (absentOk && ar.cause() instanceof StoreException refused
-          && (refused.reason() == StoreException.Reason.NOT_FOUND || refused.reason() == StoreException.Reason.GONE)) {
-        return io.vertx.core.Future.<Void>succeededFuture();
-      }
-      return io.vertx.core.Future.<Void>failedFuture(ar.cause());
-    });
-  }
-
-  /** History entries outside the compartment (and deletions, whose content cannot be checked) are left out. */
-  private HistoryPage visible(HistoryPage page, String patient) {
-    if (patient == null) {
-      return page;
-    }
-    return new HistoryPage(page.entries().stream()
-        .filter(v -> compartment.contains(v.type(), v.json(), patient)).toList(), page.next(), null);
-  }
-
-  /** Search matches and _include/_revinclude results outside the compartment are left out. */
-  private SearchResult visible(RoutingContext ctx, SearchResult result, String patient) {
-    if (policy == null) {
-      return result;
-    }
-    Map<String, AccessDecision> decisions = new java.util.HashMap<>();
-    return new SearchResult(patient == null ? result.matches()
-        : result.matches().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
-        result.included().stream().filter(e -> mayInclude(ctx, decisions, e.type(), e.json())).toList(),
-        result.nextCursor(), result.total());
-  }
-
-  /**
-   * Whether an _include/_revinclude result may be shown: its own type's read decision must allow it, confined
-   * to that decision's compartment; a restricted ({@code ?param=value}) grant is not checked here, so refused.
-   */
-  private boolean mayInclude(RoutingContext ctx, Map<String, AccessDecision> decisions, String type, String json) {
-    if (policy == null) {
-      return true;
-    }
-    AccessDecision decision = decisions.computeIfAbsent(type,
-        t -> policy.decide(io.bastion.auth.Principal.of(ctx), Interaction.READ, t));
-    if (!decision.allowed() || !decision.restrictions().isEmpty()) {
-      return false;
-    }
-    return !decision.compartmentRestricted()
-        || (validator.isValidId(decision.patient()) && compartment.contains(type, json, decision.patient()));
   }
 
   /** POST /fhir: a batch or transaction Bundle (see {@link BundleProcessor}); each entry is authorised on its own. */
@@ -788,7 +649,7 @@ public final class FhirRoutes implements RouteModule {
 
         @Override
         public boolean mayInclude(String type, String json) {
-          return FhirRoutes.this.mayInclude(ctx, decisions, type, json);
+          return confinement.mayInclude(ctx, decisions, type, json);
         }
       };
       bundles.process(bundle, FhirHeaders.base(ctx), authorizer).onSuccess(response ->
