@@ -37,13 +37,24 @@ final class FhirXmlEdge {
     this.workers = workers;
   }
 
-  /** Builds HAPI's context in the background shortly after start, so the first XML request is not slow. */
+  /**
+   * Builds HAPI's context in the background shortly after start, so the first XML request is not slow. A daemon
+   * thread of its own, not the worker pool: nothing waits for it, and a node stopped while it runs (it takes
+   * seconds) must not have it report back to an event loop that is gone.
+   */
   void warmUpLater(Vertx vertx, String capabilityStatement) {
-    vertx.setTimer(WARM_UP_DELAY_MS, id -> workers.executeBlocking(() -> {
-      converter.warmUp(capabilityStatement);
-      return null;
-    }, false).onFailure(e -> LOG.warn("FHIR XML warm-up failed ({}); the first XML request builds the parser instead",
-        e.getClass().getName())));
+    vertx.setTimer(WARM_UP_DELAY_MS, id -> {
+      Thread warmUp = new Thread(() -> {
+        try {
+          converter.warmUp(capabilityStatement);
+        } catch (RuntimeException e) {
+          LOG.warn("FHIR XML warm-up failed ({}); the first XML request builds the parser instead",
+              e.getClass().getName());
+        }
+      }, POOL + "-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
+    });
   }
 
   /** The writer that ends responses as XML of this media type (put in the routing context by FhirFormats). */
