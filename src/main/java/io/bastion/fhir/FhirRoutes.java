@@ -270,7 +270,7 @@ public final class FhirRoutes implements RouteModule {
         store.create(type, resource).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
         return;
       }
-      confinement.refuseConditionalForPatientContext(patient, "conditional create (If-None-Exist)");
+      AccessConfinement.refuseConditionalForPatientContext(patient, "conditional create (If-None-Exist)");
       List<Map.Entry<String, String>> criteria = BundleProcessor.criteria(ifNoneExist);
       // search and create under the criteria's lock: a concurrent create with the same criteria waits, then finds this one
       store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
@@ -324,7 +324,7 @@ public final class FhirRoutes implements RouteModule {
       String type = type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
       refuseIfNoneMatch(ctx);
-      confinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional update");
+      AccessConfinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional update");
       List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForCreate(type, resource);
@@ -370,7 +370,7 @@ public final class FhirRoutes implements RouteModule {
     try {
       String type = type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
-      confinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional delete");
+      AccessConfinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional delete");
       List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
       store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
           bundles.findOne(search.on(connection), type, criteria, "the conditional delete's search", null)
