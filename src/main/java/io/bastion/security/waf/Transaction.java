@@ -62,10 +62,16 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   private record Binding(String key, Map<String, String> before, Map<String, Long> expiries) {
   }
-  private final List<int[]> removedRules = new ArrayList<>();
+  /** {@code ctl:ruleRemoveById} ranges as (from, to) pairs: asked for every rule a phase reaches. */
+  private final IdRanges removedRules = new IdRanges();
   /** {@link TagIds} of the tags removed by {@code ctl:ruleRemoveByTag}. */
   private int[] removedTags = new int[0];
-  private final List<Object[]> removedTargetsById = new ArrayList<>();
+  /**
+   * {@code ctl:ruleRemoveTargetById} ranges, and the target each removes at the same index: asked for every chain
+   * evaluated (the CRS's FHIR exclusions add 19 per /fhir request, and most rules lie outside every range).
+   */
+  private final IdRanges removedTargetRanges = new IdRanges();
+  private Target[] removedTargetsById = NO_TARGETS;
   private final List<TagRemoval> removedTargetsByTag = new ArrayList<>();
 
   /** A {@code ctl:ruleRemoveTargetByTag}: the tag as its {@link TagIds} id, so each rule tests one bit. */
@@ -355,7 +361,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     long steps = 0;
     for (int k = base, end = base + slots; k < end; k++) {
-      if (!verdicts.known(k, rules.repeatOrdinal(k)) || removedTargetVariables[rules.repeatIncludeOrdinal(k)]) {
+      if (!verdicts.known(k, rules.repeatOrdinal(k)) || removalMayApply(rules.repeatIncludeOrdinal(k))) {
         return false;
       }
       steps += verdicts.steps(k);
@@ -371,14 +377,30 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   /** Per variable ordinal, whether a runtime target removal ({@code ctl:ruleRemoveTargetBy...}) names it. */
   private final boolean[] removedTargetVariables = new boolean[VARIABLE_COUNT];
-  private static final int VARIABLE_COUNT = Variable.values().length;
+  private static final Variable[] VARIABLES = Variable.values();
+  private static final int VARIABLE_COUNT = VARIABLES.length;
+
+  /**
+   * Whether a runtime target removal names variable {@code ordinal} and could take something out of it: not when it
+   * is a collection (or a collection's names) holding no member, as ARGS in a FHIR read, whose exclusions (the
+   * CRS's FHIR exclusions name ARGS in every /fhir request) then change nothing and the include's kept verdict holds.
+   */
+  private boolean removalMayApply(int ordinal) {
+    return removedTargetVariables[ordinal] && !holdsNoMember(VARIABLES[ordinal]);
+  }
+
+  private boolean holdsNoMember(Variable v) {
+    Variable c = v.kind() == Variable.Kind.NAMES ? v.namesOf() : v;
+    if (c.kind() != Variable.Kind.COLLECTION) {
+      return false;
+    }
+    KeyedValues values = collections.get(c);
+    return values != null && values.size() == 0;
+  }
 
   private boolean isRemoved(Rule r) {
-    for (int i = 0, n = removedRules.size(); i < n; i++) {
-      int[] range = removedRules.get(i);
-      if (r.id() >= range[0] && r.id() <= range[1]) {
-        return true;
-      }
+    if (removedRules.contains(r.id())) {
+      return true;
     }
     for (int tagId : removedTags) {
       if (r.hasTag(tagId)) {
@@ -465,7 +487,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   /** Targets removed from this rule by earlier {@code ctl:ruleRemoveTargetById/ByTag} actions. */
   private Target[] runtimeExclusions(Rule starter) {
-    int byId = removedTargetsById.size();
+    int byId = removedTargetRanges.inRange(starter.id()) ? removedTargetRanges.size() : 0;
     int n = byId + removedTargetsByTag.size();
     if (n == 0) {
       return NO_TARGETS;
@@ -475,10 +497,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     int count = 0;
     for (int i = 0; i < byId; i++) {
-      Object[] x = removedTargetsById.get(i);
-      int[] range = (int[]) x[0];
-      if (starter.id() >= range[0] && starter.id() <= range[1]) {
-        exclusionScratch[count++] = (Target) x[1];
+      if (removedTargetRanges.contains(i, starter.id())) {
+        exclusionScratch[count++] = removedTargetsById[i];
       }
     }
     for (int i = byId; i < n; i++) {
@@ -680,7 +700,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       Variable v = targets.include(i).variable();
       // asked once: each Target is cold in the node; and only when some removal names the variable at all (the
       // builtin rules' name REQUEST_BODY), from one array the phase keeps hot, not from the rule's exclusions
-      boolean excludedAtRuntime = removedTargetVariables[v.ordinal()] && anyExcludes(runtimeExclusions, v);
+      boolean excludedAtRuntime = removalMayApply(v.ordinal()) && anyExcludes(runtimeExclusions, v);
       // a verdict is not kept for an include a runtime exclusion names: this request's earlier rules decided that
       int slot = repeatBase < 0 || excludedAtRuntime || rules.repeatOrdinal(repeatBase + i) < 0 ? -1
           : repeatBase + i;
@@ -1200,7 +1220,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void removeRules(int fromId, int toId) {
-    removedRules.add(new int[] {fromId, toId});
+    removedRules.add(fromId, toId);
   }
 
   @Override
@@ -1217,7 +1237,11 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void removeTargetById(int fromId, int toId, Target target) {
-    removedTargetsById.add(new Object[] {new int[] {fromId, toId}, target});
+    if (removedTargetsById.length == removedTargetRanges.size()) {
+      removedTargetsById = java.util.Arrays.copyOf(removedTargetsById, Math.max(8, removedTargetsById.length * 2));
+    }
+    removedTargetsById[removedTargetRanges.size()] = target;
+    removedTargetRanges.add(fromId, toId);
     removedTargetVariables[target.variable().ordinal()] = true;
   }
 

@@ -23,7 +23,10 @@ import org.openjdk.jmh.annotations.State;
  * ({@code waf.rules: builtin}, or the files in {@code -Dbastion.bench.builtinRules}). {@link #fhirRead} is the
  * request the end-to-end load driver sends for a read ({@code bench/fhir-load.sh}, {@code io.bastion.bench.FhirLoad}):
  * a body-less GET of one resource with the driver's four headers, its bearer token shaped like the token
- * endpoint's (an ES256 access token of ~510 characters).
+ * endpoint's (an ES256 access token of ~510 characters); {@link #fhirCreate} is the driver's create. With
+ * {@code -p rules=crs-fhir} the CRS runs behind Bastion's FHIR exclusions, as the end-to-end CRS runs load it
+ * ({@code builtin:crs-fhir-before} between crs-setup.conf and the rules): they select the JSON body processor for
+ * FHIR's media types and add 19 target removals to every /fhir request, which {@code crs-pl1} has neither of.
  * Run: {@code bench/jmh.sh -f 1 -wi 5 -i 5 WafEngineBenchmark}
  */
 @State(Scope.Benchmark)
@@ -49,6 +52,8 @@ public class WafEngineBenchmark {
   private WafRequest[] reads;
   /** The same reads, each with a new W3C {@code traceparent}, as an OpenTelemetry-instrumented client sends them. */
   private WafRequest[] tracedReads;
+  /** The load driver's creates: POST /fhir/Patient with one of its synthetic patients. */
+  private WafRequest[] creates;
   private int next;
 
   @Setup(Level.Trial)
@@ -71,6 +76,14 @@ public class WafEngineBenchmark {
           random.nextLong(), random.nextLong())));
       tracedReads[i] = new WafRequest("GET", uri, "HTTP/1.1", traced, null, "127.0.0.1");
     }
+    io.bastion.fhir.seed.SyntheticPatients patients = new io.bastion.fhir.seed.SyntheticPatients(1);
+    creates = new WafRequest[512];
+    for (int i = 0; i < creates.length; i++) {
+      byte[] body = patients.patient(i).get(0).resource().toBuffer().getBytes();
+      List<WafRequest.Header> headers = new java.util.ArrayList<>(loadDriverHeaders());
+      headers.add(new WafRequest.Header("content-length", Integer.toString(body.length)));
+      creates[i] = new WafRequest("POST", "/fhir/Patient", "HTTP/1.1", headers, body, "127.0.0.1");
+    }
     Transaction probe = run(attack);
     if (probe.matchedRules().isEmpty()) {
       throw new IllegalStateException("the attack is not detected by " + rules + ": the benchmark would be wrong");
@@ -80,11 +93,15 @@ public class WafEngineBenchmark {
   /** The rule set under test, compiled the way {@code InlineWaf.load} does it. */
   static RuleSet load(String which) throws WafConfigException {
     SecLangParser parser = SecLangParser.standard();
-    if (which.equals("crs-pl1")) {
+    if (which.equals("crs-pl1") || which.equals("crs-fhir")) {
       Path crs = WafCorpus.crsDir();
       parser.parseText(Path.of("(waf.paranoia-level)"),
           "SecAction \"id:99001,phase:1,pass,nolog,t:none,setvar:tx.blocking_paranoia_level=1\"\n");
-      parser.parseFile(crs.resolve("crs-setup.conf.example")).parseFile(crs.resolve("rules/*.conf"));
+      parser.parseFile(crs.resolve("crs-setup.conf.example"));
+      if (which.equals("crs-fhir")) {
+        io.bastion.security.BuiltinRules.parseInto(parser, "builtin:crs-fhir-before");
+      }
+      parser.parseFile(crs.resolve("rules/*.conf"));
     } else {
       parseBuiltin(parser);
     }
@@ -219,6 +236,13 @@ public class WafEngineBenchmark {
   public Transaction fhirReadNewId() {
     next = (next + 1) & (reads.length - 1);
     return run(reads[next]);
+  }
+
+  /** The load driver's create: one of 512 synthetic patients (~0.7 KB of FHIR JSON) per request. */
+  @Benchmark
+  public Transaction fhirCreate() {
+    next = (next + 1) & (creates.length - 1);
+    return run(creates[next]);
   }
 
   /** {@link #fhirReadNewId} with a new {@code traceparent} header in every request. */

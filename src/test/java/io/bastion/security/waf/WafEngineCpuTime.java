@@ -11,7 +11,7 @@ import java.util.Arrays;
  * Prints, per case, the median over the measured rounds. Not a test.
  * Run: {@code java -cp "target/test-classes:target/classes:$(cat target/jmh-classpath.txt)"
  * io.bastion.security.waf.WafEngineCpuTime crs-pl1 [rounds] [requests-per-round]} (bench/jmh.sh writes the
- * classpath file; builtin rules as in the benchmark).
+ * classpath file; builtin rules or {@code crs-fhir}, the CRS behind the FHIR exclusions, as in the benchmark).
  */
 public final class WafEngineCpuTime {
 
@@ -25,7 +25,8 @@ public final class WafEngineCpuTime {
     int perRound = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
     bench.setUp();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    String[] cases = {"benignGet", "benignPost2k", "sqliAttack", "fhirRead", "fhirReadNewId", "fhirReadTraced"};
+    String[] cases = {"benignGet", "benignPost2k", "sqliAttack", "fhirRead", "fhirReadNewId", "fhirReadTraced",
+        "fhirCreate"};
     double[][] micros = new double[cases.length][rounds];
     for (int round = -2; round < rounds; round++) { // two unmeasured rounds warm the JIT up
       for (int c = 0; c < cases.length; c++) {
@@ -37,7 +38,8 @@ public final class WafEngineCpuTime {
             case 2 -> bench.sqliAttack();
             case 3 -> bench.fhirRead();
             case 4 -> bench.fhirReadNewId();
-            default -> bench.fhirReadTraced();
+            case 5 -> bench.fhirReadTraced();
+            default -> bench.fhirCreate();
           };
           if (tx.interruption() == null && c == 2) {
             throw new IllegalStateException("the attack was not blocked");

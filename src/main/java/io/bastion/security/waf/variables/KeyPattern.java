@@ -1,5 +1,6 @@
 package io.bastion.security.waf.variables;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -7,20 +8,27 @@ import java.util.regex.Pattern;
  * case-insensitively against lower-cased keys. Selectors are tested for every member of a collection by
  * every rule that names them, so the usual shapes — a literal anchored at the start, at the end, at both,
  * after a dot, or not at all — are answered with string comparisons that give exactly the regex's result;
- * any other pattern runs as a regex.
+ * any other pattern runs as a regex, and its answers are kept by key (see {@link #regexFind}).
  */
 final class KeyPattern {
 
   private enum Shape { REGEX, CONTAINS, PREFIX, SUFFIX, EXACT, DOTTED_SUFFIX }
 
+  /** At most this many keys' answers kept per pattern, keys of at most {@link #MAX_KEPT_KEY} characters. */
+  static final int MAX_KEPT = 1024;
+  static final int MAX_KEPT_KEY = 128;
+
   private final Pattern pattern;
   private final Shape shape;
   private final String literal;
+  /** A REGEX shape's answers by lower-cased key, shared by every thread running the rule set; null for the others. */
+  private final ConcurrentHashMap<String, Boolean> found;
 
   private KeyPattern(Pattern pattern, Shape shape, String literal) {
     this.pattern = pattern;
     this.shape = shape;
     this.literal = literal;
+    this.found = shape == Shape.REGEX ? new ConcurrentHashMap<>() : null;
   }
 
   static KeyPattern compile(String regex) {
@@ -85,7 +93,7 @@ final class KeyPattern {
   /** Whether the pattern is found in the (lower-cased) key, as {@code Matcher.find()} would say. */
   boolean find(String lowerKey) {
     return switch (shape) {
-      case REGEX -> pattern.matcher(lowerKey).find();
+      case REGEX -> regexFind(lowerKey);
       case CONTAINS -> lowerKey.contains(literal);
       case PREFIX -> lowerKey.startsWith(literal);
       case SUFFIX -> endsAt(lowerKey, lowerKey.length()) || endsAt(lowerKey, beforeFinalLineTerminator(lowerKey));
@@ -93,6 +101,26 @@ final class KeyPattern {
           : beforeFinalLineTerminator(lowerKey) == literal.length() && lowerKey.startsWith(literal);
       case DOTTED_SUFFIX -> dottedAt(lowerKey, lowerKey.length()) || dottedAt(lowerKey, beforeFinalLineTerminator(lowerKey));
     };
+  }
+
+  /**
+   * The regex's answer, kept for the keys it saw: the same keys come in every request (a FHIR resource's JSON
+   * element paths, {@code name.0.given.0}), while a runtime exclusion such as the CRS FHIR exclusions'
+   * {@code ARGS:/^(?!.*\.name\.\d+\.text$).*(?:^|\.)(?:text|display|...)$/} is tested against every body member
+   * for each selection of the rules it applies to: in a create, a tenth of the engine's time. The answer depends on
+   * the key alone. Bounded: once {@link #MAX_KEPT} keys are kept, new keys are only matched (a client sending
+   * ever new names gets the regex, not more memory). Keys are argument and header names, never values.
+   */
+  private boolean regexFind(String lowerKey) {
+    Boolean known = found.get(lowerKey);
+    if (known != null) {
+      return known;
+    }
+    boolean result = pattern.matcher(lowerKey).find();
+    if (lowerKey.length() <= MAX_KEPT_KEY && found.size() < MAX_KEPT) {
+      found.put(lowerKey, result);
+    }
+    return result;
   }
 
   /** Whether the literal ends at {@code end}. */

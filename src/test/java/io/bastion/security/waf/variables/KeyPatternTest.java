@@ -34,4 +34,22 @@ class KeyPatternTest {
       }
     }
   }
+
+  /** A regex pattern's kept answers: asked twice, beyond the bound and for long keys, always the regex's answer. */
+  @Test
+  void keptAnswersAgreeWithTheRegex() {
+    String regex = "^(?!.*\\.name\\.\\d+\\.text$).*(?:^|\\.)(?:text|display)$";
+    KeyPattern kept = KeyPattern.compile(regex);
+    Pattern exact = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
+    List<String> keys = new java.util.ArrayList<>(List.of("code.text", "name.0.text", "a.display", "display.x",
+        "x".repeat(KeyPattern.MAX_KEPT_KEY + 1) + ".text"));
+    for (int i = 0; i < KeyPattern.MAX_KEPT + 10; i++) {
+      keys.add("k" + i + (i % 3 == 0 ? ".text" : i % 3 == 1 ? ".name." + i + ".text" : ""));
+    }
+    for (int pass = 0; pass < 2; pass++) {
+      for (String key : keys) {
+        assertEquals(exact.matcher(key).find(), kept.find(key), key + ", pass " + pass);
+      }
+    }
+  }
 }
