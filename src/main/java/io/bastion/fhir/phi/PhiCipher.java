@@ -195,7 +195,6 @@ public final class PhiCipher implements PhiProtection {
     if (at < 0) {
       return stored;
     }
-    Opener opener = new Opener(type, id);
     StringBuilder out = new StringBuilder(stored.length());
     int from = 0;
     while (at >= 0) {
@@ -204,7 +203,7 @@ public final class PhiCipher implements PhiProtection {
         break;
       }
       out.append(stored, from, at);
-      String plain = opener.open(stored, at + 1, end);
+      String plain = open(type, id, stored.substring(at + 1, end));
       if (plain == null) {
         out.append(stored, at, end + 1);
       } else {
@@ -216,59 +215,26 @@ public final class PhiCipher implements PhiProtection {
     return out.append(stored, from, stored.length()).toString();
   }
 
-  /**
-   * Opens the sealed values of one resource. A resource's values are normally all under one key, so its key and
-   * associated data are looked up once, not per value (a search page opens about a hundred values).
-   */
-  private final class Opener {
-    private final String type;
-    private final String id;
-    private String keyId;
-    private SecretKey key;
-    private byte[] aad;
-
-    Opener(String type, String id) {
-      this.type = type;
-      this.id = id;
+  /** The plaintext of one sealed value, or null when it does not open here (left as stored, never guessed). */
+  private String open(String type, String id, String sealed) {
+    int colon = sealed.indexOf(':', MARK.length());
+    if (colon < 0) {
+      return null;
     }
-
-    /** The plaintext of the sealed value at [start, end) of text, or null when it does not open here. */
-    String open(String text, int start, int end) {
-      int keyStart = start + MARK.length();
-      int colon = text.indexOf(':', keyStart);
-      if (colon < 0 || colon >= end) {
-        return null;
-      }
-      if (keyId == null || colon - keyStart != keyId.length() || !text.startsWith(keyId, keyStart)) {
-        keyId = text.substring(keyStart, colon);
-        key = keys.dataKey(keyId);
-        aad = aad(keyId, type, id);
-      }
-      if (key == null) {
-        LOG.warn("a sealed value of a {} names PHI key {}, which this node does not hold", type, keyId);
-        return null;
-      }
-      try {
-        return new String(Aes256Gcm.open(key, aad, decodeBase64Url(text, colon + 1, end)), StandardCharsets.UTF_8);
-      } catch (PhiKeyException | IllegalArgumentException e) {
-        LOG.warn("a sealed value of a {} does not open under key {} (altered, or copied from another resource)",
-            type, keyId);
-        return null;
-      }
+    String keyId = sealed.substring(MARK.length(), colon);
+    SecretKey key = keys.dataKey(keyId);
+    if (key == null) {
+      LOG.warn("a sealed value of a {} names PHI key {}, which this node does not hold", type, keyId);
+      return null;
     }
-  }
-
-  /** Base64url of text[start, end) decoded without copying it into a String first. */
-  private static byte[] decodeBase64Url(String text, int start, int end) {
-    byte[] ascii = new byte[end - start];
-    for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
-      if (c > 0x7f) {
-        throw new IllegalArgumentException("not base64url");
-      }
-      ascii[i - start] = (byte) c;
+    try {
+      return new String(Aes256Gcm.open(key, aad(keyId, type, id), B64D.decode(sealed.substring(colon + 1))),
+          StandardCharsets.UTF_8);
+    } catch (PhiKeyException | IllegalArgumentException e) {
+      LOG.warn("a sealed value of a {} does not open under key {} (altered, or copied from another resource)",
+          type, keyId);
+      return null;
     }
-    return B64D.decode(ascii);
   }
 
   /** True when the stored JSON holds a value sealed under a key other than the active one. */
