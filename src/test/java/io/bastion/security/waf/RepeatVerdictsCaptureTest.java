@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bastion.security.waf.parser.SecLangParser;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,17 +23,11 @@ class RepeatVerdictsCaptureTest {
       """;
 
   private static Transaction run(WafEngine engine, String uri, boolean kept) {
-    Transaction tx = engine.newTransaction(new WafRequest("GET", uri, "HTTP/1.1",
-        List.of(new WafRequest.Header("Host", "x")), null, "10.0.0.1"));
-    if (!kept) {
-      tx.disableRepeatVerdicts();
-    }
-    tx.processRequest();
-    return tx;
+    return RepeatVerdictsCheck.get(engine, uri, "x", kept);
   }
 
   private static WafEngine engine() throws WafConfigException {
-    return new WafEngine(SecLangParser.standard().parseText(Path.of("t.conf"), RULES).compile());
+    return RepeatVerdictsCheck.engine(RULES);
   }
 
   @Test
