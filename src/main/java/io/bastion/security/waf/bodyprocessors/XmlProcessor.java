@@ -30,6 +30,8 @@ public final class XmlProcessor implements BodyProcessor {
   static final int MAX_ENTITY_EXPANSIONS = 100;
   /** Characters of entity text expanded per document: a few expansions of a large entity stay small too. */
   static final int MAX_ENTITY_CHARS = 100_000;
+  private static final String EXPANSION_LIMIT = String.valueOf(MAX_ENTITY_EXPANSIONS);
+  private static final String ENTITY_SIZE_LIMIT = String.valueOf(MAX_ENTITY_CHARS);
   private static final SAXParserFactory FACTORY = factory();
   /** A parser per thread, reset after each document: building one costs more than parsing a small body. */
   private static final ThreadLocal<SAXParser> PARSERS = ThreadLocal.withInitial(XmlProcessor::newParser);
@@ -59,8 +61,8 @@ public final class XmlProcessor implements BodyProcessor {
   /** Sets the caps before every document: reset() returns a parser to the factory's settings, without them. */
   private static SAXParser limited(SAXParser parser) {
     try {
-      parser.setProperty("jdk.xml.entityExpansionLimit", String.valueOf(MAX_ENTITY_EXPANSIONS));
-      parser.setProperty("jdk.xml.totalEntitySizeLimit", String.valueOf(MAX_ENTITY_CHARS));
+      parser.setProperty("jdk.xml.entityExpansionLimit", EXPANSION_LIMIT);
+      parser.setProperty("jdk.xml.totalEntitySizeLimit", ENTITY_SIZE_LIMIT);
       return parser;
     } catch (SAXException e) {
       throw new IllegalStateException("the JDK's SAX parser supports these limits", e);
