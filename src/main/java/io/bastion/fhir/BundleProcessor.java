@@ -7,6 +7,7 @@ import io.bastion.fhir.search.SearchResult;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
+import io.bastion.fhir.store.NoneMatch;
 import io.bastion.fhir.store.ResourceStore;
 import io.bastion.fhir.store.ResourceStore.NewResource;
 import io.bastion.fhir.store.ResourceVersion;
@@ -66,7 +67,8 @@ final class BundleProcessor {
 
   /** One parsed entry. */
   private record Entry(int index, String method, String type, String id, String vid, List<Map.Entry<String, String>> query,
-      boolean conditional, JsonObject resource, Integer ifMatch, String ifNoneExist, String fullUrl) {
+      boolean conditional, JsonObject resource, Integer ifMatch, NoneMatch ifNoneMatch, String ifNoneExist,
+      String fullUrl) {
 
     String where() {
       return "Bundle.entry[" + index + "]";
@@ -466,8 +468,32 @@ final class BundleProcessor {
       throw FhirException.of(400, "not-supported", where + ": request.ifNoneExist applies to POST entries only",
           where + ".request.ifNoneExist");
     }
+    NoneMatch ifNoneMatch = ifNoneMatch(request, method, id, vid, where);
     String fullUrl = entry.getValue("fullUrl") instanceof String f ? f : null;
-    return new Entry(index, method, type, id, vid, query, conditional, resource, ifMatch, ifNoneExist, fullUrl);
+    return new Entry(index, method, type, id, vid, query, conditional, resource, ifMatch, ifNoneMatch, ifNoneExist,
+        fullUrl);
+  }
+
+  /**
+   * request.ifNoneMatch: a PUT's precondition, or a read's "not modified" check (answered 304, as over HTTP);
+   * on any other entry it has no meaning, and refusing beats ignoring a condition the client relies on.
+   */
+  private static NoneMatch ifNoneMatch(JsonObject request, String method, String id, String vid, String where) {
+    Object value = request.getValue("ifNoneMatch");
+    if (value == null) {
+      return null;
+    }
+    boolean read = "GET".equals(method) && id != null && vid == null;
+    if (!read && !"PUT".equals(method)) {
+      throw FhirException.of(400, "not-supported", where + ": request.ifNoneMatch applies to PUT entries and to "
+          + "reads by id only", where + ".request.ifNoneMatch");
+    }
+    try {
+      return NoneMatch.parse(value instanceof String text ? text : "");
+    } catch (IllegalArgumentException e) {
+      throw FhirException.of(400, "invalid", where + ": request.ifNoneMatch must be * or version ETags such as W/\"3\"",
+          where + ".request.ifNoneMatch");
+    }
   }
 
   private static List<Map.Entry<String, String>> query(String text) {
@@ -636,7 +662,7 @@ final class BundleProcessor {
 
   private static Entry withId(Entry e, String id, JsonObject resource) {
     return new Entry(e.index(), e.method(), e.type(), id, e.vid(), e.query(), false, resource, e.ifMatch(),
-        e.ifNoneExist(), e.fullUrl());
+        e.ifNoneMatch(), e.ifNoneExist(), e.fullUrl());
   }
 
   private SearchRequest.Limits searchLimits() {
@@ -656,7 +682,8 @@ final class BundleProcessor {
         }
         case "PUT" -> {
           validator.checkForUpdate(entry.type(), entry.id(), entry.resource());
-          yield on.update(entry.type(), entry.id(), entry.resource(), entry.ifMatch()).map(w -> written(base, w));
+          yield on.update(entry.type(), entry.id(), entry.resource(), entry.ifMatch(), entry.ifNoneMatch())
+              .map(w -> written(base, w));
         }
         case "PATCH" -> {
           JsonPatch patch = JsonPatch.parse(patchDocument(entry));
@@ -720,7 +747,10 @@ final class BundleProcessor {
           : ar.failed() && !(ar.cause() instanceof StoreException) ? Future.failedFuture(ar.cause())
           : Future.failedFuture(new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found")));
     }
-    return read.map(version -> versionResponse(base, version, 200));
+    return read.map(version -> entry.ifNoneMatch() != null && entry.ifNoneMatch().refuses(version.version(), false)
+        ? new JsonObject().put("response", new JsonObject().put("status", status(304))
+            .put("etag", FhirHeaders.etag(version.version())))
+        : versionResponse(base, version, 200));
   }
 
   /** A PATCH entry's body: a Binary holding the JSON Patch document (base64 data), as FHIR transactions carry it. */
@@ -771,7 +801,7 @@ final class BundleProcessor {
 
   private static Entry withResource(Entry e, JsonObject resource) {
     return new Entry(e.index(), e.method(), e.type(), e.id(), e.vid(), e.query(), e.conditional(), resource,
-        e.ifMatch(), e.ifNoneExist(), e.fullUrl());
+        e.ifMatch(), e.ifNoneMatch(), e.ifNoneExist(), e.fullUrl());
   }
 
   /** A copy of the JSON with every string that is one of the urn:uuid fullUrls replaced by its Type/id. */

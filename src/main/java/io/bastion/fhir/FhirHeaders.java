@@ -1,5 +1,6 @@
 package io.bastion.fhir;
 
+import io.bastion.fhir.store.NoneMatch;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -64,6 +65,15 @@ public final class FhirHeaders {
       throw FhirException.of(400, "invalid", "If-Match must be a version ETag such as W/\"3\"");
     }
     return Integer.parseInt(m.group(1));
+  }
+
+  /** If-None-Match as a write's precondition, null without one; 400 when it is neither * nor version ETags. */
+  static NoneMatch ifNoneMatch(RoutingContext ctx) {
+    try {
+      return NoneMatch.parse(ctx.request().getHeader("If-None-Match"));
+    } catch (IllegalArgumentException e) {
+      throw FhirException.of(400, "invalid", e.getMessage());
+    }
   }
 
   /** Whether If-None-Match names this version (or is *). */

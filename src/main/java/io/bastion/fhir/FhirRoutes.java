@@ -16,6 +16,7 @@ import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
 import io.bastion.fhir.store.HistoryCursor;
 import io.bastion.fhir.store.HistoryQuery;
+import io.bastion.fhir.store.NoneMatch;
 import io.bastion.fhir.store.ResourceStore;
 import io.bastion.fhir.store.ResourceVersion;
 import io.bastion.fhir.store.StoreException;
@@ -297,13 +298,13 @@ public final class FhirRoutes implements RouteModule {
       String type = type(ctx);
       String id = id(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
-      refuseIfNoneMatch(ctx);
+      NoneMatch ifNoneMatch = FhirHeaders.ifNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForUpdate(type, id, resource);
       String patient = confinement.patientOf(ctx);
       confinement.requireInCompartment(type, resource, patient);
       confinement.currentInCompartment(type, id, patient, true)
-          .compose(ok -> store.update(type, id, resource, ifMatch)).onSuccess(written -> sendWritten(ctx, written))
+          .compose(ok -> store.update(type, id, resource, ifMatch, ifNoneMatch)).onSuccess(written -> sendWritten(ctx, written))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
@@ -323,7 +324,7 @@ public final class FhirRoutes implements RouteModule {
     try {
       String type = type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
-      refuseIfNoneMatch(ctx);
+      NoneMatch ifNoneMatch = FhirHeaders.ifNoneMatch(ctx);
       AccessConfinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional update");
       List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
       JsonObject resource = json.parseObject(body(ctx));
@@ -338,7 +339,7 @@ public final class FhirRoutes implements RouteModule {
           }
           resource.put("id", match.id());
           validator.checkForUpdate(type, match.id(), resource);
-          return tx.update(type, match.id(), resource, ifMatch);
+          return tx.update(type, match.id(), resource, ifMatch, ifNoneMatch);
         }
         if (ifMatch != null) {
           throw FhirException.of(412, "conflict", "If-Match was given but the search matched no resource");
@@ -353,7 +354,7 @@ public final class FhirRoutes implements RouteModule {
             return Future.failedFuture(FhirException.of(409, "conflict", "no resource matched the search, "
                 + "but the body's id belongs to another resource", "Resource.id"));
           }
-          return tx.update(type, bodyId, resource, null);
+          return tx.update(type, bodyId, resource, null, null);
         });
       })).onSuccess(written -> sendWritten(ctx, written)).onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
@@ -370,6 +371,7 @@ public final class FhirRoutes implements RouteModule {
     try {
       String type = type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
+      refuseIfNoneMatch(ctx);
       AccessConfinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional delete");
       List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
       store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
@@ -434,6 +436,7 @@ public final class FhirRoutes implements RouteModule {
       String id = id(ctx);
       String patient = confinement.patientOf(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
+      refuseIfNoneMatch(ctx);
       confinement.currentInCompartment(type, id, patient, false)
           .compose(ok -> store.delete(type, id, ifMatch)).onSuccess(deletion -> FhirAudit.respond(ctx,
           FhirAudit.entities(type, id), () -> {
@@ -676,10 +679,14 @@ public final class FhirRoutes implements RouteModule {
     return resources;
   }
 
-  /** If-None-Match on a write (create-only PUT) is not implemented; refusing beats silently overwriting. */
+  /**
+   * If-None-Match is a PUT's precondition (create only, or not over a named version); on a POST, PATCH or
+   * DELETE it has no meaning FHIR defines, and refusing beats ignoring a condition the client relies on.
+   */
   private static void refuseIfNoneMatch(RoutingContext ctx) {
     if (ctx.request().getHeader("If-None-Match") != null) {
-      throw FhirException.of(400, "not-supported", "If-None-Match is not supported on writes; use If-Match");
+      throw FhirException.of(400, "not-supported", "If-None-Match applies to reads and to PUT only; use If-Match, "
+          + "or If-None-Exist for a conditional create");
     }
   }
 

@@ -3,6 +3,7 @@ package io.bastion.fhir;
 import static io.bastion.fhir.FhirHttp.assertOutcome;
 import static io.bastion.fhir.FhirHttp.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -294,6 +295,36 @@ class FhirBundleHttpTest {
     var ok = fhir.post("/fhir", bundle("transaction", update));
     assertEquals(200, ok.statusCode(), ok.bodyAsString());
     assertEquals("W/\"3\"", entries(ok).get(0).getJsonObject("response").getString("etag"));
+  }
+
+  @Test
+  void ifNoneMatchGuardsPutEntriesAndAnswersReadEntries304() {
+    String family = unique();
+    String id = fhir.create(patient(family)).getString("id");
+    JsonObject createOnly = entry(null, patient(family).put("id", id).put("gender", "male"), "PUT", "Patient/" + id);
+    createOnly.getJsonObject("request").put("ifNoneMatch", "*");
+    String other = unique();
+    JsonArray issues = assertOutcome(fhir.post("/fhir", bundle("transaction",
+        entry(null, patient(other), "POST", "Patient"), createOnly)), 412, "conflict");
+    assertTrue(issues.encode().contains("Bundle.entry[1]"), issues.encode());
+    assertEquals(0, total("Patient?family=" + other), "the create before the refused PUT is rolled back");
+    assertEquals("1", fhir.get("/fhir/Patient/" + id).bodyAsJsonObject().getJsonObject("meta").getString("versionId"));
+
+    JsonObject cached = entry(null, null, "GET", "Patient/" + id);
+    cached.getJsonObject("request").put("ifNoneMatch", "W/\"1\"");
+    JsonObject stale = entry(null, null, "GET", "Patient/" + id);
+    stale.getJsonObject("request").put("ifNoneMatch", "W/\"5\"");
+    JsonObject search = entry(null, null, "GET", "Patient?family=" + family);
+    search.getJsonObject("request").put("ifNoneMatch", "*");
+    List<JsonObject> answered = entries(fhir.post("/fhir", bundle("batch", cached, stale, search)));
+    JsonObject notModified = answered.get(0);
+    assertEquals("304 Not Modified", notModified.getJsonObject("response").getString("status"));
+    assertEquals("W/\"1\"", notModified.getJsonObject("response").getString("etag"));
+    assertNull(notModified.getValue("resource"));
+    assertEquals("200 OK", answered.get(1).getJsonObject("response").getString("status"));
+    assertEquals(id, answered.get(1).getJsonObject("resource").getString("id"));
+    assertEquals("400 Bad Request", answered.get(2).getJsonObject("response").getString("status"),
+        "a search has no version for ifNoneMatch to name");
   }
 
   @Test

@@ -65,6 +65,18 @@ class FhirConcurrencyHttpTest {
         fhir.get("/fhir/Patient/" + id).bodyAsJsonObject().getJsonObject("meta").getString("versionId"));
   }
 
+  @Test
+  void concurrentCreateOnlyPutsOfOneIdLetExactlyOneWrite() throws Exception {
+    String id = "racing-create-only";
+    List<HttpResponse<Buffer>> responses = fireAll(i -> fhir.node().client().put("/fhir/Patient/" + id)
+        .putHeader("Content-Type", "application/fhir+json").putHeader("If-None-Match", "*")
+        .sendBuffer(Buffer.buffer(patient("Creator" + i).put("id", id).encode())));
+    assertEquals(1, responses.stream().filter(r -> r.statusCode() == 201).count(), statuses(responses));
+    assertTrue(responses.stream().allMatch(r -> r.statusCode() == 201 || r.statusCode() == 409 || r.statusCode() == 412),
+        statuses(responses));
+    assertEquals("1", fhir.get("/fhir/Patient/" + id).bodyAsJsonObject().getJsonObject("meta").getString("versionId"));
+  }
+
   private static List<HttpResponse<Buffer>> fireAll(java.util.function.IntFunction<Future<HttpResponse<Buffer>>> request)
       throws Exception {
     List<Future<HttpResponse<Buffer>>> futures = new ArrayList<>();

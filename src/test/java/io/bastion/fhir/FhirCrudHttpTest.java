@@ -171,11 +171,46 @@ class FhirCrudHttpTest {
   }
 
   @Test
-  void ifNoneMatchOnWritesIsRefusedRatherThanIgnored() {
-    var response = fhir.send(HttpMethod.PUT, "/fhir/Patient/inm-1", patient("X").put("id", "inm-1"),
-        Map.of("If-None-Match", "*"));
-    assertOutcome(response, 400, "not-supported");
-    assertEquals(404, fhir.get("/fhir/Patient/inm-1").statusCode());
+  void putWithIfNoneMatchStarOnlyCreates() {
+    String path = "/fhir/Patient/inm-star";
+    var created = fhir.send(HttpMethod.PUT, path, patient("First").put("id", "inm-star"), Map.of("If-None-Match", "*"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    var refused = fhir.send(HttpMethod.PUT, path, patient("Second").put("id", "inm-star"), Map.of("If-None-Match", "*"));
+    assertOutcome(refused, 412, "conflict");
+    JsonObject current = fhir.get(path).bodyAsJsonObject();
+    assertEquals("1", versionId(current), "the refused PUT wrote nothing");
+    assertEquals("First", current.getJsonArray("name").getJsonObject(0).getString("family"));
+
+    assertEquals(204, fhir.node().send(HttpMethod.DELETE, path, Map.of(), null).statusCode());
+    var recreated = fhir.send(HttpMethod.PUT, path, patient("Third").put("id", "inm-star"), Map.of("If-None-Match", "*"));
+    assertEquals(200, recreated.statusCode(), "a deleted resource has no current version, so * lets it be re-created");
+    assertEquals("W/\"3\"", recreated.getHeader("ETag"));
+  }
+
+  @Test
+  void putWithIfNoneMatchOnTheCurrentVersionIs412AndOnAnotherWrites() {
+    String id = fhir.create(patient("Tagged")).getString("id");
+    var refused = fhir.send(HttpMethod.PUT, "/fhir/Patient/" + id, patient("Changed").put("id", id),
+        Map.of("If-None-Match", "W/\"7\", \"1\""));
+    assertOutcome(refused, 412, "conflict");
+    assertEquals("1", versionId(fhir.get("/fhir/Patient/" + id).bodyAsJsonObject()));
+    var written = fhir.send(HttpMethod.PUT, "/fhir/Patient/" + id, patient("Changed").put("id", id),
+        Map.of("If-None-Match", "W/\"7\""));
+    assertEquals(200, written.statusCode(), written.bodyAsString());
+    assertEquals("W/\"2\"", written.getHeader("ETag"));
+  }
+
+  @Test
+  void ifNoneMatchThatIsNotAVersionOrOnAnotherWriteIsRefusedRatherThanIgnored() {
+    assertOutcome(fhir.send(HttpMethod.PUT, "/fhir/Patient/inm-bad", patient("X").put("id", "inm-bad"),
+        Map.of("If-None-Match", "\"abc\"")), 400, "invalid");
+    assertEquals(404, fhir.get("/fhir/Patient/inm-bad").statusCode());
+    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient", patient("Posted"), Map.of("If-None-Match", "*")),
+        400, "not-supported");
+    String id = fhir.create(patient("Kept")).getString("id");
+    assertOutcome(fhir.node().send(HttpMethod.DELETE, "/fhir/Patient/" + id, Map.of("If-None-Match", "W/\"9\""), null),
+        400, "not-supported");
+    assertEquals(200, fhir.get("/fhir/Patient/" + id).statusCode());
   }
 
   @Test

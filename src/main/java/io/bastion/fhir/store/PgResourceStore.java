@@ -228,7 +228,7 @@ public final class PgResourceStore implements ResourceStore {
   }
 
   @Override
-  public Future<Written> update(String type, String id, JsonObject resource, Integer ifMatch) {
+  public Future<Written> update(String type, String id, JsonObject resource, Integer ifMatch, NoneMatch ifNoneMatch) {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
     IndexRows index = indexer.index(type, stored);
@@ -248,10 +248,14 @@ public final class PgResourceStore implements ResourceStore {
                 .execute(insertParams(type, id, now, JsonText.encode(sealed), "PUT", index, tables))
                 .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", JsonText.encode(stored)), true));
           }
-          int current = locked.iterator().next().getInteger("version");
+          Row row = locked.iterator().next();
+          int current = row.getInteger("version");
           if (ifMatch != null && ifMatch != current) {
             throw new StoreException(Reason.VERSION_MISMATCH,
                 "If-Match names version " + ifMatch + " but the current version is " + current);
+          }
+          if (ifNoneMatch != null && ifNoneMatch.refuses(current, row.getBoolean("deleted"))) {
+            throw new StoreException(Reason.VERSION_MISMATCH, ifNoneMatch.refusal(current));
           }
           return conn.preparedQuery(FhirSql.UPDATE).execute(Tuple.of(type, id, utc(now), sealed, ifMatch, "PUT", index.json()))
               .map(rows -> {

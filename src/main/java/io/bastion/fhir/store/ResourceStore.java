@@ -73,8 +73,9 @@ public interface ResourceStore {
    * Replaces the resource with a new version, or creates it under the client's id when it does not exist.
    *
    * @param ifMatch the version the client believes current, or null; a mismatch fails VERSION_MISMATCH
+   * @param ifNoneMatch versions that must not be current (If-None-Match), or null; a hit fails VERSION_MISMATCH
    */
-  Future<Written> update(String type, String id, JsonObject resource, Integer ifMatch);
+  Future<Written> update(String type, String id, JsonObject resource, Integer ifMatch, NoneMatch ifNoneMatch);
 
   /**
    * Reads the current version under a row lock, applies the change to its JSON text and stores the
