@@ -7,7 +7,6 @@ import io.bastion.fhir.search.SearchResult;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
-import io.bastion.fhir.store.NoneMatch;
 import io.bastion.fhir.store.ResourceStore;
 import io.bastion.fhir.store.ResourceStore.NewResource;
 import io.bastion.fhir.store.ResourceVersion;
@@ -20,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -64,25 +62,6 @@ final class BundleProcessor {
   private static final String URN_UUID = "urn:uuid:";
   private static final String SAVEPOINT_CREATES = "SAVEPOINT bundle_creates";
   private static final String ROLLBACK_TO_CREATES = "ROLLBACK TO SAVEPOINT bundle_creates";
-
-  /** One parsed entry. */
-  private record Entry(int index, String method, String type, String id, String vid, List<Map.Entry<String, String>> query,
-      boolean conditional, JsonObject resource, Integer ifMatch, NoneMatch ifNoneMatch, String ifNoneExist,
-      String fullUrl) {
-
-    String where() {
-      return "Bundle.entry[" + index + "]";
-    }
-
-    int order() {
-      return switch (method) {
-        case "DELETE" -> 0;
-        case "POST" -> 1;
-        case "PUT", "PATCH" -> 2;
-        default -> 3;
-      };
-    }
-  }
 
   /** What a conditional create found, or the id reserved for a create. */
   private record Plan(String id, ResourceVersion existing) {
@@ -142,10 +121,10 @@ final class BundleProcessor {
   // ---- transaction ----
 
   private Future<JsonObject> transaction(JsonArray list, String base, Authorizer authorizer) {
-    List<Entry> entries = new ArrayList<>();
+    List<BundleEntry> entries = new ArrayList<>();
     List<String> patients = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      Entry entry = parse(i, list.getValue(i));
+      BundleEntry entry = BundleEntry.parse(i, list.getValue(i), types, validator);
       patients.add(authorize(entry, authorizer));
       entries.add(entry);
     }
@@ -157,7 +136,7 @@ final class BundleProcessor {
       Future<Void> resolved = Future.succeededFuture();
       for (int i = 0; i < entries.size(); i++) {
         int index = i;
-        Entry entry = entries.get(i);
+        BundleEntry entry = entries.get(i);
         resolved = resolved.compose(v -> resolveConditional(tx, searcher, entry).<Void>map(r -> {
           entries.set(index, r);
           return null;
@@ -168,9 +147,9 @@ final class BundleProcessor {
   }
 
   /** The lock keys of the conditional entries' criteria (ifNoneExist, PUT/DELETE Type?params). */
-  private static List<String> criteriaKeys(List<Entry> entries) {
+  private static List<String> criteriaKeys(List<BundleEntry> entries) {
     List<String> keys = new ArrayList<>();
-    for (Entry entry : entries) {
+    for (BundleEntry entry : entries) {
       if ("POST".equals(entry.method()) && entry.ifNoneExist() != null) {
         keys.add(criteriaKey(entry.type(), criteria(entry.ifNoneExist())));
       } else if (entry.conditional() && ("PUT".equals(entry.method()) || "DELETE".equals(entry.method()))) {
@@ -181,12 +160,12 @@ final class BundleProcessor {
   }
 
   private Future<JsonObject> planned(ResourceStore tx, SqlClient connection, SearchService searcher,
-      List<Entry> entries, List<String> patients, String base, Authorizer authorizer) {
+      List<BundleEntry> entries, List<String> patients, String base, Authorizer authorizer) {
     checkDuplicates(entries);
     Plan[] plans = new Plan[entries.size()];
     // conditional creates first, before anything is written, so their urn:uuid resolves to what they find
     Future<Void> planned = Future.succeededFuture();
-    for (Entry entry : entries) {
+    for (BundleEntry entry : entries) {
       if ("POST".equals(entry.method()) && entry.ifNoneExist() != null) {
         planned = planned.compose(v -> existing(searcher, entry).<Void>map(found -> {
           plans[entry.index()] = new Plan(found == null ? store.newId() : found.id(), found);
@@ -196,7 +175,7 @@ final class BundleProcessor {
     }
     return planned.compose(v -> {
       Map<String, String> urns = new HashMap<>();
-      for (Entry entry : entries) {
+      for (BundleEntry entry : entries) {
         if ("POST".equals(entry.method()) && plans[entry.index()] == null) {
           plans[entry.index()] = new Plan(store.newId(), null);
         }
@@ -206,17 +185,17 @@ final class BundleProcessor {
           urns.put(entry.fullUrl(), target);
         }
       }
-      List<Entry> rewritten = new ArrayList<>();
-      for (Entry entry : entries) {
-        rewritten.add(urns.isEmpty() || entry.resource() == null ? entry : withResource(entry,
+      List<BundleEntry> rewritten = new ArrayList<>();
+      for (BundleEntry entry : entries) {
+        rewritten.add(urns.isEmpty() || entry.resource() == null ? entry : entry.withResource(
             (JsonObject) rewrite(entry.resource(), urns)));
       }
-      List<Entry> ordered = new ArrayList<>(rewritten);
+      List<BundleEntry> ordered = new ArrayList<>(rewritten);
       ordered.sort((a, b) -> Integer.compare(a.order(), b.order()));
       JsonObject[] responses = new JsonObject[entries.size()];
       // tx is bound to the one transaction: the writes commit together when the chain succeeds
       Future<Void> chain = Future.succeededFuture();
-      for (List<Entry> group : pipelined(ordered, plans)) {
+      for (List<BundleEntry> group : pipelined(ordered, plans)) {
         chain = chain.compose(x -> group.size() > 1
             ? createTogether(tx, connection, group, plans, base, responses)
                 .recover(failed -> connection.query(ROLLBACK_TO_CREATES).execute()
@@ -233,10 +212,10 @@ final class BundleProcessor {
    * rows of all of them, instead of a statement per resource), behind a savepoint sent with it: when it fails,
    * the caller rolls back to the savepoint and runs the creates one by one to find the failing entry.
    */
-  private static Future<Void> createTogether(ResourceStore tx, SqlClient connection, List<Entry> creates, Plan[] plans,
+  private static Future<Void> createTogether(ResourceStore tx, SqlClient connection, List<BundleEntry> creates, Plan[] plans,
       String base, JsonObject[] responses) {
     List<NewResource> resources = new ArrayList<>(creates.size());
-    for (Entry entry : creates) {
+    for (BundleEntry entry : creates) {
       resources.add(new NewResource(entry.type(), plans[entry.index()].id(), entry.resource()));
     }
     Future<?> savepoint = connection.query(SAVEPOINT_CREATES).execute();
@@ -254,10 +233,10 @@ final class BundleProcessor {
    * order, and after the first failure the rest fail as "transaction aborted", so the first failure to arrive
    * is the first entry that failed.
    */
-  private Future<Void> sendTogether(ResourceStore tx, List<Entry> group, Plan[] plans, String base,
+  private Future<Void> sendTogether(ResourceStore tx, List<BundleEntry> group, Plan[] plans, String base,
       List<String> patients, Authorizer authorizer, JsonObject[] responses) {
     List<Future<Void>> sent = new ArrayList<>(group.size());
-    for (Entry entry : group) {
+    for (BundleEntry entry : group) {
       sent.add(execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
           .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
           .map(response -> {
@@ -274,10 +253,10 @@ final class BundleProcessor {
    * entry is a group of its own, run after the previous group finished. A create that does not validate
    * ends its run, so the entries before it are sent and it fails in its own turn, as one by one.
    */
-  private List<List<Entry>> pipelined(List<Entry> ordered, Plan[] plans) {
-    List<List<Entry>> groups = new ArrayList<>();
-    List<Entry> creates = new ArrayList<>();
-    for (Entry entry : ordered) {
+  private List<List<BundleEntry>> pipelined(List<BundleEntry> ordered, Plan[] plans) {
+    List<List<BundleEntry>> groups = new ArrayList<>();
+    List<BundleEntry> creates = new ArrayList<>();
+    for (BundleEntry entry : ordered) {
       boolean plainCreate = "POST".equals(entry.method()) && plans[entry.index()].existing() == null
           && validForCreate(entry);
       if (plainCreate) {
@@ -296,7 +275,7 @@ final class BundleProcessor {
     return groups;
   }
 
-  private boolean validForCreate(Entry entry) {
+  private boolean validForCreate(BundleEntry entry) {
     try {
       validator.checkForCreate(entry.type(), entry.resource());
       return true;
@@ -306,10 +285,10 @@ final class BundleProcessor {
   }
 
   /** A transaction may touch each resource once (FHIR forbids two entries on the same Type/id). */
-  private static void checkDuplicates(List<Entry> entries) {
+  private static void checkDuplicates(List<BundleEntry> entries) {
     Map<String, Integer> seen = new HashMap<>();
     Map<String, Integer> fullUrls = new HashMap<>();
-    for (Entry entry : entries) {
+    for (BundleEntry entry : entries) {
       if (entry.fullUrl() != null && entry.fullUrl().startsWith(URN_UUID)) {
         Integer before = fullUrls.putIfAbsent(entry.fullUrl(), entry.index());
         if (before != null) {
@@ -337,7 +316,7 @@ final class BundleProcessor {
       chain = chain.compose(v -> {
         Future<JsonObject> one;
         try {
-          Entry parsed = parse(index, list.getValue(index));
+          BundleEntry parsed = BundleEntry.parse(index, list.getValue(index), types, validator);
           String patient = authorize(parsed, authorizer);
           List<String> keys = criteriaKeys(List.of(parsed));
           // a conditional entry runs in its own transaction holding its criteria's lock (see transaction())
@@ -356,7 +335,7 @@ final class BundleProcessor {
     return chain.map(v -> responseBundle("batch-response", responses));
   }
 
-  private Future<JsonObject> batchEntry(ResourceStore on, SearchService searcher, Entry parsed, String base,
+  private Future<JsonObject> batchEntry(ResourceStore on, SearchService searcher, BundleEntry parsed, String base,
       String patient, Authorizer authorizer) {
     return resolveConditional(on, searcher, parsed).compose(entry -> {
       Future<Plan> plan = !"POST".equals(entry.method()) ? Future.succeededFuture(null)
@@ -378,144 +357,8 @@ final class BundleProcessor {
 
   // ---- one entry ----
 
-  private Entry parse(int index, Object value) {
-    String where = "Bundle.entry[" + index + "]";
-    if (!(value instanceof JsonObject entry)) {
-      throw FhirException.of(400, "structure", where + " must be an object", where);
-    }
-    if (!(entry.getValue("request") instanceof JsonObject request)) {
-      throw FhirException.of(400, "required", where + ": request is missing", where + ".request");
-    }
-    String method = request.getValue("method") instanceof String m ? m : null;
-    if (method == null || !List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
-      throw FhirException.of(400, "value", where + ": request.method must be GET, POST, PUT, PATCH or DELETE",
-          where + ".request.method");
-    }
-    if (!(request.getValue("url") instanceof String url) || url.isEmpty()) {
-      throw FhirException.of(400, "required", where + ": request.url is missing", where + ".request.url");
-    }
-    String path = url;
-    String queryText = null;
-    int q = url.indexOf('?');
-    if (q >= 0) {
-      path = url.substring(0, q);
-      queryText = url.substring(q + 1);
-    }
-    if (path.startsWith("/")) {
-      path = path.substring(1);
-    }
-    String[] parts = path.split("/", -1);
-    String type = parts[0];
-    if (AuditEventRoutes.TYPE.equals(type)) {
-      throw FhirException.of(405, "not-supported", where + ": AuditEvent is read-only here; read and search it at "
-          + "/fhir/AuditEvent", where + ".request.url");
-    }
-    if (!types.isKnown(type)) {
-      throw FhirException.of(404, "not-supported", where + ": request.url does not start with an R4 resource type",
-          where + ".request.url");
-    }
-    String id = parts.length > 1 ? parts[1] : null;
-    String vid = null;
-    boolean shapeOk = switch (parts.length) {
-      case 1 -> true;
-      case 2 -> true;
-      case 4 -> "GET".equals(method) && "_history".equals(parts[2]) && parts[3].matches("[1-9][0-9]{0,8}");
-      default -> false;
-    };
-    if (parts.length == 4) {
-      vid = parts[3];
-    }
-    if (!shapeOk || (id != null && !validator.isValidId(id))) {
-      throw FhirException.of(400, "value", where + ": request.url must be Type, Type/id or Type?parameters "
-          + "(relative to the base)", where + ".request.url");
-    }
-    List<Map.Entry<String, String>> query = query(queryText);
-    boolean conditional = queryText != null && id == null;
-    switch (method) {
-      case "POST" -> {
-        if (id != null || queryText != null) {
-          throw FhirException.of(400, "not-supported", where + ": a POST entry's url is the resource type only",
-              where + ".request.url");
-        }
-      }
-      case "PUT", "PATCH", "DELETE" -> {
-        if (id == null && !(conditional && !"PATCH".equals(method))) {
-          throw FhirException.of(400, "not-supported", where + ": conditional " + method.toLowerCase()
-              + " (Type?parameters) is not supported; name the resource as Type/id", where + ".request.url");
-        }
-      }
-      default -> {
-      }
-    }
-    JsonObject resource = null;
-    if ("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method)) {
-      if (!(entry.getValue("resource") instanceof JsonObject r)) {
-        throw FhirException.of(400, "required", where + ": a " + method + " entry needs a resource", where + ".resource");
-      }
-      resource = r;
-    }
-    Integer ifMatch = null;
-    if (request.getValue("ifMatch") instanceof String tag) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:W/)?\"([1-9][0-9]{0,8})\"").matcher(tag.trim());
-      if (!m.matches()) {
-        throw FhirException.of(400, "invalid", where + ": request.ifMatch must be a version ETag such as W/\"3\"",
-            where + ".request.ifMatch");
-      }
-      ifMatch = Integer.parseInt(m.group(1));
-    }
-    String ifNoneExist = request.getValue("ifNoneExist") instanceof String s ? s : null;
-    if (ifNoneExist != null && !"POST".equals(method)) {
-      throw FhirException.of(400, "not-supported", where + ": request.ifNoneExist applies to POST entries only",
-          where + ".request.ifNoneExist");
-    }
-    NoneMatch ifNoneMatch = ifNoneMatch(request, method, id, vid, where);
-    String fullUrl = entry.getValue("fullUrl") instanceof String f ? f : null;
-    return new Entry(index, method, type, id, vid, query, conditional, resource, ifMatch, ifNoneMatch, ifNoneExist,
-        fullUrl);
-  }
-
-  /**
-   * request.ifNoneMatch: a PUT's precondition, or a read's "not modified" check (answered 304, as over HTTP);
-   * on any other entry it has no meaning, and refusing beats ignoring a condition the client relies on.
-   */
-  private static NoneMatch ifNoneMatch(JsonObject request, String method, String id, String vid, String where) {
-    Object value = request.getValue("ifNoneMatch");
-    if (value == null) {
-      return null;
-    }
-    boolean read = "GET".equals(method) && id != null && vid == null;
-    if (!read && !"PUT".equals(method)) {
-      throw FhirException.of(400, "not-supported", where + ": request.ifNoneMatch applies to PUT entries and to "
-          + "reads by id only", where + ".request.ifNoneMatch");
-    }
-    try {
-      return NoneMatch.parse(value instanceof String text ? text : "");
-    } catch (IllegalArgumentException e) {
-      throw FhirException.of(400, "invalid", where + ": request.ifNoneMatch must be * or version ETags such as W/\"3\"",
-          where + ".request.ifNoneMatch");
-    }
-  }
-
-  private static List<Map.Entry<String, String>> query(String text) {
-    List<Map.Entry<String, String>> params = new ArrayList<>();
-    if (text == null || text.isEmpty()) {
-      return params;
-    }
-    for (String pair : text.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      params.add(new AbstractMap.SimpleImmutableEntry<>(URLDecoder.decode(name, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8)));
-    }
-    return params;
-  }
-
   /** Refuses the entry (403) or answers the patient whose compartment confines it (null: unconfined). */
-  private static String authorize(Entry entry, Authorizer authorizer) {
+  private static String authorize(BundleEntry entry, Authorizer authorizer) {
     if (authorizer == null) {
       return null;
     }
@@ -543,7 +386,7 @@ final class BundleProcessor {
   }
 
   /** The one resource ifNoneExist matches, null for none; more than one is 412. */
-  private Future<ResourceVersion> existing(SearchService searcher, Entry entry) {
+  private Future<ResourceVersion> existing(SearchService searcher, BundleEntry entry) {
     try {
       return searchExisting(searcher, entry);
     } catch (RuntimeException e) {
@@ -551,10 +394,10 @@ final class BundleProcessor {
     }
   }
 
-  private Future<ResourceVersion> searchExisting(SearchService searcher, Entry entry) {
+  private Future<ResourceVersion> searchExisting(SearchService searcher, BundleEntry entry) {
     String text = entry.ifNoneExist();
     int q = text.indexOf('?');
-    return findOne(searcher, entry.type(), query(q >= 0 ? text.substring(q + 1) : text),
+    return findOne(searcher, entry.type(), BundleEntry.query(q >= 0 ? text.substring(q + 1) : text),
         entry.where() + ": request.ifNoneExist", entry.where() + ".request.ifNoneExist");
   }
 
@@ -619,7 +462,7 @@ final class BundleProcessor {
   /** A query string ("a=1&b=2", with or without a leading "Type?") as decoded parameters. */
   static List<Map.Entry<String, String>> criteria(String text) {
     int q = text.indexOf('?');
-    return query(q >= 0 ? text.substring(q + 1) : text);
+    return BundleEntry.query(q >= 0 ? text.substring(q + 1) : text);
   }
 
   /**
@@ -627,14 +470,14 @@ final class BundleProcessor {
    * with no match creates under the body's id (when free) or a new server id; DELETE with no match keeps a
    * null id (nothing to delete). Other entries are answered unchanged.
    */
-  private Future<Entry> resolveConditional(ResourceStore store, SearchService searcher, Entry entry) {
+  private Future<BundleEntry> resolveConditional(ResourceStore store, SearchService searcher, BundleEntry entry) {
     if (!entry.conditional() || !("PUT".equals(entry.method()) || "DELETE".equals(entry.method()))) {
       return Future.succeededFuture(entry);
     }
     return findOne(searcher, entry.type(), entry.query(), entry.where() + ": request.url", entry.where() + ".request.url")
         .compose(match -> {
           if ("DELETE".equals(entry.method())) {
-            return Future.succeededFuture(match == null ? entry : withId(entry, match.id(), entry.resource()));
+            return Future.succeededFuture(match == null ? entry : entry.withId(match.id(), entry.resource()));
           }
           JsonObject resource = entry.resource().copy();
           String bodyId = resource.getValue("id") instanceof String s ? s : null;
@@ -643,7 +486,7 @@ final class BundleProcessor {
               throw FhirException.of(400, "invalid", entry.where() + ": the resource's id is not the id of the "
                   + "resource the search matched", entry.where() + ".resource.id");
             }
-            return Future.succeededFuture(withId(entry, match.id(), resource.put("id", match.id())));
+            return Future.succeededFuture(entry.withId(match.id(), resource.put("id", match.id())));
           }
           if (entry.ifMatch() != null) {
             throw FhirException.of(412, "conflict", entry.where() + ": request.ifMatch was given but the search "
@@ -651,25 +494,20 @@ final class BundleProcessor {
           }
           if (bodyId == null) {
             String id = store.newId();
-            return Future.succeededFuture(withId(entry, id, resource.put("id", id)));
+            return Future.succeededFuture(entry.withId(id, resource.put("id", id)));
           }
           return store.read(entry.type(), bodyId).transform(read -> read.succeeded()
               ? Future.failedFuture(FhirException.of(409, "conflict", entry.where() + ": no resource matched the "
                   + "search, but the resource's id belongs to another resource", entry.where() + ".resource.id"))
-              : Future.succeededFuture(withId(entry, bodyId, resource)));
+              : Future.succeededFuture(entry.withId(bodyId, resource)));
         });
-  }
-
-  private static Entry withId(Entry e, String id, JsonObject resource) {
-    return new Entry(e.index(), e.method(), e.type(), id, e.vid(), e.query(), false, resource, e.ifMatch(),
-        e.ifNoneMatch(), e.ifNoneExist(), e.fullUrl());
   }
 
   private SearchRequest.Limits searchLimits() {
     return new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), maxIncludes);
   }
 
-  private Future<JsonObject> execute(ResourceStore on, Entry entry, Plan plan, String base, String patient,
+  private Future<JsonObject> execute(ResourceStore on, BundleEntry entry, Plan plan, String base, String patient,
       Authorizer authorizer) {
     try {
       return switch (entry.method()) {
@@ -706,7 +544,7 @@ final class BundleProcessor {
     }
   }
 
-  private Future<JsonObject> get(ResourceStore on, Entry entry, String base, String patient, Authorizer authorizer) {
+  private Future<JsonObject> get(ResourceStore on, BundleEntry entry, String base, String patient, Authorizer authorizer) {
     if (entry.id() == null) {
       SearchRequest request = SearchRequest.parse(searchParameters, entry.type(), entry.query(), false, searchLimits(),
           clock.instant());
@@ -754,7 +592,7 @@ final class BundleProcessor {
   }
 
   /** A PATCH entry's body: a Binary holding the JSON Patch document (base64 data), as FHIR transactions carry it. */
-  private Object patchDocument(Entry entry) {
+  private Object patchDocument(BundleEntry entry) {
     JsonObject binary = entry.resource();
     if (!"Binary".equals(binary.getValue("resourceType")) || !(binary.getValue("data") instanceof String data)) {
       throw FhirException.of(400, "not-supported", entry.where() + ": a PATCH entry's resource must be a Binary whose "
@@ -799,11 +637,6 @@ final class BundleProcessor {
 
   // ---- helpers ----
 
-  private static Entry withResource(Entry e, JsonObject resource) {
-    return new Entry(e.index(), e.method(), e.type(), e.id(), e.vid(), e.query(), e.conditional(), resource,
-        e.ifMatch(), e.ifNoneMatch(), e.ifNoneExist(), e.fullUrl());
-  }
-
   /** A copy of the JSON with every string that is one of the urn:uuid fullUrls replaced by its Type/id. */
   private static Object rewrite(Object value, Map<String, String> urns) {
     if (value instanceof JsonObject object) {
@@ -826,7 +659,7 @@ final class BundleProcessor {
     return HttpResponseStatus.valueOf(code).toString();
   }
 
-  private static FhirException named(Entry entry, Throwable failure) {
+  private static FhirException named(BundleEntry entry, Throwable failure) {
     return named(entry.index(), failure);
   }
 
