@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The real PostgreSQL and Redis the tests use, resolved the way Bastion resolves them: a server on
@@ -54,16 +55,34 @@ public final class TestStores {
 
   /**
    * Drops this run's databases, so that a developer's PostgreSQL does not collect a hundred of them per run.
-   * FORCE ends sessions a test left open. If the embedded server stopped first, they stay in its cluster
-   * under target/ until the next clean.
+   * FORCE ends sessions a test left open. Each DROP DATABASE waits for a checkpoint, which takes seconds while a
+   * benchmark dirties shared buffers; concurrent drops share checkpoints, so they run on a few connections at
+   * once (one after another, 40 drops outlasted surefire's wait for the exiting JVM, which then killed it and left
+   * them all). If the embedded server stopped first, they stay in its cluster under target/ until the next clean.
    */
   private static synchronized void dropCreated(String admin, String user) {
-    try (Connection c = DriverManager.getConnection(admin, user, null); Statement s = c.createStatement()) {
-      for (String name : created) {
-        s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    ConcurrentLinkedQueue<String> left = new ConcurrentLinkedQueue<>(created);
+    List<Thread> droppers = new ArrayList<>();
+    for (int i = 0; i < Math.min(4, created.size()); i++) {
+      Thread dropper = new Thread(() -> {
+        try (Connection c = DriverManager.getConnection(admin, user, null); Statement s = c.createStatement()) {
+          for (String name = left.poll(); name != null; name = left.poll()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+          }
+        } catch (SQLException e) {
+          System.err.println("test databases not dropped: " + e.getMessage());
+        }
+      }, "drop-test-databases-" + i);
+      dropper.start();
+      droppers.add(dropper);
+    }
+    for (Thread dropper : droppers) {
+      try {
+        dropper.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
-    } catch (SQLException e) {
-      System.err.println("test databases not dropped: " + e.getMessage());
     }
   }
 
