@@ -1,6 +1,7 @@
 package io.bastion.fhir;
 
 import io.bastion.auth.Interaction;
+import io.bastion.db.ConnectionLoss;
 import io.bastion.fhir.search.PatientCompartment;
 import io.bastion.fhir.search.SearchBundle;
 import io.bastion.fhir.search.SearchResult;
@@ -348,6 +349,9 @@ final class BundleProcessor {
   private JsonObject failedResponse(int index, Throwable failure) {
     FhirException named = failure instanceof FhirException || failure instanceof StoreException
         ? named(index, failure)
+        : ConnectionLoss.is(failure)
+        ? FhirException.of(503, "transient", "Bundle.entry[" + index + "]: the database connection failed on this "
+            + "entry; retry it", "Bundle.entry[" + index + "]")
         : FhirException.of(500, "exception", "Bundle.entry[" + index + "]: the server failed on this entry",
             "Bundle.entry[" + index + "]");
     return new JsonObject().put("response", new JsonObject()

@@ -14,6 +14,7 @@ import io.bastion.fhir.search.SearchResult;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
+import io.bastion.db.ConnectionLoss;
 import io.bastion.fhir.store.HistoryCursor;
 import io.bastion.fhir.store.HistoryQuery;
 import io.bastion.fhir.store.NoneMatch;
@@ -33,12 +34,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.SocketException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -794,13 +792,9 @@ public final class FhirRoutes implements RouteModule {
       };
       FhirAudit.failed(ctx, status, () -> ErrorRenderer.renderOutcome(ctx, status,
           new JsonArray().add(FhirException.issue("error", code, refused.getMessage(), null))));
-    } else if (failure instanceof ClosedConnectionException || failure instanceof SocketException
-        || failure.getClass() == IOException.class) {
-      // PostgreSQL dropped the connection under the statement (a restart, a failover, a killed backend: Vert.x
-      // reports a closed connection, the socket's reset, or the NIO socket's plain IOException "Broken pipe" when
-      // the statement is written after the drop) or cannot be reached (ConnectException): the client may retry,
-      // and the next statement tries a new connection. Only that exact class: Jackson's parse errors are
-      // IOExceptions too, and they are not transient.
+    } else if (ConnectionLoss.is(failure)) {
+      // PostgreSQL dropped the connection under the statement or cannot be reached: the client may retry, and the
+      // next statement tries a new connection
       LOG.warn("a FHIR request's database connection failed; answering 503: {}", failure.getMessage());
       ctx.response().putHeader("Retry-After", "1");
       FhirAudit.failed(ctx, 503, () -> ErrorRenderer.renderOutcome(ctx, 503, new JsonArray().add(FhirException.issue(
