@@ -1,5 +1,6 @@
 package io.bastion.gateway;
 
+import io.bastion.db.ConnectionLoss;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +44,14 @@ public final class ErrorRenderer {
     if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       detail = http.getPayload() != null ? http.getPayload() : defaultDetail(status);
+    } else if (failure != null && ConnectionLoss.is(failure)) {
+      // PostgreSQL went away under the request (restart, failover): not a bug, and the client may retry
+      status = 503;
+      RequestContext request = RequestContext.of(ctx);
+      LOG.warn("request {} lost its database connection on route {}; answering 503: {}",
+          request == null ? "-" : request.requestId(), ResponseObserver.routeTemplate(ctx), failure.getMessage());
+      ctx.response().putHeader("Retry-After", "1");
+      detail = "the database connection failed while answering; retry";
     } else if (status >= 500 || failure != null) {
       status = failure != null && status < 500 ? 500 : status;
       RequestContext request = RequestContext.of(ctx);
