@@ -102,7 +102,7 @@ record BundleEntry(int index, String method, String type, String id, String vid,
       throw FhirException.of(400, "value", where + ": request.url must be Type, Type/id or Type?parameters "
           + "(relative to the base)", where + ".request.url");
     }
-    List<Map.Entry<String, String>> query = query(queryText);
+    List<Map.Entry<String, String>> query = query(queryText, where, "request.url");
     boolean conditional = queryText != null && id == null;
     switch (method) {
       case "POST" -> {
@@ -140,6 +140,9 @@ record BundleEntry(int index, String method, String type, String id, String vid,
     if (ifNoneExist != null && !"POST".equals(method)) {
       throw FhirException.of(400, "not-supported", where + ": request.ifNoneExist applies to POST entries only",
           where + ".request.ifNoneExist");
+    }
+    if (ifNoneExist != null) {
+      query(ifNoneExist.substring(ifNoneExist.indexOf('?') + 1), where, "request.ifNoneExist");
     }
     NoneMatch ifNoneMatch = ifNoneMatch(request, method, id, vid, where);
     String fullUrl = entry.getValue("fullUrl") instanceof String f ? f : null;
@@ -182,9 +185,22 @@ record BundleEntry(int index, String method, String type, String id, String vid,
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
-      params.add(new AbstractMap.SimpleImmutableEntry<>(URLDecoder.decode(name, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8)));
+      try {
+        params.add(new AbstractMap.SimpleImmutableEntry<>(URLDecoder.decode(name, StandardCharsets.UTF_8),
+            URLDecoder.decode(value, StandardCharsets.UTF_8)));
+      } catch (IllegalArgumentException e) {
+        throw FhirException.of(400, "invalid", "the query has a malformed %-escape (% must be followed by two hex digits)");
+      }
     }
     return params;
+  }
+
+  /** {@link #query} for this entry's field: a malformed query names the entry and the field. */
+  private static List<Map.Entry<String, String>> query(String text, String where, String field) {
+    try {
+      return query(text);
+    } catch (FhirException e) {
+      throw FhirException.of(400, "invalid", where + ": " + field + " has a malformed %-escape", where + "." + field);
+    }
   }
 }

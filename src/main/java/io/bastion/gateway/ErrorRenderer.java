@@ -1,6 +1,7 @@
 package io.bastion.gateway;
 
 import io.bastion.db.ConnectionLoss;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,6 +53,11 @@ public final class ErrorRenderer {
           request == null ? "-" : request.requestId(), ResponseObserver.routeTemplate(ctx), failure.getMessage());
       ctx.response().putHeader("Retry-After", "1");
       detail = "the database connection failed while answering; retry";
+    } else if (failure != null && malformedForm(failure)) {
+      status = 400;
+      detail = "the body is not valid application/x-www-form-urlencoded (a bad %-escape or a parameter without a name)";
+    } else if (failure != null && status >= 400 && status < 500) {
+      detail = defaultDetail(status); // a handler refused the request with a client error and said why in its log
     } else if (status >= 500 || failure != null) {
       status = failure != null && status < 500 ? 500 : status;
       RequestContext request = RequestContext.of(ctx);
@@ -62,6 +68,26 @@ public final class ErrorRenderer {
       detail = defaultDetail(status);
     }
     render(ctx, status, detail);
+  }
+
+  /**
+   * The request's form body could not be decoded: Vert.x hands form bodies to Netty's decoder, which throws a
+   * DecoderException for a bad %-escape and a bare IllegalArgumentException for a parameter without a name.
+   * Both are the client's input, not a server failure.
+   */
+  private static boolean malformedForm(Throwable failure) {
+    if (failure instanceof DecoderException) {
+      return true;
+    }
+    if (failure instanceof IllegalArgumentException) {
+      StackTraceElement[] frames = failure.getStackTrace();
+      for (int i = 0; i < Math.min(frames.length, 8); i++) {
+        if (frames[i].getClassName().startsWith("io.netty.handler.codec.http.multipart.")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Ends the response with an error in the format the path calls for. */

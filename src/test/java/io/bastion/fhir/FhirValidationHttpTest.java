@@ -31,6 +31,26 @@ class FhirValidationHttpTest {
   }
 
   @Test
+  void malformedPercentEscapesAndNamelessFormParametersAre400() {
+    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient", patient("Esc"), Map.of("If-None-Exist", "family=%zz")),
+        400, "invalid");
+    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient/_search", "family=%zz",
+        Map.of("Content-Type", "application/x-www-form-urlencoded")), 400, "invalid");
+    assertOutcome(fhir.send(HttpMethod.POST, "/fhir/Patient/_search", "=x",
+        Map.of("Content-Type", "application/x-www-form-urlencoded")), 400, "invalid");
+    JsonObject search = new JsonObject().put("request", new JsonObject().put("method", "GET").put("url", "Patient?family=%zz"));
+    JsonObject conditional = new JsonObject().put("resource", patient("Esc")).put("request", new JsonObject()
+        .put("method", "POST").put("url", "Patient").put("ifNoneExist", "family=%G1"));
+    for (JsonObject entry : new JsonObject[] {search, conditional}) {
+      var issues = assertOutcome(fhir.post("/fhir", new JsonObject().put("resourceType", "Bundle").put("type", "transaction")
+          .put("entry", new JsonArray().add(entry))), 400, "invalid");
+      assertTrue(issues.getJsonObject(0).getJsonArray("expression").getString(0).startsWith("Bundle.entry[0].request."),
+          issues.encode());
+    }
+    assertEquals(0, fhir.get("/fhir/Patient?family=Esc&_total=accurate").bodyAsJsonObject().getInteger("total"));
+  }
+
+  @Test
   void resourceTypeMustMatchTheUrlAndBeKnown() {
     var mismatch = assertOutcome(fhir.post("/fhir/Patient", new JsonObject().put("resourceType", "Observation")), 400,
         "invalid");
