@@ -18,7 +18,10 @@ public final class ConnectionLoss {
   private ConnectionLoss() {
   }
 
-  /** The failure or one of its causes (a transaction's rollback may wrap it) is a lost connection. */
+  /**
+   * The failure or one of its causes (a transaction's rollback may wrap it) is a lost database connection, by the
+   * SQL client's own signs only: any route's failure may be judged by this (a client's broken pipe is not one).
+   */
   public static boolean is(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (isItself(t)) {
@@ -28,14 +31,20 @@ public final class ConnectionLoss {
     return false;
   }
 
+  /**
+   * As {@link #is}, for a failure known to come from a database statement: then a reset socket, an unreachable
+   * server or the NIO socket's plain IOException ("Broken pipe", when the statement is written after the drop) is
+   * the database's connection too.
+   */
+  public static boolean ofStatement(Throwable failure) {
+    return is(failure) || failure instanceof SocketException
+        // only that exact class: Jackson's parse errors are IOExceptions too, and they are not transient
+        || failure.getClass() == IOException.class;
+  }
+
   private static boolean isItself(Throwable failure) {
-    if (failure instanceof ClosedConnectionException || failure instanceof SocketException) {
-      return true; // the connection closed under the statement, the socket was reset, or nothing answers
-    }
-    if (failure.getClass() == IOException.class) {
-      // the NIO socket's "Broken pipe" when the statement is written after the drop; only that exact class:
-      // Jackson's parse errors are IOExceptions too, and they are not transient
-      return true;
+    if (failure instanceof ClosedConnectionException) {
+      return true; // the connection closed under the statement
     }
     if (failure.getClass() == VertxException.class) {
       String message = failure.getMessage();

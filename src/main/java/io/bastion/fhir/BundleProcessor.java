@@ -349,7 +349,7 @@ final class BundleProcessor {
   private JsonObject failedResponse(int index, Throwable failure) {
     FhirException named = failure instanceof FhirException || failure instanceof StoreException
         ? named(index, failure)
-        : ConnectionLoss.is(failure)
+        : ConnectionLoss.ofStatement(failure)
         ? FhirException.of(503, "transient", "Bundle.entry[" + index + "]: the database connection failed on this "
             + "entry; retry it", "Bundle.entry[" + index + "]")
         : FhirException.of(500, "exception", "Bundle.entry[" + index + "]: the server failed on this entry",

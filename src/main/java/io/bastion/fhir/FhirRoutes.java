@@ -792,7 +792,7 @@ public final class FhirRoutes implements RouteModule {
       };
       FhirAudit.failed(ctx, status, () -> ErrorRenderer.renderOutcome(ctx, status,
           new JsonArray().add(FhirException.issue("error", code, refused.getMessage(), null))));
-    } else if (ConnectionLoss.is(failure)) {
+    } else if (ConnectionLoss.ofStatement(failure)) {
       // PostgreSQL dropped the connection under the statement or cannot be reached: the client may retry, and the
       // next statement tries a new connection
       LOG.warn("a FHIR request's database connection failed; answering 503: {}", failure.getMessage());

@@ -51,7 +51,9 @@ public final class ErrorRenderer {
       RequestContext request = RequestContext.of(ctx);
       LOG.warn("request {} lost its database connection on route {}; answering 503: {}",
           request == null ? "-" : request.requestId(), ResponseObserver.routeTemplate(ctx), failure.getMessage());
-      ctx.response().putHeader("Retry-After", "1");
+      if (!ctx.response().headWritten()) {
+        ctx.response().putHeader("Retry-After", "1");
+      }
       detail = "the database connection failed while answering; retry";
     } else if (failure != null && malformedForm(failure)) {
       status = 400;

@@ -16,13 +16,22 @@ class ConnectionLossTest {
   @Test
   void aConnectionThatWentAwayIsALoss() {
     assertTrue(ConnectionLoss.is(ClosedConnectionException.INSTANCE));
-    assertTrue(ConnectionLoss.is(new ConnectException("Connection refused")));
-    assertTrue(ConnectionLoss.is(new IOException("Broken pipe")));
     // what Vert.x answers for a statement given to a connection that closed a moment before
     assertTrue(ConnectionLoss.is(VertxException.noStackTrace("Connection is not active now, current status: CLOSED")));
     assertTrue(ConnectionLoss.is(pg("57P01"))); // terminating connection due to administrator command
     assertTrue(ConnectionLoss.is(pg("08006")));
-    assertTrue(ConnectionLoss.is(new IllegalStateException(new IOException("Broken pipe"))), "wrapped");
+    assertTrue(ConnectionLoss.is(new IllegalStateException(ClosedConnectionException.INSTANCE)), "wrapped");
+  }
+
+  @Test
+  void aSocketsFailureIsALossOnlyWhenAStatementMetIt() {
+    for (Exception socket : new Exception[] {new ConnectException("Connection refused"), new IOException("Broken pipe")}) {
+      assertTrue(ConnectionLoss.ofStatement(socket), socket.toString());
+      // on any route it may be the HTTP client's own connection (a browser that went away): not the database's
+      assertFalse(ConnectionLoss.is(socket), socket.toString());
+    }
+    assertTrue(ConnectionLoss.ofStatement(pg("57P01")));
+    assertFalse(ConnectionLoss.ofStatement(new JsonParseException(null, "bad JSON")));
   }
 
   @Test

@@ -28,6 +28,8 @@ class ErrorRendererTest {
     Router router = Router.router(vertx);
     router.get("/admin/api/lost").handler(ctx -> ctx.fail(ClosedConnectionException.INSTANCE));
     router.get("/admin/api/bug").handler(ctx -> ctx.fail(new IllegalStateException("a bug")));
+    // the static handler fails so when the browser went away mid-file: not a lost database connection
+    router.get("/admin/gone").handler(ctx -> ctx.fail(new java.io.IOException("Broken pipe")));
     router.errorHandler(500, ErrorRenderer::renderFailure);
     server = vertx.createHttpServer().requestHandler(router).listen(0).await(10, TimeUnit.SECONDS);
     client = WebClient.create(vertx);
@@ -54,6 +56,13 @@ class ErrorRendererTest {
     assertEquals(500, response.statusCode());
     assertEquals(null, response.getHeader("Retry-After"));
     assertEquals(-1, response.bodyAsString().indexOf("a bug"));
+  }
+
+  @Test
+  void theHttpClientsOwnBrokenPipeIsNotADatabaseLoss() throws Exception {
+    HttpResponse<Buffer> response = get("/admin/gone");
+    assertEquals(500, response.statusCode());
+    assertEquals(null, response.getHeader("Retry-After"));
   }
 
   private static HttpResponse<Buffer> get(String path) throws Exception {
