@@ -20,13 +20,13 @@ public final class BearerChallenge {
     String header = switch (reason) {
       case MISSING -> "Bearer realm=\"" + REALM + "\"";
       case BAD_REQUEST -> challenge("invalid_request", reason.description());
-      case KEYS_UNAVAILABLE -> null;
+      case KEYS_UNAVAILABLE, BUSY -> null; // not the token's fault: no challenge, a retry
       default -> challenge("invalid_token", reason.description());
     };
     if (header != null) {
       ctx.response().putHeader("WWW-Authenticate", header);
     }
-    if (reason == TokenFailure.KEYS_UNAVAILABLE) {
+    if (reason.status() == 503) {
       ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, retryAfterSeconds)));
     }
     ErrorRenderer.render(ctx, reason.status(), reason.description());

@@ -20,7 +20,8 @@ public enum TokenFailure {
   NOT_YET_VALID("not_yet_valid", "the token is not valid yet"),
   WRONG_ISSUER("wrong_issuer", "the token was issued by an issuer this server does not trust"),
   WRONG_AUDIENCE("wrong_audience", "the token is not meant for this server"),
-  KEYS_UNAVAILABLE("keys_unavailable", "the identity provider's keys cannot be fetched; retry later");
+  KEYS_UNAVAILABLE("keys_unavailable", "the identity provider's keys cannot be fetched; retry later"),
+  BUSY("busy", "too many new tokens are being checked at once; retry");
 
   private final String code;
   private final String description;
@@ -43,7 +44,7 @@ public enum TokenFailure {
   /** The HTTP status the refusal maps to: 503 when Bastion, not the token, is at fault. */
   public int status() {
     return switch (this) {
-      case KEYS_UNAVAILABLE -> 503;
+      case KEYS_UNAVAILABLE, BUSY -> 503;
       case BAD_REQUEST -> 400;
       default -> 401;
     };

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +32,12 @@ import org.slf4j.LoggerFactory;
  * {@code aud}, {@code exp}, {@code nbf} and {@code iat} are checked against an injected clock with a
  * bounded skew. The token itself never reaches a log line or an exception message.
  * <p>
- * Event-loop safe: with cached keys, {@link #verify} completes synchronously (one signature check);
- * only a JWKS fetch is asynchronous, and its result is handed back on the caller's context.
+ * Event-loop safe: a token seen before completes synchronously from the cache of verified tokens. The signature
+ * check of a new one leaves the event loop (an ES256 check costs ~1 ms of the JDK's ECDSA, and a flood of forged
+ * tokens under a published {@code kid} must not hold the loops that serve everyone else): it runs on one worker
+ * thread, so such a flood takes at most one core, and beyond {@link #MAX_CHECKS_WAITING} waiting checks a new
+ * token is refused at once with {@link TokenFailure#BUSY} (503, retry). A JWKS fetch is asynchronous too. Either
+ * result is handed back on the caller's context.
  */
 public final class TokenVerifier {
 
@@ -39,6 +45,8 @@ public final class TokenVerifier {
   private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
   private static final Base64.Encoder B64URL_OUT = Base64.getUrlEncoder().withoutPadding();
   private static final int MAX_KID_LENGTH = 256;
+  /** At ~1 ms per ES256 check, a new token waits at most ~64 ms for the worker before it is refused as BUSY. */
+  static final int MAX_CHECKS_WAITING = 64;
 
   private final AuthConfig config;
   private final Clock clock;
@@ -48,8 +56,11 @@ public final class TokenVerifier {
   private final VerifiedTokens verified;
   /** Bastion's own issuer and keys, or null when its token endpoint is off. */
   private final LocalIssuer local;
+  private final WorkerExecutor signatureChecks;
+  private final AtomicInteger checksWaiting = new AtomicInteger();
 
-  private TokenVerifier(AuthConfig config, Clock clock, KeyRing keys, LocalIssuer local) {
+  private TokenVerifier(Vertx vertx, AuthConfig config, Clock clock, KeyRing keys, LocalIssuer local) {
+    this.signatureChecks = vertx.createSharedWorkerExecutor("bastion-token-signatures", 1);
     this.config = config;
     this.clock = clock;
     this.keys = keys;
@@ -91,7 +102,7 @@ public final class TokenVerifier {
       // the first use of the JCA key factories loads providers: not on an event loop
       return vertx.executeBlocking(() -> new KeyRing(vertx, config, clock, statics), false);
     }).compose(ring -> {
-      TokenVerifier verifier = new TokenVerifier(config, clock, ring, local);
+      TokenVerifier verifier = new TokenVerifier(vertx, config, clock, ring, local);
       if (!config.issuer().isEmpty()) {
         LOG.info("bearer tokens: issuer {}, audience {}, {} static keys, JWKS {}, algorithms {}", config.issuer(),
             config.audience(), ring.staticKeyCount(), config.jwksUrl() == null ? "none" : config.jwksUrl(), verifier.accepted);
@@ -133,7 +144,7 @@ public final class TokenVerifier {
       KeySet current = keys.current();
       KeySet.Lookup lookup = current.lookup(parsed.alg, parsed.kid);
       if (lookup == KeySet.Lookup.FOUND) {
-        return Future.succeededFuture(check(current, token, parsed));
+        return checkedOffLoop(current, token, parsed, config.issuer(), config.audience());
       }
       if (lookup == KeySet.Lookup.ALG_MISMATCH) {
         throw new TokenException(TokenFailure.ALG_KEY_MISMATCH);
@@ -160,7 +171,7 @@ public final class TokenVerifier {
     KeySet current = local.keys();
     KeySet.Lookup lookup = current.lookup(parsed.alg, parsed.kid);
     if (lookup == KeySet.Lookup.FOUND) {
-      return Future.succeededFuture(check(current, token, parsed, local.issuer(), List.of(local.fhirAudience())));
+      return checkedOffLoop(current, token, parsed, local.issuer(), List.of(local.fhirAudience()));
     }
     if (lookup == KeySet.Lookup.ALG_MISMATCH || parsed.kid == null) {
       throw new TokenException(lookup == KeySet.Lookup.ALG_MISMATCH ? TokenFailure.ALG_KEY_MISMATCH : TokenFailure.UNKNOWN_KID);
@@ -189,6 +200,7 @@ public final class TokenVerifier {
 
   public void close() {
     keys.close();
+    signatureChecks.close();
   }
 
   private record Parsed(String alg, String kid, JsonObject claims, String cacheKey) {
@@ -225,6 +237,24 @@ public final class TokenVerifier {
     checkClaimTypes(claims);
     base64(token.substring(second + 1));
     return new Parsed(algName, (String) kid, claims, cacheKey);
+  }
+
+  /**
+   * {@link #check} on the signature worker when called on an event loop (see the class comment); elsewhere (a
+   * benchmark, a worker) where it is called.
+   */
+  private Future<Principal> checkedOffLoop(KeySet keySet, String token, Parsed parsed, String issuer,
+      List<String> audience) {
+    if (!Context.isOnEventLoopThread()) {
+      return Future.succeededFuture(check(keySet, token, parsed, issuer, audience));
+    }
+    if (checksWaiting.incrementAndGet() > MAX_CHECKS_WAITING) {
+      checksWaiting.decrementAndGet();
+      throw new TokenException(TokenFailure.BUSY);
+    }
+    Future<Principal> checked = signatureChecks.executeBlocking(() -> check(keySet, token, parsed, issuer, audience),
+        false);
+    return onCallerContext(checked.onComplete(done -> checksWaiting.decrementAndGet()));
   }
 
   private Principal check(KeySet keySet, String token, Parsed parsed) {

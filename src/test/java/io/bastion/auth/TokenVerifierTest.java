@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -419,6 +420,53 @@ class TokenVerifierTest {
     }
   }
 
+
+  @Test
+  void aNewTokensSignatureIsCheckedOffTheEventLoopAndAKnownOneIsAnsweredAtOnce() throws Exception {
+    String token = TestKeys.sign(ec, claims().put("jti", "off-loop"));
+    var outcome = new java.util.concurrent.CompletableFuture<List<Object>>();
+    vertx.getOrCreateContext().runOnContext(x -> {
+      String caller = Thread.currentThread().getName();
+      var first = verifier.verify(token);
+      boolean firstAtOnce = first.isComplete();
+      first.onComplete(r -> {
+        boolean secondAtOnce = verifier.verify(token).isComplete();
+        outcome.complete(List.of(firstAtOnce, r.succeeded(), caller.equals(Thread.currentThread().getName()), secondAtOnce));
+      });
+    });
+    assertEquals(List.of(false, true, true, true), outcome.get(10, TimeUnit.SECONDS),
+        "new token: not complete at once, accepted, answered on the caller's loop; then known: complete at once");
+  }
+
+  @Test
+  void aFloodOfForgedTokensWaitsForOneWorkerAndTheRestAreRefusedAsBusy() throws Exception {
+    TestKeys.Key forger = TestKeys.ec("ec-1"); // the published kid, another key
+    int sent = TokenVerifier.MAX_CHECKS_WAITING + 1000;
+    List<String> forged = new java.util.ArrayList<>();
+    for (int i = 0; i < sent; i++) {
+      forged.add(TestKeys.sign(forger, claims().put("jti", "forged-" + i)));
+    }
+    var reasons = new java.util.concurrent.CompletableFuture<Map<TokenFailure, Integer>>();
+    vertx.getOrCreateContext().runOnContext(x -> {
+      Map<TokenFailure, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+      java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(sent);
+      for (String token : forged) {
+        verifier.verify(token).onComplete(r -> {
+          counts.merge(((TokenException) r.cause()).reason(), 1, Integer::sum);
+          if (left.decrementAndGet() == 0) {
+            reasons.complete(counts);
+          }
+        });
+      }
+    });
+    Map<TokenFailure, Integer> counts = reasons.get(60, TimeUnit.SECONDS);
+    assertEquals(java.util.Set.of(TokenFailure.BAD_SIGNATURE, TokenFailure.BUSY), counts.keySet(), counts.toString());
+    // ~1 ms per ES256 check on one worker: the loop sends faster than it checks, and what waits is bounded
+    assertTrue(counts.get(TokenFailure.BAD_SIGNATURE) >= TokenVerifier.MAX_CHECKS_WAITING, counts.toString());
+    assertTrue(counts.get(TokenFailure.BUSY) >= sent / 2, counts.toString());
+    assertEquals(503, TokenFailure.BUSY.status());
+    accepted(verifier, TestKeys.sign(ec, claims().put("jti", "after-the-flood")));
+  }
 
   static TokenFailure refusalQuietly(TokenVerifier v, String token) {
     try {
