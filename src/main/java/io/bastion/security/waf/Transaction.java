@@ -592,9 +592,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
           }
         }
         looseFrom = values.looseEnds[run];
-      } else if (!noMemberCanMatch(r, s)) {
+      } else if (!noMemberCanMatch(r, s, values.excluded[run])) {
         String variable = values.variables[run];
+        boolean[] excluded = values.excluded[run];
         for (int k = 0; k < s.size; k++) {
+          if (excluded != null && excluded[k]) {
+            continue;
+          }
           ValueMemo hit = inspect(r, s.memos[k]);
           if (hit != null) {
             runHit = true;
@@ -617,12 +621,12 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
    * requires (the condition only grows with the literals present, so it fails on each member when it fails on
    * all the members' literals together). Both unions are kept by the selection, for every rule that reads it.
    */
-  private boolean noMemberCanMatch(Rule r, Selection s) {
+  private boolean noMemberCanMatch(Rule r, Selection s, boolean[] excluded) {
     ByteSet needs = r.needs();
     if (needs == ByteSet.ALL) {
       return false; // a negated operator, or one that cannot tell what a match needs
     }
-    if (!s.anyHolds(needs)) {
+    if (!s.anyHolds(needs, excluded)) {
       return true;
     }
     io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
@@ -633,12 +637,12 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (!sharedThroughout(r)) {
       return false; // the union would scan every member's form that only this rule tests: its own check is cheaper
     }
-    long[] hits = s.hitsThrough(chain, index);
+    long[] hits = s.hitsThrough(chain, index, excluded);
     if (r.multiMatch() && !chain.isEmpty()) {
       // the value itself and every shorter prefix's form are tested too (a copy: the unions are kept)
       hits = hits.clone();
       for (int k = 0; k < chain.steps().length; k++) {
-        hits = Selection.or(hits, s.hitsThrough(k == 0 ? chain.prefix(1).parent() : chain.prefix(k), index));
+        hits = Selection.or(hits, s.hitsThrough(k == 0 ? chain.prefix(1).parent() : chain.prefix(k), index, excluded));
       }
     }
     return !r.operator().mayMatchWithin(hits, index);
@@ -732,13 +736,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         values.addSelection(s, name, slot);
         continue;
       }
-      boolean[] excluded = s.excludedAtRuntime(v, runtimeExclusions);
-      for (int k = 0; k < s.size; k++) {
-        if (!excluded[k]) {
-          out.add(name, s.keys[k], s.memos[k].value, s.memos[k]);
-        }
-      }
-      values.endLoose(-1);
+      // read in place too, the removed members passed over: the rule can then skip the whole selection on its
+      // unions, which hold for every subset of it (a removal only takes members away)
+      values.addSelection(s, name, s.excludedAtRuntime(v, runtimeExclusions));
     }
   }
 
@@ -812,6 +812,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     int[] looseEnds = new int[4];
     /** Per run: the {@link RepeatVerdicts} slot of the include it holds, or -1. */
     int[] slots = new int[4];
+    /** Per run: for a selection, the members a runtime exclusion removes ({@link Selection#excludedAtRuntime}), or null. */
+    boolean[][] excluded = new boolean[4][];
     int runs;
 
     void clear() {
@@ -822,6 +824,15 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     /** A selection read in place; every loose value before it has been closed into a run by {@link #endLoose}. */
     void addSelection(Selection s, String variable, int slot) {
       add(s, variable, slot);
+    }
+
+    /**
+     * A selection read in place but for the members {@code excluded} marks (runtime exclusions); no verdict is
+     * kept for it. The marks stay as they are while the rule tests: only {@link #collect} works them out.
+     */
+    void addSelection(Selection s, String variable, boolean[] excluded) {
+      add(s, variable, -1);
+      this.excluded[runs - 1] = excluded;
     }
 
     /** Closes the run of loose values collected since the last run, if any: one include's values. */
@@ -838,7 +849,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         variables = java.util.Arrays.copyOf(variables, runs * 2);
         looseEnds = java.util.Arrays.copyOf(looseEnds, runs * 2);
         slots = java.util.Arrays.copyOf(slots, runs * 2);
+        excluded = java.util.Arrays.copyOf(excluded, runs * 2);
       }
+      excluded[runs] = null;
       selections[runs] = s;
       variables[runs] = variable;
       looseEnds[runs] = loose.size();
@@ -861,10 +874,23 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     /** Per transformation chain id: the union of the members' literal hits through it, null until a rule asks. */
     private long[][] hitsByChain;
 
-    /** Whether some member holds one of these bytes. */
-    boolean anyHolds(ByteSet needs) {
-      long[] b = bytes();
+    /** Whether some member, but those {@code excluded} marks (null or {@link #excludedByAny}), holds one of these bytes. */
+    boolean anyHolds(ByteSet needs, boolean[] excluded) {
+      long[] b = excluded == null ? bytes() : keptBytes();
       return needs.meets(b[0], b[1], b[2], b[3]);
+    }
+
+    /** {@link #bytes} over the members {@link #excludedByAny} leaves. */
+    private long[] keptBytes() {
+      if (keptBytes == null) {
+        keptBytes = new long[4];
+        for (int k = 0; k < size; k++) {
+          if (!excludedByAny[k]) {
+            memos[k].addBytesTo(keptBytes);
+          }
+        }
+      }
+      return keptBytes;
     }
 
     /** Or's the bytes some member holds into {@code acc}. */
@@ -885,19 +911,31 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return bytes;
     }
 
-    /** The literals (ids of {@code index}) that some member holds through the chain. */
-    long[] hitsThrough(TransformChain chain, io.bastion.security.waf.operators.LiteralIndex index) {
+    /**
+     * The literals (ids of {@code index}) that some member, but those {@code excluded} marks (null or
+     * {@link #excludedByAny}), holds through the chain: a member a removal takes from the rules is not transformed
+     * and scanned for them (a FHIR narrative, removed from most CRS rules, is the body's longest value).
+     */
+    long[] hitsThrough(TransformChain chain, io.bastion.security.waf.operators.LiteralIndex index, boolean[] excluded) {
       int chainCount = rules.chainCount();
-      if (hitsByChain == null) {
-        hitsByChain = new long[chainCount][];
+      long[][] byChain = excluded == null ? hitsByChain : keptHitsByChain;
+      if (byChain == null) {
+        byChain = new long[chainCount][];
+        if (excluded == null) {
+          hitsByChain = byChain;
+        } else {
+          keptHitsByChain = byChain;
+        }
       }
-      long[] union = hitsByChain[chain.id()];
+      long[] union = byChain[chain.id()];
       if (union == null) {
         union = new long[0];
         for (int k = 0; k < size; k++) {
-          union = or(union, memos[k].form(chain, chainCount).hits(index));
+          if (excluded == null || !excluded[k]) {
+            union = or(union, memos[k].form(chain, chainCount).hits(index));
+          }
         }
-        hitsByChain[chain.id()] = union;
+        byChain[chain.id()] = union;
       }
       return union;
     }
@@ -967,6 +1005,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
       excludedFor = runtimeExclusions;
       excludedForVariable = v;
+      keptBytes = null;
+      keptHitsByChain = null;
       return excludedByAny;
     }
 
@@ -990,6 +1030,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     private Target[] excludedFor;
     private Variable excludedForVariable;
     private boolean[] excludedByAny;
+    /** {@link #bytes} and {@link #hitsByChain} over the members {@link #excludedByAny} leaves; reset with it. */
+    private long[] keptBytes;
+    private long[][] keptHitsByChain;
 
     @Override
     public void accept(KeyedValues.Entry member) {
