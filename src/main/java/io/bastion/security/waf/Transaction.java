@@ -592,9 +592,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
           }
         }
         looseFrom = values.looseEnds[run];
-      } else if (!noMemberCanMatch(r, s)) {
+      } else if (!noMemberCanMatch(r, s, values.excluded[run])) {
         String variable = values.variables[run];
+        boolean[] excluded = values.excluded[run];
         for (int k = 0; k < s.size; k++) {
+          if (excluded != null && excluded[k]) {
+            continue;
+          }
           ValueMemo hit = inspect(r, s.memos[k]);
           if (hit != null) {
             runHit = true;
@@ -617,12 +621,12 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
    * requires (the condition only grows with the literals present, so it fails on each member when it fails on
    * all the members' literals together). Both unions are kept by the selection, for every rule that reads it.
    */
-  private boolean noMemberCanMatch(Rule r, Selection s) {
+  private boolean noMemberCanMatch(Rule r, Selection s, boolean[] excluded) {
     ByteSet needs = r.needs();
     if (needs == ByteSet.ALL) {
       return false; // a negated operator, or one that cannot tell what a match needs
     }
-    if (!s.anyHolds(needs)) {
+    if (!s.anyHolds(needs, excluded)) {
       return true;
     }
     io.bastion.security.waf.operators.LiteralIndex index = rules.literals();
@@ -633,12 +637,12 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (!sharedThroughout(r)) {
       return false; // the union would scan every member's form that only this rule tests: its own check is cheaper
     }
-    long[] hits = s.hitsThrough(chain, index);
+    long[] hits = s.hitsThrough(chain, index, excluded);
     if (r.multiMatch() && !chain.isEmpty()) {
       // the value itself and every shorter prefix's form are tested too (a copy: the unions are kept)
       hits = hits.clone();
       for (int k = 0; k < chain.steps().length; k++) {
-        hits = Selection.or(hits, s.hitsThrough(k == 0 ? chain.prefix(1).parent() : chain.prefix(k), index));
+        hits = Selection.or(hits, s.hitsThrough(k == 0 ? chain.prefix(1).parent() : chain.prefix(k), index, excluded));
       }
     }
     return !r.operator().mayMatchWithin(hits, index);
@@ -732,12 +736,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         values.addSelection(s, name, slot);
         continue;
       }
-      for (int k = 0; k < s.size; k++) {
-        if (!s.excludedAtRuntime(k, v, runtimeExclusions)) {
-          out.add(name, s.keys[k], s.memos[k].value, s.memos[k]);
-        }
-      }
-      values.endLoose(-1);
+      // read in place too, the removed members passed over: the rule can then skip the whole selection on its
+      // unions, which hold for every subset of it (a removal only takes members away)
+      values.addSelection(s, name, s.excludedAtRuntime(v, runtimeExclusions));
     }
   }
 
@@ -754,15 +755,25 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     return repeatVerdictsUsed;
   }
 
-  /** Whether a runtime exclusion names {@code v}: only such a one can remove a member of it. */
-  private static boolean anyExcludes(Target[] runtimeExclusions, Variable v) {
-    for (Target x : runtimeExclusions) {
-      if (x.variable() == v) {
-        return true;
+  /**
+   * Whether a runtime exclusion names {@code v}: only such a one can remove a member of it. Asked for each include
+   * of each rule evaluated; the variables an exclusions array names are listed once per array (the same array
+   * serves a run of rules, see {@link #runtimeExclusions}).
+   */
+  private boolean anyExcludes(Target[] runtimeExclusions, Variable v) {
+    if (runtimeExclusions != variablesNamedFor) {
+      java.util.Arrays.fill(variablesNamed, false);
+      for (Target x : runtimeExclusions) {
+        variablesNamed[x.variable().ordinal()] = true;
       }
+      variablesNamedFor = runtimeExclusions;
     }
-    return false;
+    return variablesNamed[v.ordinal()];
   }
+
+  /** {@link #anyExcludes}'s answers by variable ordinal, for the exclusions array (by identity) they list. */
+  private final boolean[] variablesNamed = new boolean[VARIABLE_COUNT];
+  private Target[] variablesNamedFor;
 
   /** Target {@code i}'s selection (cache slot {@code id}), filled anew when its collection changed; null without one. */
   private Selection currentSelection(TargetList targets, int i, int id) {
@@ -801,6 +812,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     int[] looseEnds = new int[4];
     /** Per run: the {@link RepeatVerdicts} slot of the include it holds, or -1. */
     int[] slots = new int[4];
+    /** Per run: for a selection, the members a runtime exclusion removes ({@link Selection#excludedAtRuntime}), or null. */
+    boolean[][] excluded = new boolean[4][];
     int runs;
 
     void clear() {
@@ -811,6 +824,15 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     /** A selection read in place; every loose value before it has been closed into a run by {@link #endLoose}. */
     void addSelection(Selection s, String variable, int slot) {
       add(s, variable, slot);
+    }
+
+    /**
+     * A selection read in place but for the members {@code excluded} marks (runtime exclusions); no verdict is
+     * kept for it. The marks stay as they are while the rule tests: only {@link #collect} works them out.
+     */
+    void addSelection(Selection s, String variable, boolean[] excluded) {
+      add(s, variable, -1);
+      this.excluded[runs - 1] = excluded;
     }
 
     /** Closes the run of loose values collected since the last run, if any: one include's values. */
@@ -827,7 +849,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         variables = java.util.Arrays.copyOf(variables, runs * 2);
         looseEnds = java.util.Arrays.copyOf(looseEnds, runs * 2);
         slots = java.util.Arrays.copyOf(slots, runs * 2);
+        excluded = java.util.Arrays.copyOf(excluded, runs * 2);
       }
+      excluded[runs] = null;
       selections[runs] = s;
       variables[runs] = variable;
       looseEnds[runs] = loose.size();
@@ -850,10 +874,23 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     /** Per transformation chain id: the union of the members' literal hits through it, null until a rule asks. */
     private long[][] hitsByChain;
 
-    /** Whether some member holds one of these bytes. */
-    boolean anyHolds(ByteSet needs) {
-      long[] b = bytes();
+    /** Whether some member, but those {@code excluded} marks (null or {@link #excludedByAny}), holds one of these bytes. */
+    boolean anyHolds(ByteSet needs, boolean[] excluded) {
+      long[] b = excluded == null ? bytes() : keptBytes();
       return needs.meets(b[0], b[1], b[2], b[3]);
+    }
+
+    /** {@link #bytes} over the members {@link #excludedByAny} leaves. */
+    private long[] keptBytes() {
+      if (keptBytes == null) {
+        keptBytes = new long[4];
+        for (int k = 0; k < size; k++) {
+          if (!excludedByAny[k]) {
+            memos[k].addBytesTo(keptBytes);
+          }
+        }
+      }
+      return keptBytes;
     }
 
     /** Or's the bytes some member holds into {@code acc}. */
@@ -874,19 +911,31 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       return bytes;
     }
 
-    /** The literals (ids of {@code index}) that some member holds through the chain. */
-    long[] hitsThrough(TransformChain chain, io.bastion.security.waf.operators.LiteralIndex index) {
+    /**
+     * The literals (ids of {@code index}) that some member, but those {@code excluded} marks (null or
+     * {@link #excludedByAny}), holds through the chain: a member a removal takes from the rules is not transformed
+     * and scanned for them (a FHIR narrative, removed from most CRS rules, is the body's longest value).
+     */
+    long[] hitsThrough(TransformChain chain, io.bastion.security.waf.operators.LiteralIndex index, boolean[] excluded) {
       int chainCount = rules.chainCount();
-      if (hitsByChain == null) {
-        hitsByChain = new long[chainCount][];
+      long[][] byChain = excluded == null ? hitsByChain : keptHitsByChain;
+      if (byChain == null) {
+        byChain = new long[chainCount][];
+        if (excluded == null) {
+          hitsByChain = byChain;
+        } else {
+          keptHitsByChain = byChain;
+        }
       }
-      long[] union = hitsByChain[chain.id()];
+      long[] union = byChain[chain.id()];
       if (union == null) {
         union = new long[0];
         for (int k = 0; k < size; k++) {
-          union = or(union, memos[k].form(chain, chainCount).hits(index));
+          if (excluded == null || !excluded[k]) {
+            union = or(union, memos[k].form(chain, chainCount).hits(index));
+          }
         }
-        hitsByChain[chain.id()] = union;
+        byChain[chain.id()] = union;
       }
       return union;
     }
@@ -919,6 +968,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       if (excludedBy != null) {
         excludedBy.clear();
       }
+      excludedFor = null;
       names = targets.include(i).variable().kind() == Variable.Kind.NAMES;
       if (keys.length < from.size()) { // room for every member at once: a body's ~125 arguments grew it 4 times
         keys = new String[from.size()];
@@ -928,29 +978,61 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       targets.select(i, from, this);
     }
 
-    /** Whether one of the runtime exclusions removes member {@code k} of this selection of {@code v}. */
-    boolean excludedAtRuntime(int k, Variable v, Target[] runtimeExclusions) {
+    /**
+     * Per member of this selection of {@code v}, whether one of the runtime exclusions removes it: the verdicts of
+     * the exclusions naming {@code v} or'ed together, kept for the exclusions array last asked about. The rules of a
+     * phase get the same array until the removals that apply to them change ({@link #runtimeExclusions} hands the
+     * last one out again), so the per-exclusion verdicts are combined once per run of rules, not looked up once per
+     * member and exclusion for each rule (an identity-map lookup per member, 7-8% of a FHIR create's CPU).
+     */
+    boolean[] excludedAtRuntime(Variable v, Target[] runtimeExclusions) {
+      if (excludedFor == runtimeExclusions && excludedForVariable == v) {
+        return excludedByAny;
+      }
+      if (excludedByAny == null || excludedByAny.length < size) {
+        excludedByAny = new boolean[keys.length];
+      } else {
+        java.util.Arrays.fill(excludedByAny, 0, size, false);
+      }
       for (Target x : runtimeExclusions) {
         if (x.variable() != v) {
           continue;
         }
-        if (excludedBy == null) {
-          excludedBy = new IdentityHashMap<>(4);
-        }
-        boolean[] verdicts = excludedBy.get(x);
-        if (verdicts == null) {
-          verdicts = new boolean[size];
-          for (int m = 0; m < size; m++) {
-            verdicts[m] = x.excludes(v, lowerKeys[m]);
-          }
-          excludedBy.put(x, verdicts);
-        }
-        if (verdicts[k]) {
-          return true;
+        boolean[] verdicts = verdictsOf(x, v);
+        for (int m = 0; m < size; m++) {
+          excludedByAny[m] |= verdicts[m];
         }
       }
-      return false;
+      excludedFor = runtimeExclusions;
+      excludedForVariable = v;
+      keptBytes = null;
+      keptHitsByChain = null;
+      return excludedByAny;
     }
+
+    /** One runtime exclusion's verdict on each member, worked out once per selection. */
+    private boolean[] verdictsOf(Target x, Variable v) {
+      if (excludedBy == null) {
+        excludedBy = new IdentityHashMap<>(4);
+      }
+      boolean[] verdicts = excludedBy.get(x);
+      if (verdicts == null) {
+        verdicts = new boolean[size];
+        for (int m = 0; m < size; m++) {
+          verdicts[m] = x.excludes(v, lowerKeys[m]);
+        }
+        excludedBy.put(x, verdicts);
+      }
+      return verdicts;
+    }
+
+    /** The exclusions array (by identity) and variable {@link #excludedByAny} was combined for; reset by fill. */
+    private Target[] excludedFor;
+    private Variable excludedForVariable;
+    private boolean[] excludedByAny;
+    /** {@link #bytes} and {@link #hitsByChain} over the members {@link #excludedByAny} leaves; reset with it. */
+    private long[] keptBytes;
+    private long[][] keptHitsByChain;
 
     @Override
     public void accept(KeyedValues.Entry member) {

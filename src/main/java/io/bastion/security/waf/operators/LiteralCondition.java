@@ -24,12 +24,53 @@ final class LiteralCondition {
   private final LiteralCondition[] parts;
   /** The literal's id once bound (LITERAL only), else -1. */
   private final int id;
+  /**
+   * Once bound, for ANY: its literal parts' ids as a bitmap ({@code anyBits[k]} is word {@code anyWords[k]}), tested
+   * in a few word operations instead of one call per literal (the CRS's command lists put hundreds of literals
+   * in one alternation); {@link #rest} holds its other parts. Null when not bound or not ANY.
+   */
+  private final int[] anyWords;
+  private final long[] anyBits;
+  private final LiteralCondition[] rest;
 
   private LiteralCondition(Kind kind, String literal, LiteralCondition[] parts, int id) {
     this.kind = kind;
     this.literal = literal;
     this.parts = parts;
     this.id = id;
+    if (kind == Kind.ANY && literalPartsBound(parts)) {
+      java.util.BitSet bits = new java.util.BitSet();
+      List<LiteralCondition> others = new ArrayList<>();
+      for (LiteralCondition p : parts) {
+        if (p.kind == Kind.LITERAL) {
+          bits.set(p.id);
+        } else {
+          others.add(p);
+        }
+      }
+      long[] words = bits.toLongArray();
+      this.anyWords = java.util.stream.IntStream.range(0, words.length).filter(w -> words[w] != 0).toArray();
+      this.anyBits = java.util.Arrays.stream(anyWords).mapToLong(w -> words[w]).toArray();
+      this.rest = others.toArray(new LiteralCondition[0]);
+    } else {
+      this.anyWords = null;
+      this.anyBits = null;
+      this.rest = null;
+    }
+  }
+
+  /** Whether some parts are literals and each has an id: {@link #bind} made them, or the ANY has no mask. */
+  private static boolean literalPartsBound(LiteralCondition[] parts) {
+    boolean any = false;
+    for (LiteralCondition p : parts) {
+      if (p.kind == Kind.LITERAL) {
+        if (p.id < 0) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
   }
 
   static LiteralCondition anyOf(Set<String> literals) {
@@ -209,6 +250,20 @@ final class LiteralCondition {
         return true;
       }
       default -> {
+        if (anyWords != null) {
+          for (int k = 0; k < anyWords.length; k++) {
+            int w = anyWords[k];
+            if (w < present.length && (present[w] & anyBits[k]) != 0) {
+              return true;
+            }
+          }
+          for (LiteralCondition p : rest) {
+            if (p.holds(present)) {
+              return true;
+            }
+          }
+          return false;
+        }
         for (LiteralCondition p : parts) {
           if (p.holds(present)) {
             return true;

@@ -468,7 +468,18 @@ final class RequiredLiterals {
             i += 2;
             hi = hexChar();
           } else if (Character.isLetter(e)) {
-            throw new IllegalArgumentException("class range to escape");
+            // a control character's escape ends a range as it starts one (the CRS writes [\t-\r] for its
+            // whitespace); any other letter escape (a class, \d, \s, ...) cannot end one
+            i += 2;
+            hi = switch (e) {
+              case 'n' -> '\n';
+              case 'r' -> '\r';
+              case 't' -> '\t';
+              case 'f' -> '\f';
+              case 'e' -> (char) 27;
+              case 'a' -> (char) 7;
+              default -> throw new IllegalArgumentException("class range to escape \\" + e);
+            };
           } else {
             hi = e;
             i += 2;

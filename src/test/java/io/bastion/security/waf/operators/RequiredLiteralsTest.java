@@ -72,4 +72,16 @@ class RequiredLiteralsTest {
     assertEquals(matches, rx.pattern().matcher(input.trim()).find(), "the case itself is wrong");
     assertEquals(matches, rx.mayMatch(input.trim()), "condition " + rx.literalCondition());
   }
+
+  /** A class range may end in a control character's escape, as the CRS's whitespace {@code [\t-\r ...]} (941120). */
+  @org.junit.jupiter.api.Test
+  void aRangeEndingInAnEscapeKeepsTheCondition() {
+    String pattern = PcreTranslator.compile("(?i)[\\t-\\r \"'\\(,/-9;=`]on[a-z]{3,50}[\\t-\\r \\(,;]*?=[^=]").pattern();
+    LiteralPrefilter prefilter = LiteralPrefilter.of(pattern);
+    assertTrue(prefilter != null, "no condition");
+    assertTrue(prefilter.mayMatch("<a\ronclick =x>"));
+    assertTrue(prefilter.mayMatch(" onload=x"));
+    assertFalse(prefilter.mayMatch("female"));
+    assertFalse(prefilter.mayMatch("on the 12 March 1968"));
+  }
 }
