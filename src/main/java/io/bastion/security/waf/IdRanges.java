@@ -39,6 +39,19 @@ final class IdRanges {
     return id >= pairs[2 * i] && id <= pairs[2 * i + 1];
   }
 
+  /** Whether some range shares an id with {@code fromId..toId}. */
+  boolean overlaps(int fromId, int toId) {
+    if (toId < min || fromId > max) {
+      return false;
+    }
+    for (int i = 0; i < size; i++) {
+      if (pairs[2 * i] <= toId && pairs[2 * i + 1] >= fromId) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether any range holds {@code id}. */
   boolean contains(int id) {
     if (!inRange(id)) {

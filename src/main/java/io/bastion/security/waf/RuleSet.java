@@ -44,6 +44,8 @@ public final class RuleSet {
   /** Per phase, the variables the phase's slots read, compared with the last request's as the phase starts. */
   private final Variable[][] repeatVariables;
   private final ThreadLocal<RepeatVerdicts> repeatVerdicts;
+  /** Per phase and rule index, the {@link TxSegment} starting there, or null. */
+  private final TxSegment[][] txSegments;
   private final ThreadLocal<KeptHeaders> keptHeaders = ThreadLocal.withInitial(KeptHeaders::new);
 
   /** Response body inspection settings ({@code SecResponseBodyAccess}, {@code SecResponseBodyMimeType}). */
@@ -140,8 +142,18 @@ public final class RuleSet {
     repeatVariables[0] = new Variable[0];
     this.repeatOrdinals = ordinals.stream().mapToInt(Integer::intValue).toArray();
     this.repeatIncludeOrdinals = includeOrdinals.stream().mapToInt(Integer::intValue).toArray();
+    this.txSegments = new TxSegment[6][];
+    txSegments[0] = new TxSegment[0];
+    for (int p = 1; p <= 5; p++) {
+      txSegments[p] = TxSegment.of(byPhase.get(p));
+    }
     int slotCount = slots;
     this.repeatVerdicts = ThreadLocal.withInitial(() -> new RepeatVerdicts(slotCount));
+  }
+
+  /** Per index of the phase's rules, the {@link TxSegment} that starts there, or null. */
+  TxSegment[] txSegments(int phase) {
+    return txSegments[phase];
   }
 
   /** The first repeat slot of rule {@code index} of the phase, or -1 (see {@link RepeatVerdicts}). */

@@ -285,7 +285,29 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     String skipAfter = null;
     int skip = 0;
+    TxSegment[] segments = txSegmentsOff ? null : rules.txSegments(phase);
+    SegmentRun recording = null;
     for (int i = 0; i < list.size(); i++) {
+      if (recording != null && i == recording.segment.end()) {
+        recording.keepOutcome(skipAfter, skip);
+        recording = null;
+      }
+      TxSegment segment = segments == null ? null : segments[i];
+      if (segment != null && skipAfter == null && skip == 0 && !removalMayTouch(segment)) {
+        KeyedValues.Entry[][] inputs = segmentInputs(segment);
+        TxSegment.Outcome known = segment.find(inputs);
+        if (known != null && regexSteps > known.regexSteps()) {
+          apply(known);
+          txSegmentsApplied++;
+          skipAfter = known.skipAfter();
+          skip = known.skip();
+          i = segment.end() - 1;
+          continue;
+        }
+        if (known == null && segment.hasRoom() && inputsKeepable(inputs)) {
+          recording = new SegmentRun(segment, inputs);
+        }
+      }
       Rule r = list.get(i);
       if (r.marker() != null) {
         if (skipAfter != null && skipAfter.equals(r.marker())) {
@@ -343,6 +365,156 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         return;
       }
     }
+    if (recording != null && recording.segment.end() == list.size()) {
+      recording.keepOutcome(skipAfter, skip);
+    }
+  }
+
+  // ---- TX segments (see TxSegment) ----
+
+  private boolean txSegmentsOff;
+  private int txSegmentsApplied;
+  /** Counts {@link #recordMatch} calls, so a segment run knows whether it set MATCHED_VAR. */
+  private int recordedMatches;
+  /** Counts chains started (each clears MATCHED_VARS), so a segment run knows whether it changed MATCHED_VARS. */
+  private int chainsStarted;
+
+  /**
+   * Evaluates every rule of this transaction, none passed over on a {@link TxSegment} outcome kept from an earlier
+   * transaction, and keeps none: for tests that compare the two.
+   */
+  public void disableTxSegments() {
+    txSegmentsOff = true;
+  }
+
+  /** How many {@link TxSegment}s this transaction passed over on an outcome kept from an earlier one. */
+  int txSegmentsApplied() {
+    return txSegmentsApplied;
+  }
+
+  /**
+   * Whether a runtime removal ({@code ctl:ruleRemove...}) so far could name one of the segment's rules (by its ids'
+   * bounds, or a tag one of them carries): its rules are then evaluated one by one, as the removals say.
+   */
+  private boolean removalMayTouch(TxSegment segment) {
+    if (segment.mayHoldIds(removedRules)) {
+      return true;
+    }
+    for (int tagId : removedTags) {
+      if (segment.mayHoldTag(tagId)) {
+        return true;
+      }
+    }
+    if (!removedTargetVariables[Variable.TX.ordinal()]) {
+      return false; // a target removal takes members of the variable it names only, and the segment reads only TX
+    }
+    if (segment.mayHoldIds(removedTargetRanges)) {
+      return true;
+    }
+    for (TagRemoval x : removedTargetsByTag) {
+      if (segment.mayHoldTag(x.tagId())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The TX members of each of the segment's input keys now (arrays the collection never changes in place). */
+  private KeyedValues.Entry[][] segmentInputs(TxSegment segment) {
+    KeyedValues tx = collections.get(Variable.TX);
+    String[] keys = segment.inputKeys();
+    KeyedValues.Entry[][] inputs = new KeyedValues.Entry[keys.length][];
+    for (int k = 0; k < keys.length; k++) {
+      inputs[k] = tx.withKey(keys[k]);
+    }
+    return inputs;
+  }
+
+  private static boolean inputsKeepable(KeyedValues.Entry[][] inputs) {
+    for (KeyedValues.Entry[] members : inputs) {
+      for (KeyedValues.Entry e : members) {
+        if (e.value().length() > TxSegment.MAX_INPUT_LENGTH) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Does to this transaction what running the segment did when the outcome was recorded. */
+  private void apply(TxSegment.Outcome o) {
+    KeyedValues tx = collections.get(Variable.TX);
+    for (String key : o.deleted()) {
+      tx.remove(key);
+    }
+    for (KeyedValues.Entry e : o.written()) {
+      tx.put(e);
+    }
+    for (MatchedRule m : o.matches()) {
+      matched.add(m);
+    }
+    if (o.matchedVar()) {
+      scalars.put(Variable.MATCHED_VAR, o.matchedVarValue());
+      scalars.put(Variable.MATCHED_VAR_NAME, o.matchedVarName());
+    }
+    if (o.matchedVars() != null) {
+      matchedVars.clear();
+      for (KeyedValues.Entry e : o.matchedVars()) {
+        matchedVars.add(e);
+      }
+    }
+    regexSteps -= o.regexSteps();
+  }
+
+  /** A segment being evaluated rule by rule: what it started from, to record its outcome when it ends. */
+  private final class SegmentRun {
+    final TxSegment segment;
+    final KeyedValues.Entry[][] inputs;
+    final List<KeyedValues.Entry> txBefore;
+    final int matchedBefore = matched.size();
+    final int errorsBefore = errors.size();
+    final int budgetEventsBefore = budgetEvents;
+    final long stepsBefore = regexSteps;
+    final int recordedBefore = recordedMatches;
+    final int chainsBefore = chainsStarted;
+
+    SegmentRun(TxSegment segment, KeyedValues.Entry[][] inputs) {
+      this.segment = segment;
+      this.inputs = inputs;
+      this.txBefore = new ArrayList<>(collections.get(Variable.TX).entries());
+    }
+
+    /** Keeps what the segment did, unless something it did is not a function of its inputs alone. */
+    void keepOutcome(String skipAfter, int skip) {
+      if (errors.size() != errorsBefore || budgetEvents != budgetEventsBefore) {
+        return; // a rule threw, or the regex budget ran out: left to each transaction
+      }
+      List<KeyedValues.Entry> after = collections.get(Variable.TX).entries();
+      Set<KeyedValues.Entry> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      kept.addAll(txBefore);
+      List<KeyedValues.Entry> written = new ArrayList<>();
+      Set<String> present = new java.util.HashSet<>();
+      for (KeyedValues.Entry e : after) {
+        present.add(e.lowerKey());
+        if (!kept.contains(e)) {
+          written.add(e);
+        }
+      }
+      Set<String> deleted = new LinkedHashSet<>();
+      for (KeyedValues.Entry e : txBefore) {
+        if (!present.contains(e.lowerKey())) {
+          deleted.add(e.lowerKey());
+        }
+      }
+      boolean setMatchedVar = recordedMatches != recordedBefore;
+      segment.keep(new TxSegment.Outcome(inputs, deleted.toArray(new String[0]),
+          written.toArray(new KeyedValues.Entry[0]),
+          matched.subList(matchedBefore, matched.size()).toArray(new MatchedRule[0]), setMatchedVar,
+          setMatchedVar ? scalars.get(Variable.MATCHED_VAR) : null,
+          setMatchedVar ? scalars.get(Variable.MATCHED_VAR_NAME) : null,
+          chainsStarted != chainsBefore ? matchedVars.entries().toArray(new KeyedValues.Entry[0]) : null,
+          stepsBefore - regexSteps, skipAfter, skip));
+    }
   }
 
   /**
@@ -371,6 +543,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
     regexSteps -= steps;
     repeatVerdictsUsed += slots;
+    chainsStarted++;
     matchedVars.clear(); // as evaluateChain does for every starter it evaluates
     return true;
   }
@@ -547,6 +720,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
    * slot, or -1.
    */
   private boolean evaluateChain(Rule starter, int repeatBase) {
+    chainsStarted++;
     matchedVars.clear();
     Target[] exclusions = runtimeExclusions(starter);
     currentMatchedNames = null;
@@ -1066,6 +1240,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   private void recordMatch(Rule r, String name, String transformedValue) {
     // ModSecurity reports the value as the operator saw it: after transformations.
+    recordedMatches++;
     scalars.put(Variable.MATCHED_VAR, transformedValue);
     scalars.put(Variable.MATCHED_VAR_NAME, name);
     matchedVars.add(name, transformedValue);

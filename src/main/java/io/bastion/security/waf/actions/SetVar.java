@@ -48,6 +48,26 @@ public final class SetVar implements RuleAction {
     this.op = o;
   }
 
+  /** The collection written, lower-cased ({@code tx}). */
+  public String collection() {
+    return collection;
+  }
+
+  /** The variable's name, possibly with macros. */
+  public Macro name() {
+    return name;
+  }
+
+  /** The value, possibly with macros. */
+  public Macro value() {
+    return value;
+  }
+
+  /** Whether the result depends on the variable's value before (add, subtract) or on whether it exists (delete). */
+  public boolean readsTarget() {
+    return op != Op.SET;
+  }
+
   @Override
   public void execute(ActionContext ctx) {
     KeyedValues col = ctx.writableCollection(collection);

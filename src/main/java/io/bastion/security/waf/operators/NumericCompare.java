@@ -60,6 +60,11 @@ public final class NumericCompare implements Operator {
     };
   }
 
+  /** The right-hand side, possibly a macro ({@code %{tx.blocking_paranoia_level}}). */
+  public Macro argument() {
+    return argument;
+  }
+
   @Override
   public boolean dependsOnValueOnly() {
     return isConstant;

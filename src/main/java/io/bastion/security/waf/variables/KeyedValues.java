@@ -78,6 +78,15 @@ public final class KeyedValues {
     append(new Entry(key, lower, value));
   }
 
+  /**
+   * Replaces every member with {@code e}'s key by {@code e}, appended last: {@link #set} with a member made before
+   * (members are immutable, so one may be shared by many collections).
+   */
+  public void put(Entry e) {
+    removeLower(e.lowerKey());
+    append(e);
+  }
+
   public void remove(String key) {
     removeLower(key.toLowerCase(Locale.ROOT));
   }

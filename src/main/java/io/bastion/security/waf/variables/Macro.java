@@ -72,6 +72,24 @@ public final class Macro {
     return true;
   }
 
+  /**
+   * Whether every reference is to a TX variable by name or to one of {@code alsoAllowed}; the TX names
+   * (lower-cased) are added to {@code txKeys}.
+   */
+  public boolean readsOnlyTx(java.util.Set<Variable> alsoAllowed, java.util.Collection<String> txKeys) {
+    for (Part p : parts) {
+      if (p.variable() == null) {
+        continue;
+      }
+      if (p.variable() == Variable.TX && p.key() != null) {
+        txKeys.add(p.key());
+      } else if (!alsoAllowed.contains(p.variable())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public String expand(VariableSource source) {
     if (parts.size() == 1) {
       // a constant, or one reference alone (%{tx.restricted_headers_basic}): its value as it is, not a copy

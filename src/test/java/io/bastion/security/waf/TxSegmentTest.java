@@ -1,0 +1,116 @@
+package io.bastion.security.waf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs of TX-only rules ({@link TxSegment}) are passed over on a kept outcome only when evaluating them would do the
+ * same: same TX inputs, no runtime removal touching them; rules that read anything else are never part of one.
+ */
+class TxSegmentTest {
+
+  /** A GET of {@code uri}, with or without the kept outcomes; returns the transaction after phases 1 and 2. */
+  private static Transaction get(WafEngine engine, String uri, boolean segments) {
+    Transaction tx = engine.newTransaction(new WafRequest("GET", uri, "HTTP/1.1",
+        List.of(new WafRequest.Header("Host", "h")), null, "10.0.0.1"));
+    if (!segments) {
+      tx.disableTxSegments();
+    }
+    tx.processRequest();
+    return tx;
+  }
+
+  private static void assertSameAsEvaluated(WafEngine engine, String uri) {
+    Transaction exact = get(engine, uri, false);
+    Transaction kept = get(engine, uri, true);
+    assertEquals(RepeatVerdictsCheck.of(exact), RepeatVerdictsCheck.of(kept), uri);
+  }
+
+  @Test
+  void aKeptOutcomeIsAppliedAndEqualsTheRunItReplaces() throws Exception {
+    WafEngine engine = RepeatVerdictsCheck.engine("""
+        SecAction "id:1,phase:1,pass,nolog,setvar:tx.a=1,setvar:tx.score=0"
+        SecAction "id:2,phase:1,pass,nolog,setvar:tx.b=2"
+        SecRule TX:a "@eq 1" "id:3,phase:1,pass,log,msg:'a is %{tx.a}',setvar:tx.score=+%{tx.b},skipAfter:END"
+        SecRule TX:b "@eq 2" "id:4,phase:1,pass,setvar:tx.never=1"
+        SecMarker END
+        SecRule TX:score "@ge 2" "id:5,phase:1,pass,setvar:!tx.b"
+        SecRule REQUEST_URI "@contains x" "id:6,phase:1,pass,setvar:tx.uri=1"
+        """);
+    get(engine, "/x", true);
+    Transaction kept = get(engine, "/x", true);
+    assertEquals(1, kept.txSegmentsApplied());
+    assertEquals(List.of(1, 2, 3, 5, 6), kept.matchedRules().stream().map(MatchedRule::id).toList());
+    assertNull(kept.tx("never"));
+    assertNull(kept.tx("b"));
+    assertEquals("2", kept.tx("score"));
+    assertSameAsEvaluated(engine, "/x");
+  }
+
+  @Test
+  void aRuleReadingTheRequestEndsTheSegmentAndTheInputsDecide() throws Exception {
+    WafEngine engine = RepeatVerdictsCheck.engine("""
+        SecAction "id:1,phase:1,pass,nolog,setvar:tx.a=1"
+        SecRule REQUEST_URI "@contains two" "id:2,phase:1,pass,nolog,setvar:tx.a=2"
+        SecRule TX:a "@eq 1" "id:3,phase:1,pass,setvar:tx.one=1"
+        SecRule TX:a "@eq 2" "id:4,phase:1,pass,setvar:tx.score=+5"
+        """);
+    assertEquals(null, engine.rules().txSegments(1)[0]); // one rule before the request's: not worth a segment
+    assertNotNull(engine.rules().txSegments(1)[2]);
+    get(engine, "/one", true);
+    Transaction two = get(engine, "/two", true);
+    assertEquals(0, two.txSegmentsApplied()); // tx.a differs: evaluated and recorded
+    assertEquals("5", two.tx("score"));
+    assertNull(two.tx("one"));
+    assertEquals(1, get(engine, "/one", true).txSegmentsApplied());
+    assertEquals(1, get(engine, "/two", true).txSegmentsApplied());
+    assertSameAsEvaluated(engine, "/one");
+    assertSameAsEvaluated(engine, "/two");
+  }
+
+  @Test
+  void aRuleRemovedAtRuntimeIsNotPassedOverOnAKeptOutcome() throws Exception {
+    WafEngine engine = RepeatVerdictsCheck.engine("""
+        SecRule REQUEST_URI "@contains remove" "id:1,phase:1,pass,nolog,ctl:ruleRemoveById=11"
+        SecRule REQUEST_URI "@contains target" "id:2,phase:1,pass,nolog,ctl:ruleRemoveTargetById=10;TX:a"
+        SecAction "id:9,phase:1,pass,nolog,setvar:tx.a=1"
+        SecRule TX:a "@eq 1" "id:10,phase:1,pass,setvar:tx.c=1"
+        SecRule TX:a "@eq 1" "id:11,phase:1,pass,setvar:tx.d=1"
+        """);
+    get(engine, "/x", true);
+    assertEquals(1, get(engine, "/x", true).txSegmentsApplied());
+    Transaction removed = get(engine, "/remove", true);
+    assertEquals(0, removed.txSegmentsApplied());
+    assertEquals("1", removed.tx("c"));
+    assertNull(removed.tx("d"));
+    Transaction target = get(engine, "/target", true);
+    assertEquals(0, target.txSegmentsApplied());
+    assertNull(target.tx("c"));
+    assertEquals("1", target.tx("d"));
+    assertSameAsEvaluated(engine, "/remove");
+    assertSameAsEvaluated(engine, "/target");
+  }
+
+  @Test
+  void ctlMacrosOfTheRequestAndDisruptiveRulesAreNeverPartOfASegment() throws Exception {
+    WafEngine engine = RepeatVerdictsCheck.engine("""
+        SecAction "id:1,phase:1,pass,nolog,setvar:tx.a=1"
+        SecAction "id:2,phase:1,pass,nolog,setvar:tx.ua=%{REQUEST_HEADERS.host}"
+        SecAction "id:3,phase:1,pass,nolog,setvar:tx.a=1"
+        SecAction "id:4,phase:1,pass,nolog,ctl:ruleRemoveById=99"
+        SecAction "id:5,phase:1,pass,nolog,setvar:tx.a=1"
+        SecRule TX:a "@eq 0" "id:6,phase:1,deny"
+        SecAction "id:7,phase:1,pass,nolog,setvar:tx.a=1"
+        SecRule TX:/a/ "@eq 1" "id:8,phase:1,pass"
+        SecAction "id:9,phase:1,pass,nolog,setvar:tx.a=1"
+        SecAction "id:10,phase:1,pass,nolog,expirevar:tx.a=10"
+        """);
+    for (TxSegment s : engine.rules().txSegments(1)) {
+      assertNull(s);
+    }
+  }
+}
