@@ -286,7 +286,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     String skipAfter = null;
     int skip = 0;
     TxSegment[] segments = txSegmentsOff ? null : rules.txSegments(phase);
-    SegmentRun recording = null;
+    recording = null;
     for (int i = 0; i < list.size(); i++) {
       if (recording != null && i == recording.segment.end()) {
         recording.keepOutcome(skipAfter, skip);
@@ -342,6 +342,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       if (!hit) {
         continue;
       }
+      if (recording != null && disruptive(r)) {
+        recording = null; // its outcome depends on the engine mode: not kept
+      }
       if (r.skipAfter() != null) {
         skipAfter = r.skipAfter();
       } else if (r.skip() > 0) {
@@ -368,11 +371,21 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (recording != null && recording.segment.end() == list.size()) {
       recording.keepOutcome(skipAfter, skip);
     }
+    recording = null;
+  }
+
+  private static boolean disruptive(Rule r) {
+    return switch (r.disruptive()) {
+      case DENY, DROP, ALLOW, ALLOW_PHASE, ALLOW_REQUEST -> true;
+      default -> false;
+    };
   }
 
   // ---- TX segments (see TxSegment) ----
 
   private boolean txSegmentsOff;
+  /** The segment this phase is evaluating rule by rule to keep its outcome, or null. */
+  private SegmentRun recording;
   private int txSegmentsApplied;
   /** Counts {@link #recordMatch} calls, so a segment run knows whether it set MATCHED_VAR. */
   private int recordedMatches;
@@ -450,6 +463,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     for (KeyedValues.Entry e : o.written()) {
       tx.put(e);
     }
+    for (RuleAction ctl : o.ctls()) {
+      ctl.execute(this);
+    }
     for (MatchedRule m : o.matches()) {
       matched.add(m);
     }
@@ -477,6 +493,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     final long stepsBefore = regexSteps;
     final int recordedBefore = recordedMatches;
     final int chainsBefore = chainsStarted;
+    final List<RuleAction> ctls = new ArrayList<>(0);
 
     SegmentRun(TxSegment segment, KeyedValues.Entry[][] inputs) {
       this.segment = segment;
@@ -508,7 +525,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
       boolean setMatchedVar = recordedMatches != recordedBefore;
       segment.keep(new TxSegment.Outcome(inputs, deleted.toArray(new String[0]),
-          written.toArray(new KeyedValues.Entry[0]),
+          written.toArray(new KeyedValues.Entry[0]), ctls.toArray(new RuleAction[0]),
           matched.subList(matchedBefore, matched.size()).toArray(new MatchedRule[0]), setMatchedVar,
           setMatchedVar ? scalars.get(Variable.MATCHED_VAR) : null,
           setMatchedVar ? scalars.get(Variable.MATCHED_VAR_NAME) : null,
@@ -1256,6 +1273,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   private void runActions(Rule r) {
     for (RuleAction a : r.actionArray()) {
       a.execute(this);
+      if (recording != null && a instanceof io.bastion.security.waf.actions.Ctl) {
+        recording.ctls.add(a);
+      }
     }
   }
 

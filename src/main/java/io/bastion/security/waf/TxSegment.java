@@ -1,5 +1,6 @@
 package io.bastion.security.waf;
 
+import io.bastion.security.waf.actions.Ctl;
 import io.bastion.security.waf.actions.RuleAction;
 import io.bastion.security.waf.actions.SetVar;
 import io.bastion.security.waf.operators.NumericCompare;
@@ -46,6 +47,7 @@ final class TxSegment {
    * @param deleted    lower-cased keys of the TX variables it deleted (and did not set again)
    * @param written    the TX members it set, in the order of their last write (so applying them in order leaves TX
    *                   members in the same order)
+   * @param ctls       the {@code ctl} actions that ran, in order
    * @param matches    the rules that matched, in order
    * @param matchedVar whether MATCHED_VAR and MATCHED_VAR_NAME were set (to the two values that follow)
    * @param matchedVars MATCHED_VARS' members when it ended, or null when no rule was evaluated (left as it was)
@@ -53,7 +55,8 @@ final class TxSegment {
    * @param skipAfter  the marker the phase was skipping to when the segment ended, or null
    * @param skip       the rules left to skip ({@code skip:n}) when it ended
    */
-  record Outcome(KeyedValues.Entry[][] inputs, String[] deleted, KeyedValues.Entry[] written, MatchedRule[] matches,
+  record Outcome(KeyedValues.Entry[][] inputs, String[] deleted, KeyedValues.Entry[] written, RuleAction[] ctls,
+      MatchedRule[] matches,
       boolean matchedVar, String matchedVarValue, String matchedVarName, KeyedValues.Entry[] matchedVars,
       long regexSteps, String skipAfter, int skip) {
   }
@@ -105,19 +108,14 @@ final class TxSegment {
    * Whether the rule (a marker, or a chain) may be part of a segment, adding the TX keys it reads to {@code keys}:
    * every link reads only TX variables by exact name; its operator depends on the value alone, or compares numbers
    * with a macro of TX variables; its only actions are {@code setvar}s on TX whose names and values expand TX
-   * variables by name (or, for a rule with targets, what its own match set); its message and log data likewise;
-   * and it is not disruptive (deny, drop, allow), so neither the engine mode nor an interruption depends on it.
-   * Everything else (ctl, initcol, expirevar, other collections, request variables, time, unique id) ends a segment.
+   * variables by name (or, for a rule with targets, what its own match set), or {@code ctl}s (constants, replayed as
+   * they ran); its message and log data likewise. A disruptive rule may be part of one: an outcome is kept only when
+   * no disruptive rule matched, so neither the engine mode nor an interruption depends on it. Everything else
+   * (initcol, expirevar, other collections, request variables, time, unique id) ends a segment.
    */
   static boolean qualifies(Rule starter, Set<String> keys) {
     if (starter.marker() != null) {
       return true;
-    }
-    switch (starter.disruptive()) {
-      case DENY, DROP, ALLOW, ALLOW_PHASE, ALLOW_REQUEST -> {
-        return false;
-      }
-      default -> { }
     }
     Set<String> reads = new LinkedHashSet<>();
     Set<Variable> allowed = starter.unconditional() ? RULE_ONLY : SET_BY_MATCH;
@@ -126,6 +124,9 @@ final class TxSegment {
         return false;
       }
       for (RuleAction a : r.actionArray()) {
+        if (a instanceof Ctl) {
+          continue; // its option and value are constants: the same change to the transaction every time it runs
+        }
         if (!(a instanceof SetVar set) || !set.collection().equals("tx")
             || !set.name().readsOnlyTx(allowed, reads) || !set.value().readsOnlyTx(allowed, reads)) {
           return false;

@@ -84,26 +84,26 @@ class TxSegmentTest {
     get(engine, "/x", true);
     assertEquals(1, get(engine, "/x", true).txSegmentsApplied());
     Transaction removed = get(engine, "/remove", true);
-    assertEquals(0, removed.txSegmentsApplied());
     assertEquals("1", removed.tx("c"));
-    assertNull(removed.tx("d"));
+    assertNull(removed.tx("d"), "rule 11 was removed");
+    assertEquals(0, removed.txSegmentsApplied());
     Transaction target = get(engine, "/target", true);
-    assertEquals(0, target.txSegmentsApplied());
-    assertNull(target.tx("c"));
+    assertNull(target.tx("c"), "rule 10's only target was removed");
     assertEquals("1", target.tx("d"));
+    assertEquals(0, target.txSegmentsApplied());
     assertSameAsEvaluated(engine, "/remove");
     assertSameAsEvaluated(engine, "/target");
   }
 
   @Test
-  void ctlMacrosOfTheRequestAndDisruptiveRulesAreNeverPartOfASegment() throws Exception {
+  void macrosOfTheRequestOrTimeKeyPatternsAndPersistentCollectionsAreNeverPartOfASegment() throws Exception {
     WafEngine engine = RepeatVerdictsCheck.engine("""
         SecAction "id:1,phase:1,pass,nolog,setvar:tx.a=1"
         SecAction "id:2,phase:1,pass,nolog,setvar:tx.ua=%{REQUEST_HEADERS.host}"
         SecAction "id:3,phase:1,pass,nolog,setvar:tx.a=1"
-        SecAction "id:4,phase:1,pass,nolog,ctl:ruleRemoveById=99"
+        SecAction "id:4,phase:1,pass,nolog,initcol:global=global"
         SecAction "id:5,phase:1,pass,nolog,setvar:tx.a=1"
-        SecRule TX:a "@eq 0" "id:6,phase:1,deny"
+        SecRule TX:a "@eq 1" "id:6,phase:1,pass,setvar:tx.t=%{TIME}"
         SecAction "id:7,phase:1,pass,nolog,setvar:tx.a=1"
         SecRule TX:/a/ "@eq 1" "id:8,phase:1,pass"
         SecAction "id:9,phase:1,pass,nolog,setvar:tx.a=1"
@@ -112,5 +112,36 @@ class TxSegmentTest {
     for (TxSegment s : engine.rules().txSegments(1)) {
       assertNull(s);
     }
+  }
+
+  @Test
+  void aSegmentsCtlsRunAgainWhenItsOutcomeIsApplied() throws Exception {
+    WafEngine engine = RepeatVerdictsCheck.engine("""
+        SecAction "id:1,phase:1,pass,nolog,setvar:tx.fhir=1"
+        SecRule TX:fhir "@eq 1" "id:2,phase:1,pass,nolog,ctl:ruleRemoveById=20,ctl:ruleRemoveTargetById=21;ARGS:a"
+        SecRule TX:fhir "@eq 0" "id:3,phase:1,deny"
+        SecRule ARGS "@contains x" "id:20,phase:2,pass,setvar:tx.twenty=1"
+        SecRule ARGS "@contains x" "id:21,phase:2,pass,setvar:tx.twentyone=+1"
+        """);
+    get(engine, "/p?a=x&b=x", true);
+    Transaction kept = get(engine, "/p?a=x&b=x", true);
+    assertNull(kept.tx("twenty"));
+    assertEquals("1", kept.tx("twentyone")); // b only
+    assertEquals(1, kept.txSegmentsApplied());
+    assertSameAsEvaluated(engine, "/p?a=x&b=x");
+  }
+
+  @Test
+  void anOutcomeWhereADisruptiveRuleMatchedIsNotKept() throws Exception {
+    WafEngine engine = RepeatVerdictsCheck.engine("""
+        SecRuleEngine DetectionOnly
+        SecRule REQUEST_URI "@contains on" "id:1,phase:1,pass,nolog,ctl:ruleEngine=On"
+        SecAction "id:2,phase:1,pass,nolog,setvar:tx.a=1"
+        SecRule TX:a "@eq 1" "id:3,phase:1,deny,status:403"
+        """);
+    assertNull(get(engine, "/x", true).interruption()); // detection only: rule 3 matches, blocks nothing
+    Transaction on = get(engine, "/on", true);
+    assertNotNull(on.interruption(), "rule 3 blocks once the engine is on");
+    assertEquals(0, on.txSegmentsApplied());
   }
 }
