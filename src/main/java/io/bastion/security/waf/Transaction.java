@@ -292,7 +292,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         recording.keepOutcome(skipAfter, skip);
         recording = null;
       }
-      TxSegment segment = segments == null ? null : segments[i];
+      // while one segment is recorded, the ones starting inside it are not looked at: its outcome must come from its
+      // own rules' evaluation, not from another outcome applied on the way
+      TxSegment segment = segments == null || recording != null ? null : segments[i];
       if (segment != null && skipAfter == null && skip == 0 && !removalMayTouch(segment)) {
         KeyedValues.Entry[][] inputs = segmentInputs(segment);
         TxSegment.Outcome known = segment.find(inputs);

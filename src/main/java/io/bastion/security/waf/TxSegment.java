@@ -70,31 +70,44 @@ final class TxSegment {
     this.tagBits = tagBits;
   }
 
-  /** Per index of the phase's rules, the segment that starts there, or null. */
+  /**
+   * Per index of the phase's rules, the segment that starts there, or null. Within a run of qualifying rules there is
+   * one from each index to the run's end: a phase often enters a run past its first rule, at the marker a
+   * {@code skipAfter} ended on (the CRS skips each file's higher paranoia-level rules that way).
+   */
   static TxSegment[] of(List<Rule> phase) {
     TxSegment[] starts = new TxSegment[phase.size()];
     int i = 0;
     while (i < phase.size()) {
+      List<Set<String>> reads = new ArrayList<>();
+      int end = i;
+      while (end < phase.size()) {
+        Set<String> keys = new LinkedHashSet<>();
+        if (!qualifies(phase.get(end), keys)) {
+          break;
+        }
+        reads.add(keys);
+        end++;
+      }
       Set<String> keys = new LinkedHashSet<>();
-      int j = i;
-      int rules = 0;
       List<String> tags = new ArrayList<>();
+      int rules = 0;
       int min = Integer.MAX_VALUE;
       int max = Integer.MIN_VALUE;
-      while (j < phase.size() && qualifies(phase.get(j), keys)) {
-        Rule r = phase.get(j);
+      for (int from = end - 1; from >= i; from--) {
+        Rule r = phase.get(from);
+        keys.addAll(reads.get(from - i));
         if (r.marker() == null) {
           rules++;
           min = Math.min(min, r.id());
           max = Math.max(max, r.id());
           tags.addAll(r.tags());
         }
-        j++;
+        if (rules >= MIN_RULES) {
+          starts[from] = new TxSegment(from, end, keys.toArray(new String[0]), min, max, TagIds.bits(tags));
+        }
       }
-      if (rules >= MIN_RULES) {
-        starts[i] = new TxSegment(i, j, keys.toArray(new String[0]), min, max, TagIds.bits(tags));
-      }
-      i = Math.max(j, i + 1);
+      i = Math.max(end, i + 1);
     }
     return starts;
   }
