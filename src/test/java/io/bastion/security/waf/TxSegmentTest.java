@@ -59,15 +59,16 @@ class TxSegmentTest {
         SecRule TX:a "@eq 1" "id:3,phase:1,pass,setvar:tx.one=1"
         SecRule TX:a "@eq 2" "id:4,phase:1,pass,setvar:tx.score=+5"
         """);
-    assertEquals(null, engine.rules().txSegments(1)[0]); // one rule before the request's: not worth a segment
+    assertEquals(1, engine.rules().txSegments(1)[0].end()); // rule 2 reads the request: the segment ends before it
+    assertNull(engine.rules().txSegments(1)[1]);
     assertNotNull(engine.rules().txSegments(1)[2]);
     get(engine, "/one", true);
     Transaction two = get(engine, "/two", true);
-    assertEquals(0, two.txSegmentsApplied()); // tx.a differs: evaluated and recorded
+    assertEquals(1, two.txSegmentsApplied()); // rule 1's; tx.a differs for rules 3 and 4: evaluated and recorded
     assertEquals("5", two.tx("score"));
     assertNull(two.tx("one"));
-    assertEquals(1, get(engine, "/one", true).txSegmentsApplied());
-    assertEquals(1, get(engine, "/two", true).txSegmentsApplied());
+    assertEquals(2, get(engine, "/one", true).txSegmentsApplied());
+    assertEquals(2, get(engine, "/two", true).txSegmentsApplied());
     assertSameAsEvaluated(engine, "/one");
     assertSameAsEvaluated(engine, "/two");
   }
@@ -109,8 +110,10 @@ class TxSegmentTest {
         SecAction "id:9,phase:1,pass,nolog,setvar:tx.a=1"
         SecAction "id:10,phase:1,pass,nolog,expirevar:tx.a=10"
         """);
-    for (TxSegment s : engine.rules().txSegments(1)) {
-      assertNull(s);
+    TxSegment[] segments = engine.rules().txSegments(1);
+    for (int i = 0; i < segments.length; i += 2) {
+      assertEquals(i + 1, segments[i].end(), "rule " + (i + 1) + " alone"); // each setvar of a constant alone
+      assertNull(segments[i + 1], "rule " + (i + 2));
     }
   }
 
@@ -143,5 +146,22 @@ class TxSegmentTest {
     Transaction on = get(engine, "/on", true);
     assertNotNull(on.interruption(), "rule 3 blocks once the engine is on");
     assertEquals(0, on.txSegmentsApplied());
+  }
+
+  @Test
+  void aSegmentRecordedOverOneThatKeptAnOutcomeRecordsItsOwnRules() throws Exception {
+    WafEngine engine = RepeatVerdictsCheck.engine("""
+        SecRule REQUEST_URI "@contains skip" "id:1,phase:1,pass,nolog,skipAfter:MID"
+        SecAction "id:2,phase:1,pass,nolog,setvar:tx.a=1"
+        SecMarker MID
+        SecRule &TX:fhir "@eq 0" "id:3,phase:1,pass,nolog,ctl:ruleRemoveById=20"
+        SecRule ARGS "@contains x" "id:20,phase:2,pass,setvar:tx.twenty=1"
+        """);
+    get(engine, "/skip?q=x", true); // enters the run at MID: the segment from rule 3 keeps an outcome
+    get(engine, "/plain?q=x", true); // the segment from rule 2 is recorded through rule 3, which must run
+    Transaction plain = get(engine, "/plain?q=x", true);
+    assertEquals(1, plain.txSegmentsApplied());
+    assertNull(plain.tx("twenty"), "rule 20 was removed by rule 3's ctl");
+    assertSameAsEvaluated(engine, "/plain?q=x");
   }
 }
