@@ -82,6 +82,7 @@ final class CtlBridge {
     BridgeOptions options = new BridgeOptions();
     INBOUND.keySet().forEach(address -> options.addInboundPermitted(new PermittedOptions().setAddress(address)));
     this.bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions(), this::authorise);
+    CtlFrameLimit.install(bridge);
   }
 
   /** Starts listening on ctl.host:ctl.port; fails (and so fails the node's start) if it cannot. */

@@ -95,6 +95,30 @@ class CtlStatusTest {
   }
 
   @Test
+  void aConnectionAnnouncingAHugeFrameIsClosedBeforeItFillsTheHeap() throws Exception {
+    bridgeLog.list.clear();
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ctlPort)) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0}); // a frame of ~2 GB, no token yet
+      byte[] chunk = new byte[64 * 1024];
+      IOException closed = null;
+      try {
+        for (int i = 0; i < 1024; i++) { // up to 64 MiB: the node closes the connection long before
+          out.write(chunk);
+        }
+      } catch (IOException e) {
+        closed = e;
+      }
+      if (closed == null) {
+        assertEquals(-1, socket.getInputStream().read(), "the node closed the connection");
+      }
+    }
+    assertTrue(bridgeLog.list.stream().anyMatch(e -> e.getFormattedMessage().contains("larger than")), bridgeLog.list.toString());
+    assertEquals(0, ctl("status", "--port", String.valueOf(ctlPort), "--token", TOKEN).exit(), "the bridge still serves");
+  }
+
+  @Test
   void noTokenFailsWithoutConnecting() {
     Assumptions.assumeTrue(System.getenv("BASTION_CTL_TOKEN") == null, "BASTION_CTL_TOKEN is set in this environment");
     CtlRun run = ctl("status", "--port", String.valueOf(ctlPort));
