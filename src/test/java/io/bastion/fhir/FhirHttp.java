@@ -90,6 +90,16 @@ final class FhirHttp implements BeforeAllCallback, AfterAllCallback {
     return node.send(method, path, all, buffer);
   }
 
+  /** GET, tried again a few times: the first request on a connection PostgreSQL dropped may still meet it. */
+  HttpResponse<Buffer> getEventually(String path) throws InterruptedException {
+    HttpResponse<Buffer> response = get(path);
+    for (int tries = 0; tries < 5 && response.statusCode() != 200; tries++) {
+      Thread.sleep(100);
+      response = get(path);
+    }
+    return response;
+  }
+
   /** Creates a resource and returns the stored representation. */
   JsonObject create(JsonObject resource) {
     HttpResponse<Buffer> response = post("/fhir/" + resource.getString("resourceType"), resource);

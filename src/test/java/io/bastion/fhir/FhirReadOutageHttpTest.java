@@ -61,20 +61,10 @@ class FhirReadOutageHttpTest {
     System.out.println("reads in flight when the connections dropped: " + inFlight.size() + ", answered 503: " + failed);
 
     for (String id : ids) {
-      HttpResponse<Buffer> after = getEventually("/fhir/Patient/" + id);
+      HttpResponse<Buffer> after = fhir.getEventually("/fhir/Patient/" + id);
       assertEquals(200, after.statusCode(), after.bodyAsString());
       JsonObject resource = after.bodyAsJsonObject();
       assertEquals(id, resource.getString("id"), "each read gets its own resource");
     }
-  }
-
-  /** The first read on a loop whose connection died may still meet it; the one after it reconnects. */
-  private static HttpResponse<Buffer> getEventually(String path) throws Exception {
-    HttpResponse<Buffer> response = fhir.get(path);
-    for (int tries = 0; tries < 5 && response.statusCode() != 200; tries++) {
-      Thread.sleep(100);
-      response = fhir.get(path);
-    }
-    return response;
   }
 }

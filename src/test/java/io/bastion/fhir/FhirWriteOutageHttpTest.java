@@ -64,7 +64,7 @@ class FhirWriteOutageHttpTest {
       HttpResponse<Buffer> response = answered(creates.get(i));
       if (response.statusCode() == 201) {
         String id = response.bodyAsJsonObject().getString("id");
-        HttpResponse<Buffer> read = getEventually("/fhir/Patient/" + id);
+        HttpResponse<Buffer> read = fhir.getEventually("/fhir/Patient/" + id);
         assertEquals(200, read.statusCode(), "an acknowledged create is there afterwards");
         assertEquals(run + "c" + i, read.bodyAsJsonObject().getJsonArray("name").getJsonObject(0).getString("family"));
       } else {
@@ -118,18 +118,8 @@ class FhirWriteOutageHttpTest {
   }
 
   private static int searchTotal(String query) throws Exception {
-    HttpResponse<Buffer> response = getEventually("/fhir/" + query + "&_total=accurate");
+    HttpResponse<Buffer> response = fhir.getEventually("/fhir/" + query + "&_total=accurate");
     assertEquals(200, response.statusCode(), response.bodyAsString());
     return response.bodyAsJsonObject().getInteger("total");
-  }
-
-  /** The first request on a connection that died may still meet it; the one after it reconnects. */
-  private static HttpResponse<Buffer> getEventually(String path) throws Exception {
-    HttpResponse<Buffer> response = fhir.get(path);
-    for (int tries = 0; tries < 5 && response.statusCode() != 200; tries++) {
-      Thread.sleep(100);
-      response = fhir.get(path);
-    }
-    return response;
   }
 }

@@ -187,7 +187,8 @@ class NoMatchAutomatonCorpusTest {
     return List.copyOf(out);
   }
 
-  private static void add(Set<String> out, String v) {
+  /** A corpus value, and its lower-cased form, unless it is too long to be worth testing every regex on. */
+  static void add(Set<String> out, String v) {
     if (v != null && v.length() <= MAX_VALUE_LENGTH) {
       out.add(v);
       out.add(v.toLowerCase(Locale.ROOT));
@@ -195,7 +196,7 @@ class NoMatchAutomatonCorpusTest {
   }
 
   /** URL-decoded as bytes (ISO-8859-1), as the engine's urlDecodeUni would for ASCII escapes. */
-  private static String decode(String s) {
+  static String decode(String s) {
     try {
       return URLDecoder.decode(s, StandardCharsets.ISO_8859_1);
     } catch (IllegalArgumentException e) {
