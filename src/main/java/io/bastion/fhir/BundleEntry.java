@@ -10,8 +10,6 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One entry of a batch or transaction Bundle, parsed and checked before anything runs: its interaction
@@ -22,8 +20,6 @@ import java.util.regex.Pattern;
 record BundleEntry(int index, String method, String type, String id, String vid, List<Map.Entry<String, String>> query,
     boolean conditional, JsonObject resource, Integer ifMatch, NoneMatch ifNoneMatch, String ifNoneExist,
     String fullUrl) {
-
-  private static final Pattern VERSION_TAG = Pattern.compile("(?:W/)?\"([1-9][0-9]{0,8})\"");
 
   String where() {
     return "Bundle.entry[" + index + "]";
@@ -129,12 +125,11 @@ record BundleEntry(int index, String method, String type, String id, String vid,
     }
     Integer ifMatch = null;
     if (request.getValue("ifMatch") instanceof String tag) {
-      Matcher m = VERSION_TAG.matcher(tag.trim());
-      if (!m.matches()) {
+      ifMatch = FhirHeaders.version(tag);
+      if (ifMatch == null) {
         throw FhirException.of(400, "invalid", where + ": request.ifMatch must be a version ETag such as W/\"3\"",
             where + ".request.ifMatch");
       }
-      ifMatch = Integer.parseInt(m.group(1));
     }
     String ifNoneExist = request.getValue("ifNoneExist") instanceof String s ? s : null;
     if (ifNoneExist != null && !"POST".equals(method)) {
@@ -165,7 +160,7 @@ record BundleEntry(int index, String method, String type, String id, String vid,
           + "reads by id only", where + ".request.ifNoneMatch");
     }
     try {
-      return NoneMatch.parse(value instanceof String text ? text : "");
+      return FhirHeaders.noneMatch(value instanceof String text ? text : "");
     } catch (IllegalArgumentException e) {
       throw FhirException.of(400, "invalid", where + ": request.ifNoneMatch must be * or version ETags such as W/\"3\"",
           where + ".request.ifNoneMatch");

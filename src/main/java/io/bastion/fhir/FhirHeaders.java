@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,41 +56,67 @@ public final class FhirHeaders {
     return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
   }
 
+  /** The version a version ETag ({@code W/"3"} or {@code "3"}) names, null when the text is not one. */
+  static Integer version(String tag) {
+    Matcher m = ETAG.matcher(tag.trim());
+    return m.matches() ? Integer.valueOf(m.group(1)) : null;
+  }
+
   /** The version an If-Match names, null without one; 400 when it is not a version ETag. */
   static Integer ifMatch(RoutingContext ctx) {
     String header = ctx.request().getHeader("If-Match");
     if (header == null) {
       return null;
     }
-    Matcher m = ETAG.matcher(header.trim());
-    if (!m.matches()) {
+    Integer version = version(header);
+    if (version == null) {
       throw FhirException.of(400, "invalid", "If-Match must be a version ETag such as W/\"3\"");
     }
-    return Integer.parseInt(m.group(1));
+    return version;
   }
 
   /** If-None-Match as a write's precondition, null without one; 400 when it is neither * nor version ETags. */
   static NoneMatch ifNoneMatch(RoutingContext ctx) {
     try {
-      return NoneMatch.parse(ctx.request().getHeader("If-None-Match"));
+      return noneMatch(ctx.request().getHeader("If-None-Match"));
     } catch (IllegalArgumentException e) {
       throw FhirException.of(400, "invalid", e.getMessage());
     }
   }
 
-  /** Whether If-None-Match names this version (or is *). */
+  /**
+   * An If-None-Match value (the header, or a Bundle entry's {@code request.ifNoneMatch}) as a write's precondition,
+   * null for none; IllegalArgumentException for anything but {@code *} or version ETags, because a write must not go
+   * ahead on a precondition it cannot read.
+   */
+  static NoneMatch noneMatch(String header) {
+    if (header == null) {
+      return null;
+    }
+    boolean any = false;
+    Set<Integer> versions = new HashSet<>();
+    for (String tag : header.split(",", -1)) {
+      Integer version = version(tag);
+      if (tag.trim().equals("*")) {
+        any = true;
+      } else if (version != null) {
+        versions.add(version);
+      } else {
+        throw new IllegalArgumentException("If-None-Match must be * or version ETags such as W/\"3\"");
+      }
+    }
+    return new NoneMatch(any, versions);
+  }
+
+  /** Whether If-None-Match names this version (or is *); on a read, what is not a version ETag names nothing. */
   static boolean noneMatchHits(RoutingContext ctx, long version) {
     String header = ctx.request().getHeader("If-None-Match");
     if (header == null) {
       return false;
     }
     for (String tag : header.split(",")) {
-      String trimmed = tag.trim();
-      if (trimmed.equals("*")) {
-        return true;
-      }
-      Matcher m = ETAG.matcher(trimmed);
-      if (m.matches() && Long.parseLong(m.group(1)) == version) {
+      Integer named = version(tag);
+      if (tag.trim().equals("*") || named != null && named == version) {
         return true;
       }
     }

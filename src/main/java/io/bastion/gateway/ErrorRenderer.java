@@ -57,7 +57,7 @@ public final class ErrorRenderer {
       detail = "the database connection failed while answering; retry";
     } else if (failure != null && malformedForm(failure)) {
       status = 400;
-      detail = "the body is not valid application/x-www-form-urlencoded (a bad %-escape or a parameter without a name)";
+      detail = "the request body could not be decoded (in a form: a bad %-escape or a parameter without a name)";
     } else if (failure != null && status >= 400 && status < 500) {
       detail = defaultDetail(status); // a handler refused the request with a client error and said why in its log
     } else if (status >= 500 || failure != null) {

@@ -1,17 +1,19 @@
-package io.bastion.fhir.store;
+package io.bastion.fhir;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bastion.fhir.store.NoneMatch;
 import org.junit.jupiter.api.Test;
 
+/** If-None-Match read as a write's precondition ({@link FhirHeaders#noneMatch}) and what it refuses. */
 class NoneMatchTest {
 
   @Test
   void starRefusesEveryLiveVersionButNotADeletion() {
-    NoneMatch any = NoneMatch.parse(" * ");
+    NoneMatch any = FhirHeaders.noneMatch(" * ");
     assertTrue(any.refuses(1, false));
     assertTrue(any.refuses(42, false));
     assertFalse(any.refuses(3, true), "a deleted resource has no current representation");
@@ -19,7 +21,7 @@ class NoneMatchTest {
 
   @Test
   void versionTagsCompareWeakly() {
-    NoneMatch tags = NoneMatch.parse("W/\"2\", \"5\"");
+    NoneMatch tags = FhirHeaders.noneMatch("W/\"2\", \"5\"");
     assertTrue(tags.refuses(2, false));
     assertTrue(tags.refuses(5, false));
     assertFalse(tags.refuses(3, false));
@@ -28,9 +30,9 @@ class NoneMatchTest {
 
   @Test
   void absentIsNoConditionAndAnythingElseIsRefused() {
-    assertNull(NoneMatch.parse(null));
+    assertNull(FhirHeaders.noneMatch(null));
     for (String bad : new String[] {"", "abc", "\"abc\"", "W/\"0\"", "W/\"1\",", "W/1", "*,W/\"x\""}) {
-      assertThrows(IllegalArgumentException.class, () -> NoneMatch.parse(bad), bad);
+      assertThrows(IllegalArgumentException.class, () -> FhirHeaders.noneMatch(bad), bad);
     }
   }
 }
