@@ -4,6 +4,7 @@ import io.bastion.monitoring.TrafficMeter;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,8 @@ import org.slf4j.LoggerFactory;
 final class ResponseObserver implements Handler<RoutingContext> {
 
   private static final Logger ACCESS = LoggerFactory.getLogger("bastion.access");
+  /** The first path segments Bastion serves; anything else is not ours to name. */
+  private static final Set<String> AREAS = Set.of("fhir", "admin", "auth", "health", "metrics", ".well-known");
   private final TrafficMeter traffic;
   private final boolean accessLog;
 
@@ -48,7 +51,24 @@ final class ResponseObserver implements Handler<RoutingContext> {
 
   static String routeTemplate(RoutingContext ctx) {
     Route route = ctx.currentRoute();
-    String path = route == null ? null : route.getName(); // the template, or the name a regex route was given
-    return path == null ? "(unmatched)" : path;
+    String name = route == null ? null : route.getName(); // the template, or the name a regex route was given
+    return name != null ? name : area(ctx.normalizedPath());
+  }
+
+  /**
+   * A request that failed (ctx.fail) has no current route any more: Vert.x restarts routing to look for a
+   * failure handler. It is labelled by the area its path starts with ("/fhir/*"), never by more of the path,
+   * which can carry identifiers.
+   */
+  static String area(String path) {
+    if (path == null || path.length() < 2 || path.charAt(0) != '/') {
+      return "(unmatched)";
+    }
+    int end = path.indexOf('/', 1);
+    String first = end < 0 ? path.substring(1) : path.substring(1, end);
+    if (!AREAS.contains(first)) {
+      return "(unmatched)";
+    }
+    return end < 0 ? "/" + first : "/" + first + "/*";
   }
 }
