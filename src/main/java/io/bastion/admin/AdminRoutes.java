@@ -187,7 +187,7 @@ public final class AdminRoutes implements RouteModule {
       ErrorRenderer.render(ctx, 415, "send {\"username\", \"password\"} as application/json");
       return;
     }
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = jsonBody(ctx, "username", "password");
     if (body == null) {
       return;
     }
@@ -227,7 +227,7 @@ public final class AdminRoutes implements RouteModule {
       ErrorRenderer.render(ctx, 401, "sign in with username and password first");
       return;
     }
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = jsonBody(ctx, "code", "recoveryCode");
     if (body == null) {
       return;
     }
@@ -297,7 +297,7 @@ public final class AdminRoutes implements RouteModule {
     if (id.isEmpty()) {
       return;
     }
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = jsonBody(ctx, "code");
     if (body == null) {
       return;
     }
@@ -404,17 +404,30 @@ public final class AdminRoutes implements RouteModule {
   }
 
   /** The body as a JSON object, or null after answering 400. */
-  static JsonObject jsonBody(RoutingContext ctx) {
+  /**
+   * The request's JSON object, or null once a 400 is answered: not an object, or a field the request does
+   * not take (a misspelt field would otherwise be ignored silently, e.g. a role change that changes nothing).
+   */
+  static JsonObject jsonBody(RoutingContext ctx, String... fields) {
+    JsonObject body;
     try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body != null) {
-        return body;
-      }
+      body = ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      // answered below
+      body = null;
     }
-    ErrorRenderer.render(ctx, 400, "the body is not a JSON object");
-    return null;
+    if (body == null) {
+      ErrorRenderer.render(ctx, 400, "the body is not a JSON object");
+      return null;
+    }
+    List<String> known = List.of(fields);
+    for (String name : body.fieldNames()) {
+      if (!known.contains(name)) {
+        String shown = name.length() > 40 ? name.substring(0, 40) + "…" : name;
+        ErrorRenderer.render(ctx, 400, "unknown field \"" + shown + "\"; this request takes " + String.join(", ", known));
+        return null;
+      }
+    }
+    return body;
   }
 
   static String string(JsonObject body, String key) {

@@ -44,7 +44,7 @@ final class ClientAdminRoutes {
   }
 
   private void register(RoutingContext ctx) {
-    JsonObject body = AdminRoutes.jsonBody(ctx);
+    JsonObject body = AdminRoutes.jsonBody(ctx, "name", "scopes", "jwks", "jwksUri", "generateSecret");
     if (body == null) {
       return;
     }

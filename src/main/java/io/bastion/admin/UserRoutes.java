@@ -59,7 +59,7 @@ final class UserRoutes {
   }
 
   private void createUser(RoutingContext ctx) {
-    JsonObject body = AdminRoutes.jsonBody(ctx);
+    JsonObject body = AdminRoutes.jsonBody(ctx, "username", "password", "roles");
     if (body == null) {
       return;
     }
@@ -84,7 +84,7 @@ final class UserRoutes {
 
   private void setRoles(RoutingContext ctx) {
     Optional<Long> id = id(ctx);
-    JsonObject body = id.isEmpty() ? null : AdminRoutes.jsonBody(ctx);
+    JsonObject body = id.isEmpty() ? null : AdminRoutes.jsonBody(ctx, "roles");
     Optional<List<Role>> roles = body == null ? Optional.empty() : roles(ctx, body);
     if (roles.isEmpty()) {
       return;
@@ -97,7 +97,7 @@ final class UserRoutes {
 
   private void resetPassword(RoutingContext ctx) {
     Optional<Long> id = id(ctx);
-    JsonObject body = id.isEmpty() ? null : AdminRoutes.jsonBody(ctx);
+    JsonObject body = id.isEmpty() ? null : AdminRoutes.jsonBody(ctx, "password");
     Optional<String> password = body == null ? Optional.empty() : password(ctx, body);
     if (password.isEmpty()) {
       return;
@@ -131,6 +131,11 @@ final class UserRoutes {
     if (id.isEmpty()) {
       return;
     }
+    if (id.get() == AdminGuards.currentUser(ctx).id()) {
+      // reset, then enrol a new device: a stolen session would keep the account for good
+      ErrorRenderer.render(ctx, 409, "your own second factor is reset by another administrator");
+      return;
+    }
     accounts.find(id.get()).compose(found -> found.isEmpty()
             ? io.vertx.core.Future.failedFuture(new AdminAccounts.AccountException(404, "no such user"))
             : mfa.reset(id.get()).map(found.get()))
@@ -146,7 +151,7 @@ final class UserRoutes {
   }
 
   private void createToken(RoutingContext ctx) {
-    JsonObject body = AdminRoutes.jsonBody(ctx);
+    JsonObject body = AdminRoutes.jsonBody(ctx, "name", "role", "expiresInDays");
     if (body == null) {
       return;
     }

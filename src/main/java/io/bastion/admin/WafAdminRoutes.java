@@ -6,7 +6,6 @@ import io.bastion.security.SecurityAddresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -42,13 +41,11 @@ final class WafAdminRoutes {
   }
 
   private void mode(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
+    JsonObject body = AdminRoutes.jsonBody(ctx, "mode");
+    if (body == null) {
+      return;
     }
-    if (body == null || !(body.getValue("mode") instanceof String)) {
+    if (!(body.getValue("mode") instanceof String)) {
       ErrorRenderer.render(ctx, 400, "send {\"mode\": \"off\" | \"detection-only\" | \"on\"} as JSON");
       return;
     }

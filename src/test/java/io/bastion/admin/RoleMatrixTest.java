@@ -156,10 +156,39 @@ class RoleMatrixTest {
   }
 
   @Test
+  void aFieldARequestDoesNotTakeIsRefusedNotIgnored() {
+    String target = "/admin/api/users/" + targetId;
+    Map<Call, String> misspelt = Map.of(
+        new Call(HttpMethod.PUT, target + "/roles", new JsonObject().put("role", new JsonArray().add("admin"))), "role",
+        new Call(HttpMethod.POST, "/admin/api/users", new JsonObject().put("username", "extra-field")
+            .put("password", PASSWORD).put("roles", new JsonArray().add("viewer")).put("mfaRequired", false)), "mfaRequired",
+        new Call(HttpMethod.POST, target + "/password", new JsonObject().put("password", PASSWORD).put("notify", true)), "notify",
+        new Call(HttpMethod.POST, "/admin/api/ctl-tokens", new JsonObject().put("name", "t").put("role", "viewer")
+            .put("expiresInDays", 1).put("expiresIn", 1)), "expiresIn",
+        new Call(HttpMethod.POST, "/admin/api/clients", new JsonObject().put("name", "c").put("scope", "system/*.rs")
+            .put("generateSecret", true)), "scope",
+        new Call(HttpMethod.POST, "/admin/api/waf/mode", new JsonObject().put("mode", "on").put("rules", "none")), "rules");
+    misspelt.forEach((call, field) -> {
+      HttpResponse<Buffer> response = http.send(call.method(), call.path(), admin, call.body());
+      assertEquals(400, response.statusCode(), call.path());
+      assertTrue(response.bodyAsJsonObject().getString("detail").startsWith("unknown field \"" + field + "\""),
+          response.bodyAsString());
+    });
+    JsonObject users = http.send(HttpMethod.GET, "/admin/api/users", admin, null).bodyAsJsonObject();
+    assertTrue(users.getJsonArray("users").stream().map(JsonObject.class::cast)
+        .noneMatch(u -> "extra-field".equals(u.getString("username"))), "the refused user was not created");
+    HttpResponse<Buffer> login = http.send(HttpMethod.POST, "/admin/api/session", new AdminHttp.Session(),
+        new JsonObject().put("username", "admin").put("password", TestNode.ADMIN_PASSWORD).put("remember", true));
+    assertEquals(400, login.statusCode(), login.bodyAsString());
+  }
+
+  @Test
   void theLastAdministratorCannotBeRemoved() {
     long self = http.send(HttpMethod.GET, "/admin/api/users", admin, null).bodyAsJsonObject().getJsonArray("users").stream()
         .map(JsonObject.class::cast).filter(u -> "admin".equals(u.getString("username"))).findFirst().orElseThrow().getLong("id");
     assertEquals(409, http.send(HttpMethod.POST, "/admin/api/users/" + self + "/disable", admin, null).statusCode());
+    assertEquals(409, http.send(HttpMethod.DELETE, "/admin/api/users/" + self + "/mfa", admin, null).statusCode(),
+        "a session cannot reset its own second factor (and then enrol another device)");
     assertEquals(409, http.send(HttpMethod.PUT, "/admin/api/users/" + self + "/roles", admin,
         new JsonObject().put("roles", new JsonArray().add("viewer"))).statusCode());
     assertEquals(400, http.send(HttpMethod.PUT, "/admin/api/users/" + self + "/roles", admin,
