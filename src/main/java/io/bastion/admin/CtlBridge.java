@@ -133,6 +133,9 @@ final class CtlBridge {
       Permission needed = address instanceof String text ? INBOUND.get(text) : null;
       if (needed == null) {
         event.complete(true); // not on the list: the bridge itself answers access_denied
+      } else if (!BridgeFrames.bodyIsObjectOrAbsent(frame)) {
+        FrameHelper.sendErrFrame(BridgeFrames.BODY_NOT_AN_OBJECT, event.socket());
+        event.complete(false);
       } else if (role.get().may(needed)) {
         headers.put(SecurityAddresses.ACTOR_HEADER, "ctl:" + holder.get().name())
             .put(SecurityAddresses.ACTOR_ROLE_HEADER, role.get().wireName())

@@ -8,6 +8,7 @@ import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * format is a 4-byte big-endian length, then that many bytes of JSON) and closes the connection at the first
  * length above {@link #MAX_FRAME_BYTES}. The bridge's own parser buffers a whole frame before anyone looks at it,
  * token or not: without this, one unauthenticated connection announcing a 2 GB frame filled the heap.
- * Bytes pass through unchanged.
+ * Bytes pass through unchanged. It also ends connections the client reset, without the bridge's stack trace.
  *
  * <p>The bridge offers no hook on a new connection (it sends no SOCKET_CREATED event) and keeps its server and
  * connection handler private, so {@link #install} takes them by reflection: when a new version of
@@ -79,6 +80,20 @@ final class CtlFrameLimit extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * A client that goes away mid-conversation (a reset connection) is not a node error, but the bridge logs it at
+   * ERROR with a stack trace, once per connection: any client could fill the log. Such a connection ends here.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      LOG.debug("ctl bridge: the connection from {} ended: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+      return;
+    }
+    ctx.fireExceptionCaught(cause);
   }
 
   /** Walks the frames these bytes carry on from the previous ones, without consuming them. */

@@ -62,7 +62,8 @@ final class DashboardBridge {
     switch (event.type()) {
       case SOCKET_CLOSED -> event.complete(true);
       case RECEIVE -> requireLiveSession(event, sessions, guards);
-      case SEND, PUBLISH -> event.complete(permits(event.socket().webUser(), INBOUND, event));
+      case SEND, PUBLISH -> event.complete(permits(event.socket().webUser(), INBOUND, event)
+          && BridgeFrames.bodyIsObjectOrAbsent(event.getRawMessage()));
       case REGISTER -> event.complete(permits(event.socket().webUser(), OUTBOUND, event));
       default -> event.complete(event.socket().webUser() != null);
     }

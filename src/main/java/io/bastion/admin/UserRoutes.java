@@ -158,8 +158,8 @@ final class UserRoutes {
     String name = AdminRoutes.string(body, "name");
     Optional<Role> role = Role.byName(String.valueOf(body.getValue("role")));
     Object days = body.getValue("expiresInDays");
-    if (name == null || name.isBlank() || name.length() > 100) {
-      ErrorRenderer.render(ctx, 400, "name: 1-100 characters");
+    if (name == null || name.isBlank() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
+      ErrorRenderer.render(ctx, 400, "name: 1-100 characters, no control characters");
     } else if (role.isEmpty()) {
       ErrorRenderer.render(ctx, 400, "role: one of admin, security-officer, ops, viewer");
     } else if (!(days instanceof Integer || days instanceof Long) || ((Number) days).longValue() < 1

@@ -39,6 +39,14 @@ class ClientAdminApiTest {
       assertEquals(400, bad.statusCode());
       assertTrue(bad.bodyAsJsonObject().getString("detail").contains("exactly one"), bad.bodyAsString());
 
+      for (String name : new String[] {"line\nbreak", "bell\u0007"}) { // NUL, a 500 over ctl, stops at the WAF here
+        HttpResponse<Buffer> control = http.send(HttpMethod.POST, "/admin/api/clients", admin, request.copy().put("name", name));
+        assertEquals(400, control.statusCode(), control.bodyAsString());
+        HttpResponse<Buffer> token = http.send(HttpMethod.POST, "/admin/api/ctl-tokens", admin,
+            new JsonObject().put("name", name).put("role", "viewer").put("expiresInDays", 1));
+        assertEquals(400, token.statusCode(), token.bodyAsString());
+      }
+
       HttpResponse<Buffer> created = http.send(HttpMethod.POST, "/admin/api/clients", admin, request);
       assertEquals(201, created.statusCode(), created.bodyAsString());
       String clientId = created.bodyAsJsonObject().getString("clientId");

@@ -206,6 +206,8 @@ class RoleMatrixTest {
     assertTrue(refused(firstFrame(byRole.get("ops"), send(AuditAddresses.VERIFY))), "ops -> audit");
     assertFalse(refused(firstFrame(byRole.get("security-officer"), send(AuditAddresses.VERIFY))), "security-officer -> audit");
     assertFalse(refused(firstFrame(admin, send(AuditAddresses.VERIFY))), "admin -> audit");
+    String arrayBody = new JsonObject(send(AuditAddresses.VERIFY)).put("body", new JsonArray().add(1)).encode();
+    assertTrue(refused(firstFrame(admin, arrayBody)), "a body that is not a JSON object never reaches the consumer");
   }
 
   /** A refusal by the bridge (not by a missing or failing consumer, which means the message got through). */

@@ -17,6 +17,7 @@ import io.bastion.testsupport.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,54 @@ class CtlStatusTest {
       }
     }
     assertTrue(bridgeLog.list.stream().anyMatch(e -> e.getFormattedMessage().contains("larger than")), bridgeLog.list.toString());
+    assertEquals(0, ctl("status", "--port", String.valueOf(ctlPort), "--token", TOKEN).exit(), "the bridge still serves");
+  }
+
+  @Test
+  void aBodyThatIsNotAJsonObjectIsRefusedAtOnce() throws Exception {
+    for (String body : List.of("1", "\"x\"", "[]", "[{}]")) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ctlPort)) {
+        socket.setSoTimeout(5_000); // the consumer used to throw on the cast and never reply: the client waited
+        byte[] frame = ("{\"type\":\"send\",\"address\":\"" + NodeAddresses.STATUS + "\",\"replyAddress\":\"r1\","
+            + "\"headers\":{\"token\":\"" + TOKEN + "\"},\"body\":" + body + "}").getBytes(StandardCharsets.UTF_8);
+        java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+        out.writeInt(frame.length);
+        out.write(frame);
+        java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+        byte[] reply = new byte[in.readInt()];
+        in.readFully(reply);
+        JsonObject answer = new JsonObject(new String(reply, StandardCharsets.UTF_8));
+        assertEquals("err", answer.getString("type"), answer.encode());
+        assertEquals("the body must be a JSON object", answer.getString("message"), body);
+      }
+    }
+  }
+
+  @Test
+  void aClientResettingItsConnectionIsNotLoggedAsAnError() throws Exception {
+    Logger bridgeImpl = (Logger) LoggerFactory.getLogger("io.vertx.ext.eventbus.bridge.tcp.impl.TcpEventBusBridgeImpl");
+    ListAppender<ILoggingEvent> implLog = new ListAppender<>();
+    implLog.start();
+    bridgeImpl.addAppender(implLog);
+    try {
+      for (int i = 0; i < 5; i++) {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", ctlPort);
+        byte[] frame = ("{\"type\":\"send\",\"address\":\"" + NodeAddresses.STATUS + "\",\"replyAddress\":\"r\","
+            + "\"headers\":{\"token\":\"" + TOKEN + "\"},\"body\":{}}").getBytes(StandardCharsets.UTF_8);
+        java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+        out.writeInt(frame.length);
+        out.write(frame);
+        out.flush();
+        Thread.sleep(200); // the reply is on its way or unread: closing now resets the connection
+        socket.setSoLinger(true, 0);
+        socket.close();
+      }
+      Thread.sleep(500);
+      assertTrue(implLog.list.stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)),
+          implLog.list.toString());
+    } finally {
+      bridgeImpl.detachAppender(implLog);
+    }
     assertEquals(0, ctl("status", "--port", String.valueOf(ctlPort), "--token", TOKEN).exit(), "the bridge still serves");
   }
 

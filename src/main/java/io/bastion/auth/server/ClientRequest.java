@@ -28,8 +28,9 @@ public record ClientRequest(String name, List<String> scopes, JsonObject jwks, S
 
   public static ClientRequest fromJson(JsonObject body) {
     Object name = body.getValue("name");
-    if (!(name instanceof String text) || text.isBlank() || text.strip().length() > MAX_NAME) {
-      throw new ClientException(400, "name: 1-" + MAX_NAME + " characters");
+    if (!(name instanceof String text) || text.isBlank() || text.strip().length() > MAX_NAME
+        || text.chars().anyMatch(Character::isISOControl)) {
+      throw new ClientException(400, "name: 1-" + MAX_NAME + " characters, no control characters");
     }
     List<String> scopes = scopes(body.getValue("scopes"));
     Object jwks = body.getValue("jwks");

@@ -87,8 +87,12 @@ public final class SeedVerticle extends VerticleBase {
             done.result().getLong("millis"));
         message.reply(done.result());
       } else {
-        LOG.error("seed: failed: {}", done.cause().toString());
         boolean exists = done.cause() instanceof StoreException e && e.reason() == StoreException.Reason.CONFLICT;
+        if (exists) {
+          LOG.warn("seed: refused: seed {} has been written to this database already", seedNumber); // the caller's choice
+        } else {
+          LOG.error("seed: failed: {}", done.cause().toString());
+        }
         message.fail(exists ? BUSY : FAILED, exists
             ? "seed " + seedNumber + " has been written to this database already (ids derive from the seed): choose another --seed"
             : "seed failed: " + done.cause().getMessage());
