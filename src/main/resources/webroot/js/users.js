@@ -52,16 +52,20 @@
         if (password === null) { return null; }
         return api('POST', base + '/password', { password: password }).then(function () { return 'Password of ' + user.username + ' reset.'; });
       });
-      if (user.mfaEnrolled) {
+      // the API refuses both on one's own account (409): another administrator does them
+      var self = session !== null && session.username === user.username;
+      if (user.mfaEnrolled && !self) {
         action(actions, 'Reset 2FA', function () {
           return api('DELETE', base + '/mfa').then(function () { return user.username + ' will enrol again at next sign-in.'; });
         });
       }
-      action(actions, user.disabled ? 'Enable' : 'Disable', function () {
-        return api('POST', base + (user.disabled ? '/enable' : '/disable')).then(function () {
-          return user.username + (user.disabled ? ' enabled.' : ' disabled.');
+      if (!self) {
+        action(actions, user.disabled ? 'Enable' : 'Disable', function () {
+          return api('POST', base + (user.disabled ? '/enable' : '/disable')).then(function () {
+            return user.username + (user.disabled ? ' enabled.' : ' disabled.');
+          });
         });
-      });
+      }
       body.appendChild(row);
     });
   }

@@ -361,7 +361,11 @@ class DashboardBrowserTest {
     typeInto("new-password", "viewer-password-123");
     driver.findElement(By.id("user-create")).click();
     waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#users-rows tr[data-username='viewer1']")));
-    assertTrue(driver.findElement(By.cssSelector("#users-rows tr[data-username='viewer1']")).getText().contains("viewer"));
+    String viewerRow = driver.findElement(By.cssSelector("#users-rows tr[data-username='viewer1']")).getText();
+    assertTrue(viewerRow.contains("viewer") && viewerRow.contains("Disable"), viewerRow);
+    // one's own row offers neither what the API refuses on it (409): reset 2FA, disable
+    String ownRow = driver.findElement(By.cssSelector("#users-rows tr[data-username='admin']")).getText();
+    assertFalse(ownRow.contains("Reset 2FA") || ownRow.contains("Disable"), ownRow);
 
     // A CLI token from the panel: shown once, listed by name and role, revocable.
     typeInto("token-name", "nightly-backup");
