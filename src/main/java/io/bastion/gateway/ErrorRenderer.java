@@ -55,9 +55,10 @@ public final class ErrorRenderer {
         ctx.response().putHeader("Retry-After", "1");
       }
       detail = "the database connection failed while answering; retry";
-    } else if (failure != null && malformedForm(failure)) {
+    } else if (failure != null && undecodableBody(failure)) {
       status = 400;
-      detail = "the request body could not be decoded (in a form: a bad %-escape or a parameter without a name)";
+      detail = "the request body could not be decoded (a malformed chunk, or in a form a bad %-escape or a parameter "
+          + "without a name)";
     } else if (failure != null && status >= 400 && status < 500) {
       detail = defaultDetail(status); // a handler refused the request with a client error and said why in its log
     } else if (status >= 500 || failure != null) {
@@ -73,18 +74,18 @@ public final class ErrorRenderer {
   }
 
   /**
-   * The request's form body could not be decoded: Vert.x hands form bodies to Netty's decoder, which throws a
-   * DecoderException for a bad %-escape and a bare IllegalArgumentException for a parameter without a name.
-   * Both are the client's input, not a server failure.
+   * The request's body could not be decoded: Netty throws a DecoderException for a bad %-escape in a form, and a
+   * bare IllegalArgumentException for a form parameter without a name or a NumberFormatException for a chunk size
+   * that is not hex. All are the client's bytes, not a server failure.
    */
-  private static boolean malformedForm(Throwable failure) {
+  private static boolean undecodableBody(Throwable failure) {
     if (failure instanceof DecoderException) {
       return true;
     }
     if (failure instanceof IllegalArgumentException) {
       StackTraceElement[] frames = failure.getStackTrace();
       for (int i = 0; i < Math.min(frames.length, 8); i++) {
-        if (frames[i].getClassName().startsWith("io.netty.handler.codec.http.multipart.")) {
+        if (frames[i].getClassName().startsWith("io.netty.handler.codec.http.")) {
           return true;
         }
       }

@@ -21,7 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Gateway {
 
-  private static final int[] RENDERED_ERRORS = {400, 401, 403, 404, 405, 406, 409, 412, 413, 414, 415, 422, 429, 431, 500, 501, 502, 503, 504};
+  /**
+   * Statuses whose failures ErrorRenderer answers. 200 is among them because Vert.x hands a body that failed while
+   * being read (a malformed chunk) to the handler of the response's status so far, 200: without one, Vert.x logs
+   * an ERROR of its own for each such request.
+   */
+  private static final int[] RENDERED_ERRORS = {200, 400, 401, 403, 404, 405, 406, 409, 412, 413, 414, 415, 422, 429, 431,
+      500, 501, 502, 503, 504};
 
   private final HttpConfig http;
   private final boolean accessLog;
