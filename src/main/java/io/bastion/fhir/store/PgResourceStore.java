@@ -54,6 +54,8 @@ public final class PgResourceStore implements ResourceStore {
   private final PhiProtection phi;
   /** Reads by id and version outside a transaction go here when set: one pipelined connection per event loop. */
   private final LoopPipelines pipelined;
+  /** Plain creates of concurrent requests, written together; null for a store bound to a transaction. */
+  private final CreateBatches batches;
 
   public PgResourceStore(Pool pool, Clock clock, Supplier<String> ids, SearchIndexer indexer) {
     this(pool, null, clock, ids, indexer, PhiProtection.NONE, null);
@@ -83,6 +85,8 @@ public final class PgResourceStore implements ResourceStore {
     this.ids = ids;
     this.indexer = indexer;
     this.phi = phi;
+    this.batches = connection == null ? new CreateBatches(pool, c -> insert(c.type(), c.id(), c.lastUpdated(),
+        c.sealed(), c.index())) : null;
   }
 
   @Override
@@ -100,10 +104,25 @@ public final class PgResourceStore implements ResourceStore {
     Instant now = now();
     JsonObject stored = stamp(resource, id, 1, now);
     IndexRows index = indexer.index(type, stored);
+    String sealed = phi.concealText(type, id, stored);
+    Future<Void> written = batches == null
+        ? insert(type, id, utc(now), sealed, index)
+        : batches.write(type, id, utc(now), sealed, index);
+    return written.map(v -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", JsonText.encode(stored)),
+        true));
+  }
+
+  /** Create statements written so far that held several creates (tests). */
+  long createStatementsOfSeveral() {
+    return batches == null ? 0 : batches.statementsOfSeveral();
+  }
+
+  /** One create by its own statement ({@link FhirSql#insert}). */
+  private Future<Void> insert(String type, String id, OffsetDateTime now, String sealed, IndexRows index) {
     int tables = index.tables();
     return client.preparedQuery(FhirSql.insert(tables))
-        .execute(insertParams(type, id, now, phi.concealText(type, id, stored), "POST", index, tables))
-        .map(rows -> new Written(new ResourceVersion(type, id, 1, now, false, "POST", JsonText.encode(stored)), true))
+        .execute(insertParams(type, id, now, sealed, "POST", index, tables))
+        .<Void>mapEmpty()
         .recover(PgResourceStore::mapFailure);
   }
 
@@ -135,9 +154,9 @@ public final class PgResourceStore implements ResourceStore {
   }
 
   /** The parameters of {@link FhirSql#insert}: then per filled table, one text array per column of its rows. */
-  private static Tuple insertParams(String type, String id, Instant now, String sealed, String method,
+  private static Tuple insertParams(String type, String id, OffsetDateTime now, String sealed, String method,
       IndexRows index, int tables) {
-    Tuple params = Tuple.of(type, id, utc(now), sealed, method);
+    Tuple params = Tuple.of(type, id, now, sealed, method);
     for (int t = 0; t < IndexRows.TABLES.size(); t++) {
       if ((tables & (1 << t)) != 0) {
         for (int c = 0; c <= IndexRows.KEYS.get(t).size(); c++) {
@@ -245,7 +264,7 @@ public final class PgResourceStore implements ResourceStore {
             // update as create, under the client's id; a racing create of the same id fails the unique key
             int tables = index.tables();
             return conn.preparedQuery(FhirSql.insert(tables))
-                .execute(insertParams(type, id, now, JsonText.encode(sealed), "PUT", index, tables))
+                .execute(insertParams(type, id, utc(now), JsonText.encode(sealed), "PUT", index, tables))
                 .map(inserted -> new Written(new ResourceVersion(type, id, 1, now, false, "PUT", JsonText.encode(stored)), true));
           }
           Row row = locked.iterator().next();
