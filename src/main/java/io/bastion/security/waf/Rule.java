@@ -141,7 +141,7 @@ public final class Rule {
     if (operator == null || negated) {
       return ByteSet.ALL;
     }
-    ByteSet bytes = chain.inputsFor(operator.requiredBytes());
+    ByteSet bytes = operator.requiredBytes(chain::inputsFor);
     return bytes.isAll() ? ByteSet.ALL : bytes;
   }
 

@@ -221,11 +221,17 @@ public final class RuleSet {
    * Per chain id, whether more than one {@code @rx} with a literal condition tests values through it (or, with
    * {@code multiMatch}, through it as a prefix of its chain): a value's form through such a chain is worth one scan
    * against the whole {@link #literals()} index, shared by those rules. A form through a chain only one rule tests
-   * is checked by that rule's own, much smaller automaton instead.
+   * is checked by that rule's own, much smaller automaton instead. Rules tagged for a paranoia level above the
+   * set's ({@link #paranoiaLevel}) are not counted: at PL1 the CRS skips them, and 934160's base64-decoded forms
+   * (one per JSON value) were scanned against the whole index because a PL2 sibling (934101) shares the chain.
    */
   private static boolean[] sharedChains(List<Rule> rules, int chains) {
     int[] consumers = new int[chains];
+    int level = paranoiaLevel(rules);
     for (Rule starter : rules) {
+      if (aboveParanoiaLevel(starter, level)) {
+        continue; // skipped at this level (the CRS skips each file's higher levels): it scans nothing
+      }
       for (Rule r = starter; r != null; r = r.chained()) {
         if (!(r.operator() instanceof io.bastion.security.waf.operators.Rx rx) || rx.requiredLiterals() == null) {
           continue;
@@ -244,6 +250,52 @@ public final class RuleSet {
       shared[c] = consumers[c] > 1;
     }
     return shared;
+  }
+
+  /**
+   * The highest paranoia level any rule of the set sets as a constant ({@code setvar:tx.blocking_paranoia_level=1},
+   * {@code tx.detection_paranoia_level}, what {@code waf.paranoia-level} and crs-setup.conf write), or 4 when none
+   * does. Used for cost only ({@link #sharedChains}): a wrong guess makes a form's scan cheaper or dearer, never a
+   * verdict different.
+   */
+  static int paranoiaLevel(List<Rule> rules) {
+    int level = 0;
+    for (Rule starter : rules) {
+      for (Rule r = starter; r != null; r = r.chained()) {
+        for (io.bastion.security.waf.actions.RuleAction a : r.actionArray()) {
+          if (a instanceof io.bastion.security.waf.actions.SetVar v && v.collection().equals("tx")
+              && v.name().isConstant() && v.value().isConstant()) {
+            String name = v.name().expand(null).toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("blocking_paranoia_level") || name.equals("detection_paranoia_level")) {
+              level = Math.max(level, parseLevel(v.value().expand(null)));
+            }
+          }
+        }
+      }
+    }
+    return level == 0 ? 4 : level;
+  }
+
+  private static int parseLevel(String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      return 4;
+    }
+  }
+
+  /** Whether the rule is tagged {@code paranoia-level/N} with N above {@code level}. */
+  private static boolean aboveParanoiaLevel(Rule r, int level) {
+    for (String tag : r.tags()) {
+      if (tag.startsWith("paranoia-level/")) {
+        try {
+          return Integer.parseInt(tag.substring("paranoia-level/".length())) > level;
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether more than one literal-conditioned {@code @rx} tests values through the chain (see above). */

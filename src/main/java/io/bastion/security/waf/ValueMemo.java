@@ -127,6 +127,11 @@ final class ValueMemo {
     return hits != null || (sameHits != null && sameHits.scanned());
   }
 
+  /** Whether this memo's literal hits are {@code other}'s by construction (the same memo, or a case-only change of it). */
+  boolean sameHitsAs(ValueMemo other) {
+    return literalSource() == other.literalSource();
+  }
+
   /** The memo whose scan stands for this value's. */
   private ValueMemo literalSource() {
     return sameHits != null ? sameHits : this;

@@ -108,6 +108,53 @@ class TransactionTest {
     assertEquals(Set.of(3), run(e, "GET", "/?a=x..z&b=Union", null, null).loggedRuleIds());
   }
 
+  /**
+   * A rule tagged for a paranoia level above the one the set configures does not make a chain shared (the CRS skips
+   * it); with no constant level set, every rule counts. The verdicts are the same either way: rule 2 (PL2) is
+   * skipped at PL1 as the CRS skips it, and matches at PL2.
+   */
+  @Test
+  void aChainSharedOnlyWithAHigherParanoiaLevelIsCheckedByItsOwnLiterals() throws Exception {
+    String rules = """
+        SecRule TX:detection_paranoia_level "@lt 2" "id:10,phase:1,pass,nolog,skipAfter:END-PL2"
+        SecRule ARGS "@rx eval\\(" "id:2,phase:1,pass,t:base64Decode,tag:'paranoia-level/2'"
+        SecMarker END-PL2
+        SecRule ARGS "@rx while\\(" "id:1,phase:1,pass,t:base64Decode,tag:'paranoia-level/1'"
+        """;
+    String atPl1 = "SecAction \"id:9,phase:1,pass,nolog,setvar:tx.detection_paranoia_level=1\"\n";
+    String atPl2 = "SecAction \"id:9,phase:1,pass,nolog,setvar:tx.detection_paranoia_level=2\"\n";
+    RuleSet pl1 = SecLangParser.standard().parseText(Path.of("t.conf"), atPl1 + rules).compile();
+    RuleSet pl2 = SecLangParser.standard().parseText(Path.of("t.conf"), atPl2 + rules).compile();
+    RuleSet unset = SecLangParser.standard().parseText(Path.of("t.conf"), rules).compile();
+    int base64 = pl1.phase(1).get(4).chain().id();
+    assertTrue(!pl1.sharedChain(base64), "at PL1 only rule 1 tests base64-decoded forms");
+    assertTrue(pl2.sharedChain(base64));
+    assertTrue(unset.sharedChain(base64), "no level set: every rule may run");
+    String attack = "/?a=" + java.util.Base64.getEncoder().encodeToString("while(eval(1))".getBytes());
+    assertEquals(Set.of(1), run(new WafEngine(pl1), "GET", attack, null, null).loggedRuleIds());
+    assertEquals(Set.of(1, 2), run(new WafEngine(pl2), "GET", attack, null, null).loggedRuleIds());
+    assertEquals(Set.of(), run(new WafEngine(pl1), "GET", "/?a=while(eval(1))", null, null).loggedRuleIds());
+  }
+
+  /**
+   * A selection's literal union through a chain that leaves every member's literals as they are (here t:lowercase
+   * on values a case change cannot give new literals) is the members' own union; a chain that changes one member
+   * (t:urlDecodeUni on "%3C") gets its own. Both rules' verdicts follow.
+   */
+  @Test
+  void aUnionThroughAChainThatChangesNoLiteralIsTheMembersOwn() throws Exception {
+    WafEngine e = engine("""
+        SecRule ARGS "@rx <script" "id:1,phase:1,pass,t:lowercase"
+        SecRule ARGS "@rx <script" "id:2,phase:1,pass,t:urlDecodeUni"
+        SecRule ARGS "@rx <script" "id:3,phase:1,pass"
+        SecRule ARGS "@rx ab" "id:4,phase:1,pass,t:lowercase"
+        """);
+    assertEquals(Set.of(2, 4), run(e, "GET", "/?a=%253Cscript&b=AB", null, null).loggedRuleIds());
+    assertEquals(Set.of(1), run(e, "GET", "/?a=%3CSCRIPT&b=x", null, null).loggedRuleIds());
+    assertEquals(Set.of(1, 2, 3), run(e, "GET", "/?a=%3Cscript&b=x", null, null).loggedRuleIds());
+    assertEquals(Set.of(), run(e, "GET", "/?a=script&b=x", null, null).loggedRuleIds());
+  }
+
   @Test
   void skipAfterJumpsToTheMarker() throws Exception {
     WafEngine e = engine("""

@@ -187,11 +187,17 @@ final class LiteralCondition {
         return RequiredBytes.rarestOf(literal);
       }
       case ANY -> {
+        // the literal branches together (RequiredBytes.anyOf: one byte they share can stand for many)
+        List<String> literals = new ArrayList<>();
         ByteSet out = ByteSet.NONE;
         for (LiteralCondition p : parts) {
-          out = out.union(p.requiredBytes());
+          if (p.kind == Kind.LITERAL) {
+            literals.add(p.literal);
+          } else {
+            out = out.union(p.requiredBytes());
+          }
         }
-        return out;
+        return out.union(RequiredBytes.anyOf(literals));
       }
       default -> {
         ByteSet best = ByteSet.ALL;

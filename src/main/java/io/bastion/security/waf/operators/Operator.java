@@ -22,6 +22,16 @@ public interface Operator {
   }
 
   /**
+   * Bytes of which a value must hold one for this operator to match its form through a transformation chain:
+   * {@code inputsFor} widens a set of bytes the form needs to the bytes the value needs ({@code TransformChain::inputsFor}).
+   * By default {@link #requiredBytes()} widened; an operator that can choose which bytes to require chooses them with
+   * the chain's widening in view.
+   */
+  default ByteSet requiredBytes(java.util.function.UnaryOperator<ByteSet> inputsFor) {
+    return inputsFor.apply(requiredBytes());
+  }
+
+  /**
    * False when no value whose literals of {@code index} ({@link LiteralIndex#scanBits}) are all among {@code hits}
    * can match: a rule then skips a whole selection of values at once. True (the default) when the operator
    * cannot tell.

@@ -53,6 +53,92 @@ final class RequiredBytes {
     return best < 0 ? ByteSet.ALL : ByteSet.NONE.with(best).withBothCases();
   }
 
+  /**
+   * Bytes a value holding one of the literals must hold one of: the rarer of each literal's rarest byte
+   * ({@link #rarestOf}) and {@link #coverOf}'s set.
+   */
+  static ByteSet anyOf(java.util.Collection<String> literals) {
+    return anyOf(literals, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #anyOf(java.util.Collection)}, for values that reach the literals through a transformation chain:
+   * each byte costs what {@code inputsFor} makes of it (the bytes a value needs for the form to hold it). Returns the
+   * bytes the form needs; widen them with {@code inputsFor} for the value.
+   */
+  static ByteSet anyOf(java.util.Collection<String> literals, java.util.function.UnaryOperator<ByteSet> inputsFor) {
+    ByteSet each = ByteSet.NONE;
+    for (String l : literals) {
+      each = each.union(rarestOf(l));
+    }
+    if (literals.size() < 2 || each.isAll()) {
+      return each;
+    }
+    int[] cost = new int[256];
+    for (int c = 0; c < 256; c++) {
+      cost[c] = commonness(inputsFor.apply(ByteSet.NONE.with(c).withBothCases()));
+    }
+    ByteSet cover = coverOf(literals, cost);
+    return commonness(inputsFor.apply(cover)) < commonness(inputsFor.apply(each)) ? cover : each;
+  }
+
+  /**
+   * Bytes a value holding any of the phrases must hold one of: one byte of each phrase (both cases for a letter),
+   * chosen together, greedily, so the set is rarely met (a byte shared by many phrases, such as the '/' of most
+   * file paths, stands for all of them). {@link ByteSet#ALL} when a phrase has no byte below 256. Sound whatever
+   * the choice: each phrase keeps one of its own bytes in the set.
+   */
+  static ByteSet coverOf(java.util.Collection<String> phrases) {
+    int[] cost = new int[256];
+    for (int c = 0; c < 256; c++) {
+      cost[c] = COMMONNESS[c];
+    }
+    return coverOf(phrases, cost);
+  }
+
+  /** {@link #coverOf(java.util.Collection)} with each byte's cost given (per mille of values, as {@link #commonness}). */
+  private static ByteSet coverOf(java.util.Collection<String> phrases, int[] cost) {
+    java.util.List<ByteSet> left = new java.util.ArrayList<>();
+    for (String p : phrases) {
+      ByteSet own = ByteSet.NONE;
+      for (int i = 0; i < p.length(); i++) {
+        char c = p.charAt(i);
+        if (c <= 255) {
+          own = own.with(c).withBothCases();
+        }
+      }
+      if (own.equals(ByteSet.NONE)) {
+        return ByteSet.ALL;
+      }
+      left.add(own);
+    }
+    ByteSet chosen = ByteSet.NONE;
+    while (!left.isEmpty()) {
+      int best = -1;
+      double bestScore = -1;
+      for (int c = 0; c < 256; c++) {
+        if (c >= 'A' && c <= 'Z') {
+          continue; // a letter is chosen in both cases, as its lower case
+        }
+        int covered = 0;
+        for (ByteSet own : left) {
+          if (own.contains(c)) {
+            covered++;
+          }
+        }
+        double score = covered / (cost[c] + 1.0);
+        if (covered > 0 && score > bestScore) {
+          best = c;
+          bestScore = score;
+        }
+      }
+      int picked = best;
+      chosen = chosen.union(ByteSet.NONE.with(picked).withBothCases());
+      left.removeIf(own -> own.contains(picked));
+    }
+    return chosen;
+  }
+
   /** How many values in 1,000 hold one of the bytes, roughly (the sum, a letter counted once for both cases). */
   static int commonness(ByteSet bytes) {
     int sum = 0;

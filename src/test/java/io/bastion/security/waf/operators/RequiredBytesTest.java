@@ -35,7 +35,8 @@ class RequiredBytesTest {
   @Test
   void aPhraseMatchHoldsOneOfThePhrasesBytesAndAValueWithoutAnyCannotMatch() {
     Pm pm = Pm.ofPhrases("passwd .htaccess Boot.INI ${ \u00e9t\u00e9");
-    assertEquals(ByteSet.of("wWhHbB$\u00e9"), pm.requiredBytes()); // per phrase its rarest byte, letters in both cases
+    // one byte per phrase, letters in both cases; the "." of .htaccess and Boot.INI stands for both (rarer than h and b)
+    assertEquals(ByteSet.of("wW.$\u00e9"), pm.requiredBytes());
     java.util.Random random = new java.util.Random(7);
     String alphabet = "pasWD.htcINObo${}\u00e9 x";
     int matched = 0;
@@ -52,6 +53,48 @@ class RequiredBytesTest {
     }
     assertTrue(matched > 1000, "the values must exercise the claim");
     assertTrue(Pm.ofPhrases("ab \u0100").requiredBytes().isAll(), "a phrase of no byte: any value may hold it");
+  }
+
+  /**
+   * Phrases sharing a byte are covered by it, not each by its own rarest byte: the "/" of file paths (each path's
+   * rarest letter would be most of the alphabet), and through a transformation that makes "/" of "." (as
+   * t:normalizePath does: ".." becomes "../"), another byte, since "." is in every JSON argument name. Random values
+   * show the set sound: every value holding a phrase holds one of the bytes (through the widening, for the second).
+   */
+  @Test
+  void phrasesSharingAByteAreCoveredByItAndTheChoiceWeighsTheChainsWidening() {
+    String paths = "etc/passwd etc/shadow boot/grub proc/self/environ usr/bin/id var/log";
+    Pm pm = Pm.ofPhrases(paths);
+    assertEquals(ByteSet.of("/"), pm.requiredBytes());
+    java.util.function.UnaryOperator<ByteSet> slashFromDot = b -> b.contains('/') ? b.with('.') : b;
+    ByteSet throughChain = pm.requiredBytes(slashFromDot);
+    assertTrue(!throughChain.contains('.'), "'/' would cost every dotted value: " + throughChain);
+    java.util.Random random = new java.util.Random(3);
+    String alphabet = "etc/passwdhboUgrBINvylmix.. ";
+    java.util.List<String> phrases = AhoCorasick.splitPhrases(paths);
+    int matched = 0;
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder sb = new StringBuilder();
+      for (int k = random.nextInt(12); k > 0; k--) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      if (random.nextInt(3) == 0) {
+        sb.insert(random.nextInt(sb.length() + 1), phrases.get(random.nextInt(phrases.size())).toUpperCase());
+      }
+      String value = sb.toString();
+      ByteSet held = ByteSet.of(value);
+      boolean matches = pm.matches(new OperatorsTest.Ctx(), value);
+      matched += matches ? 1 : 0;
+      assertTrue(!matches || pm.requiredBytes().meets(held.w0, held.w1, held.w2, held.w3), value);
+      assertTrue(!matches || throughChain.meets(held.w0, held.w1, held.w2, held.w3), value);
+    }
+    assertTrue(matched > 4000, "the values must exercise the claim: " + matched);
+  }
+
+  @Test
+  void anAlternationOfLiteralsIsCoveredByTheBytesItsBranchesShare() {
+    // each branch's rarest byte would be x, z, k and w; the "/" they all hold is rarer than those four together
+    assertEquals(ByteSet.of("/"), new Rx("(?:ax|az|ak|aw)/").requiredBytes());
   }
 
   @Test
