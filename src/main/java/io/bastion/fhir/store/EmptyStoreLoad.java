@@ -126,7 +126,7 @@ public final class EmptyStoreLoad implements AutoCloseable {
     synchronized (this) {
       usable();
       try {
-        PgCopyLoader.copy(connection, rows);
+        encoder.copy(connection, rows);
       } catch (SQLException e) {
         throw failed(e);
       }
@@ -138,6 +138,8 @@ public final class EmptyStoreLoad implements AutoCloseable {
   public synchronized void finish() throws SQLException {
     usable();
     try (Statement statement = connection.createStatement()) {
+      // the statements below take minutes on a large load, and PostgreSQL is silent until each ends
+      connection.setNetworkTimeout(Runnable::run, 0);
       long started = System.nanoTime();
       // every current row is this load's: the store was empty and is locked. Copying the rows spares
       // PostgreSQL a second parse of each resource's JSON and the socket a second copy of it.

@@ -8,6 +8,7 @@ import io.bastion.fhir.store.ResourceStore.NewResource;
 import io.bastion.fhir.store.StoreException.Reason;
 import io.vertx.core.json.JsonObject;
 import java.io.StringReader;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -40,6 +42,12 @@ import org.postgresql.copy.CopyManager;
 public final class PgCopyLoader implements AutoCloseable {
 
   private static final String UNIQUE_VIOLATION = "23505";
+  /**
+   * How long a loader connection waits for PostgreSQL to answer before it gives up on it. A COPY that the
+   * server stops answering (a lock it waits for, a network that drops packets) would otherwise block its
+   * worker thread, and the seed behind it, for ever; no statement of a batch takes nearly this long.
+   */
+  static final Duration DEFAULT_SILENCE = Duration.ofMinutes(2);
   private static final String RESERVE_KEYS =
       "SELECT nextval(pg_get_serial_sequence('fhir_resource', 'res_pk')) FROM generate_series(1, ?)";
 
@@ -47,6 +55,7 @@ public final class PgCopyLoader implements AutoCloseable {
   private final SearchIndexer indexer;
   private final PhiProtection phi;
   private final Clock clock;
+  private final Duration silence;
   private final LinkedBlockingQueue<Connection> idle = new LinkedBlockingQueue<>();
 
   public PgCopyLoader(PostgresServer server, SearchIndexer indexer, Clock clock) {
@@ -55,10 +64,16 @@ public final class PgCopyLoader implements AutoCloseable {
 
   /** @param phi seals what the store seals; the indexer must apply the same protection (blind indexes) */
   public PgCopyLoader(PostgresServer server, SearchIndexer indexer, PhiProtection phi, Clock clock) {
+    this(server, indexer, phi, clock, DEFAULT_SILENCE);
+  }
+
+  /** @param silence how long a statement may go unanswered before its connection is given up (tests) */
+  PgCopyLoader(PostgresServer server, SearchIndexer indexer, PhiProtection phi, Clock clock, Duration silence) {
     this.server = server;
     this.indexer = indexer;
     this.phi = phi;
     this.clock = clock;
+    this.silence = silence;
   }
 
   /**
@@ -135,7 +150,7 @@ public final class PgCopyLoader implements AutoCloseable {
   }
 
   /** COPYs the rows into their tables, in the connection's transaction. */
-  static void copy(Connection connection, Rows rows) throws SQLException {
+  void copy(Connection connection, Rows rows) throws SQLException {
     try {
       CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
       copy.copyIn("COPY fhir_resource (res_pk, res_type, res_id, version, last_updated, deleted, content) FROM STDIN",
@@ -151,6 +166,12 @@ public final class PgCopyLoader implements AutoCloseable {
       }
     } catch (java.io.IOException e) {
       throw new SQLException("COPY failed: " + e.getMessage(), e);
+    } catch (SQLException e) {
+      if (e.getCause() instanceof SocketTimeoutException) {
+        throw new SQLException("COPY: PostgreSQL did not answer within " + silence.toSeconds()
+            + " s; the batch is rolled back", e.getSQLState(), e);
+      }
+      throw e;
     }
   }
 
@@ -199,6 +220,7 @@ public final class PgCopyLoader implements AutoCloseable {
       statement.execute("SET synchronous_commit = off");
     }
     connection.setAutoCommit(false);
+    connection.setNetworkTimeout(Runnable::run, (int) silence.toMillis());
     return connection;
   }
 

@@ -2,15 +2,21 @@ package io.bastion.fhir.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bastion.fhir.phi.PhiProtection;
 import io.bastion.fhir.search.SearchIndexer;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.seed.SyntheticPatients;
 import io.bastion.fhir.store.ResourceStore.NewResource;
 import io.bastion.testsupport.TestNode;
 import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +91,28 @@ class PgCopyLoaderTest {
     // the connection is usable after the failed batch
     List<NewResource> third = new SyntheticPatients(76).patient(2);
     assertEquals(third.size(), node.node().vertx().executeBlocking(() -> loader.load(third)).await());
+  }
+
+  @Test
+  void aServerThatStopsAnsweringFailsTheBatchInsteadOfHangingTheSeed() throws Exception {
+    PgCopyLoader impatient = new PgCopyLoader(node.node().postgres(), new SearchIndexer(SearchParameters.r4()),
+        PhiProtection.NONE, Clock.systemUTC(), Duration.ofSeconds(1));
+    List<NewResource> batch = new SyntheticPatients(75).patient(0);
+    try (Connection holder = loader.connection()) {
+      // another session holds the table, so the COPY waits for its lock and PostgreSQL says nothing meanwhile
+      try (Statement statement = holder.createStatement()) {
+        statement.execute("LOCK TABLE fhir_resource IN ACCESS EXCLUSIVE MODE");
+      }
+      SQLException failed = assertTimeoutPreemptively(Duration.ofSeconds(20),
+          () -> assertThrows(SQLException.class, () -> impatient.load(batch)), "gave up after its silence");
+      assertTrue(failed.getMessage().contains("did not answer within 1 s"), failed.getMessage());
+      holder.rollback();
+    }
+    assertEquals(0L, count("SELECT count(*) AS n FROM fhir_resource WHERE res_type = $1 AND res_id = $2",
+        batch.get(0).type(), batch.get(0).id()));
+    // the broken connection was given up: the next batch gets a new one
+    assertEquals(batch.size(), impatient.load(batch));
+    impatient.close();
   }
 
   /** Index rows of a resource without res_pk, sorted, as JSON text. */
