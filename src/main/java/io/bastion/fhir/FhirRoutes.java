@@ -2,21 +2,17 @@ package io.bastion.fhir;
 
 import io.bastion.NodeInfo;
 import io.bastion.audit.AuditRecord.Entity;
+import io.bastion.auth.AccessDecision;
 import io.bastion.auth.AccessPolicy;
 import io.bastion.auth.Interaction;
 import io.bastion.auth.SmartScopeHandler;
+import io.bastion.db.ConnectionLoss;
 import io.bastion.fhir.FhirHeaders.Return;
 import io.bastion.fhir.format.FhirXmlConverter;
-import io.bastion.auth.AccessDecision;
 import io.bastion.fhir.search.PatientCompartment;
-import io.bastion.fhir.search.SearchBundle;
-import io.bastion.fhir.search.SearchResult;
 import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
-import io.bastion.db.ConnectionLoss;
-import io.bastion.fhir.store.HistoryCursor;
-import io.bastion.fhir.store.HistoryQuery;
 import io.bastion.fhir.store.NoneMatch;
 import io.bastion.fhir.store.ResourceStore;
 import io.bastion.fhir.store.ResourceVersion;
@@ -27,6 +23,8 @@ import io.bastion.fhir.validation.ResourceValidator;
 import io.bastion.gateway.ErrorRenderer;
 import io.bastion.gateway.RouteModule;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -35,35 +33,24 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayList;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The FHIR R4 endpoint at /fhir: the route table, then one method per interaction that parses,
- * validates, delegates to the {@link ResourceStore} and answers. Every error leaves through
- * {@link #fail}, which renders an OperationOutcome with {@link ErrorRenderer}.
+ * The FHIR R4 endpoint at /fhir: the route table, then one method per instance-level interaction that parses,
+ * validates, delegates to the {@link ResourceStore} and answers; searches are {@link SearchRoutes}', history
+ * {@link HistoryRoutes}'. Every error leaves through {@link #fail}, which renders an OperationOutcome with
+ * {@link ErrorRenderer}.
  */
 public final class FhirRoutes implements RouteModule {
 
   private static final Logger LOG = LoggerFactory.getLogger(FhirRoutes.class);
 
-  /** _since outside these is refused: PostgreSQL timestamps and FHIR instants do not go further. */
-  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
   /** _include and _revinclude per search: each is a statement per page. */
   private static final int MAX_INCLUDES = 10;
   /**
@@ -75,7 +62,6 @@ public final class FhirRoutes implements RouteModule {
   private static final String TYPE_AND_ID = "/fhir/(?!AuditEvent/)(?<type>\\p{Upper}\\p{Alpha}{1,63})/(?<id>(?![_$])[^/]{1,64})";
   /** {@code /fhir/Type}, AuditEvent aside. */
   private static final String TYPE_ONLY = "/fhir/(?!AuditEvent$)(?<type>\\p{Upper}\\p{Alpha}{1,63})";
-  private static final Set<String> HISTORY_PARAMS = Set.of("_count", "_since", "_cursor", "_format", "_pretty");
 
   private final ResourceTypes types;
   private final ResourceValidator validator;
@@ -91,6 +77,9 @@ public final class FhirRoutes implements RouteModule {
   private final BundleProcessor bundles;
   private final PatientCompartment compartment;
   private final AccessConfinement confinement;
+  private final RequestParameters parameters;
+  private final HistoryRoutes history;
+  private final SearchRoutes searches;
   /** JSON <-> XML through HAPI, shared by every gateway instance (its HAPI context is built once). */
   private final FhirXmlConverter xmlConverter;
 
@@ -110,6 +99,10 @@ public final class FhirRoutes implements RouteModule {
     this.bundles = new BundleProcessor(types, validator, store, searchParameters, search, limits, json, clock,
         MAX_INCLUDES);
     this.confinement = new AccessConfinement(policy, validator, compartment, store, searchParameters, clock);
+    this.parameters = new RequestParameters(types, validator, limits);
+    this.history = new HistoryRoutes(store, confinement, parameters, clock);
+    this.searches = new SearchRoutes(searchParameters, search, store, compartment, confinement, validator, parameters,
+        new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock);
     this.capabilityStatement = CapabilityStatementBuilder.build(node, types.names(), searchParameters,
         clock.instant()).encode();
   }
@@ -162,7 +155,7 @@ public final class FhirRoutes implements RouteModule {
     // as before. The names are those routes' templates, so metrics and access logs label these requests as
     // they did.
     router.getWithRegex(TYPE_AND_ID).setName("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
-    router.getWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(searchGuard()).handler(this::search);
+    router.getWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(searchGuard()).handler(searches::search);
     router.postWithRegex(TYPE_ONLY).setName("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.get("/fhir/metadata").handler(this::capabilities);
     if (exports != null) {
@@ -177,19 +170,19 @@ public final class FhirRoutes implements RouteModule {
       router.route("/fhir/AuditEvent").handler(ctx -> fail(ctx, FhirException.of(405, "not-supported", "AuditEvent is not served here")));
       router.route("/fhir/AuditEvent/*").handler(ctx -> fail(ctx, FhirException.of(405, "not-supported", "AuditEvent is not served here")));
     }
-    router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(this::systemHistory);
-    router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(this::typeHistory);
-    router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(this::instanceHistory);
+    router.get("/fhir/_history").handler(guard(Interaction.HISTORY)).handler(history::system);
+    router.get("/fhir/:type/_history").handler(guard(Interaction.HISTORY)).handler(history::type);
+    router.get("/fhir/:type/:id/_history").handler(guard(Interaction.HISTORY_INSTANCE)).handler(history::instance);
     router.get("/fhir/:type/:id/_history/:vid").handler(guard(Interaction.VREAD)).handler(this::vread);
     router.get("/fhir/Patient/:id/$everything").handler(guard(Interaction.EVERYTHING,
-        policy == null ? null : SmartScopeHandler.require(policy, Interaction.EVERYTHING, "Patient"))).handler(this::everything);
+        policy == null ? null : SmartScopeHandler.require(policy, Interaction.EVERYTHING, "Patient"))).handler(searches::everything);
     // compartment search Patient/{id}/{type}: ':type' is the searched type, so the scope check sees it
-    router.get("/fhir/Patient/:pid/:type").handler(searchGuard()).handler(this::compartmentSearch);
+    router.get("/fhir/Patient/:pid/:type").handler(searchGuard()).handler(searches::compartmentSearch);
     router.get("/fhir/:type/:id").handler(guard(Interaction.READ)).handler(this::read);
-    router.get("/fhir/:type").handler(searchGuard()).handler(this::search);
+    router.get("/fhir/:type").handler(searchGuard()).handler(searches::search);
     router.post("/fhir").handler(body).handler(guard(Interaction.TRANSACTION)).handler(this::bundle);
     router.post("/fhir/").handler(body).handler(guard(Interaction.TRANSACTION)).handler(this::bundle);
-    router.post("/fhir/:type/_search").handler(body).handler(searchGuard()).handler(this::search);
+    router.post("/fhir/:type/_search").handler(body).handler(searchGuard()).handler(searches::search);
     router.post("/fhir/:type").handler(body).handler(guard(Interaction.CREATE)).handler(this::create);
     router.put("/fhir/:type/:id").handler(body).handler(guard(Interaction.UPDATE)).handler(this::update);
     router.put("/fhir/:type").handler(body).handler(guard(Interaction.UPDATE)).handler(this::conditionalUpdate);
@@ -225,9 +218,9 @@ public final class FhirRoutes implements RouteModule {
 
   private void read(RoutingContext ctx) {
     try {
-      String type = type(ctx);
+      String type = parameters.type(ctx);
       String patient = confinement.patientOf(ctx);
-      store.read(type, id(ctx)).map(version -> confinement.visible(type, version, patient))
+      store.read(type, parameters.id(ctx)).map(version -> confinement.visible(type, version, patient))
           .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> {
         if (FhirHeaders.noneMatchHits(ctx, version.version())) {
           versionHeaders(ctx.response(), version).setStatusCode(304).end();
@@ -246,9 +239,9 @@ public final class FhirRoutes implements RouteModule {
       if (!vid.matches("[1-9][0-9]{0,8}")) {
         throw FhirException.of(400, "value", "the version id in the path must be a positive integer");
       }
-      String type = type(ctx);
+      String type = parameters.type(ctx);
       String patient = confinement.patientOf(ctx);
-      store.vread(type, id(ctx), Integer.parseInt(vid)).map(version -> confinement.visible(type, version, patient))
+      store.vread(type, parameters.id(ctx), Integer.parseInt(vid)).map(version -> confinement.visible(type, version, patient))
           .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> sendResource(ctx, 200, version)))
           .onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
     } catch (RuntimeException e) {
@@ -258,7 +251,7 @@ public final class FhirRoutes implements RouteModule {
 
   private void create(RoutingContext ctx) {
     try {
-      String type = type(ctx);
+      String type = parameters.type(ctx);
       String ifNoneExist = ctx.request().getHeader("If-None-Exist");
       refuseIfNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
@@ -293,8 +286,8 @@ public final class FhirRoutes implements RouteModule {
 
   private void update(RoutingContext ctx) {
     try {
-      String type = type(ctx);
-      String id = id(ctx);
+      String type = parameters.type(ctx);
+      String id = parameters.id(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
       NoneMatch ifNoneMatch = FhirHeaders.ifNoneMatch(ctx);
       JsonObject resource = json.parseObject(body(ctx));
@@ -320,7 +313,7 @@ public final class FhirRoutes implements RouteModule {
    */
   private void conditionalUpdate(RoutingContext ctx) {
     try {
-      String type = type(ctx);
+      String type = parameters.type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
       NoneMatch ifNoneMatch = FhirHeaders.ifNoneMatch(ctx);
       AccessConfinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional update");
@@ -367,7 +360,7 @@ public final class FhirRoutes implements RouteModule {
   /** DELETE /fhir/{type}?criteria (single): no match deletes nothing, one is deleted, more than one is 412. */
   private void conditionalDelete(RoutingContext ctx) {
     try {
-      String type = type(ctx);
+      String type = parameters.type(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
       refuseIfNoneMatch(ctx);
       AccessConfinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional delete");
@@ -403,8 +396,8 @@ public final class FhirRoutes implements RouteModule {
 
   private void patch(RoutingContext ctx) {
     try {
-      String type = type(ctx);
-      String id = id(ctx);
+      String type = parameters.type(ctx);
+      String id = parameters.id(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
       refuseIfNoneMatch(ctx);
       Buffer body = body(ctx);
@@ -430,8 +423,8 @@ public final class FhirRoutes implements RouteModule {
 
   private void delete(RoutingContext ctx) {
     try {
-      String type = type(ctx);
-      String id = id(ctx);
+      String type = parameters.type(ctx);
+      String id = parameters.id(ctx);
       String patient = confinement.patientOf(ctx);
       Integer ifMatch = FhirHeaders.ifMatch(ctx);
       refuseIfNoneMatch(ctx);
@@ -445,178 +438,6 @@ public final class FhirRoutes implements RouteModule {
           response.setStatusCode(204).end();
         }
       })).onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
-    } catch (RuntimeException e) {
-      fail(ctx, e);
-    }
-  }
-
-  private void systemHistory(RoutingContext ctx) {
-    history(ctx, null, null);
-  }
-
-  private void typeHistory(RoutingContext ctx) {
-    try {
-      history(ctx, type(ctx), null);
-    } catch (RuntimeException e) {
-      fail(ctx, e);
-    }
-  }
-
-  private void instanceHistory(RoutingContext ctx) {
-    try {
-      history(ctx, type(ctx), id(ctx));
-    } catch (RuntimeException e) {
-      fail(ctx, e);
-    }
-  }
-
-  private void history(RoutingContext ctx, String type, String id) {
-    try {
-      for (String name : ctx.queryParams().names()) {
-        if (!HISTORY_PARAMS.contains(name)) {
-          throw FhirException.of(400, "not-supported",
-              "a query parameter is not supported on history; supported are _count, _since and _format");
-        }
-      }
-      int count = count(ctx.request().getParam("_count"));
-      String sinceText = ctx.request().getParam("_since");
-      Instant since = sinceText == null ? null : since(sinceText);
-      String cursorText = ctx.request().getParam("_cursor");
-      HistoryCursor after = cursorText == null ? HistoryCursor.TOP : cursor(cursorText);
-      String base = FhirHeaders.base(ctx);
-      String path = ctx.request().path().substring("/fhir".length());
-      String patient = confinement.patientOf(ctx);
-      store.history(new HistoryQuery(type, id, since, count, after)).map(page -> confinement.visible(page, patient))
-          .onSuccess(page -> FhirAudit.respond(ctx,
-          FhirAudit.pageEntities(type == null ? null : Entity.resource(id == null ? type : type + "/" + id),
-              page.entries().stream().map(v -> new String[] {v.type(), v.id(), v.json()}).toList()), () -> {
-        String format = ctx.request().getParam("_format");
-        String query = "_count=" + count + (sinceText == null ? "" : "&_since=" + encode(sinceText))
-            + (format == null ? "" : "&_format=" + encode(format)); // every page in the format asked for
-        String self = base + path + "?" + query + (cursorText == null ? "" : "&_cursor=" + encode(cursorText));
-        String next = page.next() == null ? null : base + path + "?" + query + "&_cursor=" + page.next().encode();
-        FhirFormats.end(ctx, HistoryBundle.render(base, self, next, page, clock.instant()));
-      })).onFailure(e -> fail(ctx, e));
-    } catch (RuntimeException e) {
-      fail(ctx, e);
-    }
-  }
-
-  /**
-   * Type-level search, GET with the query string or POST _search with a form body (read by the BodyHandler;
-   * its parameters follow the query's own).
-   */
-  private void search(RoutingContext ctx) {
-    try {
-      String type = type(ctx);
-      List<Map.Entry<String, String>> params = new ArrayList<>(ctx.queryParams().entries());
-      if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST) {
-        params.addAll(ctx.request().formAttributes().entries());
-      }
-      search(ctx, type, params);
-    } catch (RuntimeException e) {
-      fail(ctx, e);
-    }
-  }
-
-  /**
-   * Patient/{id}/$everything, paged by res_pk (_count, _cursor): the Patient and every resource of its
-   * compartment, each shown only when its own type's read decision allows it (and confines it).
-   */
-  private void everything(RoutingContext ctx) {
-    try {
-      String id = id(ctx);
-      String patient = confinement.patientOf(ctx);
-      int count = Math.max(1, count(ctx.request().getParam("_count")));
-      String cursorText = ctx.request().getParam("_cursor");
-      if (cursorText != null && !cursorText.matches("[0-9]{1,18}")) {
-        throw FhirException.of(400, "value", "_cursor is not a page token from this server; start from the first page");
-      }
-      long after = cursorText == null ? 0 : Long.parseLong(cursorText);
-      if (patient != null && !patient.equals(id)) {
-        throw new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found");
-      }
-      Map<String, AccessDecision> decisions = new java.util.HashMap<>();
-      String base = FhirHeaders.base(ctx);
-      store.read("Patient", id)
-          .compose(found -> search.everything(id, compartment.links(), after, count))
-          .map(result -> new SearchResult(result.matches().stream()
-              .filter(e -> compartment.contains(e.type(), e.json(), id) && confinement.mayInclude(ctx, decisions, e.type(), e.json()))
-              .toList(), List.of(), result.nextCursor(), null))
-          .onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(Entity.resource("Patient/" + id),
-              result.matches().stream().map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> {
-            String self = base + "/Patient/" + id + "/$everything?_count=" + count
-                + (cursorText == null ? "" : "&_cursor=" + cursorText);
-            JsonArray links = new JsonArray().add(new JsonObject().put("relation", "self").put("url", self));
-            if (result.nextCursor() != null) {
-              links.add(new JsonObject().put("relation", "next").put("url", base + "/Patient/" + id
-                  + "/$everything?_count=" + count + "&_cursor=" + result.nextCursor()));
-            }
-            JsonArray entries = new JsonArray();
-            for (SearchResult.Entry e : result.matches()) {
-              entries.add(new JsonObject().put("fullUrl", base + "/" + e.type() + "/" + e.id())
-                  .put("resource", new JsonObject(e.json())).put("search", new JsonObject().put("mode", "match")));
-            }
-            FhirFormats.end(ctx, new JsonObject()
-                .put("resourceType", "Bundle").put("type", "searchset")
-                .put("meta", new JsonObject().put("lastUpdated", clock.instant().toString()))
-                .put("link", links).put("entry", entries).encode());
-          }))
-          .onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
-    } catch (RuntimeException e) {
-      fail(ctx, e);
-    }
-  }
-
-  /** Patient/{pid}/{type}: the type's search with the compartment condition of patient pid added. */
-  private void compartmentSearch(RoutingContext ctx) {
-    try {
-      String type = type(ctx);
-      String pid = ctx.pathParam("pid");
-      if (!validator.isValidId(pid)) {
-        throw FhirException.of(400, "value", "the patient id in the path is not a FHIR id");
-      }
-      List<Map.Entry<String, String>> params = new ArrayList<>(ctx.queryParams().entries());
-      params.add(confinement.compartmentCondition(type, pid));
-      search(ctx, type, params);
-    } catch (RuntimeException e) {
-      fail(ctx, e);
-    }
-  }
-
-  private void search(RoutingContext ctx, String type, List<Map.Entry<String, String>> params) {
-    try {
-      SearchRequest.Limits searchLimits = new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES);
-      SearchRequest request = SearchRequest.parse(searchParameters, type, params, FhirHeaders.strictHandling(ctx),
-          searchLimits, clock.instant());
-      String patient = confinement.patientOf(ctx);
-      List<Map.Entry<String, String>> restriction = confinement.restriction(ctx, type, searchLimits);
-      SearchRequest confined = request;
-      if (patient != null || !restriction.isEmpty()) {
-        // the token's compartment and scope restriction are added AND conditions; links keep the client's query
-        List<Map.Entry<String, String>> withCompartment = new ArrayList<>(params);
-        if (patient != null) {
-          withCompartment.add(confinement.compartmentCondition(type, patient));
-          String escaping = compartment.escapingParameter(type, patient, params.stream().map(Map.Entry::getKey).toList());
-          if (escaping != null) {
-            throw FhirException.of(403, "forbidden", escaping + " would reach beyond the patient's compartment; "
-                + "_has and chains (except through the compartment's own parameter) are refused for this token");
-          }
-        }
-        withCompartment.addAll(restriction);
-        SearchRequest parsed = SearchRequest.parse(searchParameters, type, withCompartment,
-            FhirHeaders.strictHandling(ctx), searchLimits, clock.instant());
-        confined = new SearchRequest(parsed.type(), parsed.criteria(), parsed.sort(), parsed.count(), parsed.total(),
-            parsed.summary(), parsed.elements(), parsed.includes(), parsed.revincludes(), parsed.cursor(),
-            request.ignored(), request.linkQuery());
-      }
-      String current = ctx.request().getParam("_cursor");
-      search.search(confined).map(result -> confinement.visible(ctx, result, patient)).onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(
-          Entity.query(FhirAudit.query(type, params)),
-          java.util.stream.Stream.concat(result.matches().stream(), result.included().stream())
-              .map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> FhirFormats.end(ctx,
-          SearchBundle.render(FhirHeaders.base(ctx), request, result, current, clock.instant()))))
-          .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
@@ -688,54 +509,6 @@ public final class FhirRoutes implements RouteModule {
     }
   }
 
-  private int count(String text) {
-    if (text == null) {
-      return limits.defaultCount();
-    }
-    if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) > limits.maxCount()) {
-      throw FhirException.of(400, "value", "_count must be an integer from 0 to " + limits.maxCount(), "_count");
-    }
-    return Integer.parseInt(text);
-  }
-
-  /** _since is a FHIR instant; a plain date (midnight UTC) is accepted too. */
-  private static Instant since(String text) {
-    try {
-      Instant since = text.length() == 10 ? LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC)
-          : OffsetDateTime.parse(text).toInstant();
-      if (since.isBefore(EARLIEST) || since.isAfter(LATEST)) {
-        throw new DateTimeParseException("out of range", text, 0);
-      }
-      return since;
-    } catch (DateTimeParseException e) {
-      throw FhirException.of(400, "value", "_since must be an instant such as 2024-01-31T12:00:00Z", "_since");
-    }
-  }
-
-  private static HistoryCursor cursor(String text) {
-    try {
-      return HistoryCursor.decode(text);
-    } catch (IllegalArgumentException e) {
-      throw FhirException.of(400, "value", "_cursor is not a page token from this server; start from the first page");
-    }
-  }
-
-  private String type(RoutingContext ctx) {
-    String type = ctx.pathParam("type");
-    if (!types.isKnown(type)) {
-      throw FhirException.of(404, "not-found", "the resource type in the path is not an R4 resource type");
-    }
-    return type;
-  }
-
-  private String id(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    if (!validator.isValidId(id)) {
-      throw FhirException.of(400, "value", "the id in the path is not a FHIR id (1-64 characters of A-Z, a-z, 0-9, '-', '.')");
-    }
-    return id;
-  }
-
   private static Buffer body(RoutingContext ctx) {
     return ctx.body() == null ? null : ctx.body().buffer();
   }
@@ -802,9 +575,5 @@ public final class FhirRoutes implements RouteModule {
     } else {
       FhirAudit.failed(ctx, 500, () -> ctx.fail(failure));
     }
-  }
-
-  private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }
