@@ -24,6 +24,14 @@
 #   --db NAME           use this database: created and seeded when it does not exist; when it exists it is
 #                       reused as it is and the seed, VACUUM ANALYZE and CHECKPOINT are skipped (give the same
 #                       --data-dir as the run that seeded it); a database given here is never dropped
+#   --waf-modes LIST    compare WAF modes on one running node instead of one node per mode: e.g. off,on. After a
+#                       warm-up in each mode (--warmup seconds), --rounds rounds switch the mode with `bastion ctl
+#                       waf mode` and measure each scenario for --duration seconds after a 10 s settle, the modes'
+#                       order reversed every other round (ABBA), then print each mode's share of the first mode's
+#                       throughput on the sums. Runs minutes apart on this shared machine drift by up to 1.5x;
+#                       interleaved slices of one warm node do not (docs/benchmarks.md). Start the node with the
+#                       rules to compare (--env BASTION_WAF_RULES=...): `off` only bypasses them.
+#   --rounds N          rounds of --waf-modes (default 3)
 #   Seed once, then measure many times:
 #     bench/fhir-load.sh --db bench_fhir_mine --data-dir /tmp/mine-data --scenarios read --duration 5
 #     bench/fhir-load.sh --db bench_fhir_mine --data-dir /tmp/mine-data --scenarios search-patient --warmup 60
@@ -35,7 +43,7 @@ cd "$(dirname "$0")/.."
 
 patients=100000 concurrency=32 warmup=60 duration=30 port=18091 keep_db=false auth=on
 scenarios=read,search-patient,search-observation,create,transaction
-data_dir= db=
+data_dir= db= waf_modes= rounds=3
 node_env=() jvm_opts=() driver_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,6 +59,8 @@ while [ $# -gt 0 ]; do
     --keep-db) keep_db=true; shift ;;
     --data-dir) data_dir=$2; shift 2 ;;
     --db) db=$2; keep_db=true; shift 2 ;;
+    --waf-modes) waf_modes=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     --help|-h) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; driver_args=("$@"); break ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -132,11 +142,51 @@ if [ "$auth" = on ]; then
   auth_args=(--header "Authorization: Bearer $bearer")
 fi
 
-step "load: concurrency $concurrency, ${warmup} s warm-up + ${duration} s measured per scenario"
+load() { # warm-up seconds, measured seconds
+  java -cp "$driver_cp" -Dlogback.configurationFile=src/test/resources/logback-test.xml io.bastion.bench.FhirLoad \
+    --url "http://127.0.0.1:$port/fhir" --scenarios "$scenarios" --concurrency "$concurrency" \
+    --warmup "$1" --duration "$2" "${auth_args[@]}" "${driver_args[@]}"
+}
+waf_mode() {
+  java -jar target/bastion.jar ctl waf mode "$1" --port $((port + 1)) --token "$token" > /dev/null
+}
 status=0
-java -cp "$driver_cp" -Dlogback.configurationFile=src/test/resources/logback-test.xml io.bastion.bench.FhirLoad \
-  --url "http://127.0.0.1:$port/fhir" --scenarios "$scenarios" --concurrency "$concurrency" \
-  --warmup "$warmup" --duration "$duration" "${auth_args[@]}" "${driver_args[@]}" || status=$?
+if [ -z "$waf_modes" ]; then
+  step "load: concurrency $concurrency, ${warmup} s warm-up + ${duration} s measured per scenario"
+  load "$warmup" "$duration" || status=$?
+else
+  IFS=, read -r -a modes <<< "$waf_modes"
+  for mode in "${modes[@]}"; do
+    step "warm-up with the WAF $mode: ${warmup} s per scenario"
+    waf_mode "$mode"
+    load "$warmup" 1 > /dev/null || status=$?
+  done
+  results="$work/interleaved.tsv"
+  for round in $(seq 1 "$rounds"); do
+    order=("${modes[@]}")
+    if [ $((round % 2)) = 0 ]; then # ABBA: a drift through the round weighs on every mode alike
+      order=(); for ((i = ${#modes[@]} - 1; i >= 0; i--)); do order+=("${modes[$i]}"); done
+    fi
+    for mode in "${order[@]}"; do
+      step "round $round of $rounds, WAF $mode: 10 s settle + ${duration} s measured per scenario"
+      waf_mode "$mode"
+      load 10 "$duration" | tee "$work/slice.txt" || status=$?
+      awk -v mode="$mode" -v round="$round" '$2 == "'"$concurrency"'" && $4 ~ /^[0-9.]+$/ {print round "\t" mode "\t" $1 "\t" $4 "\t" $6}' \
+        "$work/slice.txt" >> "$results"
+    done
+  done
+  step "WAF modes interleaved: req/s per round (p99 ms), and each mode's share of ${modes[0]}'s on the sums"
+  awk -F'\t' -v first="${modes[0]}" '
+    { key = $3 SUBSEP $2; sum[key] += $4; cells[key] = cells[key] sprintf(" %9.1f (%6.2f)", $4, $5)
+      if (!($3 in seen)) { seen[$3] = 1; scen[++n] = $3 }
+      if (!($2 in seenMode)) { seenMode[$2] = 1; mode[++m] = $2 } }
+    END {
+      for (i = 1; i <= n; i++) for (j = 1; j <= m; j++) {
+        key = scen[i] SUBSEP mode[j]; base = sum[scen[i] SUBSEP first]
+        printf "%-20s %-16s%s   share %5.1f%%\n", scen[i], mode[j], cells[key], base > 0 ? 100 * sum[key] / base : 0
+      }
+    }' "$results"
+fi
 
 step "PostgreSQL: rows and sizes"
 psql -q -h 127.0.0.1 -U postgres -d "$db" -P footer=off <<'SQL'

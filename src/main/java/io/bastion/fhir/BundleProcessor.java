@@ -20,10 +20,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -73,6 +71,7 @@ final class BundleProcessor {
   private final ResourceStore store;
   private final SearchParameters searchParameters;
   private final SearchService search;
+  private final ConditionalSearch conditional;
   private final FhirLimits limits;
   private final FhirJson json;
   private final Clock clock;
@@ -80,9 +79,10 @@ final class BundleProcessor {
   private final PatientCompartment compartment;
 
   BundleProcessor(ResourceTypes types, ResourceValidator validator, ResourceStore store,
-      SearchParameters searchParameters, SearchService search, FhirLimits limits, FhirJson json, Clock clock,
-      int maxIncludes) {
+      SearchParameters searchParameters, SearchService search, ConditionalSearch conditional, FhirLimits limits,
+      FhirJson json, Clock clock, int maxIncludes) {
     this.types = types;
+    this.conditional = conditional;
     this.validator = validator;
     this.store = store;
     this.searchParameters = searchParameters;
@@ -152,9 +152,9 @@ final class BundleProcessor {
     List<String> keys = new ArrayList<>();
     for (BundleEntry entry : entries) {
       if ("POST".equals(entry.method()) && entry.ifNoneExist() != null) {
-        keys.add(criteriaKey(entry.type(), criteria(entry.ifNoneExist())));
+        keys.add(ConditionalSearch.key(entry.type(), ConditionalSearch.criteria(entry.ifNoneExist())));
       } else if (entry.conditional() && ("PUT".equals(entry.method()) || "DELETE".equals(entry.method()))) {
-        keys.add(criteriaKey(entry.type(), entry.query()));
+        keys.add(ConditionalSearch.key(entry.type(), entry.query()));
       }
     }
     return keys;
@@ -399,74 +399,8 @@ final class BundleProcessor {
   }
 
   private Future<ResourceVersion> searchExisting(SearchService searcher, BundleEntry entry) {
-    String text = entry.ifNoneExist();
-    int q = text.indexOf('?');
-    return findOne(searcher, entry.type(), BundleEntry.query(q >= 0 ? text.substring(q + 1) : text),
+    return conditional.findOne(searcher, entry.type(), ConditionalSearch.criteria(entry.ifNoneExist()),
         entry.where() + ": request.ifNoneExist", entry.where() + ".request.ifNoneExist");
-  }
-
-  /**
-   * The conditional interactions' search (conditional create, update, delete; REST and Bundle entries): the
-   * criteria parsed in strict mode (an unknown parameter is a 400), at most two matches fetched. Answers the
-   * one match, null for none; more than one fails 412. Atomic with the write that follows only when run
-   * on the connection of a transaction holding the criteria's lock ({@link ResourceStore#inCriteriaLocks},
-   * {@link #criteriaKey}; docs/fhir.md, "Conditional interactions").
-   *
-   * @param what       names the criteria in error messages ("If-None-Exist", "entry[2]: request.ifNoneExist")
-   * @param expression the OperationOutcome expression for errors
-   */
-  Future<ResourceVersion> findOne(String type, List<Map.Entry<String, String>> criteria, String what,
-      String expression) {
-    return findOne(search, type, criteria, what, expression);
-  }
-
-  /** As above, through this search service (the one bound to a transaction holding the criteria's lock). */
-  Future<ResourceVersion> findOne(SearchService searcher, String type, List<Map.Entry<String, String>> criteria,
-      String what, String expression) {
-    try {
-      List<Map.Entry<String, String>> params = searchable(criteria);
-      if (params.isEmpty()) {
-        throw FhirException.of(400, "invalid", what + " names no search parameters", expression);
-      }
-      params.add(new AbstractMap.SimpleImmutableEntry<>("_count", "2"));
-      SearchRequest request = SearchRequest.parse(searchParameters, type, params, true, searchLimits(),
-          clock.instant());
-      return searcher.search(request).map(result -> {
-        if (result.matches().size() > 1) {
-          throw FhirException.of(412, "duplicate", what + " matches more than one resource", expression);
-        }
-        if (result.matches().isEmpty()) {
-          return null;
-        }
-        var match = result.matches().get(0);
-        return new ResourceVersion(match.type(), match.id(), match.version(), match.lastUpdated(), false, null,
-            match.json());
-      });
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  private static List<Map.Entry<String, String>> searchable(List<Map.Entry<String, String>> criteria) {
-    List<Map.Entry<String, String>> params = new ArrayList<>(criteria);
-    params.removeIf(p -> p.getKey().equals("_count") || p.getKey().equals("_format") || p.getKey().equals("_pretty"));
-    return params;
-  }
-
-  /**
-   * The advisory-lock key of a conditional interaction's criteria: the type and the searched parameters, sorted,
-   * so the same criteria in another order or with _count/_format take the same lock.
-   */
-  static String criteriaKey(String type, List<Map.Entry<String, String>> criteria) {
-    return type + "?" + searchable(criteria).stream()
-        .map(p -> URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8))
-        .sorted().collect(java.util.stream.Collectors.joining("&"));
-  }
-
-  /** A query string ("a=1&b=2", with or without a leading "Type?") as decoded parameters. */
-  static List<Map.Entry<String, String>> criteria(String text) {
-    int q = text.indexOf('?');
-    return BundleEntry.query(q >= 0 ? text.substring(q + 1) : text);
   }
 
   /**
@@ -478,7 +412,7 @@ final class BundleProcessor {
     if (!entry.conditional() || !("PUT".equals(entry.method()) || "DELETE".equals(entry.method()))) {
       return Future.succeededFuture(entry);
     }
-    return findOne(searcher, entry.type(), entry.query(), entry.where() + ": request.url", entry.where() + ".request.url")
+    return conditional.findOne(searcher, entry.type(), entry.query(), entry.where() + ": request.url", entry.where() + ".request.url")
         .compose(match -> {
           if ("DELETE".equals(entry.method())) {
             return Future.succeededFuture(match == null ? entry : entry.withId(match.id(), entry.resource()));

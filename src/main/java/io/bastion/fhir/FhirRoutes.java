@@ -75,6 +75,7 @@ public final class FhirRoutes implements RouteModule {
   private final SearchParameters searchParameters;
   private final SearchService search;
   private final BundleProcessor bundles;
+  private final ConditionalSearch conditional;
   private final PatientCompartment compartment;
   private final AccessConfinement confinement;
   private final RequestParameters parameters;
@@ -96,8 +97,10 @@ public final class FhirRoutes implements RouteModule {
     this.json = new FhirJson(limits);
     this.xmlConverter = new FhirXmlConverter(2 * limits.maxDepth()); // XML adds a level per primitive value
     this.clock = clock;
-    this.bundles = new BundleProcessor(types, validator, store, searchParameters, search, limits, json, clock,
-        MAX_INCLUDES);
+    this.conditional = new ConditionalSearch(searchParameters,
+        new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock);
+    this.bundles = new BundleProcessor(types, validator, store, searchParameters, search, conditional, limits, json,
+        clock, MAX_INCLUDES);
     this.confinement = new AccessConfinement(policy, validator, compartment, store, searchParameters, clock);
     this.parameters = new RequestParameters(types, validator, limits);
     this.history = new HistoryRoutes(store, confinement, parameters, clock);
@@ -263,10 +266,10 @@ public final class FhirRoutes implements RouteModule {
         return;
       }
       AccessConfinement.refuseConditionalForPatientContext(patient, "conditional create (If-None-Exist)");
-      List<Map.Entry<String, String>> criteria = BundleProcessor.criteria(ifNoneExist);
+      List<Map.Entry<String, String>> criteria = ConditionalSearch.criteria(ifNoneExist);
       // search and create under the criteria's lock: a concurrent create with the same criteria waits, then finds this one
-      store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
-          bundles.findOne(search.on(connection), type, criteria, "If-None-Exist", "If-None-Exist")
+      store.inCriteriaLocks(List.of(ConditionalSearch.key(type, criteria)), (tx, connection) ->
+          conditional.findOne(search.on(connection), type, criteria, "If-None-Exist", "If-None-Exist")
               .compose(existing -> existing == null
                   ? tx.create(type, resource).map(written -> (Object) written)
                   : Future.<Object>succeededFuture(existing)))
@@ -321,8 +324,8 @@ public final class FhirRoutes implements RouteModule {
       JsonObject resource = json.parseObject(body(ctx));
       validator.checkForCreate(type, resource);
       String bodyId = resource.getValue("id") instanceof String s ? s : null;
-      store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
-          bundles.findOne(search.on(connection), type, criteria, "the conditional update's search", null).compose(match -> {
+      store.inCriteriaLocks(List.of(ConditionalSearch.key(type, criteria)), (tx, connection) ->
+          conditional.findOne(search.on(connection), type, criteria, "the conditional update's search", null).compose(match -> {
         if (match != null) {
           if (bodyId != null && !bodyId.equals(match.id())) {
             throw FhirException.of(400, "invalid", "the body's id is not the id of the resource the search matched",
@@ -365,8 +368,8 @@ public final class FhirRoutes implements RouteModule {
       refuseIfNoneMatch(ctx);
       AccessConfinement.refuseConditionalForPatientContext(confinement.patientOf(ctx), "conditional delete");
       List<Map.Entry<String, String>> criteria = conditionalCriteria(ctx);
-      store.inCriteriaLocks(List.of(BundleProcessor.criteriaKey(type, criteria)), (tx, connection) ->
-          bundles.findOne(search.on(connection), type, criteria, "the conditional delete's search", null)
+      store.inCriteriaLocks(List.of(ConditionalSearch.key(type, criteria)), (tx, connection) ->
+          conditional.findOne(search.on(connection), type, criteria, "the conditional delete's search", null)
               .compose(match -> match == null ? Future.<ConditionalDeletion>succeededFuture(null)
                   : tx.delete(type, match.id(), ifMatch).map(deletion -> new ConditionalDeletion(match, deletion))))
           .onSuccess(deleted -> {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class CriteriaKeyTest {
 
   private static String key(String type, String query) {
-    return BundleProcessor.criteriaKey(type, BundleProcessor.criteria(query));
+    return ConditionalSearch.key(type, ConditionalSearch.criteria(query));
   }
 
   @Test
