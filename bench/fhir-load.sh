@@ -183,7 +183,7 @@ else
     END {
       for (i = 1; i <= n; i++) for (j = 1; j <= m; j++) {
         key = scen[i] SUBSEP mode[j]; base = sum[scen[i] SUBSEP first]
-        printf "%-20s %-16s%s   share %5.1f%%\n", scen[i], mode[j], cells[key], base > 0 ? 100 * sum[key] / base : 0
+        printf "%-20s %-16s%s   share %5.1f%%\n", scen[i], mode[j], cells[key], (base > 0 ? 100 * sum[key] / base : 0)
       }
     }' "$results"
 fi
