@@ -93,8 +93,12 @@ final class HistoryRoutes {
     }
   }
 
-  /** _since is a FHIR instant; a plain date (midnight UTC) is accepted too. */
-  private static Instant since(String text) {
+  /**
+   * _since is a FHIR instant; a plain date (midnight UTC) is accepted too. A space is a zone's '+' that the
+   * client did not percent-encode (form decoding made it one; no instant holds a space).
+   */
+  private static Instant since(String raw) {
+    String text = raw.replace(' ', '+');
     try {
       Instant since = text.length() == 10 ? LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC)
           : OffsetDateTime.parse(text).toInstant();

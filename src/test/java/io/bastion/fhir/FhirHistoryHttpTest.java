@@ -118,6 +118,10 @@ class FhirHistoryHttpTest {
         .allMatch(e -> Instant.parse(((JsonObject) e).getJsonObject("response").getString("lastModified")).isAfter(cut)));
     assertTrue(system.getJsonArray("entry").stream()
         .anyMatch(e -> ((JsonObject) e).getString("fullUrl").endsWith("/Organization/" + id)));
+    // clients often leave a zone's '+' unencoded, which query decoding turns into a space
+    String inParis = cut.atOffset(java.time.ZoneOffset.ofHours(1)).toString();
+    JsonObject unencoded = fhir.get("/fhir/Organization/" + id + "/_history?_since=" + inParis).bodyAsJsonObject();
+    assertEquals(1, unencoded.getInteger("total"), inParis);
   }
 
   @Test

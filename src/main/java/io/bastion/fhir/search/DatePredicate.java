@@ -18,7 +18,8 @@ record DatePredicate(String prefix, DateRange range, Instant now) {
   static DatePredicate parse(String name, String value, Instant now) {
     Criteria.Prefixed p = Criteria.Prefixed.of(value);
     try {
-      return new DatePredicate(p.prefix(), DateRange.parse(p.rest()), now);
+      // a zone's '+' that the client did not percent-encode arrives as a space (form decoding); no date holds one
+      return new DatePredicate(p.prefix(), DateRange.parse(p.rest().replace(' ', '+')), now);
     } catch (IllegalArgumentException e) {
       throw badValue(name, "a date is [prefix]YYYY[-MM[-DD[Thh:mm[:ss[.fff]][zone]]]], prefix one of eq ne gt lt ge le sa eb ap");
     }

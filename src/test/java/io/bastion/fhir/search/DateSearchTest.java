@@ -89,6 +89,7 @@ class DateSearchTest {
     assertEquals(set(instant, open), observations("date=2024-03-01T10:00:00Z,ge2030-01-01"), "comma is OR");
     assertEquals(set(instant), observations("date=2024-03-01T10:00:00Z"));
     assertEquals(set(instant), observations("date=2024-03-01T11:00%2B01:00"), "zones are honoured");
+    assertEquals(set(instant), observations("date=2024-03-01T11:00+01:00"), "an unencoded '+' (decoded as a space)");
     assertEquals(set(), observations("date=2024-03-01T10:00:01Z"));
   }
 
