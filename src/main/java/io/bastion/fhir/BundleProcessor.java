@@ -501,8 +501,8 @@ final class BundleProcessor {
         }
         List<Map.Entry<String, String>> params = new ArrayList<>(entry.query());
         params.add(condition);
-        SearchRequest parsed = SearchRequest.parse(searchParameters, entry.type(), params, false, searchLimits(),
-            clock.instant());
+        SearchRequest parsed = SearchRequest.parse(searchParameters, entry.type(), params, false,
+            searchLimits().allowing(1), clock.instant());
         confined = new SearchRequest(parsed.type(), parsed.criteria(), parsed.sort(), parsed.count(), parsed.total(),
             parsed.summary(), parsed.elements(), parsed.includes(), parsed.revincludes(), parsed.cursor(),
             request.ignored(), request.linkQuery());

@@ -155,7 +155,8 @@ final class SearchRoutes {
         }
         withCompartment.addAll(restriction);
         SearchRequest parsed = SearchRequest.parse(searchParameters, type, withCompartment,
-            FhirHeaders.strictHandling(ctx), searchLimits, clock.instant());
+            FhirHeaders.strictHandling(ctx), searchLimits.allowing(withCompartment.size() - params.size()),
+            clock.instant());
         confined = new SearchRequest(parsed.type(), parsed.criteria(), parsed.sort(), parsed.count(), parsed.total(),
             parsed.summary(), parsed.elements(), parsed.includes(), parsed.revincludes(), parsed.cursor(),
             request.ignored(), request.linkQuery());

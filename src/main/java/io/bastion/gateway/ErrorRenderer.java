@@ -2,6 +2,8 @@ package io.bastion.gateway;
 
 import io.bastion.db.ConnectionLoss;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +44,11 @@ public final class ErrorRenderer {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     Throwable failure = ctx.failure();
     String detail;
-    if (failure instanceof HttpException http) {
+    String formLimit = formLimit(failure);
+    if (formLimit != null) {
+      status = 400;
+      detail = formLimit;
+    } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       detail = http.getPayload() != null ? http.getPayload() : defaultDetail(status);
     } else if (failure != null && ConnectionLoss.is(failure)) {
@@ -78,6 +84,22 @@ public final class ErrorRenderer {
    * bare IllegalArgumentException for a form parameter without a name or a NumberFormatException for a chunk size
    * that is not hex. All are the client's bytes, not a server failure.
    */
+  /** Which of the form decoder's limits a form body passed (HttpServerOptions), or null. */
+  private static String formLimit(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof HttpPostRequestDecoder.TooManyFormFieldsException) {
+        return "the form has more fields than the server reads (" + HttpServerOptions.DEFAULT_MAX_FORM_FIELDS
+            + "); give one search parameter several values with commas instead of repeating it";
+      }
+      // a value past HttpServerOptions' maxFormAttributeSize: Netty's AbstractHttpData.checkSize says only this
+      if (t instanceof HttpPostRequestDecoder.TooLongFormFieldException
+          || t instanceof java.io.IOException && "Size exceed allowed maximum capacity".equals(t.getMessage())) {
+        return "a form field is longer than the server reads (" + GatewayVerticle.MAX_FORM_VALUE_BYTES + " bytes)";
+      }
+    }
+    return null;
+  }
+
   private static boolean undecodableBody(Throwable failure) {
     if (failure instanceof DecoderException) {
       return true;

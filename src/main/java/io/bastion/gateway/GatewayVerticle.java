@@ -36,6 +36,9 @@ public final class GatewayVerticle extends VerticleBase {
       "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
       "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+  /** Longest value of one form field (POST _search, the token endpoint's form). */
+  static final int MAX_FORM_VALUE_BYTES = 64 * 1024;
+
   @Override
   public Future<?> start() {
     HttpConfig http = gateway.http();
@@ -46,6 +49,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxInitialLineLength(http.maxInitialLineBytes())
         .setIdleTimeout(http.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // POST _search exists for queries too long for a URL: one value (a list of codes or ids) may pass the
+        // 8 KiB Vert.x allows by default; the body limit still bounds the whole form
+        .setMaxFormAttributeSize(MAX_FORM_VALUE_BYTES)
         .setCompressionSupported(false)
         .setDecompressionSupported(false);
     if (http.tls()) {

@@ -68,7 +68,7 @@ final class ClientAuthenticator {
   /** private_key_jwt: the client whose key signed a valid, fresh, first-used assertion. */
   Future<ApiClient> byAssertion(String assertion, String claimedClientId) {
     if (assertion.length() > maxAssertionBytes) {
-      return Future.failedFuture(OAuthError.client("oversized_assertion"));
+      return Future.failedFuture(OAuthError.request("the client assertion is larger than this server accepts"));
     }
     SignedJWT jwt;
     JWTClaimsSet claims;

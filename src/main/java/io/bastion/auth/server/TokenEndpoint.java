@@ -116,8 +116,8 @@ public final class TokenEndpoint implements RouteModule {
   }
 
   /**
-   * A form the server could not decode: a parameter over the HTTP server's form-attribute limit (8 KiB,
-   * the size of auth.max-token-bytes) is almost always an oversized client assertion.
+   * A form the server could not decode: a parameter over the HTTP server's form-value limit (64 KiB; an assertion
+   * over auth.max-token-bytes but under it is refused by {@link ClientAuthenticator}).
    */
   private void unreadable(RoutingContext ctx) {
     if (ctx.failure() instanceof java.io.IOException) {

@@ -68,6 +68,48 @@ class SearchHandlingTest {
   }
 
   @Test
+  void andedParametersAreBoundedAndOredValuesAreNot() {
+    StringBuilder most = new StringBuilder("family=handler");
+    for (int i = 1; i < SearchRequest.MAX_CRITERIA; i++) {
+      most.append("&name=handler");
+    }
+    assertEquals(set(ann, bob), ids(fhir.search("Patient?" + most)));
+    // each AND-ed parameter is a join PostgreSQL plans: past the bound, planning alone took seconds
+    SearchHttp.assertOutcome(fhir.get("/fhir/Patient?" + most + "&given=ann", Map.of()), 400, "too-costly");
+    SearchHttp.assertOutcome(fhir.node.send(HttpMethod.POST, "/fhir/Patient/_search",
+        Map.of("Content-Type", "application/x-www-form-urlencoded"), Buffer.buffer(most + "&general-practitioner.name=x")),
+        400, "too-costly");
+    StringBuilder alternatives = new StringBuilder("Patient?family=handler&given=ann");
+    for (int i = 0; i < 500; i++) {
+      alternatives.append(",x").append(i);
+    }
+    assertEquals(set(ann), ids(fhir.search(alternatives.toString())));
+  }
+
+  @Test
+  void postSearchTakesValuesTooLongForAUrl() {
+    StringBuilder manyIds = new StringBuilder("_id=" + ann);
+    for (int i = 0; i < 400; i++) {
+      manyIds.append(",").append(java.util.UUID.randomUUID()); // 400 ids: ~15 KB, past the 8 KB request line
+    }
+    var response = fhir.node.send(HttpMethod.POST, "/fhir/Patient/_search",
+        Map.of("Content-Type", "application/x-www-form-urlencoded"), Buffer.buffer(manyIds.toString()));
+    assertEquals(set(ann), ids(SearchHttp.bundle(response)));
+    StringBuilder fields = new StringBuilder("family=handler");
+    for (int i = 0; i < 300; i++) {
+      fields.append("&_pretty=false");
+    }
+    var tooMany = fhir.node.send(HttpMethod.POST, "/fhir/Patient/_search",
+        Map.of("Content-Type", "application/x-www-form-urlencoded"), Buffer.buffer(fields.toString()));
+    SearchHttp.assertOutcome(tooMany, 400, "invalid");
+    assertTrue(tooMany.bodyAsString().contains("more fields than the server reads"), tooMany.bodyAsString());
+    var tooLong = fhir.node.send(HttpMethod.POST, "/fhir/Patient/_search",
+        Map.of("Content-Type", "application/x-www-form-urlencoded"), Buffer.buffer("family=" + "x".repeat(70_000)));
+    SearchHttp.assertOutcome(tooLong, 400, "invalid");
+    assertTrue(tooLong.bodyAsString().contains("longer than the server reads"), tooLong.bodyAsString());
+  }
+
+  @Test
   void elementsAndSummaryDataSubsetTheResources() {
     JsonObject bundle = fhir.search("Patient?_id=" + ann + "&_elements=gender");
     JsonObject resource = bundle.getJsonArray("entry").getJsonObject(0).getJsonObject("resource");
