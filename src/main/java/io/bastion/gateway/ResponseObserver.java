@@ -28,25 +28,35 @@ final class ResponseObserver implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ctx.addEndHandler(done -> {
-      RequestContext request = RequestContext.of(ctx);
-      int status = ctx.response().getStatusCode();
-      long nanos = System.nanoTime() - request.startNanos();
-      traffic.record(status, nanos);
-      if (accessLog) {
-        ACCESS.atInfo()
-            .addKeyValue("requestId", request.requestId())
-            .addKeyValue("traceId", request.traceId())
-            .addKeyValue("method", ctx.request().method().name())
-            .addKeyValue("route", routeTemplate(ctx))
-            .addKeyValue("status", status)
-            .addKeyValue("durationMs", Math.round(nanos / 10_000.0) / 100.0)
-            .addKeyValue("bytesSent", ctx.response().bytesWritten())
-            .addKeyValue("client", request.clientIp())
-            .addKeyValue("completed", done.succeeded())
-            .log("request");
+      if (done.failed() && !ctx.response().ended() && !ctx.response().closed()) {
+        // the request failed while its body was read (a malformed chunk or form): Vert.x ends the request now, and
+        // the error handler answers after this; record what the client then gets, not the 200 not yet replaced
+        ctx.addBodyEndHandler(written -> record(ctx, true));
+        return;
       }
+      record(ctx, done.succeeded());
     });
     ctx.next();
+  }
+
+  private void record(RoutingContext ctx, boolean completed) {
+    RequestContext request = RequestContext.of(ctx);
+    int status = ctx.response().getStatusCode();
+    long nanos = System.nanoTime() - request.startNanos();
+    traffic.record(status, nanos);
+    if (accessLog) {
+      ACCESS.atInfo()
+          .addKeyValue("requestId", request.requestId())
+          .addKeyValue("traceId", request.traceId())
+          .addKeyValue("method", ctx.request().method().name())
+          .addKeyValue("route", routeTemplate(ctx))
+          .addKeyValue("status", status)
+          .addKeyValue("durationMs", Math.round(nanos / 10_000.0) / 100.0)
+          .addKeyValue("bytesSent", ctx.response().bytesWritten())
+          .addKeyValue("client", request.clientIp())
+          .addKeyValue("completed", completed)
+          .log("request");
+    }
   }
 
   static String routeTemplate(RoutingContext ctx) {

@@ -65,6 +65,30 @@ class GatewayHttpTest {
   }
 
   @Test
+  void aBodyThatFailsToDecodeIsLoggedWithTheStatusItGot() throws Exception {
+    Logger access = (Logger) LoggerFactory.getLogger("bastion.access");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    Level level = access.getLevel();
+    access.setLevel(Level.INFO); // logback-test.xml keeps the access log quiet
+    access.addAppender(lines);
+    try {
+      String form = "name=%zz"; // not a %-escape: the form decoder fails while the body is read
+      var response = node.send(HttpMethod.POST, "/fhir/Patient/_search",
+          Map.of("Content-Type", "application/x-www-form-urlencoded"), Buffer.buffer(form));
+      assertEquals(400, response.statusCode(), response.bodyAsString());
+      Thread.sleep(300);
+      List<String> logged = lines.list.stream().map(e -> e.getKeyValuePairs().stream()
+          .filter(kv -> kv.key.equals("status") || kv.key.equals("completed")).map(kv -> kv.key + "=" + kv.value)
+          .toList().toString()).toList();
+      assertEquals(List.of("[status=400, completed=true]"), logged, "metrics and the access log saw what the client got");
+    } finally {
+      access.detachAppender(lines);
+      access.setLevel(level);
+    }
+  }
+
+  @Test
   void liveAndReadyReportHealthJson() {
     var live = node.get("/health/live");
     assertEquals(200, live.statusCode());
