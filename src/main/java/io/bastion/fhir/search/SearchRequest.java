@@ -39,6 +39,11 @@ public record SearchRequest(String type, List<Criterion> criteria, List<SortKey>
    * store. Alternatives of one parameter (comma-separated, OR) cost next to nothing and are not counted.
    */
   public static final int MAX_CRITERIA = 32;
+  /**
+   * _sort keys per search: each key is a subquery evaluated for every match before the page is cut, and the next
+   * page's keyset condition grows with the square of their number.
+   */
+  public static final int MAX_SORT_KEYS = 8;
 
   /**
    * The limits a request is parsed against.
@@ -83,7 +88,11 @@ public record SearchRequest(String type, List<Criterion> criteria, List<SortKey>
         case "_count" -> count = count(value, limits.maxCount());
         case "_sort" -> {
           sort.clear();
-          for (String key : value.split(",")) {
+          String[] keys = value.split(",");
+          if (keys.length > MAX_SORT_KEYS) {
+            throw FhirException.of(400, "too-costly", "_sort takes at most " + MAX_SORT_KEYS + " keys", "_sort");
+          }
+          for (String key : keys) {
             boolean descending = key.startsWith("-");
             String code = descending ? key.substring(1) : key;
             SearchParameter p = parameters.find(type, code);

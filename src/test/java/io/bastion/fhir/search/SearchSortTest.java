@@ -63,4 +63,12 @@ class SearchSortTest {
   void unknownSortParameterIs400() {
     SearchHttp.assertOutcome(fhir.get("/fhir/Patient?_sort=shoe-size", Map.of()), 400, "not-supported");
   }
+
+  @Test
+  void sortKeysAreBounded() {
+    String eight = "family,given,birthdate,-name,gender,address,-_lastUpdated,_id";
+    assertEquals(200, fhir.get("/fhir/Patient?_sort=" + eight, Map.of()).statusCode());
+    // each key is a subquery per match, and the next page's condition grows with the square of their number
+    SearchHttp.assertOutcome(fhir.get("/fhir/Patient?_sort=" + eight + ",telecom", Map.of()), 400, "too-costly");
+  }
 }
