@@ -194,6 +194,7 @@ final class BundleProcessor {
       List<BundleEntry> ordered = new ArrayList<>(rewritten);
       ordered.sort((a, b) -> Integer.compare(a.order(), b.order()));
       JsonObject[] responses = new JsonObject[entries.size()];
+      ResponseBudget budget = new ResponseBudget();
       // tx is bound to the one transaction: the writes commit together when the chain succeeds
       Future<Void> chain = Future.succeededFuture();
       for (List<BundleEntry> group : pipelined(ordered, plans)) {
@@ -201,8 +202,8 @@ final class BundleProcessor {
             ? createTogether(tx, connection, group, plans, base, responses)
                 .recover(failed -> connection.query(ROLLBACK_TO_CREATES).execute()
                     // the run again one create at a time, so that the failure names the entry that caused it
-                    .compose(rolledBack -> sendTogether(tx, group, plans, base, patients, authorizer, responses)))
-            : sendTogether(tx, group, plans, base, patients, authorizer, responses));
+                    .compose(rolledBack -> sendTogether(tx, group, plans, base, patients, authorizer, budget, responses)))
+            : sendTogether(tx, group, plans, base, patients, authorizer, budget, responses));
       }
       return chain.map(done -> responseBundle("transaction-response", responses));
     });
@@ -235,10 +236,11 @@ final class BundleProcessor {
    * is the first entry that failed.
    */
   private Future<Void> sendTogether(ResourceStore tx, List<BundleEntry> group, Plan[] plans, String base,
-      List<String> patients, Authorizer authorizer, JsonObject[] responses) {
+      List<String> patients, Authorizer authorizer, ResponseBudget budget, JsonObject[] responses) {
     List<Future<Void>> sent = new ArrayList<>(group.size());
     for (BundleEntry entry : group) {
       sent.add(execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
+          .map(budget::charge)
           .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
           .map(response -> {
             responses[entry.index()] = response;
@@ -311,6 +313,7 @@ final class BundleProcessor {
 
   private Future<JsonObject> batch(JsonArray list, String base, Authorizer authorizer) {
     JsonObject[] responses = new JsonObject[list.size()];
+    ResponseBudget budget = new ResponseBudget();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < list.size(); i++) {
       int index = i;
@@ -327,7 +330,7 @@ final class BundleProcessor {
         } catch (RuntimeException e) {
           one = Future.failedFuture(e);
         }
-        return one.recover(e -> Future.succeededFuture(failedResponse(index, e))).<Void>map(response -> {
+        return one.map(budget::charge).recover(e -> Future.succeededFuture(failedResponse(index, e))).<Void>map(response -> {
           responses[index] = response;
           return null;
         });
@@ -571,6 +574,33 @@ final class BundleProcessor {
       bundle.put("entry", entries);
     }
     return bundle;
+  }
+
+  /**
+   * Resources one Bundle's responses may carry in all (search pages count each entry, reads one). Without it a batch
+   * of searches makes one request hold gigabytes: 300 searches of 1,000 Observations gave a 295 MB response, 6 GB of
+   * heap and an event loop blocked for 8 s. An entry past it fails with 400 too-costly (in a transaction, all do).
+   */
+  static final int MAX_RESPONSE_RESOURCES = 10_000;
+
+  /** What is left of {@link #MAX_RESPONSE_RESOURCES} for one Bundle; entries answer on one event loop, one at a time. */
+  private static final class ResponseBudget {
+    private int left = MAX_RESPONSE_RESOURCES;
+
+    JsonObject charge(JsonObject response) {
+      Object resource = response.getValue("resource");
+      int resources = 0;
+      if (resource instanceof JsonObject carried) {
+        boolean page = "Bundle".equals(carried.getValue("resourceType"));
+        resources = !page ? 1 : carried.getJsonArray("entry") == null ? 0 : carried.getJsonArray("entry").size();
+      }
+      if (resources > left) {
+        throw FhirException.of(400, "too-costly", "the Bundle's responses would carry more than "
+            + MAX_RESPONSE_RESOURCES + " resources; ask for smaller pages (_count) or split the Bundle");
+      }
+      left -= resources;
+      return response;
+    }
   }
 
   // ---- helpers ----

@@ -53,6 +53,8 @@ public final class FhirRoutes implements RouteModule {
 
   /** _include and _revinclude per search: each is a statement per page. */
   private static final int MAX_INCLUDES = 10;
+  /** Resources in a Bundle response up to which it is encoded on the event loop (~10 ms), beyond on a worker. */
+  private static final int BUNDLE_ENCODED_ON_LOOP = 1_000;
   /**
    * {@code /fhir/Type/id}: AuditEvent aside (its routes come later), and no id a route below takes ({@code _history},
    * {@code $export}...); the handler checks the id. The named groups are the routes' path parameters. Single-class
@@ -477,13 +479,36 @@ public final class FhirRoutes implements RouteModule {
           return confinement.mayInclude(ctx, decisions, type, json);
         }
       };
-      bundles.process(bundle, FhirHeaders.base(ctx), authorizer).onSuccess(response ->
-              FhirAudit.respond(ctx, FhirAudit.pageEntities(null, bundleResources(response)),
-                  () -> FhirFormats.end(ctx, response.encode())))
+      bundles.process(bundle, FhirHeaders.base(ctx), authorizer)
+          // a response of many search pages takes long to walk and encode: off the event loop (one hop)
+          .compose(response -> carried(response) <= BUNDLE_ENCODED_ON_LOOP ? Future.succeededFuture(answer(response))
+              : ctx.vertx().executeBlocking(() -> answer(response), false))
+          .onSuccess(answer -> FhirAudit.respond(ctx, FhirAudit.pageEntities(null, answer.resources()),
+              () -> FhirFormats.end(ctx, answer.json())))
           .onFailure(e -> fail(ctx, e));
     } catch (RuntimeException e) {
       fail(ctx, e);
     }
+  }
+
+  /** A Bundle response encoded, with what its audit record needs. */
+  private record BundleAnswer(String json, List<String[]> resources) {
+  }
+
+  private static BundleAnswer answer(JsonObject response) {
+    return new BundleAnswer(response.encode(), bundleResources(response));
+  }
+
+  /** Resources a Bundle response carries: one per entry, a search page's entries for a search entry. */
+  private static int carried(JsonObject response) {
+    int carried = 0;
+    JsonArray entries = response.getJsonArray("entry", new JsonArray());
+    for (int i = 0; i < entries.size(); i++) {
+      JsonObject resource = entries.getJsonObject(i).getJsonObject("resource");
+      JsonArray page = resource == null ? null : resource.getJsonArray("entry");
+      carried += page != null ? page.size() : 1;
+    }
+    return carried;
   }
 
   /** Type, id and JSON of every resource a Bundle response carries, for the audit record's patient entities. */

@@ -241,6 +241,34 @@ class FhirBundleHttpTest {
   }
 
   @Test
+  void theResponsesOfOneBundleCarryABoundedNumberOfResources() {
+    String family = unique();
+    List<JsonObject> creates = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      creates.add(entry(null, patient(family), "POST", "Patient"));
+    }
+    assertEquals(200, fhir.post("/fhir", bundle("transaction", creates.toArray(JsonObject[]::new))).statusCode());
+    List<JsonObject> searches = new ArrayList<>();
+    int full = BundleProcessor.MAX_RESPONSE_RESOURCES / 100;
+    for (int i = 0; i <= full; i++) { // pages of 100: the last one passes the budget
+      searches.add(entry(null, null, "GET", "Patient?family=" + family + "&_count=1000"));
+    }
+    searches.add(entry(null, null, "GET", "Patient?family=" + family + "&_count=1000&_summary=count"));
+    var batch = fhir.post("/fhir", bundle("batch", searches.toArray(JsonObject[]::new)));
+    assertEquals(200, batch.statusCode());
+    List<JsonObject> answered = entries(batch);
+    for (int i = 0; i < full; i++) {
+      assertEquals(100, answered.get(i).getJsonObject("resource").getJsonArray("entry").size());
+    }
+    JsonObject refused = answered.get(full).getJsonObject("response");
+    assertEquals("400 Bad Request", refused.getString("status"));
+    assertTrue(refused.getJsonObject("outcome").encode().contains("too-costly"), refused.encode());
+    assertEquals("200 OK", answered.get(full + 1).getJsonObject("response").getString("status"), "a count carries none");
+    var transaction = fhir.post("/fhir", bundle("transaction", searches.subList(0, full + 1).toArray(JsonObject[]::new)));
+    assertOutcome(transaction, 400, "too-costly");
+  }
+
+  @Test
   void batchEntriesSucceedOrFailOnTheirOwn() {
     String family = unique();
     String id = fhir.create(patient(family)).getString("id");
