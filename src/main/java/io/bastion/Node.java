@@ -44,6 +44,7 @@ import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.seed.SeedVerticle;
 import io.bastion.fhir.store.PgCopyLoader;
 import io.bastion.fhir.store.PgResourceStore;
+import io.bastion.fhir.store.TimeOrderedIds;
 import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.gateway.Gateway;
 import io.bastion.gateway.GatewayVerticle;
@@ -84,7 +85,6 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -263,7 +263,7 @@ public final class Node {
           PatientCompartment compartment = PatientCompartment.r4(searchParameters);
           exports = new BulkExport(vertx, pool, postgres, config.export(), compartment, phi, info.id(), clock);
           SearchIndexer indexer = new SearchIndexer(searchParameters, phi);
-          fhirStore = new PgResourceStore(pool, pipelines, clock, () -> UUID.randomUUID().toString(), indexer, phi);
+          fhirStore = new PgResourceStore(pool, pipelines, clock, new TimeOrderedIds(clock, random), indexer, phi);
           seedLoader = new PgCopyLoader(postgres, indexer, phi, clock);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
               searchParameters, new PgSearchService(searchPool, fixedShapeSearchPool, PgSearchService.MAX_INCLUDED, phi),
