@@ -578,6 +578,9 @@ public final class FhirRoutes implements RouteModule {
   /** The one exit for errors under /fhir: client errors as OperationOutcomes, the rest as 500. */
   public static void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof FhirException fhir) {
+      if (fhir.status() == 503) {
+        ctx.response().putHeader("Retry-After", "1"); // a transaction entry whose connection was lost
+      }
       FhirAudit.failed(ctx, fhir.status(), () -> ErrorRenderer.renderOutcome(ctx, fhir.status(), fhir.issues()));
     } else if (failure instanceof StoreException refused) {
       int status = switch (refused.reason()) {
