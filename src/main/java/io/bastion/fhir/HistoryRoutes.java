@@ -9,10 +9,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /**
@@ -21,9 +17,6 @@ import java.util.Set;
  */
 final class HistoryRoutes {
 
-  /** _since outside these is refused: PostgreSQL timestamps and FHIR instants do not go further. */
-  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
   private static final Set<String> HISTORY_PARAMS = Set.of("_count", "_since", "_cursor", "_format", "_pretty");
 
   private final ResourceStore store;
@@ -71,7 +64,7 @@ final class HistoryRoutes {
       }
       int count = parameters.count(ctx.request().getParam("_count"));
       String sinceText = ctx.request().getParam("_since");
-      Instant since = sinceText == null ? null : since(sinceText);
+      Instant since = sinceText == null ? null : SinceParameter.parse(sinceText, true);
       String cursorText = ctx.request().getParam("_cursor");
       HistoryCursor after = cursorText == null ? HistoryCursor.TOP : cursor(cursorText);
       String base = FhirHeaders.base(ctx);
@@ -90,24 +83,6 @@ final class HistoryRoutes {
       })).onFailure(e -> FhirRoutes.fail(ctx, e));
     } catch (RuntimeException e) {
       FhirRoutes.fail(ctx, e);
-    }
-  }
-
-  /**
-   * _since is a FHIR instant; a plain date (midnight UTC) is accepted too. A space is a zone's '+' that the
-   * client did not percent-encode (form decoding made it one; no instant holds a space).
-   */
-  private static Instant since(String raw) {
-    String text = raw.replace(' ', '+');
-    try {
-      Instant since = text.length() == 10 ? LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC)
-          : OffsetDateTime.parse(text).toInstant();
-      if (since.isBefore(EARLIEST) || since.isAfter(LATEST)) {
-        throw new DateTimeParseException("out of range", text, 0);
-      }
-      return since;
-    } catch (DateTimeParseException e) {
-      throw FhirException.of(400, "value", "_since must be an instant such as 2024-01-31T12:00:00Z", "_since");
     }
   }
 

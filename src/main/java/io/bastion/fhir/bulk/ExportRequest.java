@@ -1,10 +1,9 @@
 package io.bastion.fhir.bulk;
 
 import io.bastion.fhir.FhirException;
+import io.bastion.fhir.SinceParameter;
 import io.vertx.core.MultiMap;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,8 +21,6 @@ public record ExportRequest(Level level, List<String> types, Instant since) {
   /** The NDJSON media types Bulk Data clients may ask for (the spec lists these three spellings). */
   static final Set<String> OUTPUT_FORMATS = Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
   private static final Set<String> PARAMETERS = Set.of("_type", "_since", "_outputFormat", "_format");
-  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   /** System level: every type; Patient level: the resources in any patient's compartment. */
   public enum Level {
@@ -56,7 +53,7 @@ public record ExportRequest(Level level, List<String> types, Instant since) {
       throw FhirException.of(400, "not-supported", "_outputFormat must be application/fhir+ndjson "
           + "(or application/ndjson, ndjson)", "_outputFormat");
     }
-    return new ExportRequest(level, types(query.get("_type"), exportable, level), since(query.get("_since")));
+    return new ExportRequest(level, types(query.get("_type"), exportable, level), query.get("_since") == null ? null : SinceParameter.parse(query.get("_since"), false));
   }
 
   /** Types parsed from the request alone (for the scope check before the handler; null when invalid). */
@@ -91,24 +88,9 @@ public record ExportRequest(Level level, List<String> types, Instant since) {
     return List.copyOf(new ArrayList<>(chosen));
   }
 
-  private static Instant since(String text) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      Instant since = OffsetDateTime.parse(plus(text.trim())).toInstant();
-      if (since.isBefore(EARLIEST) || since.isAfter(LATEST)) {
-        throw new DateTimeParseException("out of range", text, 0);
-      }
-      return since;
-    } catch (DateTimeParseException e) {
-      throw FhirException.of(400, "value", "_since must be a FHIR instant such as 2024-01-31T12:00:00Z", "_since");
-    }
-  }
-
   /**
-   * Clients often send {@code application/fhir+ndjson} and {@code +01:00} unencoded, and form decoding turns
-   * the '+' into a space; neither value can hold a space, so it is read back as '+'.
+   * Clients often send {@code application/fhir+ndjson} unencoded, and query decoding turns the '+' into a space;
+   * no media type holds a space, so it is read back as '+' (_since does the same in {@link SinceParameter}).
    */
   private static String plus(String text) {
     return text.replace(' ', '+');
