@@ -79,11 +79,6 @@ public final class ErrorRenderer {
     render(ctx, status, detail);
   }
 
-  /**
-   * The request's body could not be decoded: Netty throws a DecoderException for a bad %-escape in a form, and a
-   * bare IllegalArgumentException for a form parameter without a name or a NumberFormatException for a chunk size
-   * that is not hex. All are the client's bytes, not a server failure.
-   */
   /** Which of the form decoder's limits a form body passed (HttpServerOptions), or null. */
   private static String formLimit(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -100,6 +95,11 @@ public final class ErrorRenderer {
     return null;
   }
 
+  /**
+   * The request's body could not be decoded: Netty throws a DecoderException for a bad %-escape in a form, and a
+   * bare IllegalArgumentException for a form parameter without a name or a NumberFormatException for a chunk size
+   * that is not hex. All are the client's bytes, not a server failure.
+   */
   private static boolean undecodableBody(Throwable failure) {
     if (failure instanceof DecoderException) {
       return true;
