@@ -181,7 +181,6 @@ public final class FhirAudit {
             done.cause().getClass().getSimpleName());
         ctx.response().headers().remove("ETag").remove("Last-Modified").remove("Location")
             .remove("Content-Location");
-        ctx.response().putHeader("Retry-After", "1"); // a trail that lost its connection takes a new one at once
         ErrorRenderer.renderOutcome(ctx, 503, new JsonArray().add(FhirException.issue("error", "transient",
             "the audit trail is unavailable; the request was not answered, try again later", null)));
       }

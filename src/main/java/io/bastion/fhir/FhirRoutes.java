@@ -99,15 +99,15 @@ public final class FhirRoutes implements RouteModule {
     this.json = new FhirJson(limits);
     this.xmlConverter = new FhirXmlConverter(2 * limits.maxDepth()); // XML adds a level per primitive value
     this.clock = clock;
-    this.conditional = new ConditionalSearch(searchParameters,
-        new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock);
+    SearchRequest.Limits searchLimits = new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES);
+    this.conditional = new ConditionalSearch(searchParameters, searchLimits, clock);
     this.bundles = new BundleProcessor(types, validator, store, searchParameters, search, conditional, limits, json,
         clock, MAX_INCLUDES);
     this.confinement = new AccessConfinement(policy, validator, compartment, store, searchParameters, clock);
     this.parameters = new RequestParameters(types, validator, limits);
     this.history = new HistoryRoutes(store, confinement, parameters, clock);
     this.searches = new SearchRoutes(searchParameters, search, store, compartment, confinement, validator, parameters,
-        new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), MAX_INCLUDES), clock);
+        searchLimits, clock);
     this.capabilityStatement = CapabilityStatementBuilder.build(node, types.names(), searchParameters,
         clock.instant()).encode();
   }
@@ -578,9 +578,6 @@ public final class FhirRoutes implements RouteModule {
   /** The one exit for errors under /fhir: client errors as OperationOutcomes, the rest as 500. */
   public static void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof FhirException fhir) {
-      if (fhir.status() == 503) {
-        ctx.response().putHeader("Retry-After", "1"); // a transaction entry whose connection was lost
-      }
       FhirAudit.failed(ctx, fhir.status(), () -> ErrorRenderer.renderOutcome(ctx, fhir.status(), fhir.issues()));
     } else if (failure instanceof StoreException refused) {
       int status = switch (refused.reason()) {
@@ -600,7 +597,6 @@ public final class FhirRoutes implements RouteModule {
       // PostgreSQL dropped the connection under the statement or cannot be reached: the client may retry, and the
       // next statement tries a new connection
       LOG.warn("a FHIR request's database connection failed; answering 503: {}", failure.getMessage());
-      ctx.response().putHeader("Retry-After", "1");
       FhirAudit.failed(ctx, 503, () -> ErrorRenderer.renderOutcome(ctx, 503, new JsonArray().add(FhirException.issue(
           "error", "transient", "the database connection failed while answering; retry", null))));
     } else {

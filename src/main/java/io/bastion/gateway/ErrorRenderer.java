@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +58,6 @@ public final class ErrorRenderer {
       RequestContext request = RequestContext.of(ctx);
       LOG.warn("request {} lost its database connection on route {}; answering 503: {}",
           request == null ? "-" : request.requestId(), ResponseObserver.routeTemplate(ctx), failure.getMessage());
-      if (!ctx.response().headWritten()) {
-        ctx.response().putHeader("Retry-After", "1");
-      }
       detail = "the database connection failed while answering; retry";
     } else if (failure != null && undecodableBody(failure)) {
       status = 400;
@@ -88,7 +86,7 @@ public final class ErrorRenderer {
       }
       // a value past HttpServerOptions' maxFormAttributeSize: Netty's AbstractHttpData.checkSize says only this
       if (t instanceof HttpPostRequestDecoder.TooLongFormFieldException
-          || t instanceof java.io.IOException && "Size exceed allowed maximum capacity".equals(t.getMessage())) {
+          || t instanceof IOException && "Size exceed allowed maximum capacity".equals(t.getMessage())) {
         return "a form field is longer than the server reads (" + GatewayVerticle.MAX_FORM_VALUE_BYTES + " bytes)";
       }
     }
@@ -127,6 +125,7 @@ public final class ErrorRenderer {
     }
     RequestContext request = RequestContext.of(ctx);
     String requestId = request == null ? null : request.requestId();
+    retryLater(response, status);
     response.setStatusCode(status);
     if (status == 405 && ctx.get("allowed-methods") != null) {
       response.putHeader("Allow", (String) ctx.get("allowed-methods"));
@@ -170,8 +169,19 @@ public final class ErrorRenderer {
     if (request != null && copy.getJsonObject(0).getValue("details") == null) {
       copy.getJsonObject(0).put("details", new JsonObject().put("text", "request id " + request.requestId()));
     }
+    retryLater(response, status);
     response.setStatusCode(status);
     endFhir(ctx, new JsonObject().put("resourceType", "OperationOutcome").put("issue", copy));
+  }
+
+  /**
+   * A 503 is transient (a database connection lost and replaced at once, an audit trail that could not append):
+   * it tells the client when to retry, unless its handler already said.
+   */
+  private static void retryLater(HttpServerResponse response, int status) {
+    if (status == 503 && !response.headers().contains("Retry-After")) {
+      response.putHeader("Retry-After", "1");
+    }
   }
 
   private static void endFhir(RoutingContext ctx, JsonObject outcome) {

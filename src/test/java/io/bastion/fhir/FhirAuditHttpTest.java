@@ -167,6 +167,7 @@ class FhirAuditHttpTest {
       assertEquals(503, read.statusCode(), read.bodyAsString());
       assertEquals("OperationOutcome", read.bodyAsJsonObject().getString("resourceType"));
       assertTrue(!read.bodyAsString().contains("Unaudited"), "no PHI in the refusal");
+      assertEquals("1", read.getHeader("Retry-After"), "transient: the client may retry");
       assertEquals(503, http.post("/fhir/Patient", patient("Other")).statusCode());
       assertEquals(503, http.get("/fhir/Patient?family=Unaudited").statusCode());
     } catch (Exception e) {

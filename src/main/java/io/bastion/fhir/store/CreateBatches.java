@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -47,7 +48,7 @@ final class CreateBatches {
   private final Function<Pending, Future<Void>> single;
   private final Map<Context, Loop> loops = new ConcurrentHashMap<>();
   /** Statements written with several creates (for tests). */
-  private final java.util.concurrent.atomic.AtomicLong statementsOfSeveral = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong statementsOfSeveral = new AtomicLong();
 
   CreateBatches(Pool pool, Function<Pending, Future<Void>> single) {
     this.pool = pool;
