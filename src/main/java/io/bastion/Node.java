@@ -211,13 +211,17 @@ public final class Node {
               .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true))
               .using(vertx)
               .build();
+          // PostgreSQL stops a search statement past its timeout itself: nothing keeps running for a client that
+          // has gone (docs/fhir.md, "Limits")
+          String searchTimeout = config.postgres().searchTimeoutSeconds() * 1000 + "ms";
           // searches get their own pool whose sessions never use a generic plan: a cached search statement
           // planned without its values (rows=1 everywhere) can drive from the least selective index and take
           // seconds where the plan for the actual values takes a millisecond (docs/fhir.md, SQL)
           searchPool = PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setName("bastion-search").setShared(false))
               .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true)
-                  .addProperty("plan_cache_mode", "force_custom_plan"))
+                  .addProperty("plan_cache_mode", "force_custom_plan")
+                  .addProperty("statement_timeout", searchTimeout))
               .using(vertx)
               .build();
           // except for the pages whose SQL fixes their plan (a family prefix read in res_pk order, the other
@@ -225,7 +229,8 @@ public final class Node {
           fixedShapeSearchPool = PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(config.postgres().poolSize()).setName("bastion-search-fixed").setShared(false))
               .connectingTo(new PgConnectOptions(postgres.options()).setCachePreparedStatements(true)
-                  .addProperty("plan_cache_mode", "force_generic_plan"))
+                  .addProperty("plan_cache_mode", "force_generic_plan")
+                  .addProperty("statement_timeout", searchTimeout))
               .using(vertx)
               .build();
           // reads by id: one pipelined connection per event loop (docs/fhir.md, "Connections")

@@ -5,8 +5,13 @@ import io.bastion.config.NodeConfig;
 import java.net.URI;
 import java.nio.file.Path;
 
-/** Where PostgreSQL comes from and how the shared pool is sized. */
-public record PostgresConfig(String mode, String url, int poolSize, int connectTimeoutMs, int embeddedPort, Path embeddedDir) {
+/**
+ * Where PostgreSQL comes from, how the shared pool is sized, and how long one FHIR search statement may run
+ * ({@code searchTimeoutSeconds}: the search pools' {@code statement_timeout}, so PostgreSQL itself stops a search
+ * that would still be running when the client has given up or the connection's idle timeout has closed it).
+ */
+public record PostgresConfig(String mode, String url, int poolSize, int connectTimeoutMs, int searchTimeoutSeconds,
+    int embeddedPort, Path embeddedDir) {
 
   public static final String AUTO = "auto";
   public static final String EXTERNAL = "external";
@@ -23,6 +28,7 @@ public record PostgresConfig(String mode, String url, int poolSize, int connectT
         url,
         r.integer("postgres.pool-size", 1, 1000),
         r.integer("postgres.connect-timeout-ms", 100, 600_000),
+        r.integer("postgres.search-timeout-seconds", 1, 3600),
         r.integer("postgres.embedded.port", 1, 65535),
         dir.isEmpty() ? node.dataDir().resolve("pg") : Path.of(dir).toAbsolutePath().normalize());
   }

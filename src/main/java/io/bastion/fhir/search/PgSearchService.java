@@ -24,6 +24,9 @@ import java.util.Map;
  */
 public final class PgSearchService implements SearchService {
 
+  /** SQLSTATE of a statement cancelled, here by the search pools' statement_timeout. */
+  private static final String QUERY_CANCELED = "57014";
+
   private static final String COLUMNS = "r.res_pk, r.res_type, r.res_id, r.version, r.last_updated, r.content::text AS content";
 
   /** The most resources _include and _revinclude add to one page: bounds the memory a page needs. */
@@ -478,7 +481,7 @@ public final class PgSearchService implements SearchService {
             next = Long.toString(page.get(page.size() - 1).pk());
           }
           return new SearchResult(page, List.of(), next, null);
-        });
+        }).recover(PgSearchService::mapFailure);
   }
 
   private static List<Row> list(RowSet<Row> rows) {
@@ -494,11 +497,22 @@ public final class PgSearchService implements SearchService {
         row.getOffsetDateTime("last_updated").toInstant(), phi.reveal(type, id, row.getString("content")));
   }
 
-  /** A forged cursor whose key text PostgreSQL cannot cast, or a value out of its range: the client's fault. */
+  /**
+   * A forged cursor whose key text PostgreSQL cannot cast, or a value out of its range: the client's fault. A
+   * statement stopped by the search pools' {@code statement_timeout}: too costly, like the other search bounds
+   * (a retry would cost PostgreSQL as much again, so no 503).
+   */
   private static <T> Future<T> mapFailure(Throwable failure) {
-    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
-      return Future.failedFuture(FhirException.of(400, "value",
-          "a search value or page token is out of range for its type; check the values or start from the first page"));
+    if (failure instanceof PgException pg && pg.getSqlState() != null) {
+      if (pg.getSqlState().startsWith("22")) {
+        return Future.failedFuture(FhirException.of(400, "value",
+            "a search value or page token is out of range for its type; check the values or start from the first page"));
+      }
+      if (QUERY_CANCELED.equals(pg.getSqlState())) {
+        return Future.failedFuture(FhirException.of(400, "too-costly",
+            "the search ran longer than postgres.search-timeout-seconds allows and was stopped; narrow it with more"
+                + " selective criteria or a smaller _count"));
+      }
     }
     return Future.failedFuture(failure);
   }
