@@ -43,6 +43,8 @@ public final class Gateway {
   private WafRuntime waf;
   /** The audit log of blocked transactions, or null when waf.audit-log is off. */
   private WafAuditLog wafAuditLog;
+  /** Made with the first router when a WAF runs. */
+  private LargeBodyInspection largeBodies;
   /** CORS for SMART apps, or null when http.cors.allowed-origins is empty. */
   private CorsConfig cors;
 
@@ -92,7 +94,7 @@ public final class Gateway {
     // 5: WAF phase 1 -> body read under the limits -> WAF phase 2 (when rules are loaded). While the mode is
     // off, phase 1 starts no transaction and the body is left to the handlers, as without a WAF.
     if (waf != null) {
-      WafHandler handler = new WafHandler(waf, wafAuditLog, vertx.eventBus(), registry);
+      WafHandler handler = new WafHandler(waf, wafAuditLog, vertx.eventBus(), registry, largeBodies(vertx));
       router.route().handler(handler::headers);
       for (RouteModule module : modules) {
         for (Map.Entry<String, Long> limit : module.bodyLimits().entrySet()) {
@@ -116,6 +118,14 @@ public final class Gateway {
       router.errorHandler(status, ErrorRenderer::renderFailure);
     }
     return router;
+  }
+
+  /** The node's workers for large WAF bodies, made by the first instance that routes: one pool and count per node. */
+  private synchronized LargeBodyInspection largeBodies(Vertx vertx) {
+    if (largeBodies == null) {
+      largeBodies = new LargeBodyInspection(vertx);
+    }
+    return largeBodies;
   }
 
   HttpConfig http() {

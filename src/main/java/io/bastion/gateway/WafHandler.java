@@ -11,6 +11,7 @@ import io.bastion.security.waf.WafRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -25,7 +26,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pipeline step 5: the WAF, inline on the event loop (the engine bounds its own cost per request).
+ * Pipeline step 5: the WAF, inline on the event loop (the engine bounds its own cost per request); a body larger
+ * than {@link LargeBodyInspection#INLINE_BYTES} on a worker.
  * {@link #headers} runs phase 1 on the request line and headers; the router's BodyHandler then reads the
  * body under the gateway's limit; {@link #body} runs phase 2 and decides. A block answers 403 (request id,
  * no rule details); every block or detection is published fire-and-forget on {@link SecurityAddresses#EVENT}
@@ -43,17 +45,27 @@ final class WafHandler {
   private final WafRuntime runtime;
   private final WafAuditLog auditLog;
   private final EventBus events;
+  private final LargeBodyInspection largeBodies;
   private final Map<InlineWaf.Outcome, Counter> outcomes = new EnumMap<>(InlineWaf.Outcome.class);
   private final Map<InlineWaf.Outcome, Timer> timers = new EnumMap<>(InlineWaf.Outcome.class);
 
-  /** What phase 1 hands phase 2: the WAF snapshot it ran under, its transaction, the nanoseconds it spent. */
-  private record Inspection(InlineWaf waf, Transaction tx, long nanos) {
+  /**
+   * What phase 1 hands phase 2: the WAF snapshot it ran under, the request as the engine saw it, its transaction,
+   * the nanoseconds it spent.
+   */
+  private record Inspection(InlineWaf waf, WafRequest request, Transaction tx, long nanos) {
   }
 
-  WafHandler(WafRuntime runtime, WafAuditLog auditLog, EventBus events, MeterRegistry registry) {
+  /** A transaction run on a {@link LargeBodyInspection} worker, and the nanoseconds it took there. */
+  private record OffLoop(Transaction tx, long nanos) {
+  }
+
+  WafHandler(WafRuntime runtime, WafAuditLog auditLog, EventBus events, MeterRegistry registry,
+      LargeBodyInspection largeBodies) {
     this.runtime = runtime;
     this.auditLog = auditLog;
     this.events = events;
+    this.largeBodies = largeBodies;
     for (InlineWaf.Outcome o : InlineWaf.Outcome.values()) {
       outcomes.put(o, Counter.builder("bastion.waf.requests").description("Requests evaluated by the WAF")
           .tag("outcome", o.label()).register(registry));
@@ -72,15 +84,16 @@ final class WafHandler {
     long start = System.nanoTime();
     HttpServerRequest request = ctx.request();
     RequestContext rc = RequestContext.of(ctx);
-    Transaction tx = waf.begin(new WafRequest(request.method().name(), request.uri(), protocol(request),
-        headers(request.headers()), null, rc == null ? null : rc.clientIp()));
+    WafRequest seen = new WafRequest(request.method().name(), request.uri(), protocol(request),
+        headers(request.headers()), null, rc == null ? null : rc.clientIp());
+    Transaction tx = waf.begin(seen);
     tx.processRequestHeaders();
     long spent = System.nanoTime() - start;
     if (waf.outcome(tx) == InlineWaf.Outcome.BLOCKED) {
       finish(ctx, waf, tx, InlineWaf.Outcome.BLOCKED, spent);
       return;
     }
-    ctx.put(INSPECTION_KEY, new Inspection(waf, tx, spent));
+    ctx.put(INSPECTION_KEY, new Inspection(waf, seen, tx, spent));
     ctx.next();
   }
 
@@ -95,33 +108,78 @@ final class WafHandler {
     };
   }
 
-  /** Phase 2: the body (read by the BodyHandler mounted before this), then the verdict. */
+  /**
+   * Phase 2: the body (read by the BodyHandler mounted before this), then the verdict. A body over
+   * {@link LargeBodyInspection#INLINE_BYTES} is inspected on a worker instead ({@link #inspectOffLoop}).
+   */
   void body(RoutingContext ctx) {
     Inspection inspection = ctx.get(INSPECTION_KEY);
     if (inspection == null) {
       ctx.next();
       return;
     }
-    Transaction tx = inspection.tx();
     InlineWaf waf = inspection.waf();
     long start = System.nanoTime();
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-    if (body != null && body.length() > 0) {
-      if (body.length() > waf.requestBodyLimit()) {
-        if (waf.mode() == WafConfig.Mode.ON) {
-          tx.persistCollections();
-          record(InlineWaf.Outcome.BLOCKED, inspection.nanos());
-          ctx.response().putHeader("Connection", "close");
-          ErrorRenderer.render(ctx, 413, "the request body is larger than the firewall inspects ("
-              + waf.requestBodyLimit() + " bytes)");
-          return;
-        }
-        body = body.getBuffer(0, waf.requestBodyLimit());
+    int length = body == null ? 0 : body.length();
+    if (length > waf.requestBodyLimit()) {
+      if (waf.mode() == WafConfig.Mode.ON) {
+        inspection.tx().persistCollections();
+        record(InlineWaf.Outcome.BLOCKED, inspection.nanos());
+        ctx.response().putHeader("Connection", "close");
+        ErrorRenderer.render(ctx, 413, "the request body is larger than the firewall inspects ("
+            + waf.requestBodyLimit() + " bytes)");
+        return;
       }
+      body = body.getBuffer(0, waf.requestBodyLimit());
+      length = body.length();
+    }
+    if (length > LargeBodyInspection.INLINE_BYTES) {
+      inspectOffLoop(ctx, inspection, body.getBytes());
+      return;
+    }
+    Transaction tx = inspection.tx();
+    if (length > 0) {
       tx.attachRequestBody(body.getBytes());
     }
     tx.processRequestBody();
-    long spent = inspection.nanos() + System.nanoTime() - start;
+    decide(ctx, waf, tx, inspection.nanos() + System.nanoTime() - start);
+  }
+
+  /**
+   * Phases 1 and 2 of a large body on a worker, so parsing and matching it never holds the event loop (the
+   * costliest 128 KiB bodies took the engine 30-70 ms, docs/benchmarks.md). Phase 1 runs again there, in a
+   * transaction made on the worker: a transaction runs on the thread that made it (it shares that thread's kept
+   * header memos), and the loop's phase-1 transaction is dropped without writing its collections back, so the
+   * request counts once. Past {@link LargeBodyInspection#MAX_WAITING} bodies waiting: 503, retry.
+   */
+  private void inspectOffLoop(RoutingContext ctx, Inspection inspection, byte[] body) {
+    InlineWaf waf = inspection.waf();
+    Future<OffLoop> inspected = largeBodies.inspect(() -> {
+      long start = System.nanoTime();
+      Transaction tx = waf.begin(inspection.request());
+      tx.processRequestHeaders();
+      if (waf.outcome(tx) != InlineWaf.Outcome.BLOCKED) {
+        tx.attachRequestBody(body);
+        tx.processRequestBody();
+      }
+      return new OffLoop(tx, System.nanoTime() - start);
+    });
+    if (inspected == null) {
+      ErrorRenderer.render(ctx, 503, "the firewall is inspecting too many large request bodies at once; retry");
+      return;
+    }
+    inspected.onComplete(done -> {
+      if (done.failed()) {
+        ctx.fail(done.cause());
+      } else {
+        decide(ctx, waf, done.result().tx(), inspection.nanos() + done.result().nanos());
+      }
+    });
+  }
+
+  /** The verdict once phase 2 ran: block, or record the outcome (and publish a detection) and go on. */
+  private void decide(RoutingContext ctx, InlineWaf waf, Transaction tx, long spent) {
     InlineWaf.Outcome outcome = waf.outcome(tx);
     if (outcome == InlineWaf.Outcome.BLOCKED) {
       finish(ctx, waf, tx, outcome, spent);

@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * What the costliest bodies we know of cost the engine, per request, at the size the gateway inspects
- * ({@code waf.request-body-limit}, 128 KiB by default; larger bodies are refused before phase 2): many tiny
- * JSON values, many JSON keys, one long SQL-looking value, deep nesting, many form parameters, and a
- * "billion laughs" XML body. Phases 1 and 2 run on the event loop, so these are the longest a single
- * unauthenticated request can hold one. Prints the best wall time of warm runs and the verdict. Not a test.
+ * ({@code -Dsize}, default 128 KiB): many tiny JSON values, many JSON keys, one long SQL-looking value, deep
+ * nesting, many form parameters, and a "billion laughs" XML body. Bodies up to 16 KiB are inspected on the event
+ * loop, larger ones up to {@code waf.request-body-limit} (1 MiB) on the WAF's workers, so at those two sizes these
+ * are the longest a single unauthenticated request can hold a loop or a worker. Prints the best wall time of warm
+ * runs and the verdict. Not a test.
  * Run: {@code java -cp "target/test-classes:target/classes:$(cat target/jmh-classpath.txt)"
  * io.bastion.security.waf.WafHostileBodyCost builtin crs-pl1} (rule sets as in {@link WafEngineBenchmark};
  * {@code -Dsize=N} for another body size).
