@@ -300,6 +300,43 @@ class FhirBundleHttpTest {
     assertEquals(2, total("Patient?family=" + family), "the batch's create stayed");
   }
 
+  /**
+   * A batch's independent entries run a few at once (BundleProcessor.BatchRun), and its answers are still those of
+   * running them one after another: each create answers its own resource, two writes to one resource apply in entry
+   * order, and a search sees exactly the entries before it.
+   */
+  @Test
+  void aBatchAnswersAsIfItsEntriesRanInOrder() {
+    String family = unique();
+    String id = fhir.create(patient(family)).getString("id");
+    List<JsonObject> entries = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      entries.add(entry(null, patient(family).put("gender", "unknown").put("birthDate", "2001-01-" + (10 + i)),
+          "POST", "Patient"));
+    }
+    entries.add(entry(null, patient(family).put("id", id).put("gender", "male"), "PUT", "Patient/" + id));
+    entries.add(entry(null, patient(family).put("id", id).put("gender", "female"), "PUT", "Patient/" + id));
+    entries.add(entry(null, null, "GET", "Patient?family=" + family + "&_summary=count"));
+    for (int i = 0; i < 20; i++) {
+      entries.add(entry(null, patient(family), "POST", "Patient"));
+    }
+    entries.add(entry(null, null, "GET", "Patient/" + id));
+    entries.add(entry(null, null, "GET", "Patient?family=" + family + "&_summary=count"));
+    var response = fhir.post("/fhir", bundle("batch", entries.toArray(JsonObject[]::new)));
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    List<JsonObject> answered = entries(response);
+    for (int i = 0; i < 20; i++) {
+      assertEquals("201 Created", answered.get(i).getJsonObject("response").getString("status"));
+      assertEquals("2001-01-" + (10 + i), answered.get(i).getJsonObject("resource").getString("birthDate"),
+          "entry " + i + " answers its own resource");
+    }
+    assertEquals("W/\"2\"", answered.get(20).getJsonObject("response").getString("etag"));
+    assertEquals("W/\"3\"", answered.get(21).getJsonObject("response").getString("etag"));
+    assertEquals(21, answered.get(22).getJsonObject("resource").getInteger("total"), "the 20 creates before it, and one");
+    assertEquals("female", answered.get(43).getJsonObject("resource").getString("gender"), "the later PUT is the last");
+    assertEquals(41, answered.get(44).getJsonObject("resource").getInteger("total"));
+  }
+
   @Test
   void staleIfMatchInATransactionIs412AndCommitsNothing() {
     String family = unique();
