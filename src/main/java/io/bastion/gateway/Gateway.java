@@ -79,6 +79,7 @@ public final class Gateway {
   /** One router per gateway instance: handlers are cheap, the shared state they consult is not copied. */
   Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route().handler(new HeadRequests());
     // 1-2: limits, request context; 10: observe the response once written
     router.route().handler(new RequestContextHandler(http.trustedProxies()));
     router.route().handler(new ResponseObserver(traffic, accessLog));

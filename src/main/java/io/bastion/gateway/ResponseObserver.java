@@ -48,7 +48,7 @@ final class ResponseObserver implements Handler<RoutingContext> {
       ACCESS.atInfo()
           .addKeyValue("requestId", request.requestId())
           .addKeyValue("traceId", request.traceId())
-          .addKeyValue("method", ctx.request().method().name())
+          .addKeyValue("method", HeadRequests.method(ctx))
           .addKeyValue("route", routeTemplate(ctx))
           .addKeyValue("status", status)
           .addKeyValue("durationMs", Math.round(nanos / 10_000.0) / 100.0)

@@ -156,6 +156,19 @@ class GatewayHttpTest {
   }
 
   @Test
+  void headIsAnsweredWhereverGetIsWithoutTheBody() {
+    for (String path : List.of("/health/ready", "/health/live", "/fhir/metadata", "/admin/")) {
+      var get = node.get(path);
+      var head = node.send(HttpMethod.HEAD, path, Map.of(), null);
+      assertEquals(get.statusCode(), head.statusCode(), path);
+      assertEquals(get.getHeader("Content-Type"), head.getHeader("Content-Type"), path);
+      assertTrue(get.body().length() > 0, path);
+      assertTrue(head.body() == null || head.body().length() == 0, path + " answered a body to HEAD");
+    }
+    assertEquals(404, node.send(HttpMethod.HEAD, "/nope", Map.of(), null).statusCode());
+  }
+
+  @Test
   void oversizedBodyIsRefusedBeforeItIsRead() {
     var response = node.send(HttpMethod.POST, "/admin/api/session", Map.of("Content-Type", "application/json"),
         Buffer.buffer("x".repeat(4096)));
