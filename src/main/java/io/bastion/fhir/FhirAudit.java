@@ -74,6 +74,17 @@ public final class FhirAudit {
     return new Guard(typed, system, check);
   }
 
+  /**
+   * Re-marks a {@code POST /fhir} whose Bundle is a batch: the route is guarded as a transaction before its body is
+   * read, and the record's subtype should say which of the two ran (BALP, restful-interaction).
+   */
+  static void markBatch(RoutingContext ctx) {
+    Marked marked = ctx.get(KEY);
+    if (marked != null) {
+      ctx.put(KEY, marked.audit().marked(io.bastion.auth.Interaction.BATCH, true));
+    }
+  }
+
   /** The record's subtype and action for an interaction, at type (or instance) level or at system level. */
   private Marked marked(io.bastion.auth.Interaction interaction, boolean systemLevel) {
     Action action = switch (interaction) {

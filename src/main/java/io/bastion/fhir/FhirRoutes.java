@@ -452,6 +452,9 @@ public final class FhirRoutes implements RouteModule {
   private void bundle(RoutingContext ctx) {
     try {
       JsonObject bundle = json.parseObject(body(ctx));
+      if ("batch".equals(bundle.getValue("type"))) {
+        FhirAudit.markBatch(ctx);
+      }
       Map<String, AccessDecision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
       BundleProcessor.Authorizer authorizer = policy == null ? null : new BundleProcessor.Authorizer() {
         @Override

@@ -107,6 +107,14 @@ class FhirAuditHttpTest {
     List<JsonObject> events = eventsFor(fhir.node(), patientId);
     assertEquals(1, events.size(), events.toString());
     assertEquals("0", events.get(0).getString("outcome"));
+    assertEquals("transaction", subtype(events.get(0)));
+
+    var batch = fhir.post("/fhir", bundle.copy().put("type", "batch").put("entry", new JsonArray().add(new JsonObject()
+        .put("request", new JsonObject().put("method", "GET").put("url", "Patient/" + patientId)))));
+    assertEquals(200, batch.statusCode(), batch.bodyAsString());
+    List<JsonObject> after = eventsFor(fhir.node(), patientId);
+    assertEquals(2, after.size(), after.toString());
+    assertEquals("batch", subtype(after.get(1)), "a batch is recorded as one");
   }
 
   @Test
