@@ -6,7 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The workers that inspect large request bodies for the WAF, shared by every gateway instance of the node. Bodies
@@ -19,32 +19,38 @@ final class LargeBodyInspection {
 
   /** Bodies larger than this are inspected on a worker. */
   static final int INLINE_BYTES = 16 * 1024;
-  /** Large bodies waiting or being inspected at once; past it the request is answered 503 (bounds memory too). */
-  static final int MAX_WAITING = 32;
+  /**
+   * Bytes of large bodies waiting or being inspected at once; past it the request is answered 503. Bounds the wait
+   * rather than a count: the CRS takes up to ~2 s a MiB on one worker, and a body still queued when the connection's
+   * idle timeout (30 s) passes would be inspected for nobody.
+   */
+  static final long MAX_WAITING_BYTES = 8L << 20;
   /** Half the cores: while large bodies are inspected, the event loops keep the rest. */
   private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   static final String POOL = "bastion-waf-bodies";
 
   private final WorkerExecutor workers;
-  private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicLong waitingBytes = new AtomicLong();
 
   LargeBodyInspection(Vertx vertx) {
     this.workers = vertx.createSharedWorkerExecutor(POOL, WORKERS);
   }
 
   /**
-   * Runs {@code inspection} on a worker; the future completes on the caller's context (its event loop). Null when
-   * {@link #MAX_WAITING} inspections are already waiting or running.
+   * Runs {@code inspection} of a body of {@code bytes} on a worker; the future completes on the caller's context (its
+   * event loop). Null when it would take the bodies waiting or running past {@link #MAX_WAITING_BYTES} (one body is
+   * always taken when none waits).
    */
-  <T> Future<T> inspect(Callable<T> inspection) {
-    if (waiting.incrementAndGet() > MAX_WAITING) {
-      waiting.decrementAndGet();
+  <T> Future<T> inspect(int bytes, Callable<T> inspection) {
+    long before = waitingBytes.getAndAdd(bytes);
+    if (before > 0 && before + bytes > MAX_WAITING_BYTES) {
+      waitingBytes.addAndGet(-bytes);
       return null;
     }
     Context caller = Vertx.currentContext();
     Promise<T> answered = Promise.promise();
     workers.executeBlocking(inspection, false).onComplete(done -> {
-      waiting.decrementAndGet();
+      waitingBytes.addAndGet(-bytes);
       if (caller == null) {
         answered.handle(done);
       } else {

@@ -151,11 +151,11 @@ final class WafHandler {
    * costliest 128 KiB bodies took the engine 30-70 ms, docs/benchmarks.md). Phase 1 runs again there, in a
    * transaction made on the worker: a transaction runs on the thread that made it (it shares that thread's kept
    * header memos), and the loop's phase-1 transaction is dropped without writing its collections back, so the
-   * request counts once. Past {@link LargeBodyInspection#MAX_WAITING} bodies waiting: 503, retry.
+   * request counts once. Past {@link LargeBodyInspection#MAX_WAITING_BYTES} of bodies waiting: 503, retry.
    */
   private void inspectOffLoop(RoutingContext ctx, Inspection inspection, byte[] body) {
     InlineWaf waf = inspection.waf();
-    Future<OffLoop> inspected = largeBodies.inspect(() -> {
+    Future<OffLoop> inspected = largeBodies.inspect(body.length, () -> {
       long start = System.nanoTime();
       Transaction tx = waf.begin(inspection.request());
       tx.processRequestHeaders();

@@ -30,7 +30,7 @@ class LargeBodyInspectionTest {
     CompletableFuture<String[]> threads = new CompletableFuture<>();
     vertx.runOnContext(v -> {
       String caller = Thread.currentThread().getName();
-      inspection.inspect(() -> Thread.currentThread().getName())
+      inspection.inspect(100_000, () -> Thread.currentThread().getName())
           .onComplete(done -> threads.complete(new String[] {caller, done.result(), Thread.currentThread().getName()}));
     });
     String[] seen = threads.get(10, TimeUnit.SECONDS);
@@ -40,22 +40,26 @@ class LargeBodyInspectionTest {
   }
 
   @Test
-  void refusesPastTheBoundOfWaitingBodiesAndTakesThemAgainOnceDone() throws Exception {
+  void refusesPastTheBytesWaitingAndTakesBodiesAgainOnceDone() throws Exception {
     LargeBodyInspection inspection = new LargeBodyInspection(vertx);
     CountDownLatch release = new CountDownLatch(1);
     List<Future<Integer>> running = new ArrayList<>();
-    for (int i = 0; i < LargeBodyInspection.MAX_WAITING; i++) {
-      int n = i;
-      Future<Integer> f = inspection.inspect(() -> {
+    int body = 1 << 20;
+    for (long waiting = 0; waiting + body <= LargeBodyInspection.MAX_WAITING_BYTES; waiting += body) {
+      int n = running.size();
+      Future<Integer> f = inspection.inspect(body, () -> {
         release.await(10, TimeUnit.SECONDS);
         return n;
       });
-      assertNotNull(f, "inspection " + i + " is taken");
+      assertNotNull(f, "body " + n + " is taken");
       running.add(f);
     }
-    assertNull(inspection.inspect(() -> -1), "one more than the bound is refused");
+    assertEquals(8, running.size());
+    assertNull(inspection.inspect(body, () -> -1), "one more MiB than the bound is refused");
     release.countDown();
     Future.all(running).await(10, TimeUnit.SECONDS);
-    assertEquals(7, inspection.inspect(() -> 7).await(10, TimeUnit.SECONDS));
+    assertEquals(7, inspection.inspect(body, () -> 7).await(10, TimeUnit.SECONDS));
+    assertEquals(9, inspection.inspect(64 << 20, () -> 9).await(10, TimeUnit.SECONDS),
+        "a body larger than the bound is still taken when none waits");
   }
 }
