@@ -3,7 +3,9 @@ package io.bastion.security.waf;
 import io.bastion.security.waf.variables.Target;
 import io.bastion.security.waf.variables.Variable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,6 +49,9 @@ public final class RuleSet {
   /** Per phase and rule index, the {@link TxSegment} starting there, or null. */
   private final TxSegment[][] txSegments;
   private final ThreadLocal<KeptHeaders> keptHeaders = ThreadLocal.withInitial(KeptHeaders::new);
+  private final ThreadLocal<GroupUnions> groupUnions = ThreadLocal.withInitial(GroupUnions::new);
+  /** Per phase, its rules' facts in dense arrays (index 0 unused). */
+  private final PhaseWalk[] walks = new PhaseWalk[6];
 
   /** Response body inspection settings ({@code SecResponseBodyAccess}, {@code SecResponseBodyMimeType}). */
   public record ResponseSettings(boolean bodyAccess, Set<String> mimeTypes) {
@@ -99,6 +104,18 @@ public final class RuleSet {
     this.chainCount = chains;
     this.sharedChains = sharedChains(rules, chains);
     this.sharedGroups = sharedGroups(rules);
+    // a number per marker name (SecMarker or skipAfter), so the walk compares numbers (PhaseWalk#markers)
+    Map<String, Integer> markerNumbers = new HashMap<>();
+    for (Rule r : rules) {
+      for (String name : new String[] {r.marker(), r.skipAfter()}) {
+        if (name != null) {
+          markerNumbers.putIfAbsent(name, markerNumbers.size());
+        }
+      }
+    }
+    for (int p = 1; p <= 5; p++) {
+      walks[p] = new PhaseWalk(byPhase.get(p), markerNumbers, this);
+    }
     int slots = 0;
     this.repeatBase = new int[6][];
     this.repeatVariables = new Variable[6][];
@@ -151,6 +168,11 @@ public final class RuleSet {
     this.repeatVerdicts = ThreadLocal.withInitial(() -> new RepeatVerdicts(slotCount));
   }
 
+  /** The phase's rules in dense arrays, for the walk over them. */
+  PhaseWalk walk(int phase) {
+    return walks[phase];
+  }
+
   /** Per index of the phase's rules, the {@link TxSegment} that starts there, or null. */
   TxSegment[] txSegments(int phase) {
     return txSegments[phase];
@@ -184,6 +206,11 @@ public final class RuleSet {
   /** This thread's kept verdicts for this rule set. */
   RepeatVerdicts repeatVerdicts() {
     return repeatVerdicts.get();
+  }
+
+  /** This thread's target-group unions (valid within one phase). */
+  GroupUnions groupUnions() {
+    return groupUnions.get();
   }
 
   /** This thread's last request headers with their memos, for this rule set (its chains and literal index). */

@@ -99,14 +99,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
    * ARGS_NAMES, REQUEST_HEADERS, ...), so their members are selected, excluded and memo-looked-up once.
    */
   private Selection[] selections = new Selection[0];
-  /**
-   * Per target group ({@link TargetList#groupId}), what every value it collects holds, as {@link ByteSet} words plus
-   * a fifth word counting its values (-1: see {@link #groupBytes}), valid while {@code groupPhase[id]} is {@link #phaseRun}.
-   */
-  private long[] groupBytes = new long[0];
-  private int[] groupPhase = new int[0];
-  /** Counts {@link #runPhase} calls: what a group collects is fixed within one. */
-  private int phaseRun;
+  /** This thread's target-group unions, fetched at the start of each phase (see {@link GroupUnions}). */
+  private GroupUnions groups;
+  /** {@link #groupBytes}'s work space. */
+  private final long[] groupAcc = new long[4];
   /** One reusable buffer per chain depth for the values a rule inspects. */
   private RuleValues[] buffers = new RuleValues[0];
   private EngineMode mode;
@@ -275,33 +271,35 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     if (mode == EngineMode.OFF || allowRequest || interruption != null) {
       return;
     }
-    List<Rule> list = rules.phase(phase);
-    phaseRun++;
+    // the rules are passed over from the walk's dense arrays; a rule's object is loaded only to evaluate it
+    PhaseWalk walk = rules.walk(phase);
+    groups = rules.groupUnions();
+    groups.startPhase();
     threadSlots = rules.literals() == null ? null : rules.literals().threadSlots();
     Variable[] repeatVariables = rules.repeatVariables(phase);
     verdicts = repeatVerdictsOff || repeatVariables.length == 0 ? null : rules.repeatVerdicts();
     if (verdicts != null) {
       verdicts.refresh(repeatVariables, this);
     }
-    String skipAfter = null;
+    int skipTo = -1; // the number of the marker a skipAfter skips to, or -1
     int skip = 0;
     TxSegment[] segments = txSegmentsOff ? null : rules.txSegments(phase);
     recording = null;
-    for (int i = 0; i < list.size(); i++) {
+    for (int i = 0, n = walk.size(); i < n; i++) {
       if (recording != null && i == recording.segment.end()) {
-        recording.keepOutcome(skipAfter, skip);
+        recording.keepOutcome(skipTo, skip);
         recording = null;
       }
       // while one segment is recorded, the ones starting inside it are not looked at: its outcome must come from its
       // own rules' evaluation, not from another outcome applied on the way
       TxSegment segment = segments == null || recording != null ? null : segments[i];
-      if (segment != null && skipAfter == null && skip == 0 && !removalMayTouch(segment)) {
+      if (segment != null && skipTo < 0 && skip == 0 && !removalMayTouch(segment)) {
         KeyedValues.Entry[][] inputs = segmentInputs(segment);
         TxSegment.Outcome known = segment.find(inputs);
         if (known != null && regexSteps > known.regexSteps()) {
           apply(known);
           txSegmentsApplied++;
-          skipAfter = known.skipAfter();
+          skipTo = known.skipTo();
           skip = known.skip();
           i = segment.end() - 1;
           continue;
@@ -310,30 +308,31 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
           recording = new SegmentRun(segment, inputs);
         }
       }
-      Rule r = list.get(i);
-      if (r.marker() != null) {
-        if (skipAfter != null && skipAfter.equals(r.marker())) {
-          skipAfter = null;
+      int marker = walk.markers[i];
+      if (marker >= 0) {
+        if (skipTo == marker) {
+          skipTo = -1;
         }
         continue;
       }
-      if (skipAfter != null) {
+      if (skipTo >= 0) {
         continue;
       }
       if (skip > 0) {
         skip--;
         continue;
       }
-      if (isRemoved(r)) {
+      if (isRemoved(walk, i)) {
         continue;
       }
       int repeatBase = verdicts == null ? -1 : rules.repeatBase(phase, i);
       if (repeatBase >= 0 && allKnown(repeatBase, rules.repeatAllKept(phase, i))) {
         continue;
       }
-      if (cannotMatch(r)) {
+      if (cannotMatch(walk, i)) {
         continue;
       }
+      Rule r = walk.rules[i];
       boolean hit;
       try {
         hit = evaluateChain(r, repeatBase);
@@ -347,8 +346,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       if (recording != null && disruptive(r)) {
         recording = null; // its outcome depends on the engine mode: not kept
       }
-      if (r.skipAfter() != null) {
-        skipAfter = r.skipAfter();
+      if (walk.skipTo[i] >= 0) {
+        skipTo = walk.skipTo[i];
       } else if (r.skip() > 0) {
         skip = r.skip();
       }
@@ -370,8 +369,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
         return;
       }
     }
-    if (recording != null && recording.segment.end() == list.size()) {
-      recording.keepOutcome(skipAfter, skip);
+    if (recording != null && recording.segment.end() == walk.size()) {
+      recording.keepOutcome(skipTo, skip);
     }
     recording = null;
   }
@@ -504,7 +503,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     }
 
     /** Keeps what the segment did, unless something it did is not a function of its inputs alone. */
-    void keepOutcome(String skipAfter, int skip) {
+    void keepOutcome(int skipTo, int skip) {
       if (errors.size() != errorsBefore || budgetEvents != budgetEventsBefore) {
         return; // a rule threw, or the regex budget ran out: left to each transaction
       }
@@ -532,7 +531,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
           setMatchedVar ? scalars.get(Variable.MATCHED_VAR) : null,
           setMatchedVar ? scalars.get(Variable.MATCHED_VAR_NAME) : null,
           chainsStarted != chainsBefore ? matchedVars.entries().toArray(new KeyedValues.Entry[0]) : null,
-          stepsBefore - regexSteps, skipAfter, skip));
+          stepsBefore - regexSteps, skipTo, skip));
     }
   }
 
@@ -590,12 +589,13 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     return values != null && values.size() == 0;
   }
 
-  private boolean isRemoved(Rule r) {
-    if (removedRules.contains(r.id())) {
+  /** Whether a runtime removal takes rule {@code i} of the walk's phase out; its object is loaded only for a tag's. */
+  private boolean isRemoved(PhaseWalk walk, int i) {
+    if (removedRules.contains(walk.ids[i])) {
       return true;
     }
     for (int tagId : removedTags) {
-      if (r.hasTag(tagId)) {
+      if (walk.rules[i].hasTag(tagId)) {
         return true;
       }
     }
@@ -603,6 +603,8 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
   }
 
   private static final Target[] NO_TARGETS = new Target[0];
+  private static final String[] NO_STRINGS = new String[0];
+  private static final ValueMemo[] NO_MEMOS = new ValueMemo[0];
 
   /**
    * Whether the chain starter {@code r} cannot match whatever the phase's rules did before it, so it can be passed
@@ -611,44 +613,44 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
    * ({@link Rule#needs}; {@link #inspect} would turn each one down). Runtime exclusions only remove values, so the
    * union over the whole group answers for every subset of it. A rule that does not match has no effect.
    */
-  private boolean cannotMatch(Rule r) {
-    if (r.unconditional()) {
-      return false;
+  private boolean cannotMatch(PhaseWalk walk, int i) {
+    int g = walk.groups[i];
+    if (g < 0) {
+      return false; // unconditional, or a group only this rule reads: its own selections' checks cost no more
     }
-    int g = r.targets().groupId();
-    if (g < 0 || !rules.sharedGroup(g)) {
-      return false; // a group only this rule reads: its own selections' checks cost no more
-    }
-    int at = groupBytes(r.targets(), g);
+    int at = groupBytes(walk, i, g);
+    long[] groupBytes = groups.words();
     if (groupBytes[at + 4] < 0) {
       return false; // the group holds a body: not read whole for this (see groupBytes)
     }
     if (groupBytes[at + 4] == 0) {
       return true; // nothing to inspect: a rule matches only on a value
     }
-    ByteSet needs = r.needs();
-    return needs != ByteSet.ALL
-        && !needs.meets(groupBytes[at], groupBytes[at + 1], groupBytes[at + 2], groupBytes[at + 3]);
+    if (walk.needsAll[i]) {
+      return false;
+    }
+    long[] needs = walk.needs;
+    int w = 4 * i;
+    return ((needs[w] & groupBytes[at]) | (needs[w + 1] & groupBytes[at + 1]) | (needs[w + 2] & groupBytes[at + 2])
+        | (needs[w + 3] & groupBytes[at + 3])) == 0;
   }
 
   /** A scalar longer than this (a body) makes its group's rules go through the usual per-value path. */
   private static final int LONG_SCALAR = 512;
 
   /**
-   * The offset of group {@code g}'s five words in {@link #groupBytes}, computed once per phase; the fifth is the
-   * number of values, or -1 when the group holds a scalar longer than {@link #LONG_SCALAR}.
+   * The offset of group {@code g}'s five words in {@link #groups}' words (read by rule {@code rule} of the walk),
+   * computed once per phase; the fifth is the number of values, or -1 when the group holds a scalar longer than
+   * {@link #LONG_SCALAR}.
    */
-  private int groupBytes(TargetList targets, int g) {
-    if (g >= groupPhase.length) {
-      int n = Math.max(g + 1, TargetList.groupCount());
-      groupPhase = java.util.Arrays.copyOf(groupPhase, n);
-      groupBytes = java.util.Arrays.copyOf(groupBytes, n * 5);
-    }
+  private int groupBytes(PhaseWalk walk, int rule, int g) {
     int at = g * 5;
-    if (groupPhase[g] == phaseRun) {
+    if (groups.known(g, TargetList.groupCount())) {
       return at;
     }
-    long[] acc = new long[4];
+    TargetList targets = walk.rules[rule].targets(); // the rule's object, once per group and phase
+    long[] acc = groupAcc;
+    java.util.Arrays.fill(acc, 0);
     long values = 0;
     for (int i = 0, n = targets.size(); i < n; i++) {
       int id = targets.selectionId(i);
@@ -671,9 +673,7 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       s.addBytesTo(acc);
       values += s.size;
     }
-    System.arraycopy(acc, 0, groupBytes, at, 4);
-    groupBytes[at + 4] = values;
-    groupPhase[g] = phaseRun;
+    groups.keep(g, acc, values);
     return at;
   }
 
@@ -1059,9 +1059,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     int version;
     int size;
     boolean names;
-    String[] keys = new String[8];
-    String[] lowerKeys = new String[8];
-    ValueMemo[] memos = new ValueMemo[8];
+    // empty until filled: most selections are a TX variable by name (one member), some 25 per phase of a CRS read
+    String[] keys = NO_STRINGS;
+    String[] lowerKeys = NO_STRINGS;
+    ValueMemo[] memos = NO_MEMOS;
     /** The union of the members' bytes ({@link ByteSet} words), or null until a rule asks. */
     private long[] bytes;
     /** Per transformation chain id: the union of the members' literal hits through it, null until a rule asks. */
@@ -1186,7 +1187,9 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
       }
       excludedFor = null;
       names = targets.include(i).variable().kind() == Variable.Kind.NAMES;
-      if (keys.length < from.size()) { // room for every member at once: a body's ~125 arguments grew it 4 times
+      // room for every member at once (a body's ~125 arguments grew it 4 times), unless the include names one key:
+      // TX:anomaly_score picks one of TX's ~100 members
+      if (keys.length < from.size() && !targets.byKey(i)) {
         keys = new String[from.size()];
         lowerKeys = new String[from.size()];
         memos = new ValueMemo[from.size()];
@@ -1253,9 +1256,10 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
     @Override
     public void accept(KeyedValues.Entry member) {
       if (size == keys.length) {
-        keys = java.util.Arrays.copyOf(keys, size * 2);
-        lowerKeys = java.util.Arrays.copyOf(lowerKeys, size * 2);
-        memos = java.util.Arrays.copyOf(memos, size * 2);
+        int room = Math.max(2, size * 2);
+        keys = java.util.Arrays.copyOf(keys, room);
+        lowerKeys = java.util.Arrays.copyOf(lowerKeys, room);
+        memos = java.util.Arrays.copyOf(memos, room);
       }
       keys[size] = member.key();
       lowerKeys[size] = member.lowerKey();

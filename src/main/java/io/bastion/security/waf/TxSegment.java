@@ -55,13 +55,14 @@ final class TxSegment {
    * @param matchedVar whether MATCHED_VAR and MATCHED_VAR_NAME were set (to the two values that follow)
    * @param matchedVars MATCHED_VARS' members when it ended, or null when no rule was evaluated (left as it was)
    * @param regexSteps the regex steps it spent
-   * @param skipAfter  the marker the phase was skipping to when the segment ended, or null
+   * @param skipTo     the number of the marker the phase was skipping to when the segment ended
+   *                   ({@link PhaseWalk#markers}), or -1
    * @param skip       the rules left to skip ({@code skip:n}) when it ended
    */
   record Outcome(KeyedValues.Entry[][] inputs, String[] deleted, KeyedValues.Entry[] written, RuleAction[] ctls,
       MatchedRule[] matches,
       boolean matchedVar, String matchedVarValue, String matchedVarName, KeyedValues.Entry[] matchedVars,
-      long regexSteps, String skipAfter, int skip) {
+      long regexSteps, int skipTo, int skip) {
   }
 
   private TxSegment(int start, int end, String[] inputKeys, int minId, int maxId, long[] tagBits) {

@@ -148,6 +148,11 @@ public final class TargetList {
     return source.collection(v.kind() == Variable.Kind.NAMES ? v.namesOf() : v);
   }
 
+  /** Whether the i-th include names one key exactly ({@code TX:anomaly_score}): it picks that key's members only. */
+  public boolean byKey(int i) {
+    return includeArray[i].key() != null;
+  }
+
   /** Hands the members of {@code values} the i-th include picks, its static exclusions applied, to the sink. */
   public void select(int i, KeyedValues values, Sink sink) {
     Target t = includeArray[i];
