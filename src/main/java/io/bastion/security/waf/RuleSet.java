@@ -47,6 +47,7 @@ public final class RuleSet {
   /** Per phase and rule index, the {@link TxSegment} starting there, or null. */
   private final TxSegment[][] txSegments;
   private final ThreadLocal<KeptHeaders> keptHeaders = ThreadLocal.withInitial(KeptHeaders::new);
+  private final ThreadLocal<KeptArgNames> keptArgNames = ThreadLocal.withInitial(KeptArgNames::new);
 
   /** Response body inspection settings ({@code SecResponseBodyAccess}, {@code SecResponseBodyMimeType}). */
   public record ResponseSettings(boolean bodyAccess, Set<String> mimeTypes) {
@@ -189,6 +190,11 @@ public final class RuleSet {
   /** This thread's last request headers with their memos, for this rule set (its chains and literal index). */
   KeptHeaders keptHeaders() {
     return keptHeaders.get();
+  }
+
+  /** This thread's body argument names with their memos, for this rule set. */
+  KeptArgNames keptArgNames() {
+    return keptArgNames.get();
   }
 
   /**
