@@ -52,6 +52,7 @@ public final class RuleSet {
   private final ThreadLocal<GroupUnions> groupUnions = ThreadLocal.withInitial(GroupUnions::new);
   /** Per phase, its rules' facts in dense arrays (index 0 unused). */
   private final PhaseWalk[] walks = new PhaseWalk[6];
+  private final ThreadLocal<KeptArgNames> keptArgNames = ThreadLocal.withInitial(KeptArgNames::new);
 
   /** Response body inspection settings ({@code SecResponseBodyAccess}, {@code SecResponseBodyMimeType}). */
   public record ResponseSettings(boolean bodyAccess, Set<String> mimeTypes) {
@@ -216,6 +217,11 @@ public final class RuleSet {
   /** This thread's last request headers with their memos, for this rule set (its chains and literal index). */
   KeptHeaders keptHeaders() {
     return keptHeaders.get();
+  }
+
+  /** This thread's body argument names with their memos, for this rule set. */
+  KeptArgNames keptArgNames() {
+    return keptArgNames.get();
   }
 
   /**

@@ -1581,8 +1581,21 @@ public final class Transaction implements MatchContext, ActionContext, BodyConte
 
   @Override
   public void addPostArg(String name, String value) {
-    collections.get(Variable.ARGS).add(collection(Variable.ARGS_POST).add(name, value));
+    if (argNames == null) {
+      argNames = rules.keptArgNames(); // this thread's: a transaction runs its phases on one thread
+    }
+    KeyedValues post = collection(Variable.ARGS_POST);
+    KeyedValues.Entry e = argNames.entry(name, value, memos);
+    if (e == null) {
+      e = post.add(name, value);
+    } else {
+      post.add(e);
+    }
+    collections.get(Variable.ARGS).add(e);
   }
+
+  /** This thread's kept body argument names, fetched when the body brings its first argument. */
+  private KeptArgNames argNames;
 
   @Override
   public void setScalar(Variable variable, String value) {
