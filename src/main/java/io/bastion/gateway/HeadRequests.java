@@ -7,8 +7,9 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * HEAD answered wherever GET is (RFC 9110, 9.3.2: general-purpose servers must support both): the request is routed
  * again as a GET, so it meets the same pipeline (WAF, authentication, authorisation, audit), and Vert.x leaves the
- * body out of the response to a HEAD while keeping its headers and Content-Length. Load balancers and monitors
- * often probe health endpoints with HEAD.
+ * body out of the response to a HEAD while keeping its status and headers (Content-Length only where a handler sets
+ * it, as the static dashboard files do; RFC 9110 allows leaving it out). Load balancers and monitors often probe
+ * health endpoints with HEAD.
  */
 final class HeadRequests implements Handler<RoutingContext> {
 
