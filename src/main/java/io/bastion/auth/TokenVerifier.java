@@ -1,8 +1,9 @@
 package io.bastion.auth;
 
+import static io.bastion.CallerContext.onCallerContext;
+
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
@@ -383,19 +384,5 @@ public final class TokenVerifier {
       throw new TokenException(TokenFailure.MALFORMED);
     }
     return bytes;
-  }
-
-  /**
-   * A future completed on another event loop (a JWKS fetch started by another gateway instance) is
-   * handed back on the caller's context, so the request's handlers keep running on its own loop.
-   */
-  private static <T> Future<T> onCallerContext(Future<T> future) {
-    Context caller = Vertx.currentContext();
-    if (caller == null || future.isComplete()) {
-      return future;
-    }
-    Promise<T> promise = Promise.promise();
-    future.onComplete(result -> caller.runOnContext(v -> promise.handle(result)));
-    return promise.future();
   }
 }

@@ -1,5 +1,6 @@
 package io.bastion.fhir;
 
+import io.bastion.CallerContext;
 import io.bastion.auth.Interaction;
 import io.bastion.db.ConnectionLoss;
 import io.bastion.fhir.search.PatientCompartment;
@@ -16,10 +17,8 @@ import io.bastion.fhir.store.Written;
 import io.bastion.fhir.validation.ResourceTypes;
 import io.bastion.fhir.validation.ResourceValidator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -337,7 +336,6 @@ final class BundleProcessor {
     private final Promise<JsonObject> done = Promise.promise();
     /** The resources written by the entries running (Type/id; a create with a server id has none). */
     private final Set<String> writing = new HashSet<>();
-    private Context loop;
     private int started;
     private int inFlight;
     /** An entry running that must run alone (read, search, conditional). */
@@ -356,7 +354,6 @@ final class BundleProcessor {
     }
 
     Future<JsonObject> run() {
-      loop = Vertx.currentContext();
       pump();
       return done.future();
     }
@@ -422,14 +419,9 @@ final class BundleProcessor {
       } catch (RuntimeException e) {
         one = Future.failedFuture(e);
       }
-      one.onComplete(result -> {
-        JsonObject response = result.succeeded() ? result.result() : failedResponse(index, result.cause());
-        if (loop == null || Vertx.currentContext() == loop) {
-          answered(index, writes, response);
-        } else {
-          loop.runOnContext(v -> answered(index, writes, response)); // the fields above belong to the request's loop
-        }
-      });
+      // the fields above belong to the request's loop
+      CallerContext.onCallerContext(one).onComplete(result ->
+          answered(index, writes, result.succeeded() ? result.result() : failedResponse(index, result.cause())));
     }
 
     private void answered(int index, String writes, JsonObject response) {

@@ -1,8 +1,7 @@
 package io.bastion.gateway;
 
-import io.vertx.core.Context;
+import io.bastion.CallerContext;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
@@ -47,16 +46,7 @@ final class LargeBodyInspection {
       waitingBytes.addAndGet(-bytes);
       return null;
     }
-    Context caller = Vertx.currentContext();
-    Promise<T> answered = Promise.promise();
-    workers.executeBlocking(inspection, false).onComplete(done -> {
-      waitingBytes.addAndGet(-bytes);
-      if (caller == null) {
-        answered.handle(done);
-      } else {
-        caller.runOnContext(v -> answered.handle(done));
-      }
-    });
-    return answered.future();
+    return CallerContext.onCallerContext(workers.executeBlocking(inspection, false)
+        .onComplete(done -> waitingBytes.addAndGet(-bytes)));
   }
 }
