@@ -271,7 +271,8 @@ public final class Node {
           fhirStore = new PgResourceStore(pool, pipelines, clock, new TimeOrderedIds(clock, random), indexer, phi);
           seedLoader = new PgCopyLoader(postgres, indexer, phi, clock);
           return new FhirRoutes(info, ResourceTypes.r4(), fhirStore,
-              searchParameters, new PgSearchService(searchPool, fixedShapeSearchPool, PgSearchService.MAX_INCLUDED, phi),
+              searchParameters, new PgSearchService(searchPool, fixedShapeSearchPool, PgSearchService.MAX_INCLUDED, phi,
+                  config.postgres().searchTimeoutSeconds() * 1000L),
               FhirLimits.withBodyLimit(config.http().maxBodyBytes()), clock, policy)
               .auditEvents(pool)
               .exports(ExportRoutes.r4(exports, ResourceTypes.r4(), compartment, policy))

@@ -206,8 +206,9 @@ final class BundleProcessor {
             ? createTogether(tx, connection, group, plans, base, responses)
                 .recover(failed -> connection.query(ROLLBACK_TO_CREATES).execute()
                     // the run again one create at a time, so that the failure names the entry that caused it
-                    .compose(rolledBack -> sendTogether(tx, group, plans, base, patients, authorizer, budget, responses)))
-            : sendTogether(tx, group, plans, base, patients, authorizer, budget, responses));
+                    .compose(rolledBack -> sendTogether(tx, searcher, group, plans, base, patients, authorizer, budget,
+                        responses)))
+            : sendTogether(tx, searcher, group, plans, base, patients, authorizer, budget, responses));
       }
       return chain.map(done -> responseBundle("transaction-response", responses));
     });
@@ -239,11 +240,11 @@ final class BundleProcessor {
    * order, and after the first failure the rest fail as "transaction aborted", so the first failure to arrive
    * is the first entry that failed.
    */
-  private Future<Void> sendTogether(ResourceStore tx, List<BundleEntry> group, Plan[] plans, String base,
-      List<String> patients, Authorizer authorizer, ResponseBudget budget, JsonObject[] responses) {
+  private Future<Void> sendTogether(ResourceStore tx, SearchService searcher, List<BundleEntry> group, Plan[] plans,
+      String base, List<String> patients, Authorizer authorizer, ResponseBudget budget, JsonObject[] responses) {
     List<Future<Void>> sent = new ArrayList<>(group.size());
     for (BundleEntry entry : group) {
-      sent.add(execute(tx, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
+      sent.add(execute(tx, searcher, entry, plans[entry.index()], base, patients.get(entry.index()), authorizer)
           .map(budget::charge)
           .recover(e -> Future.<JsonObject>failedFuture(named(entry, e)))
           .map(response -> {
@@ -449,7 +450,7 @@ final class BundleProcessor {
       Future<Plan> plan = !"POST".equals(entry.method()) ? Future.succeededFuture(null)
           : entry.ifNoneExist() == null ? Future.succeededFuture(new Plan(on.newId(), null))
           : existing(searcher, entry).map(found -> new Plan(found == null ? on.newId() : found.id(), found));
-      return plan.compose(p -> execute(on, entry, p, base, patient, authorizer));
+      return plan.compose(p -> execute(on, searcher, entry, p, base, patient, authorizer));
     });
   }
 
@@ -552,8 +553,9 @@ final class BundleProcessor {
     return new SearchRequest.Limits(limits.defaultCount(), limits.maxCount(), maxIncludes);
   }
 
-  private Future<JsonObject> execute(ResourceStore on, BundleEntry entry, Plan plan, String base, String patient,
-      Authorizer authorizer) {
+  /** @param searcher where a search entry runs: in a transaction, its connection, so it sees the entries written before */
+  private Future<JsonObject> execute(ResourceStore on, SearchService searcher, BundleEntry entry, Plan plan, String base,
+      String patient, Authorizer authorizer) {
     try {
       return switch (entry.method()) {
         case "POST" -> {
@@ -582,14 +584,15 @@ final class BundleProcessor {
             : on.delete(entry.type(), entry.id(), entry.ifMatch()).map(deletion -> new JsonObject()
             .put("response", new JsonObject().put("status", status(204))
                 .put("etag", FhirHeaders.etag(deletion.version()))));
-        default -> get(on, entry, base, patient, authorizer);
+        default -> get(on, searcher, entry, base, patient, authorizer);
       };
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
-  private Future<JsonObject> get(ResourceStore on, BundleEntry entry, String base, String patient, Authorizer authorizer) {
+  private Future<JsonObject> get(ResourceStore on, SearchService searcher, BundleEntry entry, String base, String patient,
+      Authorizer authorizer) {
     if (entry.id() == null) {
       SearchRequest request = SearchRequest.parse(searchParameters, entry.type(), entry.query(), false, searchLimits(),
           clock.instant());
@@ -614,7 +617,7 @@ final class BundleProcessor {
             parsed.summary(), parsed.elements(), parsed.includes(), parsed.revincludes(), parsed.cursor(),
             request.ignored(), request.linkQuery());
       }
-      return search.search(confined).map(result -> authorizer == null ? result : new SearchResult(
+      return searcher.search(confined).map(result -> authorizer == null ? result : new SearchResult(
           patient == null ? result.matches()
               : result.matches().stream().filter(e -> compartment.contains(e.type(), e.json(), patient)).toList(),
           result.included().stream().filter(e -> authorizer.mayInclude(e.type(), e.json())).toList(),

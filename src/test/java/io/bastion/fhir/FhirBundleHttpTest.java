@@ -103,6 +103,23 @@ class FhirBundleHttpTest {
   }
 
   @Test
+  void aTransactionsSearchEntrySeesWhatTheTransactionWrote() {
+    String family = unique();
+    String urn = "urn:uuid:" + UUID.randomUUID();
+    // listed first, run last (a transaction runs its reads after its writes), as a read by id in it already was
+    var response = fhir.post("/fhir", bundle("transaction",
+        entry(null, null, "GET", "Observation?subject:Patient.family=" + family + "&_total=accurate"),
+        entry(urn, patient(family), "POST", "Patient"),
+        entry(null, observation(urn, "8867-4"), "POST", "Observation")));
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    List<JsonObject> entries = entries(response);
+    JsonObject found = entries.get(0).getJsonObject("resource");
+    assertEquals(1, found.getInteger("total"), found.encode());
+    String observationId = entries.get(2).getJsonObject("resource").getString("id");
+    assertEquals(observationId, found.getJsonArray("entry").getJsonObject(0).getJsonObject("resource").getString("id"));
+  }
+
+  @Test
   void transactionWithOneInvalidEntryCommitsNothingAndNamesTheEntry() {
     String family = unique();
     String urn = "urn:uuid:" + UUID.randomUUID();

@@ -21,9 +21,10 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
         // machine did not schedule the thread (seen at load average 8-12), not because anything blocked it
         return;
       }
-      if (loadingClass(frames)) {
+      if (loadingClass(frames) || initialisingClass(frames)) {
         // the loop was loading a class for the first time (zip reads, defineClass: 500+ ms seen at nice 19 under
-        // load average 7): a one-time JVM cost, not work that blocks the loop on every request
+        // load average 7), or running a class's static initialiser (Netty's buffer allocator, 952 ms at load
+        // average 7): a one-time JVM cost, not work that blocks the loop on every request
         return;
       }
       for (int i = 0; i < Math.min(25, frames.length); i++) {
@@ -47,6 +48,16 @@ public final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
       }
       if (cls.equals("java.lang.ClassLoader") && (e.getMethodName().startsWith("loadClass")
           || e.getMethodName().startsWith("defineClass"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the thread is inside a static initialiser: it runs once per class, whatever called it. */
+  private static boolean initialisingClass(StackTraceElementProxy[] frames) {
+    for (var frame : frames) {
+      if (frame.getStackTraceElement().getMethodName().equals("<clinit>")) {
         return true;
       }
     }

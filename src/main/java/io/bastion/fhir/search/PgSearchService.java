@@ -41,6 +41,16 @@ public final class PgSearchService implements SearchService {
   private final SqlClient fixedShapePages;
   private final int maxIncluded;
   private final PhiProtection phi;
+  /**
+   * postgres.search-timeout-seconds in ms, set on a transaction's connection before its first search: the search
+   * pools carry it as a session setting, a transaction's connection comes from the main pool, which does not
+   * (seeding and index builds run longer). 0: the session's own setting.
+   */
+  private final long transactionTimeoutMs;
+  /** Whether {@link #pool} is a transaction's connection ({@link #on}) rather than a search pool. */
+  private final boolean onTransaction;
+  /** The statement that made the transaction's session a search session, once the first search has sent it. */
+  private Future<Void> searchSession;
 
   /** @param maxIncluded the most resources _include and _revinclude add to one page */
   public PgSearchService(Pool pool, int maxIncluded) {
@@ -59,24 +69,60 @@ public final class PgSearchService implements SearchService {
    *     whose SQL already fixes how they are driven (see {@link Statement#fixedShape})
    */
   public PgSearchService(Pool pool, Pool fixedShapePages, int maxIncluded, PhiProtection phi) {
-    this((SqlClient) pool, (SqlClient) fixedShapePages, maxIncluded, phi);
+    this(pool, fixedShapePages, maxIncluded, phi, 0);
   }
 
-  private PgSearchService(SqlClient client, SqlClient fixedShapePages, int maxIncluded, PhiProtection phi) {
+  /**
+   * @param transactionTimeoutMs the longest a statement of a transaction may run once the transaction has searched
+   *     ({@link #on}), as the search pools' statement_timeout bounds their statements; 0 for no bound
+   */
+  public PgSearchService(Pool pool, Pool fixedShapePages, int maxIncluded, PhiProtection phi, long transactionTimeoutMs) {
+    this((SqlClient) pool, (SqlClient) fixedShapePages, maxIncluded, phi, transactionTimeoutMs, false);
+  }
+
+  private PgSearchService(SqlClient client, SqlClient fixedShapePages, int maxIncluded, PhiProtection phi,
+      long transactionTimeoutMs, boolean onTransaction) {
     this.pool = client;
     this.fixedShapePages = fixedShapePages;
     this.maxIncluded = maxIncluded;
     this.phi = phi;
+    this.transactionTimeoutMs = transactionTimeoutMs;
+    this.onTransaction = onTransaction;
   }
 
   @Override
   public SearchService on(SqlClient connection) {
     // a transaction's searches see its own writes: everything on its connection
-    return new PgSearchService(connection, connection, maxIncluded, phi);
+    return new PgSearchService(connection, connection, maxIncluded, phi, transactionTimeoutMs, true);
+  }
+
+  /**
+   * Gives the transaction this service is bound to what the search pools' sessions have, before its first search
+   * (conditional interactions, transaction Bundles): the statement timeout, so a search that would run for minutes
+   * does not hold the transaction, its criteria locks and a main-pool connection while it does; and custom plans, so a
+   * search statement the connection has cached is not run with a generic plan (see Node). {@code set_config(...,
+   * true)} lasts until the transaction ends: the statements it runs after the search are bounded too. Called on the
+   * request's context, one search at a time.
+   */
+  private Future<Void> asSearchSession() {
+    if (!onTransaction) {
+      return Future.succeededFuture();
+    }
+    if (searchSession == null) {
+      searchSession = pool.preparedQuery("SELECT set_config('statement_timeout',"
+              + " coalesce($1, current_setting('statement_timeout')), true),"
+              + " set_config('plan_cache_mode', 'force_custom_plan', true)")
+          .execute(Tuple.of(transactionTimeoutMs > 0 ? transactionTimeoutMs + "ms" : null)).mapEmpty();
+    }
+    return searchSession;
   }
 
   @Override
   public Future<SearchResult> search(SearchRequest request) {
+    return asSearchSession().compose(v -> searchNow(request));
+  }
+
+  private Future<SearchResult> searchNow(SearchRequest request) {
     boolean countOnly = request.summary() == SearchRequest.Summary.COUNT;
     Future<List<Row>> page = countOnly || request.count() == 0 ? Future.succeededFuture(List.of()) : page(request);
     Total total = countOnly ? Total.ACCURATE : request.total();
@@ -463,6 +509,10 @@ public final class PgSearchService implements SearchService {
 
   @Override
   public Future<SearchResult> everything(String patientId, List<String[]> links, long afterPk, int count) {
+    return asSearchSession().compose(v -> everythingNow(patientId, links, afterPk, count));
+  }
+
+  private Future<SearchResult> everythingNow(String patientId, List<String[]> links, long afterPk, int count) {
     String[] types = links.stream().map(l -> l[0]).toArray(String[]::new);
     String[] names = links.stream().map(l -> l[1]).toArray(String[]::new);
     return pool.preparedQuery("SELECT " + COLUMNS + " FROM fhir_resource r WHERE NOT r.deleted AND r.res_pk > $1 AND ("
