@@ -324,6 +324,51 @@ class FhirAuthorisationHttpTest {
     assertTrue(call(HttpMethod.GET, "/fhir/Observation/" + obsA, admin, null).bodyAsString().contains("Patient/" + a));
   }
 
+  /**
+   * Types whose compartment parameter is indexed in another parameter's rows (Condition's and Encounter's patient in
+   * their subject rows): a patient-context token once reached none of them, its own included.
+   */
+  @Test
+  void aPatientContextTokenReachesItsOwnConditionsAndEncounters() {
+    String admin = token("user/*.cruds", null);
+    String suffix = Long.toString(System.nanoTime(), 36);
+    String a = "pca-" + suffix;
+    String b = "pcb-" + suffix;
+    put(admin, "Patient", a, new JsonObject().put("resourceType", "Patient").put("id", a));
+    put(admin, "Patient", b, new JsonObject().put("resourceType", "Patient").put("id", b));
+    put(admin, "Condition", "ca-" + suffix, condition("ca-" + suffix, a));
+    put(admin, "Condition", "cb-" + suffix, condition("cb-" + suffix, b));
+    put(admin, "Encounter", "ea-" + suffix, encounter("ea-" + suffix, a));
+    put(admin, "Encounter", "eb-" + suffix, encounter("eb-" + suffix, b));
+
+    String reader = token("patient/*.rs", a);
+    assertEquals(200, call(HttpMethod.GET, "/fhir/Condition/ca-" + suffix, reader, null).statusCode());
+    assertEquals(200, call(HttpMethod.GET, "/fhir/Encounter/ea-" + suffix, reader, null).statusCode());
+    assertEquals(404, call(HttpMethod.GET, "/fhir/Condition/cb-" + suffix, reader, null).statusCode());
+    assertEquals(404, call(HttpMethod.GET, "/fhir/Encounter/eb-" + suffix, reader, null).statusCode());
+    onlyA(call(HttpMethod.GET, "/fhir/Condition", reader, null), "ca-" + suffix, "cb-" + suffix);
+    onlyA(call(HttpMethod.GET, "/fhir/Patient/" + a + "/Encounter", reader, null), "ea-" + suffix, "eb-" + suffix);
+    var everything = call(HttpMethod.GET, "/fhir/Patient/" + a + "/$everything", reader, null);
+    onlyA(everything, "ca-" + suffix, "cb-" + suffix, "eb-" + suffix, b);
+    assertTrue(hasId(everything.bodyAsString(), "ea-" + suffix), everything.bodyAsString());
+
+    String writer = token("patient/*.cruds", a);
+    assertEquals(201, call(HttpMethod.POST, "/fhir/Condition", writer, condition(null, a)).statusCode());
+    assertEquals(403, call(HttpMethod.POST, "/fhir/Condition", writer, condition(null, b)).statusCode());
+  }
+
+  private static JsonObject condition(String id, String patient) {
+    JsonObject c = new JsonObject().put("resourceType", "Condition").put("code", new JsonObject().put("text", "asthma"))
+        .put("subject", new JsonObject().put("reference", "Patient/" + patient));
+    return id == null ? c : c.put("id", id);
+  }
+
+  private static JsonObject encounter(String id, String patient) {
+    return new JsonObject().put("resourceType", "Encounter").put("id", id).put("status", "finished")
+        .put("class", new JsonObject().put("system", "http://terminology.hl7.org/CodeSystem/v3-ActCode").put("code", "AMB"))
+        .put("subject", new JsonObject().put("reference", "Patient/" + patient));
+  }
+
   /** Conditional interactions search outside the compartment, so patient-context tokens are refused (fail closed). */
   @Test
   void conditionalInteractionsAreRefusedForPatientContextTokens() {

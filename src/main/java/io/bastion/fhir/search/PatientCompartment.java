@@ -29,11 +29,20 @@ public final class PatientCompartment {
   private final Map<String, List<String>> params;
   private final SearchIndexer indexer;
   private final SearchParameters parameters;
+  /**
+   * Per type, the names of the index rows that hold its compartment parameters' values: a parameter's rows may be
+   * named after another parameter that holds the same values (Condition's patient is its subject rows of Patient
+   * targets, {@link StoredRows}), so membership is decided on row names, not parameter names.
+   */
+  private final Map<String, List<String>> linkingRows;
 
   private PatientCompartment(Map<String, List<String>> params, SearchParameters parameters) {
     this.params = params;
     this.parameters = parameters;
     this.indexer = new SearchIndexer(parameters);
+    Map<String, List<String>> rows = new HashMap<>();
+    params.keySet().forEach(type -> rows.put(type, List.copyOf(rowNames(type))));
+    this.linkingRows = Map.copyOf(rows);
   }
 
   /** Loads the table from the classpath; call once at start-up. */
@@ -71,7 +80,7 @@ public final class PatientCompartment {
     if ("Patient".equals(type)) {
       return patientId.equals(resource.getString("id"));
     }
-    List<String> linking = params(type);
+    List<String> linking = linkingRows.getOrDefault(type, List.of());
     if (linking.isEmpty()) {
       return false;
     }
@@ -143,18 +152,20 @@ public final class PatientCompartment {
    */
   public List<String[]> links() {
     List<String[]> out = new java.util.ArrayList<>();
-    params.keySet().stream().sorted().forEach(type -> {
-      List<String> names = new java.util.ArrayList<>();
-      for (String name : params.get(type)) {
-        SearchParameter p = parameters.find(type, name);
-        if (p != null && p.type() == SearchParamType.REFERENCE
-            && (p.rows().targetType() == null || p.rows().targetType().equals("Patient"))) {
-          p.rows().names(PhiProtection.NONE).stream().filter(n -> !names.contains(n)).forEach(names::add);
-        }
-      }
-      names.forEach(n -> out.add(new String[] {type, n}));
-    });
+    params.keySet().stream().sorted().forEach(type -> linkingRows.get(type).forEach(n -> out.add(new String[] {type, n})));
     return out;
+  }
+
+  private List<String> rowNames(String type) {
+    List<String> names = new java.util.ArrayList<>();
+    for (String name : params.get(type)) {
+      SearchParameter p = parameters.find(type, name);
+      if (p != null && p.type() == SearchParamType.REFERENCE
+          && (p.rows().targetType() == null || p.rows().targetType().equals("Patient"))) {
+        p.rows().names(PhiProtection.NONE).stream().filter(n -> !names.contains(n)).forEach(names::add);
+      }
+    }
+    return names;
   }
 
   private boolean isReference(String type, String name) {

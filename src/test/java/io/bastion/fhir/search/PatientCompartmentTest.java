@@ -58,6 +58,32 @@ class PatientCompartmentTest {
     assertFalse(compartment.contains("Binary", new JsonObject().put("resourceType", "Binary"), "a"));
   }
 
+  /**
+   * Types whose compartment parameter is indexed in rows named after another parameter with the same values
+   * (Condition's patient in its subject rows, Provenance's patient in its target rows): membership was decided on
+   * parameter names, so none of these was ever in a compartment ($everything left them out, a patient-context
+   * token could not read its own Conditions).
+   */
+  @Test
+  void membershipHoldsWhereTheParametersRowsAreNamedAfterAnother() {
+    PatientCompartment compartment = PatientCompartment.r4(SearchParameters.r4());
+    String[][] linked = {
+        {"Condition", "subject"}, {"Encounter", "subject"}, {"CarePlan", "subject"}, {"Procedure", "subject"},
+        {"Provenance", "target"}, {"Observation", "subject"}};
+    for (String[] typeAndElement : linked) {
+      String type = typeAndElement[0];
+      Object mine = new JsonObject().put("reference", "Patient/a");
+      Object theirs = new JsonObject().put("reference", "Patient/b");
+      boolean array = type.equals("Provenance"); // Provenance.target is 1..*
+      JsonObject resource = new JsonObject().put("resourceType", type)
+          .put(typeAndElement[1], array ? new io.vertx.core.json.JsonArray().add(mine) : mine);
+      JsonObject other = new JsonObject().put("resourceType", type)
+          .put(typeAndElement[1], array ? new io.vertx.core.json.JsonArray().add(theirs) : theirs);
+      assertTrue(compartment.contains(type, resource, "a"), type);
+      assertFalse(compartment.contains(type, other, "a"), type);
+    }
+  }
+
   /** One line per resource type in the compartment: type, then its parameters comma-separated (may be empty). */
   static String derive() throws Exception {
     TreeMap<String, List<String>> table = new TreeMap<>();
