@@ -16,10 +16,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -72,7 +76,9 @@ final class SearchRoutes {
 
   /**
    * Patient/{id}/$everything, paged by res_pk (_count, _cursor): the Patient and every resource of its
-   * compartment, each shown only when its own type's read decision allows it (and confines it).
+   * compartment, each shown only when its own type's read decision allows it (and confines it); {@code _type} keeps
+   * the types it names, {@code _since} what was last updated at or after it. The care-date window ({@code start},
+   * {@code end}) is refused rather than ignored: a client would take the whole record for the window it asked for.
    */
   void everything(RoutingContext ctx) {
     try {
@@ -84,24 +90,38 @@ final class SearchRoutes {
         throw FhirException.of(400, "value", "_cursor is not a page token from this server; start from the first page");
       }
       long after = cursorText == null ? 0 : Long.parseLong(cursorText);
+      for (String window : List.of("start", "end")) {
+        if (ctx.request().getParam(window) != null) {
+          throw FhirException.of(400, "not-supported", "$everything does not support " + window + " (the care-date "
+              + "window); use _since, or search Patient/{id}/{type} with the type's date parameters", window);
+        }
+      }
+      String typeText = single(ctx, "_type");
+      String sinceText = single(ctx, "_since");
+      Set<String> types = typeText == null ? null : everythingTypes(typeText);
+      Instant since = sinceText == null ? null : SinceParameter.parse(sinceText, true);
+      List<String[]> links = compartment.links().stream().filter(l -> types == null || types.contains(l[0])).toList();
+      boolean withPatient = types == null || types.contains("Patient");
+      String query = "_count=" + count + (typeText == null ? "" : "&_type=" + String.join(",", types))
+          + (since == null ? "" : "&_since=" + since);
       if (patient != null && !patient.equals(id)) {
         throw new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found");
       }
       Map<String, AccessDecision> decisions = new HashMap<>();
       String base = FhirHeaders.base(ctx);
       store.read("Patient", id)
-          .compose(found -> service.everything(id, compartment.links(), after, count))
+          .compose(found -> service.everything(id, withPatient, links, since, after, count))
           .map(result -> new SearchResult(result.matches().stream()
               .filter(e -> compartment.contains(e.type(), e.json(), id) && confinement.mayInclude(ctx, decisions, e.type(), e.json()))
               .toList(), List.of(), result.nextCursor(), null))
           .onSuccess(result -> FhirAudit.respond(ctx, FhirAudit.pageEntities(Entity.resource("Patient/" + id),
               result.matches().stream().map(e -> new String[] {e.type(), e.id(), e.json()}).toList()), () -> {
-            String self = base + "/Patient/" + id + "/$everything?_count=" + count
+            String self = base + "/Patient/" + id + "/$everything?" + query
                 + (cursorText == null ? "" : "&_cursor=" + cursorText);
-            JsonArray links = new JsonArray().add(new JsonObject().put("relation", "self").put("url", self));
+            JsonArray pageLinks = new JsonArray().add(new JsonObject().put("relation", "self").put("url", self));
             if (result.nextCursor() != null) {
-              links.add(new JsonObject().put("relation", "next").put("url", base + "/Patient/" + id
-                  + "/$everything?_count=" + count + "&_cursor=" + result.nextCursor()));
+              pageLinks.add(new JsonObject().put("relation", "next").put("url", base + "/Patient/" + id
+                  + "/$everything?" + query + "&_cursor=" + result.nextCursor()));
             }
             JsonArray entries = new JsonArray();
             for (SearchResult.Entry e : result.matches()) {
@@ -111,12 +131,43 @@ final class SearchRoutes {
             FhirFormats.end(ctx, new JsonObject()
                 .put("resourceType", "Bundle").put("type", "searchset")
                 .put("meta", new JsonObject().put("lastUpdated", clock.instant().toString()))
-                .put("link", links).put("entry", entries).encode());
+                .put("link", pageLinks).put("entry", entries).encode());
           }))
           .onFailure(e -> FhirRoutes.fail(ctx, AccessConfinement.hidden(e, patient)));
     } catch (RuntimeException e) {
       FhirRoutes.fail(ctx, e);
     }
+  }
+
+  /** A parameter given at most once (null when absent): 400 when repeated. */
+  private static String single(RoutingContext ctx, String name) {
+    List<String> values = ctx.queryParams().getAll(name);
+    if (values.size() > 1) {
+      throw FhirException.of(400, "invalid", "$everything takes " + name + " once (a comma-separated list for _type)", name);
+    }
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  /** _type of $everything: Patient and the compartment's types, as $export's Patient level takes them. */
+  private Set<String> everythingTypes(String text) {
+    Set<String> inCompartment = new HashSet<>(List.of("Patient"));
+    compartment.links().forEach(l -> inCompartment.add(l[0]));
+    Set<String> chosen = new TreeSet<>();
+    for (String item : text.split(",")) {
+      String type = item.trim();
+      if (type.isEmpty()) {
+        continue;
+      }
+      if (!inCompartment.contains(type)) {
+        throw FhirException.of(400, "not-supported", "_type names a type that is not in the Patient compartment: "
+            + (type.matches("[A-Za-z]{1,64}") ? type : "(not a type name)"), "_type");
+      }
+      chosen.add(type);
+    }
+    if (chosen.isEmpty()) {
+      throw FhirException.of(400, "invalid", "_type is empty", "_type");
+    }
+    return chosen;
   }
 
   /** Patient/{pid}/{type}: the type's search with the compartment condition of patient pid added. */

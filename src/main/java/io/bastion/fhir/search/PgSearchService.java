@@ -12,6 +12,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -508,18 +511,22 @@ public final class PgSearchService implements SearchService {
   }
 
   @Override
-  public Future<SearchResult> everything(String patientId, List<String[]> links, long afterPk, int count) {
-    return asSearchSession().compose(v -> everythingNow(patientId, links, afterPk, count));
+  public Future<SearchResult> everything(String patientId, boolean withPatient, List<String[]> links, Instant since,
+      long afterPk, int count) {
+    return asSearchSession().compose(v -> everythingNow(patientId, withPatient, links, since, afterPk, count));
   }
 
-  private Future<SearchResult> everythingNow(String patientId, List<String[]> links, long afterPk, int count) {
+  private Future<SearchResult> everythingNow(String patientId, boolean withPatient, List<String[]> links, Instant since,
+      long afterPk, int count) {
     String[] types = links.stream().map(l -> l[0]).toArray(String[]::new);
     String[] names = links.stream().map(l -> l[1]).toArray(String[]::new);
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM fhir_resource r WHERE NOT r.deleted AND r.res_pk > $1 AND ("
-        + "(r.res_type = 'Patient' AND r.res_id = $2) OR r.res_pk IN (SELECT i.res_pk FROM fhir_idx_reference i"
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM fhir_resource r WHERE NOT r.deleted AND r.res_pk > $1"
+        + " AND ($7::timestamptz IS NULL OR r.last_updated >= $7) AND ("
+        + "($6 AND r.res_type = 'Patient' AND r.res_id = $2) OR r.res_pk IN (SELECT i.res_pk FROM fhir_idx_reference i"
         + " JOIN unnest($3::text[], $4::text[]) AS c(ct, cn) ON i.res_type = c.ct AND i.name = c.cn"
         + " WHERE i.target_id = $2 AND i.target_type = 'Patient')) ORDER BY r.res_pk LIMIT $5")
-        .execute(Tuple.of(afterPk, patientId, types, names, count + 1))
+        .execute(Tuple.of(afterPk, patientId, types, names, count + 1, withPatient,
+            since == null ? null : OffsetDateTime.ofInstant(since, ZoneOffset.UTC)))
         .map(rows -> {
           List<Entry> page = new ArrayList<>();
           for (Row row : rows) {
