@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -109,7 +110,7 @@ public final class FhirHeaders {
   }
 
   /** Whether If-None-Match names this version (or is *); on a read, what is not a version ETag names nothing. */
-  static boolean noneMatchHits(RoutingContext ctx, long version) {
+  private static boolean noneMatchHits(RoutingContext ctx, long version) {
     String header = ctx.request().getHeader("If-None-Match");
     if (header == null) {
       return false;
@@ -121,6 +122,27 @@ public final class FhirHeaders {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a read may answer 304 Not Modified: If-None-Match names the current version (or is *), or, when there is
+   * no If-None-Match (it takes precedence, RFC 9110 13.2.2), If-Modified-Since is not before the last update to the
+   * second, as Last-Modified gives it. A date that does not parse is ignored, as RFC 9110 13.1.3 says.
+   */
+  static boolean notModified(RoutingContext ctx, long version, Instant lastUpdated) {
+    if (ctx.request().getHeader("If-None-Match") != null) {
+      return noneMatchHits(ctx, version);
+    }
+    String since = ctx.request().getHeader("If-Modified-Since");
+    if (since == null) {
+      return false;
+    }
+    try {
+      Instant date = DateTimeFormatter.RFC_1123_DATE_TIME.parse(since.trim(), Instant::from);
+      return lastUpdated.getEpochSecond() <= date.getEpochSecond();
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   static Return preferredReturn(RoutingContext ctx) {

@@ -11,6 +11,7 @@ import io.bastion.fhir.FhirHeaders.Return;
 import io.bastion.fhir.format.FhirXmlConverter;
 import io.bastion.fhir.search.PatientCompartment;
 import io.bastion.fhir.search.SearchParameters;
+import io.bastion.fhir.search.SearchBundle;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
 import io.bastion.fhir.store.NoneMatch;
@@ -83,6 +84,7 @@ public final class FhirRoutes implements RouteModule {
   private final RequestParameters parameters;
   private final HistoryRoutes history;
   private final SearchRoutes searches;
+  private final ReadSubset readSubset;
   /** JSON <-> XML through HAPI, shared by every gateway instance (its HAPI context is built once). */
   private final FhirXmlConverter xmlConverter;
 
@@ -108,6 +110,7 @@ public final class FhirRoutes implements RouteModule {
     this.history = new HistoryRoutes(store, confinement, parameters, clock);
     this.searches = new SearchRoutes(searchParameters, search, store, compartment, confinement, validator, parameters,
         searchLimits, clock);
+    this.readSubset = new ReadSubset(searchParameters, searchLimits, clock);
     this.capabilityStatement = CapabilityStatementBuilder.build(node, types.names(), searchParameters,
         clock.instant()).encode();
   }
@@ -225,16 +228,24 @@ public final class FhirRoutes implements RouteModule {
     try {
       String type = parameters.type(ctx);
       String patient = confinement.patientOf(ctx);
+      SearchRequest subset = readSubset.of(ctx, type);
       store.read(type, parameters.id(ctx)).map(version -> confinement.visible(type, version, patient))
-          .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> {
-        if (FhirHeaders.noneMatchHits(ctx, version.version())) {
-          versionHeaders(ctx.response(), version).setStatusCode(304).end();
-        } else {
-          sendResource(ctx, 200, version);
-        }
-      })).onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
+          .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> sendRead(ctx, version, subset)))
+          .onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);
+    }
+  }
+
+  /** A read's or vread's answer: 304 when the client's copy is current (conditional read), else the resource. */
+  private void sendRead(RoutingContext ctx, ResourceVersion version, SearchRequest subset) {
+    if (FhirHeaders.notModified(ctx, version.version(), version.lastUpdated())) {
+      versionHeaders(ctx.response(), version).setStatusCode(304).end();
+    } else if (subset == null) {
+      sendResource(ctx, 200, version);
+    } else {
+      versionHeaders(ctx.response(), version).setStatusCode(200);
+      FhirFormats.end(ctx, SearchBundle.subset(version.json(), subset));
     }
   }
 
@@ -246,8 +257,9 @@ public final class FhirRoutes implements RouteModule {
       }
       String type = parameters.type(ctx);
       String patient = confinement.patientOf(ctx);
+      SearchRequest subset = readSubset.of(ctx, type);
       store.vread(type, parameters.id(ctx), Integer.parseInt(vid)).map(version -> confinement.visible(type, version, patient))
-          .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> sendResource(ctx, 200, version)))
+          .onSuccess(version -> FhirAudit.respond(ctx, FhirAudit.entities(version), () -> sendRead(ctx, version, subset)))
           .onFailure(e -> fail(ctx, AccessConfinement.hidden(e, patient)));
     } catch (RuntimeException e) {
       fail(ctx, e);

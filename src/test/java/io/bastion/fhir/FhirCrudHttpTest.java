@@ -224,6 +224,45 @@ class FhirCrudHttpTest {
   }
 
   @Test
+  void ifModifiedSinceAnswers304UnlessTheResourceChangedAfterIt() {
+    JsonObject created = fhir.create(patient("Since"));
+    String path = "/fhir/Patient/" + created.getString("id");
+    String lastModified = fhir.get(path).getHeader("Last-Modified");
+    var notModified = fhir.get(path, Map.of("If-Modified-Since", lastModified));
+    assertEquals(304, notModified.statusCode(), "the client's copy is as of the last update");
+    assertNull(notModified.body());
+    assertEquals("W/\"1\"", notModified.getHeader("ETag"));
+    assertEquals(200, fhir.get(path, Map.of("If-Modified-Since", "Mon, 01 Jan 2001 00:00:00 GMT")).statusCode());
+    assertEquals(200, fhir.get(path, Map.of("If-Modified-Since", "yesterday")).statusCode(), "a bad date is ignored");
+    assertEquals(200, fhir.get(path, Map.of("If-Modified-Since", lastModified, "If-None-Match", "W/\"9\""))
+        .statusCode(), "If-None-Match decides when both are sent");
+    assertEquals(304, fhir.get(path + "/_history/1", Map.of("If-Modified-Since", lastModified)).statusCode(),
+        "vread too");
+  }
+
+  @Test
+  void summaryAndElementsShapeAReadAsTheyShapeASearch() {
+    JsonObject created = fhir.create(patient("Shaped").put("text", new JsonObject().put("status", "generated")
+        .put("div", "<div xmlns=\"http://www.w3.org/1999/xhtml\">Shaped</div>")));
+    String path = "/fhir/Patient/" + created.getString("id");
+    JsonObject named = fhir.get(path + "?_elements=name").bodyAsJsonObject();
+    assertEquals(created.getJsonArray("name"), named.getJsonArray("name"));
+    assertNull(named.getValue("birthDate"), named.encode());
+    assertNull(named.getValue("text"), named.encode());
+    assertEquals("SUBSETTED", named.getJsonObject("meta").getJsonArray("tag").getJsonObject(0).getString("code"));
+    JsonObject data = fhir.get(path + "/_history/1?_summary=data").bodyAsJsonObject();
+    assertNull(data.getValue("text"), "_summary=data leaves the narrative out");
+    assertEquals(created.getString("birthDate"), data.getString("birthDate"));
+    JsonObject summary = fhir.get(path + "?_summary=true").bodyAsJsonObject();
+    assertEquals(created.getJsonArray("name"), summary.getJsonArray("name"), "name is a summary element");
+    assertNull(summary.getValue("text"));
+    assertEquals(created.getJsonObject("text"), fhir.get(path + "?_summary=false").bodyAsJsonObject()
+        .getJsonObject("text"), "the whole resource");
+    assertOutcome(fhir.get(path + "?_summary=count"), 400, "value");
+    assertOutcome(fhir.get(path + "?_elements=na-me"), 400, "value");
+  }
+
+  @Test
   void preferReturnChoosesTheBody() {
     var minimal = fhir.send(HttpMethod.POST, "/fhir/Patient", patient("Pref"), Map.of("Prefer", "return=minimal"));
     assertEquals(201, minimal.statusCode());

@@ -70,11 +70,19 @@ public final class SearchBundle {
   }
 
   private static String body(Entry entry, SearchRequest request) {
+    return subset(entry.json(), request);
+  }
+
+  /**
+   * The resource as the request's {@code _summary} and {@code _elements} shape it (itself when they ask for all of
+   * it), tagged SUBSETTED when anything was left out; a read takes them as a search does.
+   */
+  public static String subset(String json, SearchRequest request) {
     boolean data = request.summary() == SearchRequest.Summary.DATA;
     if (request.elements().isEmpty() && !data) {
-      return entry.json();
+      return json;
     }
-    JsonObject resource = new JsonObject(entry.json());
+    JsonObject resource = new JsonObject(json);
     JsonObject subset = new JsonObject();
     for (String key : resource.fieldNames()) {
       boolean keep = request.elements().isEmpty() ? !key.equals("text")
