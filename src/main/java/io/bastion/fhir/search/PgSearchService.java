@@ -147,12 +147,16 @@ public final class PgSearchService implements SearchService {
       }
       String nextCursor = next;
       Future<Long> counted;
+      boolean firstPageHoldsAll = next == null && request.cursor() == null && !countOnly && request.count() > 0;
       if (total == Total.ACCURATE) {
         counted = count(request);
+      } else if (firstPageHoldsAll) {
+        counted = Future.succeededFuture((long) matches.size()); // exact, and free
       } else if (total == Total.ESTIMATE) {
-        counted = estimate(request);
-      } else if (next == null && request.cursor() == null && !countOnly && request.count() > 0) {
-        counted = Future.succeededFuture((long) matches.size()); // the first page holds every match
+        // the planner's figure comes from statistics that may be stale (a table not yet analysed says 1 row): never
+        // fewer than this page shows, and one more when a next page follows
+        long atLeast = matches.size() + (next == null ? 0 : 1);
+        counted = estimate(request).map(estimated -> Math.max(estimated, atLeast));
       } else {
         counted = Future.succeededFuture(null);
       }
