@@ -81,6 +81,7 @@ final class BundleProcessor {
   private final Clock clock;
   private final int maxIncludes;
   private final PatientCompartment compartment;
+  private final ConditionalReferences references;
 
   BundleProcessor(ResourceTypes types, ResourceValidator validator, ResourceStore store,
       SearchParameters searchParameters, SearchService search, ConditionalSearch conditional, FhirLimits limits,
@@ -96,6 +97,7 @@ final class BundleProcessor {
     this.clock = clock;
     this.maxIncludes = maxIncludes;
     this.compartment = PatientCompartment.r4(searchParameters);
+    this.references = new ConditionalReferences(types, conditional);
   }
 
   /** The response Bundle, or a failed future with a FhirException (the whole request refused). */
@@ -147,7 +149,9 @@ final class BundleProcessor {
           return null;
         }).recover(e -> Future.failedFuture(named(entry, e))));
       }
-      return resolved.compose(v -> planned(tx, connection, searcher, entries, patients, base, authorizer));
+      return resolved.compose(v -> references.resolve(entries, searcher, authorizer))
+          .compose(withReferences -> planned(tx, connection, searcher, new ArrayList<>(withReferences), patients, base,
+              authorizer));
     });
   }
 

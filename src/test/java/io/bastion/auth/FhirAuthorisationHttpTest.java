@@ -201,6 +201,20 @@ class FhirAuthorisationHttpTest {
         .statusCode());
     assertEquals(403, call(HttpMethod.POST, "/fhir", token("patient/*.cruds", "pat-1"), transaction).statusCode(),
         "compartment-restricted scopes are refused for Bundles");
+
+    // a conditional reference searches its type: whether a resource with those values exists is an answer too
+    String family = "Condref" + Long.toString(System.nanoTime(), 36);
+    call(HttpMethod.POST, "/fhir/Patient", token("user/Patient.c", null), patient.copy().put("name",
+        new io.vertx.core.json.JsonArray().add(new JsonObject().put("family", family))));
+    JsonObject referencing = new JsonObject().put("resourceType", "Bundle").put("type", "transaction")
+        .put("entry", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("resource", observation.copy().put("subject", new JsonObject().put("reference", "Patient?family=" + family)))
+            .put("request", new JsonObject().put("method", "POST").put("url", "Observation"))));
+    var unsearched = call(HttpMethod.POST, "/fhir", token("user/Observation.c user/Patient.r", null), referencing);
+    assertEquals(403, unsearched.statusCode(), unsearched.bodyAsString());
+    assertTrue(unsearched.bodyAsString().contains("conditional reference"), unsearched.bodyAsString());
+    assertEquals(200, call(HttpMethod.POST, "/fhir", token("user/Observation.c user/Patient.s", null), referencing)
+        .statusCode());
   }
 
   @Test

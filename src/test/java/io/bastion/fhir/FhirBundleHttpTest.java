@@ -120,6 +120,50 @@ class FhirBundleHttpTest {
   }
 
   @Test
+  void aTransactionResolvesConditionalReferencesToTheirOneMatch() {
+    String family = unique();
+    String mrn = "urn:mrn:" + family;
+    String patientId = fhir.create(patient(family).put("identifier", new JsonArray().add(new JsonObject()
+        .put("system", mrn).put("value", "1")))).getString("id");
+    String byIdentifier = "Patient?identifier=" + mrn + "|1";
+    var response = fhir.post("/fhir", bundle("transaction",
+        entry(null, observation(byIdentifier, "8867-4"), "POST", "Observation"),
+        entry(null, observation(byIdentifier, "8310-5").put("focus", new JsonArray()
+            .add(new JsonObject().put("reference", byIdentifier))), "POST", "Observation")));
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    for (JsonObject entry : entries(response)) {
+      assertEquals("Patient/" + patientId, entry.getJsonObject("resource").getJsonObject("subject").getString("reference"));
+    }
+    assertEquals("Patient/" + patientId, entries(response).get(1).getJsonObject("resource").getJsonArray("focus")
+        .getJsonObject(0).getString("reference"), "every occurrence");
+    assertEquals(2, total("Observation?subject=Patient/" + patientId), "indexed as the resolved reference");
+  }
+
+  @Test
+  void aConditionalReferenceMatchingNoneOrSeveralFailsTheTransactionAndBatchesRefuseThem() {
+    String family = unique();
+    String urn = "urn:uuid:" + UUID.randomUUID();
+    var none = fhir.post("/fhir", bundle("transaction",
+        entry(urn, patient(family), "POST", "Patient"),
+        entry(null, observation("Patient?identifier=urn:none|" + family, "8867-4"), "POST", "Observation")));
+    JsonObject issue = FhirHttp.assertOutcome(none, 412, "not-found").getJsonObject(0);
+    assertTrue(issue.getString("diagnostics").startsWith("Bundle.entry[1]: the conditional reference"), issue.encode());
+    assertEquals(0, total("Patient?family=" + family), "nothing written");
+
+    fhir.create(patient(family));
+    fhir.create(patient(family));
+    var several = fhir.post("/fhir", bundle("transaction",
+        entry(null, observation("Patient?family=" + family, "8867-4"), "POST", "Observation")));
+    FhirHttp.assertOutcome(several, 412, "duplicate");
+
+    var batch = fhir.post("/fhir", bundle("batch",
+        entry(null, observation("Patient?family=" + family, "8867-4"), "POST", "Observation")));
+    assertEquals(200, batch.statusCode(), batch.bodyAsString());
+    String status = entries(batch).get(0).getJsonObject("response").getString("status");
+    assertTrue(status.startsWith("4"), "only a transaction resolves them: " + batch.bodyAsString());
+  }
+
+  @Test
   void transactionWithOneInvalidEntryCommitsNothingAndNamesTheEntry() {
     String family = unique();
     String urn = "urn:uuid:" + UUID.randomUUID();
