@@ -447,7 +447,7 @@ class TokenVerifierTest {
       forged.add(TestKeys.sign(forger, claims().put("jti", "forged-" + i)));
     }
     var reasons = new java.util.concurrent.CompletableFuture<Map<TokenFailure, Integer>>();
-    Map<TokenFailure, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<TokenFailure, Integer> counting = new java.util.concurrent.ConcurrentHashMap<>();
     java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(sent);
     // sent in loop tasks of 100 (each still more than can wait), back to back: one task sending all of them held
     // the loop past the blocked-thread limit on a loaded machine, by the test's own doing
@@ -457,9 +457,9 @@ class TokenVerifierTest {
       context.runOnContext(x -> {
         for (String token : chunk) {
           verifier.verify(token).onComplete(r -> {
-            counts.merge(((TokenException) r.cause()).reason(), 1, Integer::sum);
+            counting.merge(((TokenException) r.cause()).reason(), 1, Integer::sum);
             if (left.decrementAndGet() == 0) {
-              reasons.complete(counts);
+              reasons.complete(counting);
             }
           });
         }
