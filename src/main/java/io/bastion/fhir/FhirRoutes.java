@@ -494,10 +494,12 @@ public final class FhirRoutes implements RouteModule {
           return confinement.mayInclude(ctx, decisions, type, json);
         }
       };
+      FhirHeaders.Return preferred = FhirHeaders.preferredReturn(ctx);
       bundles.process(bundle, FhirHeaders.base(ctx), authorizer)
           // a response of many search pages takes long to walk and encode: off the event loop (one hop)
-          .compose(response -> carried(response) <= BUNDLE_ENCODED_ON_LOOP ? Future.succeededFuture(answer(response))
-              : ctx.vertx().executeBlocking(() -> answer(response), false))
+          .compose(response -> carried(response) <= BUNDLE_ENCODED_ON_LOOP
+              ? Future.succeededFuture(answer(response, bundle, preferred))
+              : ctx.vertx().executeBlocking(() -> answer(response, bundle, preferred), false))
           .onSuccess(answer -> FhirAudit.respond(ctx, FhirAudit.pageEntities(null, answer.resources()),
               () -> FhirFormats.end(ctx, answer.json())))
           .onFailure(e -> fail(ctx, e));
@@ -510,8 +512,29 @@ public final class FhirRoutes implements RouteModule {
   private record BundleAnswer(String json, List<String[]> resources) {
   }
 
-  private static BundleAnswer answer(JsonObject response) {
-    return new BundleAnswer(response.encode(), bundleResources(response));
+  /**
+   * The response encoded as the client prefers its write entries (Prefer: return=minimal leaves their resources out,
+   * return=OperationOutcome puts an outcome in their place; reads and searches keep theirs), after the audit's list
+   * of what it carried is taken from all of it: a resource left out was still written.
+   */
+  private static BundleAnswer answer(JsonObject response, JsonObject request, FhirHeaders.Return preferred) {
+    List<String[]> resources = bundleResources(response);
+    if (preferred != FhirHeaders.Return.REPRESENTATION) {
+      JsonArray asked = request.getJsonArray("entry", new JsonArray());
+      JsonArray answered = response.getJsonArray("entry", new JsonArray());
+      for (int i = 0; i < answered.size() && i < asked.size(); i++) {
+        JsonObject entry = answered.getJsonObject(i);
+        Object method = asked.getJsonObject(i).getJsonObject("request", new JsonObject()).getValue("method");
+        if (!"GET".equals(method) && !"HEAD".equals(method) && entry.remove("resource") != null
+            && preferred == FhirHeaders.Return.OPERATION_OUTCOME) {
+          entry.getJsonObject("response").put("outcome", new JsonObject().put("resourceType", "OperationOutcome")
+              .put("issue", new JsonArray().add(FhirException.issue("information", "informational",
+                  entry.getJsonObject("response").getString("status", "").startsWith("201") ? "the resource is created"
+                      : "the entry succeeded: " + entry.getJsonObject("response").getString("status"), null))));
+        }
+      }
+    }
+    return new BundleAnswer(response.encode(), resources);
   }
 
   /** Resources a Bundle response carries: one per entry, a search page's entries for a search entry. */

@@ -3,11 +3,13 @@ package io.bastion.fhir;
 import static io.bastion.fhir.FhirHttp.assertOutcome;
 import static io.bastion.fhir.FhirHttp.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -161,6 +163,29 @@ class FhirBundleHttpTest {
     assertEquals(200, batch.statusCode(), batch.bodyAsString());
     String status = entries(batch).get(0).getJsonObject("response").getString("status");
     assertTrue(status.startsWith("4"), "only a transaction resolves them: " + batch.bodyAsString());
+  }
+
+  @Test
+  void preferChoosesWhatTheWriteEntriesAnswerWith() {
+    String family = unique();
+    JsonObject transaction = bundle("transaction",
+        entry(null, patient(family), "POST", "Patient"),
+        entry(null, null, "GET", "Patient?family=" + family));
+    var minimal = fhir.send(HttpMethod.POST, "/fhir", transaction, Map.of("Prefer", "return=minimal"));
+    assertEquals(200, minimal.statusCode(), minimal.bodyAsString());
+    List<JsonObject> entries = entries(minimal);
+    assertNull(entries.get(0).getValue("resource"), "no body for the create");
+    assertTrue(entries.get(0).getJsonObject("response").getString("location").startsWith("Patient/"));
+    assertEquals(1, entries.get(1).getJsonObject("resource").getInteger("total"), "a search keeps its page");
+
+    var outcome = fhir.send(HttpMethod.POST, "/fhir", bundle("batch", entry(null, patient(family), "POST", "Patient")),
+        Map.of("Prefer", "return=OperationOutcome"));
+    JsonObject created = entries(outcome).get(0);
+    assertNull(created.getValue("resource"));
+    assertEquals("OperationOutcome", created.getJsonObject("response").getJsonObject("outcome").getString("resourceType"));
+    assertEquals(2, total("Patient?family=" + family), "written all the same");
+    assertNotNull(entries(fhir.post("/fhir", bundle("batch", entry(null, patient(family), "POST", "Patient"))))
+        .get(0).getValue("resource"), "return=representation by default");
   }
 
   @Test
