@@ -10,8 +10,8 @@ import io.bastion.db.ConnectionLoss;
 import io.bastion.fhir.FhirHeaders.Return;
 import io.bastion.fhir.format.FhirXmlConverter;
 import io.bastion.fhir.search.PatientCompartment;
-import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchBundle;
+import io.bastion.fhir.search.SearchParameters;
 import io.bastion.fhir.search.SearchRequest;
 import io.bastion.fhir.search.SearchService;
 import io.bastion.fhir.store.NoneMatch;
@@ -494,7 +494,7 @@ public final class FhirRoutes implements RouteModule {
           return confinement.mayInclude(ctx, decisions, type, json);
         }
       };
-      FhirHeaders.Return preferred = FhirHeaders.preferredReturn(ctx);
+      Return preferred = FhirHeaders.preferredReturn(ctx);
       bundles.process(bundle, FhirHeaders.base(ctx), authorizer)
           // a response of many search pages takes long to walk and encode: off the event loop (one hop)
           .compose(response -> carried(response) <= BUNDLE_ENCODED_ON_LOOP
@@ -517,16 +517,16 @@ public final class FhirRoutes implements RouteModule {
    * return=OperationOutcome puts an outcome in their place; reads and searches keep theirs), after the audit's list
    * of what it carried is taken from all of it: a resource left out was still written.
    */
-  private static BundleAnswer answer(JsonObject response, JsonObject request, FhirHeaders.Return preferred) {
+  private static BundleAnswer answer(JsonObject response, JsonObject request, Return preferred) {
     List<String[]> resources = bundleResources(response);
-    if (preferred != FhirHeaders.Return.REPRESENTATION) {
+    if (preferred != Return.REPRESENTATION) {
       JsonArray asked = request.getJsonArray("entry", new JsonArray());
       JsonArray answered = response.getJsonArray("entry", new JsonArray());
       for (int i = 0; i < answered.size() && i < asked.size(); i++) {
         JsonObject entry = answered.getJsonObject(i);
         Object method = asked.getJsonObject(i).getJsonObject("request", new JsonObject()).getValue("method");
         if (!"GET".equals(method) && !"HEAD".equals(method) && entry.remove("resource") != null
-            && preferred == FhirHeaders.Return.OPERATION_OUTCOME) {
+            && preferred == Return.OPERATION_OUTCOME) {
           entry.getJsonObject("response").put("outcome", new JsonObject().put("resourceType", "OperationOutcome")
               .put("issue", new JsonArray().add(FhirException.issue("information", "informational",
                   entry.getJsonObject("response").getString("status", "").startsWith("201") ? "the resource is created"
