@@ -6,6 +6,9 @@ import io.bastion.fhir.validation.ResourceValidator;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +22,7 @@ import java.util.Map;
  */
 record BundleEntry(int index, String method, String type, String id, String vid, List<Map.Entry<String, String>> query,
     boolean conditional, JsonObject resource, Integer ifMatch, NoneMatch ifNoneMatch, String ifNoneExist,
-    String fullUrl) {
+    String fullUrl, Instant ifModifiedSince) {
 
   String where() {
     return "Bundle.entry[" + index + "]";
@@ -38,12 +41,12 @@ record BundleEntry(int index, String method, String type, String id, String vid,
   /** This entry on one resource: a resolved conditional entry is no longer conditional. */
   BundleEntry withId(String resolvedId, JsonObject withResource) {
     return new BundleEntry(index, method, type, resolvedId, vid, query, false, withResource, ifMatch, ifNoneMatch,
-        ifNoneExist, fullUrl);
+        ifNoneExist, fullUrl, ifModifiedSince);
   }
 
   BundleEntry withResource(JsonObject rewritten) {
     return new BundleEntry(index, method, type, id, vid, query, conditional, rewritten, ifMatch, ifNoneMatch,
-        ifNoneExist, fullUrl);
+        ifNoneExist, fullUrl, ifModifiedSince);
   }
 
   /** The entry at this index of the Bundle, checked; a FhirException names it ({@code Bundle.entry[n]}). */
@@ -140,9 +143,28 @@ record BundleEntry(int index, String method, String type, String id, String vid,
       query(ifNoneExist.substring(ifNoneExist.indexOf('?') + 1), where, "request.ifNoneExist");
     }
     NoneMatch ifNoneMatch = ifNoneMatch(request, method, id, vid, where);
+    Instant ifModifiedSince = ifModifiedSince(request, method, id, where);
     String fullUrl = entry.getValue("fullUrl") instanceof String f ? f : null;
     return new BundleEntry(index, method, type, id, vid, query, conditional, resource, ifMatch, ifNoneMatch, ifNoneExist,
-        fullUrl);
+        fullUrl, ifModifiedSince);
+  }
+
+  /** request.ifModifiedSince (an instant): a read's "not modified" check, as If-Modified-Since is over HTTP. */
+  private static Instant ifModifiedSince(JsonObject request, String method, String id, String where) {
+    Object value = request.getValue("ifModifiedSince");
+    if (value == null) {
+      return null;
+    }
+    if (!"GET".equals(method) || id == null) {
+      throw FhirException.of(400, "not-supported", where + ": request.ifModifiedSince applies to reads by id only",
+          where + ".request.ifModifiedSince");
+    }
+    try {
+      return OffsetDateTime.parse(value instanceof String text ? text : "").toInstant();
+    } catch (DateTimeParseException e) {
+      throw FhirException.of(400, "invalid", where + ": request.ifModifiedSince must be an instant such as "
+          + "2024-01-31T12:00:00Z", where + ".request.ifModifiedSince");
+    }
   }
 
   /**

@@ -82,6 +82,7 @@ final class BundleProcessor {
   private final int maxIncludes;
   private final PatientCompartment compartment;
   private final ConditionalReferences references;
+  private final ReadSubset readSubset;
 
   BundleProcessor(ResourceTypes types, ResourceValidator validator, ResourceStore store,
       SearchParameters searchParameters, SearchService search, ConditionalSearch conditional, FhirLimits limits,
@@ -98,6 +99,7 @@ final class BundleProcessor {
     this.maxIncludes = maxIncludes;
     this.compartment = PatientCompartment.r4(searchParameters);
     this.references = new ConditionalReferences(types, conditional);
+    this.readSubset = new ReadSubset(searchParameters, searchLimits(), clock);
   }
 
   /** The response Bundle, or a failed future with a FhirException (the whole request refused). */
@@ -637,10 +639,20 @@ final class BundleProcessor {
           : ar.failed() && !(ar.cause() instanceof StoreException) ? Future.failedFuture(ar.cause())
           : Future.failedFuture(new StoreException(StoreException.Reason.NOT_FOUND, "the resource is not found")));
     }
-    return read.map(version -> entry.ifNoneMatch() != null && entry.ifNoneMatch().refuses(version.version(), false)
+    SearchRequest subset = readSubset.of(entry.type(), entry.query());
+    return read.map(version -> notModified(entry, version)
         ? new JsonObject().put("response", new JsonObject().put("status", status(304))
             .put("etag", FhirHeaders.etag(version.version())))
-        : versionResponse(base, version, 200));
+        : versionResponse(base, subset == null ? version : version.withJson(SearchBundle.subset(version.json(), subset)),
+            200));
+  }
+
+  /** A read entry's ifNoneMatch names the current version or, without one, ifModifiedSince is not before it. */
+  private static boolean notModified(BundleEntry entry, ResourceVersion version) {
+    if (entry.ifNoneMatch() != null) {
+      return entry.ifNoneMatch().refuses(version.version(), false);
+    }
+    return entry.ifModifiedSince() != null && !version.lastUpdated().isAfter(entry.ifModifiedSince());
   }
 
   /** A PATCH entry's body: a Binary holding the JSON Patch document (base64 data), as FHIR transactions carry it. */

@@ -41,6 +41,12 @@ final class ReadSubset {
         asked.add(Map.entry(name, value));
       }
     }
+    return of(type, asked);
+  }
+
+  /** The same for a Bundle's read entry: its url's parameters ({@code Type/id?_elements=...}). */
+  SearchRequest of(String type, List<Map.Entry<String, String>> query) {
+    List<Map.Entry<String, String>> asked = query.stream().filter(p -> NAMES.contains(p.getKey())).toList();
     if (asked.isEmpty()) {
       return null;
     }

@@ -189,6 +189,28 @@ class FhirBundleHttpTest {
   }
 
   @Test
+  void readEntriesTakeIfModifiedSinceAndSubsetsAsTheRestReadDoes() {
+    JsonObject created = fhir.create(patient(unique()));
+    String read = "Patient/" + created.getString("id");
+    String lastUpdated = created.getJsonObject("meta").getString("lastUpdated");
+    JsonObject sinceThen = entry(null, null, "GET", read);
+    sinceThen.getJsonObject("request").put("ifModifiedSince", lastUpdated);
+    JsonObject before = entry(null, null, "GET", read);
+    before.getJsonObject("request").put("ifModifiedSince", "2001-01-01T00:00:00Z");
+    var response = fhir.post("/fhir", bundle("batch", sinceThen, before, entry(null, null, "GET", read + "?_elements=name")));
+    List<JsonObject> entries = entries(response);
+    assertEquals("304 Not Modified", entries.get(0).getJsonObject("response").getString("status"));
+    assertEquals("200 OK", entries.get(1).getJsonObject("response").getString("status"));
+    JsonObject named = entries.get(2).getJsonObject("resource");
+    assertEquals(created.getJsonArray("name"), named.getJsonArray("name"));
+    assertNull(named.getValue("birthDate"), named.encode());
+
+    JsonObject onACreate = entry(null, patient(unique()), "POST", "Patient");
+    onACreate.getJsonObject("request").put("ifModifiedSince", lastUpdated);
+    assertOutcome(fhir.post("/fhir", bundle("transaction", onACreate)), 400, "not-supported");
+  }
+
+  @Test
   void transactionWithOneInvalidEntryCommitsNothingAndNamesTheEntry() {
     String family = unique();
     String urn = "urn:uuid:" + UUID.randomUUID();

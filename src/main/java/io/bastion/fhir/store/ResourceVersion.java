@@ -10,4 +10,9 @@ import java.time.Instant;
  */
 public record ResourceVersion(String type, String id, int version, Instant lastUpdated, boolean deleted, String method,
     String json) {
+
+  /** The same version shown as other JSON (a subset of it, for _summary and _elements). */
+  public ResourceVersion withJson(String shown) {
+    return new ResourceVersion(type, id, version, lastUpdated, deleted, method, shown);
+  }
 }
