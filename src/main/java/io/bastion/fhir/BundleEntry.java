@@ -59,9 +59,12 @@ record BundleEntry(int index, String method, String type, String id, String vid,
       throw FhirException.of(400, "required", where + ": request is missing", where + ".request");
     }
     String method = request.getValue("method") instanceof String m ? m : null;
-    if (method == null || !List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
-      throw FhirException.of(400, "value", where + ": request.method must be GET, POST, PUT, PATCH or DELETE",
+    if (method == null || !List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+      throw FhirException.of(400, "value", where + ": request.method must be GET, HEAD, POST, PUT, PATCH or DELETE",
           where + ".request.method");
+    }
+    if ("HEAD".equals(method)) {
+      method = "GET"; // run as a GET; the response leaves the resource out (FhirRoutes), as HEAD over HTTP does
     }
     if (!(request.getValue("url") instanceof String url) || url.isEmpty()) {
       throw FhirException.of(400, "required", where + ": request.url is missing", where + ".request.url");

@@ -514,24 +514,27 @@ public final class FhirRoutes implements RouteModule {
 
   /**
    * The response encoded as the client prefers its write entries (Prefer: return=minimal leaves their resources out,
-   * return=OperationOutcome puts an outcome in their place; reads and searches keep theirs), after the audit's list
-   * of what it carried is taken from all of it: a resource left out was still written.
+   * return=OperationOutcome puts an outcome in their place; reads and searches keep theirs) and without the resources
+   * of HEAD entries, after the audit's list of what it carried is taken from all of it: a resource left out was still
+   * written, or read.
    */
   private static BundleAnswer answer(JsonObject response, JsonObject request, Return preferred) {
     List<String[]> resources = bundleResources(response);
-    if (preferred != Return.REPRESENTATION) {
-      JsonArray asked = request.getJsonArray("entry", new JsonArray());
-      JsonArray answered = response.getJsonArray("entry", new JsonArray());
-      for (int i = 0; i < answered.size() && i < asked.size(); i++) {
-        JsonObject entry = answered.getJsonObject(i);
-        Object method = asked.getJsonObject(i).getJsonObject("request", new JsonObject()).getValue("method");
-        if (!"GET".equals(method) && !"HEAD".equals(method) && entry.remove("resource") != null
-            && preferred == Return.OPERATION_OUTCOME) {
-          entry.getJsonObject("response").put("outcome", new JsonObject().put("resourceType", "OperationOutcome")
-              .put("issue", new JsonArray().add(FhirException.issue("information", "informational",
-                  entry.getJsonObject("response").getString("status", "").startsWith("201") ? "the resource is created"
-                      : "the entry succeeded: " + entry.getJsonObject("response").getString("status"), null))));
-        }
+    JsonArray asked = request.getJsonArray("entry", new JsonArray());
+    JsonArray answered = response.getJsonArray("entry", new JsonArray());
+    for (int i = 0; i < answered.size() && i < asked.size(); i++) {
+      JsonObject entry = answered.getJsonObject(i);
+      // a batch answers a malformed entry (not an object, no request) with an outcome: nothing to take out
+      Object method = asked.getValue(i) instanceof JsonObject e && e.getValue("request") instanceof JsonObject r
+          ? r.getValue("method") : null;
+      if ("HEAD".equals(method)) {
+        entry.remove("resource");
+      } else if (preferred != Return.REPRESENTATION && method != null && !"GET".equals(method)
+          && entry.remove("resource") != null && preferred == Return.OPERATION_OUTCOME) {
+        entry.getJsonObject("response").put("outcome", new JsonObject().put("resourceType", "OperationOutcome")
+            .put("issue", new JsonArray().add(FhirException.issue("information", "informational",
+                entry.getJsonObject("response").getString("status", "").startsWith("201") ? "the resource is created"
+                    : "the entry succeeded: " + entry.getJsonObject("response").getString("status"), null))));
       }
     }
     return new BundleAnswer(response.encode(), resources);

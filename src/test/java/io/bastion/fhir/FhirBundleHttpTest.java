@@ -188,6 +188,8 @@ class FhirBundleHttpTest {
         .get(0).getValue("resource"), "return=representation by default");
   }
 
+  private static final String W_1 = "W/\"1\"";
+
   @Test
   void readEntriesTakeIfModifiedSinceAndSubsetsAsTheRestReadDoes() {
     JsonObject created = fhir.create(patient(unique()));
@@ -204,6 +206,14 @@ class FhirBundleHttpTest {
     JsonObject named = entries.get(2).getJsonObject("resource");
     assertEquals(created.getJsonArray("name"), named.getJsonArray("name"));
     assertNull(named.getValue("birthDate"), named.encode());
+
+    var head = fhir.send(HttpMethod.POST, "/fhir", bundle("batch", entry(null, null, "HEAD", read),
+        new JsonObject().put("request", "not an object")), Map.of("Prefer", "return=minimal"));
+    assertEquals(200, head.statusCode(), head.bodyAsString());
+    assertEquals("200 OK", entries(head).get(0).getJsonObject("response").getString("status"));
+    assertEquals(W_1, entries(head).get(0).getJsonObject("response").getString("etag"));
+    assertNull(entries(head).get(0).getValue("resource"), "HEAD: no body");
+    assertTrue(entries(head).get(1).getJsonObject("response").getString("status").startsWith("400"));
 
     JsonObject onACreate = entry(null, patient(unique()), "POST", "Patient");
     onACreate.getJsonObject("request").put("ifModifiedSince", lastUpdated);
