@@ -35,6 +35,8 @@ public final class PatientCompartment {
    * targets, {@link StoredRows}), so membership is decided on row names, not parameter names.
    */
   private final Map<String, List<String>> linkingRows;
+  /** {@link #links()}, built once: the table does not change after start-up. */
+  private final List<String[]> links;
 
   private PatientCompartment(Map<String, List<String>> params, SearchParameters parameters) {
     this.params = params;
@@ -43,6 +45,9 @@ public final class PatientCompartment {
     Map<String, List<String>> rows = new HashMap<>();
     params.keySet().forEach(type -> rows.put(type, List.copyOf(rowNames(type))));
     this.linkingRows = Map.copyOf(rows);
+    List<String[]> pairs = new java.util.ArrayList<>();
+    params.keySet().stream().sorted().forEach(type -> linkingRows.get(type).forEach(n -> pairs.add(new String[] {type, n})));
+    this.links = List.copyOf(pairs);
   }
 
   /** Loads the table from the classpath; call once at start-up. */
@@ -148,12 +153,11 @@ public final class PatientCompartment {
   /**
    * Every (type, index row name) pair linking a type to the patient through an indexed reference parameter: the
    * rows that hold the compartment parameters' values ({@link StoredRows}; Observation's patient is its subject
-   * rows of Patient targets, and the rows are read with {@code target_type = 'Patient'}).
+   * rows of Patient targets, and the rows are read with {@code target_type = 'Patient'}). Shared: callers read the
+   * pairs and never change them.
    */
   public List<String[]> links() {
-    List<String[]> out = new java.util.ArrayList<>();
-    params.keySet().stream().sorted().forEach(type -> linkingRows.get(type).forEach(n -> out.add(new String[] {type, n})));
-    return out;
+    return links;
   }
 
   private List<String> rowNames(String type) {

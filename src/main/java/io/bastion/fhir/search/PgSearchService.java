@@ -104,13 +104,10 @@ public final class PgSearchService implements SearchService {
    * (conditional interactions, transaction Bundles): the statement timeout, so a search that would run for minutes
    * does not hold the transaction, its criteria locks and a main-pool connection while it does; and custom plans, so a
    * search statement the connection has cached is not run with a generic plan (see Node). {@code set_config(...,
-   * true)} lasts until the transaction ends: the statements it runs after the search are bounded too. Called on the
-   * request's context, one search at a time.
+   * true)} lasts until the transaction ends: the statements it runs after the search are bounded too. Called only
+   * when {@link #onTransaction}, on the request's context, one search at a time.
    */
   private Future<Void> asSearchSession() {
-    if (!onTransaction) {
-      return Future.succeededFuture();
-    }
     if (searchSession == null) {
       searchSession = pool.preparedQuery("SELECT set_config('statement_timeout',"
               + " coalesce($1, current_setting('statement_timeout')), true),"
@@ -122,7 +119,8 @@ public final class PgSearchService implements SearchService {
 
   @Override
   public Future<SearchResult> search(SearchRequest request) {
-    return asSearchSession().compose(v -> searchNow(request));
+    // a search pool's search (the hot path) goes straight on: no future composed for a transaction's settings
+    return onTransaction ? asSearchSession().compose(v -> searchNow(request)) : searchNow(request);
   }
 
   private Future<SearchResult> searchNow(SearchRequest request) {
@@ -517,7 +515,8 @@ public final class PgSearchService implements SearchService {
   @Override
   public Future<SearchResult> everything(String patientId, boolean withPatient, List<String[]> links, Instant since,
       long afterPk, int count) {
-    return asSearchSession().compose(v -> everythingNow(patientId, withPatient, links, since, afterPk, count));
+    return onTransaction ? asSearchSession().compose(v -> everythingNow(patientId, withPatient, links, since, afterPk, count))
+        : everythingNow(patientId, withPatient, links, since, afterPk, count);
   }
 
   private Future<SearchResult> everythingNow(String patientId, boolean withPatient, List<String[]> links, Instant since,
